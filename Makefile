@@ -1,0 +1,89 @@
+# Alongside — developer entry points.
+#
+#   make            same as `make run`
+#   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000
+#   make test       set up .venv (+ Chromium if possible), run pytest; extra args: make test ARGS="-k chat -x"
+#   make lint       ruff check + ruff format --check
+#   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
+#   make assets     build front-end assets
+#   make clean      remove .venv, SQLite databases and __pycache__ directories
+#
+# Default mode is "embedded" (SQLite + in-memory channel layer). Set DATABASE_URL and/or
+# REDIS_URL in the environment to use PostgreSQL / Redis; they pass straight through.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+# `make lock` writes here (override to try it out without touching the real files).
+LOCK_OUT ?= requirements
+# Pins substituted into dev-py311.txt (Python 3.11 fallback: Django 5.2 LTS).
+# djangorestframework-stubs >= 3.17 needs django-stubs >= 6, and django-stubs 5.2.x's
+# [compatible-mypy] extra wants mypy < 1.20, so those two are swapped as well.
+PY311_PINS := Django==5.2.19 django-stubs==5.2.9 django-stubs-ext==5.2.9 \
+              djangorestframework-stubs==3.16.9 mypy==1.19.1
+
+.PHONY: run test lint lock assets clean
+
+run:
+	@bash scripts/bootstrap
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+	@echo "Alongside is running at http://127.0.0.1:8000"
+	exec $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 network.asgi:application
+
+test:
+	@bash scripts/bootstrap
+	@bash scripts/ensure-chromium
+	$(VENV)/bin/pytest $(ARGS)
+
+lint:
+	@bash scripts/bootstrap
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+lock:
+	@py="$$(bash scripts/bootstrap --print-python)"; \
+	if ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    echo "make lock: needs Python 3.12+ (found $$py); set ALONGSIDE_PYTHON=/path/to/python3.12+" >&2; \
+	    exit 1; \
+	fi; \
+	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	echo "lock: fresh venv with $$py"; \
+	"$$py" -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip; \
+	echo "lock: pip install -r requirements/dev.in"; \
+	"$$tmp/venv/bin/python" -m pip install -qq --disable-pip-version-check -r requirements/dev.in; \
+	{ echo '# Pinned by `make lock` from dev.in (Python 3.12+). Do not edit by hand.'; \
+	  "$$tmp/venv/bin/python" -m pip freeze --disable-pip-version-check --exclude setuptools --exclude pip; \
+	} > "$$tmp/dev.txt"; \
+	subst=(-e '1s/.*/# Fallback for machines with only Python 3.11: Django 5.2 LTS. Generated from dev.txt by `make lock`./'); \
+	for pin in $(PY311_PINS); do subst+=(-e "s/^$${pin%%==*}==.*/$$pin/I"); done; \
+	sed -E "$${subst[@]}" "$$tmp/dev.txt" > "$$tmp/dev-py311.txt"; \
+	for pin in $(PY311_PINS); do \
+	    grep -qx "$$pin" "$$tmp/dev-py311.txt" \
+	        || { echo "make lock: $${pin%%==*} is not pinned in the freeze output" >&2; exit 1; }; \
+	done; \
+	echo "lock: checking that dev-py311.txt resolves for Python 3.11"; \
+	if ! "$$tmp/venv/bin/python" -m pip install --disable-pip-version-check --dry-run --ignore-installed \
+	        --python-version 3.11 --only-binary=:all: -r "$$tmp/dev-py311.txt" > "$$tmp/check.log" 2>&1; then \
+	    tail -n 30 "$$tmp/check.log" >&2; \
+	    echo "make lock: dev-py311.txt does not resolve for Python 3.11; adjust PY311_PINS in the Makefile" >&2; \
+	    exit 1; \
+	fi; \
+	mkdir -p "$(LOCK_OUT)"; \
+	cp "$$tmp/dev.txt" "$(LOCK_OUT)/dev.txt"; \
+	cp "$$tmp/dev-py311.txt" "$(LOCK_OUT)/dev-py311.txt"; \
+	echo "lock: wrote $(LOCK_OUT)/dev.txt and $(LOCK_OUT)/dev-py311.txt ($$(($$(wc -l < "$$tmp/dev.txt") - 1)) pins)"
+
+assets:
+	bash assets/build.sh
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-*.sqlite3
+	find . -path ./.git -prune -o -path ./assets/node_modules -prune -o \
+	    -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,176 @@
+"""API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import audit_read
+from circles import selectors, services
+from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
+from circles.models import CircleMember, Client
+from network.models import User
+
+
+class LeadSerializer(serializers.Serializer):
+    name = serializers.CharField(source="display_name")
+    organisation = serializers.CharField(source="organisation.name", default=None)
+
+
+class ClientOutput(serializers.ModelSerializer):
+    stage = serializers.CharField(source="get_stage_display")
+    lead = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "public_id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "pronouns",
+            "language",
+            "stage",
+            "lead",
+            "last_activity_at",
+        ]
+
+    @extend_schema_field(LeadSerializer(allow_null=True))
+    def get_lead(self, client: Client) -> dict | None:
+        leads = getattr(client, "current_leads", None)
+        if leads is None:
+            leads = list(
+                client.members.filter(until=None, is_lead=True).select_related("user", "organisation")
+            )
+        return LeadSerializer(leads[0]).data if leads else None
+
+
+class ClientInput(serializers.Serializer):
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    preferred_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    pronouns = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    language = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    lead_role = serializers.ChoiceField(
+        choices=PROFESSIONAL_ROLES, default=CircleMember.Role.LEAD_PROFESSIONAL
+    )
+
+
+class ClientListApi(APIView):
+    @extend_schema(responses=ClientOutput(many=True), summary="My clients (or search them with ?q=)")
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q")
+        if query is not None:
+            clients = selectors.client_search_for_user(request.user, query)
+        else:
+            clients = selectors.client_list_for_user(request.user)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(clients, request, view=self)
+        return paginator.get_paginated_response(ClientOutput(page, many=True).data)
+
+    @extend_schema(
+        request=ClientInput, responses={201: ClientOutput}, summary="Add a client; you become the lead"
+    )
+    def post(self, request: Request) -> Response:
+        data = ClientInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = services.client_create(actor=request.user, **data.validated_data)
+        return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)
+
+
+class ClientDetailApi(APIView):
+    @extend_schema(responses=ClientOutput, summary="One client")
+    def get(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id)
+        audit_read(actor=request.user, action="client.view", client=record.client)
+        return Response(ClientOutput(record.client).data)
+
+
+class MemberOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+    organisation = serializers.CharField(source="organisation.name", default=None)
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    phone = serializers.CharField(source="contact_phone")
+    email = serializers.CharField(source="contact_email")
+
+    class Meta:
+        model = CircleMember
+        fields = [
+            "id",
+            "kind",
+            "user_id",
+            "name",
+            "organisation",
+            "role",
+            "role_label",
+            "is_lead",
+            "relationship",
+            "phone",
+            "email",
+            "since",
+            "until",
+        ]
+
+
+class MemberInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CircleMember.Kind.choices)
+    role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES + FAMILY_ROLE_CHOICES)
+    user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    relationship = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+
+    def validate_user_id(self, value: int | None) -> int | None:
+        if value is not None and not User.objects.filter(pk=value, is_active=True).exists():
+            raise serializers.ValidationError("No professional with that id.")
+        return value
+
+
+class MemberListApi(APIView):
+    @extend_schema(
+        responses=MemberOutput(many=True), summary="Who is in the circle (add ?past=1 for history)"
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id)
+        members = selectors.circle_members_current(record.client)
+        if request.query_params.get("past"):
+            members += selectors.circle_members_past(record.client)
+        return Response(MemberOutput(members, many=True).data)
+
+    @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")
+    def post(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
+        data = MemberInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        user_id = fields.pop("user_id")
+        member = services.circle_member_add(
+            actor=request.user,
+            client=record.client,
+            user=User.objects.get(pk=user_id) if user_id else None,
+            **fields,
+        )
+        return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(APIView):
+    @extend_schema(responses=MemberOutput, summary="One member of the circle")
+    def get(self, request: Request, public_id: str, member_id: int) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id)
+        return Response(MemberOutput(selectors.circle_member_get(record.client, member_id)).data)
+
+    @extend_schema(
+        responses=MemberOutput, summary="Remove someone from the circle (lead only); history is kept"
+    )
+    def delete(self, request: Request, public_id: str, member_id: int) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
+        member = selectors.circle_member_get(record.client, member_id)
+        member = services.circle_member_remove(actor=request.user, client=record.client, member=member)
+        return Response(MemberOutput(member).data)

@@ -1,0 +1,357 @@
+"""Load fictional demo data (shared/SCENARIOS.md), through the services, once. Running it again changes nothing.
+
+python manage.py demo_data
+"""
+
+import datetime
+import random
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from circles import services as circle_services
+from circles.models import CircleMember, Client
+from network import services as network_services
+from network.models import Organisation, User
+from sharing import services as sharing_services
+from sharing.models import Note
+
+DEMO_PASSWORD = "alongside-demo"  # noqa: S105 (fictional accounts on a laptop)
+R = CircleMember.Role
+
+ORGANISATIONS = [
+    ("Northbridge Council Early Help", Organisation.Kind.EARLY_HELP, "01632 960 100", "earlyhelp.example"),
+    ("Northbridge Adult Social Care", Organisation.Kind.SOCIAL_CARE, "01632 960 200", "adultcare.example"),
+    ("Northbridge Leaving Care Team", Organisation.Kind.SOCIAL_CARE, "01632 960 300", "leavingcare.example"),
+    ("Riverside NHS Community Trust", Organisation.Kind.HEALTH, "01632 960 400", "riverside-nhs.example"),
+    ("Hillview Primary School", Organisation.Kind.EDUCATION, "01632 960 500", "hillview.example"),
+    ("Northbridge College", Organisation.Kind.EDUCATION, "01632 960 550", "college.example"),
+    ("Northbridge Homes", Organisation.Kind.HOUSING, "01632 960 600", "homes.example"),
+    ("Northbridge Police", Organisation.Kind.POLICE, "01632 960 700", "police.example"),
+    ("Safe Haven", Organisation.Kind.VOLUNTARY, "01632 960 800", "safehaven.example"),
+    ("Harbour Home Care", Organisation.Kind.OTHER, "01632 960 900", "harbourcare.example"),
+]
+DOMAINS = {name: domain for name, _kind, _phone, domain in ORGANISATIONS}
+
+# (key, full name, organisation, job title, default role in a circle)
+PEOPLE = [
+    ("priya", "Priya Shah", "Northbridge Council Early Help", "Family support worker", R.FAMILY_SUPPORT),
+    ("tom", "Tom Hughes", "Hillview Primary School", "Pastoral lead", R.TEACHER),
+    ("aisha", "Aisha Khan", "Riverside NHS Community Trust", "Health visitor", R.HEALTH_VISITOR),
+    ("mark", "Mark Ellis", "Northbridge Homes", "Housing officer", R.HOUSING_OFFICER),
+    ("helen", "Helen Carter", "Northbridge Adult Social Care", "Social worker", R.SOCIAL_WORKER),
+    ("nadia", "Nadia Rahman", "Riverside NHS Community Trust", "Practice nurse", R.NURSE),
+    (
+        "owen",
+        "Owen Price",
+        "Riverside NHS Community Trust",
+        "Occupational therapist",
+        R.OCCUPATIONAL_THERAPIST,
+    ),
+    ("lucy", "Lucy Morgan", "Harbour Home Care", "Care co-ordinator", R.SUPPORT_WORKER),
+    ("dan", "Dan Fletcher", "Northbridge Leaving Care Team", "Personal adviser", R.PERSONAL_ADVISER),
+    ("chloe", "Chloe Adams", "Safe Haven", "Youth worker", R.YOUTH_WORKER),
+    ("rachel", "Rachel Green", "Safe Haven", "Domestic abuse adviser", R.ADVOCATE),
+    ("kate", "Kate Walsh", "Northbridge Police", "Public protection officer", R.POLICE_OFFICER),
+    ("ben", "Ben Clarke", "Northbridge College", "College tutor", R.TEACHER),
+    ("sophie", "Sophie Turner", "Safe Haven", "Substance misuse worker", R.SUPPORT_WORKER),
+]
+
+NOTE_LINES = {
+    Note.Kind.VISIT: [
+        "Home visit. {name} was in and talked openly about the last fortnight.",
+        "Visited at home. The flat was warm and tidy; {name} said things feel calmer.",
+        "Visit cut short: {name} had an appointment. Rearranged for next week.",
+    ],
+    Note.Kind.PHONE_CALL: [
+        "Phoned {name} to check in. No new worries raised.",
+        "Call with {name}: asked for help with a form from the council. Agreed to go through it together.",
+        "Tried to call twice, no answer. Left a message and sent a text.",
+    ],
+    Note.Kind.MEETING: [
+        "Review meeting held. Everyone agreed the plan is on track; next review in six weeks.",
+        "Met with {name} and the school to talk about attendance. A morning routine was agreed.",
+    ],
+    Note.Kind.OBSERVATION: [
+        "{name} seemed brighter today and was laughing with staff.",
+        "{name} looked tired and said they had not slept well this week.",
+    ],
+    Note.Kind.UPDATE: [
+        "Housing benefit claim submitted; decision expected within four weeks.",
+        "Referral to the food bank made; vouchers collected.",
+        "GP appointment booked for next Tuesday.",
+        "Attendance this half term is 86 %, up from 78 %.",
+        "Sent the updated plan to everyone in the circle.",
+    ],
+    Note.Kind.CONCERN: [
+        "Worried about missed medication: the blister pack had three days untouched.",
+        "Rent arrears letter received; {name} is anxious about it. Agreed to speak to housing this week.",
+    ],
+}
+
+GIVEN = [
+    "Aaron",
+    "Beth",
+    "Callum",
+    "Dina",
+    "Evie",
+    "Farah",
+    "George",
+    "Hannah",
+    "Imran",
+    "Joy",
+    "Kwame",
+    "Leah",
+    "Milo",
+    "Nia",
+    "Oscar",
+    "Poppy",
+    "Reece",
+    "Sana",
+    "Tariq",
+    "Una",
+    "Vera",
+    "Wes",
+    "Zara",
+]
+FAMILY = [
+    "Adeyemi",
+    "Brennan",
+    "Cole",
+    "Dawson",
+    "Evans",
+    "Fraser",
+    "Gill",
+    "Hart",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Murphy",
+    "Novak",
+    "Osei",
+    "Patel",
+    "Quinn",
+    "Ross",
+    "Singh",
+    "Taylor",
+]
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo organisations, practitioners, clients, circles and notes (once)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            with transaction.atomic():
+                self.load()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {Client.objects.count()} clients and {Note.objects.count()} notes."
+                )
+            )
+        self.print_sign_ins()
+
+    def load(self) -> None:
+        rng = random.Random(2026)  # the same demo every time
+        self.now = timezone.now()
+        orgs = {
+            name: network_services.organisation_create(actor=None, name=name, kind=kind, phone=phone)
+            for name, kind, phone, _domain in ORGANISATIONS
+        }
+        self.people: dict[str, User] = {}
+        self.roles: dict[str, str] = {}
+        for key, full_name, org, title, role in PEOPLE:
+            self.people[key] = network_services.professional_create(
+                actor=None,
+                email=demo_email(key, org),
+                full_name=full_name,
+                organisation=orgs[org],
+                job_title=title,
+                phone=f"07700 900{len(self.people):03d}",
+                password=DEMO_PASSWORD,
+            )
+            self.roles[key] = role
+        if not User.objects.filter(email="admin@alongside.example").exists():
+            User.objects.create_superuser(
+                "admin@alongside.example", DEMO_PASSWORD, full_name="Site Administrator"
+            )
+
+        # Scenario 1: the Okafor family (early help).
+        grace = self.client(
+            "priya",
+            "Grace",
+            "Okafor",
+            datetime.date(1992, 3, 14),
+            stage=Client.Stage.SUPPORT,
+            members=["tom", "aisha", "mark"],
+            family=[("Ama Okafor", "Sister", R.FAMILY_MEMBER, "07700 900555")],
+        )
+        daniel = self.client(
+            "priya",
+            "Daniel",
+            "Okafor",
+            datetime.date(2017, 6, 2),
+            stage=Client.Stage.SUPPORT,
+            members=["tom"],
+            family=[("Grace Okafor", "Mother", R.FAMILY_MEMBER, "07700 900556")],
+        )
+        ruth = self.client(
+            "priya",
+            "Ruth",
+            "Okafor",
+            datetime.date(2022, 9, 20),
+            stage=Client.Stage.SUPPORT,
+            members=["aisha"],
+            family=[("Grace Okafor", "Mother", R.FAMILY_MEMBER, "07700 900556")],
+        )
+        # Scenario 2: Mr Harold Bennett (adult social care).
+        harold = self.client(
+            "helen",
+            "Harold",
+            "Bennett",
+            datetime.date(1945, 1, 30),
+            stage=Client.Stage.REVIEW,
+            members=["nadia", "owen", "lucy"],
+            family=[("Michael Bennett", "Son", R.FAMILY_MEMBER, "07700 900557")],
+            preferred_name="Harry",
+        )
+        # Scenario 3: Jade Thompson (leaving care).
+        jade = self.client(
+            "dan",
+            "Jade",
+            "Thompson",
+            datetime.date(2009, 5, 11),
+            stage=Client.Stage.SUPPORT,
+            members=["ben", "chloe", "helen"],
+            family=[("Sue Marsh", "Foster carer", R.CARER, "07700 900558")],
+            pronouns="she/her",
+        )
+        # Scenario 4: Sam Reilly (risk panel).
+        sam = self.client(
+            "kate",
+            "Sam",
+            "Reilly",
+            datetime.date(1997, 8, 23),
+            stage=Client.Stage.ASSESSMENT,
+            members=["rachel", "mark", "sophie"],
+            pronouns="they/them",
+        )
+        for client, count in [(grace, 24), (daniel, 14), (ruth, 10), (harold, 22), (jade, 18), (sam, 14)]:
+            self.notes(rng, client, count)
+
+        # Twenty more clients with varied circles.
+        keys = list(self.people)
+        for i in range(20):
+            lead = keys[i % len(keys)]
+            others = rng.sample([k for k in keys if k != lead], rng.randint(1, 5))
+            family = (
+                [(f"{rng.choice(GIVEN)} {FAMILY[i]}", "Parent", R.FAMILY_MEMBER, "")] if i % 3 == 0 else []
+            )
+            client = self.client(
+                lead,
+                GIVEN[i],
+                FAMILY[i],
+                datetime.date(rng.randint(1950, 2018), rng.randint(1, 12), rng.randint(1, 28)),
+                stage=rng.choice(list(Client.Stage)[:5]),
+                members=others,
+                family=family,
+            )
+            self.notes(rng, client, rng.randint(6, 14))
+        # One past member, to show that history is kept.
+        circle_services.circle_member_remove(
+            actor=self.people["priya"],
+            client=grace,
+            member=CircleMember.objects.get(client=grace, user=self.people["mark"]),
+        )
+        circle_services.circle_member_add(
+            actor=self.people["priya"],
+            client=grace,
+            kind=CircleMember.Kind.PROFESSIONAL,
+            role=R.HOUSING_OFFICER,
+            user=self.people["mark"],
+        )
+
+    def client(
+        self,
+        lead: str,
+        given: str,
+        family_name: str,
+        dob: datetime.date,
+        *,
+        stage: str,
+        members: list[str],
+        family: list[tuple[str, str, str, str]] | None = None,
+        **extra: str,
+    ) -> Client:
+        actor = self.people[lead]
+        role = (
+            R.LEAD_PROFESSIONAL
+            if self.roles[lead] in (R.SOCIAL_WORKER, R.FAMILY_SUPPORT)
+            else self.roles[lead]
+        )
+        client = circle_services.client_create(
+            actor=actor, given_name=given, family_name=family_name, date_of_birth=dob, lead_role=role, **extra
+        )
+        circle_services.client_stage_change(actor=actor, client=client, stage=stage)
+        for key in members:
+            circle_services.circle_member_add(
+                actor=actor,
+                client=client,
+                kind=CircleMember.Kind.PROFESSIONAL,
+                role=self.roles[key],
+                user=self.people[key],
+            )
+        for name, relationship, role, phone in family or []:
+            circle_services.circle_member_add(
+                actor=actor,
+                client=client,
+                kind=CircleMember.Kind.FAMILY,
+                role=role,
+                name=name,
+                relationship=relationship,
+                phone=phone,
+            )
+        return client
+
+    def notes(self, rng: random.Random, client: Client, count: int) -> None:
+        authors = [
+            m.user
+            for m in CircleMember.objects.filter(
+                client=client, until=None, user__isnull=False
+            ).select_related("user")
+        ]
+        start = self.now - datetime.timedelta(days=120)
+        moments = sorted(
+            start + datetime.timedelta(minutes=rng.randint(0, 120 * 24 * 60)) for _ in range(count)
+        )
+        for moment in moments:
+            kind = rng.choice(list(NOTE_LINES))
+            visibility = Note.Visibility.ORGANISATION if rng.random() < 0.1 else Note.Visibility.CIRCLE
+            sharing_services.note_create(
+                actor=rng.choice(authors),
+                client=client,
+                kind=kind,
+                visibility=visibility,
+                text=rng.choice(NOTE_LINES[kind]).format(name=client.preferred_name or client.given_name),
+                written_at=moment,
+            )
+
+    def print_sign_ins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for email, full_name, job, org in (
+            User.objects.filter(email__in=[demo_email(k, o) for k, _, o, _, _ in PEOPLE])
+            .values_list("email", "full_name", "job_title", "organisation__name")
+            .order_by("pk")
+        ):
+            self.stdout.write(f"  {email:<28} {full_name}, {job}, {org}")
+        self.stdout.write(f"  {'admin@alongside.example':<28} Site administrator (/admin/)")
+
+
+def demo_email(key: str, organisation: str) -> str:
+    return f"{key}@{DOMAINS[organisation]}"

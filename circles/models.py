@@ -1,0 +1,171 @@
+"""The client record and the circle of people around them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from network.models import Organisation
+
+
+class Client(models.Model):
+    """A person being supported. Never deleted: the public ID is theirs for good."""
+
+    class Stage(models.TextChoices):
+        FIRST_CONTACT = "first_contact", "First contact"
+        ASSESSMENT = "assessment", "Assessment"
+        SUPPORT = "support", "Support"
+        REVIEW = "review", "Review"
+        CLOSING = "closing", "Closing"
+        CLOSED = "closed", "Closed"
+
+    public_id = models.CharField(max_length=9, unique=True, editable=False)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=60, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    accessibility_needs = models.TextField(blank=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.FIRST_CONTACT)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The realtime outbox numbers each client's events 1, 2, 3…; writers lock this row to take the next one.
+    last_event_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="client_name_idx"),
+            models.Index(fields=["given_name"], name="client_given_name_idx"),
+            models.Index(fields=["date_of_birth"], name="client_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.public_id})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.given_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
+
+
+class CircleMember(models.Model):
+    """One person's place in a client's circle, from `since` until `until` (empty while current).
+
+    Professionals are users of Alongside; family members and other informal supports are contacts
+    (a name and how to reach them) until the portal gives them an account.
+    """
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional"
+        FAMILY = "family", "Family or friend"
+
+    class Role(models.TextChoices):
+        LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+        KEY_WORKER = "key_worker", "Key worker"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        FAMILY_SUPPORT = "family_support", "Family support worker"
+        HEALTH_VISITOR = "health_visitor", "Health visitor"
+        NURSE = "nurse", "Nurse"
+        GP = "gp", "GP"
+        OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
+        TEACHER = "teacher", "Teacher or pastoral lead"
+        HOUSING_OFFICER = "housing_officer", "Housing officer"
+        POLICE_OFFICER = "police_officer", "Police officer"
+        PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+        YOUTH_WORKER = "youth_worker", "Youth worker"
+        ADVOCATE = "advocate", "Advocate"
+        SUPPORT_WORKER = "support_worker", "Support worker"
+        FAMILY_MEMBER = "family_member", "Family member"
+        CARER = "carer", "Carer"
+        FRIEND = "friend", "Friend or neighbour"
+        OTHER = "other", "Other"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="members")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="circle_memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # For family and friends (no account): who they are and how to reach them.
+    name = models.CharField(max_length=200, blank=True)
+    relationship = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    is_lead = models.BooleanField(default=False)
+    since = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-is_lead", "kind", "since"]
+        indexes = [
+            models.Index(fields=["user", "client"], name="member_user_client_idx", condition=Q(until=None)),
+            models.Index(fields=["client", "until"], name="member_client_until_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "user"], condition=Q(until=None), name="one_current_membership_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(until=None, is_lead=True), name="one_current_lead_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="family") | Q(user__isnull=False), name="professional_member_has_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="professional") | (Q(user=None) & ~Q(name="")), name="family_member_has_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_lead=False) | Q(kind="professional"), name="lead_is_a_professional"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.get_role_display()} for {self.client_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None
+
+    @property
+    def is_family(self) -> bool:
+        return self.kind == self.Kind.FAMILY
+
+    @property
+    def display_name(self) -> str:
+        return self.user.full_name if self.user_id else self.name
+
+    @property
+    def contact_phone(self) -> str:
+        if self.user_id:
+            return self.user.phone or (self.organisation.phone if self.organisation_id else "")
+        return self.phone
+
+    @property
+    def contact_email(self) -> str:
+        return self.user.email if self.user_id else self.email

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from circles import views
+from sharing import views as sharing_views
+
+app_name = "circles"
+
+urlpatterns = [
+    path("", views.my_clients, name="my_clients"),
+    path("search/", views.search, name="search"),
+    path("new/", views.client_add, name="client_add"),
+    path("<str:public_id>/", views.client_detail, name="client"),
+    path("<str:public_id>/circle/", views.circle_panel, name="circle_panel"),
+    path("<str:public_id>/circle/add/", views.member_add, name="member_add"),
+    path("<str:public_id>/circle/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "<str:public_id>/circle/<int:member_id>/make-lead/", views.member_make_lead, name="member_make_lead"
+    ),
+    path("<str:public_id>/notes/new/", sharing_views.note_add, name="note_add"),
+    path("<str:public_id>/notes/<int:note_id>/", sharing_views.note_detail, name="note"),
+]

@@ -1,0 +1,31 @@
+"""Cleaning typed text before it is stored.
+
+Control characters (other than tab and line breaks) have no meaning in a note or a name and some
+databases refuse them (PostgreSQL cannot store NUL), so they are removed. Markup is kept as typed:
+templates and the API escape it on the way out. Nothing is ever cut short: services refuse text that
+is too long, with a message, rather than store part of it.
+"""
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def clean_text(value: str | None) -> str:
+    """Multi-line text: controls removed, line endings made \\n, trimmed."""
+    return _CONTROL.sub("", value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def clean_line(value: str | None) -> str:
+    """One-line text, such as a name: as clean_text, with line breaks and tabs made spaces."""
+    return _LINE_BREAKS.sub(" ", clean_text(value)).strip()
+
+
+def length_errors(limits: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """{field: message} for each cleaned value longer than its limit; `limits` maps field to (value, max)."""
+    return {
+        field: f"Use {limit:,} characters or fewer (this has {len(value):,})."
+        for field, (value, limit) in limits.items()
+        if len(value) > limit
+    }

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from circles import api as circles_api
+from network.health import healthz
+from sharing import api as sharing_api
+
+api_v1 = [
+    path("clients/", circles_api.ClientListApi.as_view(), name="clients"),
+    path("clients/<str:public_id>/", circles_api.ClientDetailApi.as_view(), name="client"),
+    path("clients/<str:public_id>/members/", circles_api.MemberListApi.as_view(), name="members"),
+    path(
+        "clients/<str:public_id>/members/<int:member_id>/",
+        circles_api.MemberDetailApi.as_view(),
+        name="member",
+    ),
+    path("clients/<str:public_id>/notes/", sharing_api.NoteListApi.as_view(), name="notes"),
+    path("clients/<str:public_id>/notes/<int:note_id>/", sharing_api.NoteDetailApi.as_view(), name="note"),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
+    path("clients/", include("circles.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,190 @@
+"""The live socket behind a client page: delivers that client's events and shows who else is there.
+
+It only delivers. Writes go through HTTP and services; this consumer reads the outbox (to catch up) and
+asks circles.access who may hear what.
+
+Messages to the browser (JSON):
+    {"type": "hello", "seq": N, "presence": [...]}     after connecting (and catching up)
+    {"type": "event", "seq": N, "event": "note.created", "payload": {...}}
+    {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah"}, ...]}   everyone else here
+    {"type": "revoked"}                                 just before the socket closes (code 4403)
+Messages from the browser:
+    {"type": "resume", "after": N}   "I have seen up to N": send anything newer from the outbox
+    {"type": "ping"}                 every ~25 s; keeps this person's presence fresh for the others
+"""
+
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from circles import access
+from realtime import selectors
+from realtime.publish import client_group, user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REVOKED = 4403
+
+
+class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
+    client_id: int
+    viewer: access.Viewer
+    last_seq: int
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        self.others: dict[str, dict[str, Any]] = {}  # channel name -> {user_id, name, seen}
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        subscription = await database_sync_to_async(selectors.subscription_for)(
+            user, self.scope["url_route"]["kwargs"]["public_id"]
+        )
+        if subscription is None:
+            await self.close(code=CLOSE_REVOKED)
+            return
+        self.client_id, self.viewer, current_seq = subscription
+        self.name = user.full_name
+        for group in (client_group(self.client_id), user_group(user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+
+        after = _int_or_none(_query_param(self.scope, "after"))
+        self.last_seq = after if after is not None and 0 <= after <= current_seq else current_seq
+        await self.catch_up(upto=None)
+        await self.send_json({"type": "hello", "seq": self.last_seq, "presence": self.presence_list()})
+        await self.announce("presence.join")
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "client_id", None) is not None and self.groups_joined:
+            await self.announce("presence.leave")
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "resume":
+            after = _int_or_none(content.get("after"))
+            if after is not None and 0 <= after < self.last_seq:
+                self.last_seq = after
+            await self.catch_up(upto=None)
+        elif content.get("type") == "ping":
+            if self.expire_presence():
+                await self.send_presence()
+            await self.announce("presence.here")
+
+    # Events from services (via realtime.publish), one handler per message type.
+
+    async def client_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        if event["seq"] <= self.last_seq:
+            return  # already delivered, by catch-up
+        if event["seq"] > self.last_seq + 1:
+            await self.catch_up(upto=event["seq"] - 1)  # a doorbell went missing: read the outbox
+        await self.deliver(event)
+
+    async def presence_join(self, message: dict[str, Any]) -> None:
+        if message["channel"] == self.channel_name:
+            return
+        self.remember(message)
+        await self.send_presence()
+        # Tell the newcomer we are here too.
+        await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
+
+    async def presence_here(self, message: dict[str, Any]) -> None:
+        if message["channel"] == self.channel_name:
+            return
+        known = message["channel"] in self.others
+        self.remember(message)
+        if not known:
+            await self.send_presence()
+
+    async def presence_leave(self, message: dict[str, Any]) -> None:
+        if self.others.pop(message["channel"], None) is not None:
+            await self.send_presence()
+
+    # Helpers.
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        self.last_seq = event["seq"]
+        if event["type"] in access.ACCESS_CHANGING_EVENTS and not await self.still_allowed():
+            await self.revoke()
+            return
+        if access.may_receive(self.viewer, event["audience"]):
+            await self.send_json(
+                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
+            )
+
+    async def catch_up(self, *, upto: int | None) -> None:
+        missed = await database_sync_to_async(selectors.events_after)(self.client_id, self.last_seq, upto)
+        for event in missed:
+            if getattr(self, "revoked", False):
+                return
+            await self.deliver(event)
+
+    async def still_allowed(self) -> bool:
+        return await database_sync_to_async(selectors.still_subscribed)(self.viewer.user_id, self.client_id)
+
+    async def revoke(self) -> None:
+        self.revoked = True
+        await self.send_json({"type": "revoked"})
+        await self.close(code=CLOSE_REVOKED)
+
+    async def announce(self, message_type: str) -> None:
+        await self.channel_layer.group_send(client_group(self.client_id), self.presence_message(message_type))
+
+    def presence_message(self, message_type: str) -> dict[str, Any]:
+        return {
+            "type": message_type,
+            "channel": self.channel_name,
+            "user_id": self.viewer.user_id,
+            "name": self.name,
+        }
+
+    def remember(self, message: dict[str, Any]) -> None:
+        self.others[message["channel"]] = {
+            "user_id": message["user_id"],
+            "name": message["name"],
+            "seen": time.monotonic(),
+        }
+
+    def expire_presence(self) -> bool:
+        """Forget anyone not heard from for a while (their process may have died); True if anyone went."""
+        cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
+        before = len(self.others)
+        self.others = {channel: who for channel, who in self.others.items() if who["seen"] >= cutoff}
+        return len(self.others) != before
+
+    def presence_list(self) -> list[dict[str, Any]]:
+        """Everyone else on this page, once each however many tabs they have open."""
+        people = {
+            who["user_id"]: who["name"]
+            for who in self.others.values()
+            if who["user_id"] != self.viewer.user_id
+        }
+        return [
+            {"user_id": user_id, "name": name} for user_id, name in sorted(people.items(), key=lambda p: p[1])
+        ]
+
+    async def send_presence(self) -> None:
+        await self.send_json({"type": "presence", "people": self.presence_list()})
+
+
+def _query_param(scope: dict[str, Any], name: str) -> str | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
+    return values[0] if values else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,31 @@
+"""The outbox: every change that someone's open page should hear about, numbered per client."""
+
+from django.db import models
+from django.utils import timezone
+
+from circles.models import Client
+
+
+class Event(models.Model):
+    """One change to a client's record, written in the same transaction as the change.
+
+    `seq` counts 1, 2, 3… per client with no gaps, so a socket that sees seq 7 after 5 knows it missed
+    one and reads it back from here. `audience` narrows who may receive it (see circles.access).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict)
+    audience = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["client", "seq"]
+        constraints = [models.UniqueConstraint(fields=["client", "seq"], name="one_event_per_client_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.seq} for client {self.client_id}"
+
+    def as_message(self) -> dict:
+        return {"seq": self.seq, "type": self.type, "payload": self.payload, "audience": self.audience}

@@ -1,0 +1,57 @@
+"""The one way a change reaches open pages: append to the outbox, ring the doorbell after commit.
+
+Services call `publish` inside their transaction. The event row is the record; the channel-layer message
+sent on commit is only a doorbell. If the doorbell is lost (Redis restarts, a process dies), sockets see a
+gap in the client's sequence numbers on the next event, or ask on reconnect, and read the rows back.
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from circles.models import Client
+from realtime.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def client_group(client_id: int) -> str:
+    return f"client-{client_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def publish(
+    *, client: Client, type: str, payload: dict[str, Any], audience: dict[str, Any] | None = None
+) -> Event:
+    """Record an event for `client` and deliver it to subscribers once the transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish() belongs inside the writing service's transaction")
+    # Locking the client row hands out the next sequence number with no gaps and no duplicates.
+    seq = Client.objects.select_for_update().values_list("last_event_seq", flat=True).get(pk=client.pk) + 1
+    now = timezone.now()
+    Client.objects.filter(pk=client.pk).update(last_event_seq=seq, last_activity_at=now)
+    client.last_event_seq, client.last_activity_at = seq, now
+    event = Event.objects.create(
+        client=client, seq=seq, type=type, payload=payload, audience=audience or {}, created_at=now
+    )
+    message = {"type": "client.event", "client_id": client.pk, "event": event.as_message()}
+    transaction.on_commit(lambda: ring(client_group(client.pk), message))
+    return event
+
+
+def ring(group: str, message: dict[str, Any]) -> None:
+    """Send a doorbell to a group now. A failure is logged, not raised: the outbox still has the event."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        logger.exception("Could not ring %s; sockets will catch up from the outbox", group)

@@ -1,0 +1,52 @@
+"""Pages for notes. Thin: parse, call a selector or a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.services import audit_read
+from circles.selectors import client_get_for_user
+from network.forms import add_service_errors
+from sharing import selectors, services
+from sharing.forms import NoteForm
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = client_get_for_user(request.user, public_id)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.note_create(
+                actor=request.user,
+                client=record.client,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if request.htmx:
+                # The note goes straight into the list (out of band) and the form closes.
+                return render(request, "sharing/_note_added.html", {"note": note, "client": record.client})
+            messages.success(request, "Your note has been added.")
+            return redirect("circles:client", public_id=record.client.public_id)
+    template = "sharing/_note_form.html" if request.htmx else "sharing/note_add.html"
+    return render(
+        request, template, {"form": form, "client": record.client}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+@login_required
+def note_detail(request: HttpRequest, public_id: str, note_id: int) -> HttpResponse:
+    """One note as it appears in the list; the live page fetches this when a note is added."""
+    record = client_get_for_user(request.user, public_id)
+    note = selectors.note_get_for(record, note_id)
+    audit_read(actor=request.user, action="note.view", client=record.client, obj=note)
+    return render(request, "sharing/_note.html", {"note": note, "client": record.client, "is_new": True})
