@@ -6,7 +6,7 @@
 #   make lint       ruff check + ruff format --check
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
 #   make assets     build front-end assets
-#   make clean      remove .venv, SQLite databases and __pycache__ directories
+#   make clean      remove .venv, SQLite databases (db.sqlite3, .test-*) and __pycache__ directories
 #
 # Default mode is "embedded" (SQLite + in-memory channel layer). Set DATABASE_URL and/or
 # REDIS_URL in the environment to use PostgreSQL / Redis; they pass straight through.
@@ -57,7 +57,11 @@ lock:
 	"$$py" -m venv "$$tmp/venv"; \
 	"$$tmp/venv/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip; \
 	echo "lock: pip install -r requirements/dev.in"; \
-	"$$tmp/venv/bin/python" -m pip install -qq --disable-pip-version-check -r requirements/dev.in; \
+	if ! "$$tmp/venv/bin/python" -m pip install --disable-pip-version-check -r requirements/dev.in > "$$tmp/install.log" 2>&1; then \
+	    tail -n 30 "$$tmp/install.log" >&2; \
+	    echo "make lock: pip install -r requirements/dev.in failed" >&2; \
+	    exit 1; \
+	fi; \
 	{ echo '# Pinned by `make lock` from dev.in (Python 3.12+). Do not edit by hand.'; \
 	  "$$tmp/venv/bin/python" -m pip freeze --disable-pip-version-check --exclude setuptools --exclude pip; \
 	} > "$$tmp/dev.txt"; \
@@ -84,6 +88,6 @@ assets:
 	bash assets/build.sh
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-*.sqlite3
+	rm -rf $(VENV) db.sqlite3 .test-*.sqlite3*
 	find . -path ./.git -prune -o -path ./assets/node_modules -prune -o \
 	    -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -195,7 +196,12 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "circles:my_clients"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: printed to the console in the embedded default; EMAIL_BACKEND names another (e.g. SMTP).
+_email_backend = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _email_backend}}
+else:  # Django 5.2 LTS, the fallback for machines without Python 3.12
+    EMAIL_BACKEND = _email_backend
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alongside <no-reply@alongside.invalid>")
 
 REST_FRAMEWORK = {

@@ -1,0 +1,95 @@
+"""The fixed cast, as in shared/STYLE.md.
+
+Alice leads the circle of client Grace (Early Help). Bob is in the circle, from Alice's organisation.
+Carol is in the circle, from another organisation (Health). Charlie works in a third organisation and has
+no access to Grace at all.
+"""
+
+import pytest
+from django.test import Client as BrowserClient
+from rest_framework.test import APIClient
+
+from circles.models import CircleMember
+from tests.factories import ClientFactory, MemberFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def early_help(db):
+    return OrganisationFactory(name="Early Help", kind="early_help")
+
+
+@pytest.fixture
+def health(db):
+    return OrganisationFactory(name="Community Health", kind="health")
+
+
+@pytest.fixture
+def police(db):
+    return OrganisationFactory(name="Police", kind="police")
+
+
+@pytest.fixture
+def alice(early_help):
+    return UserFactory(email="alice@example.org", full_name="Alice Lead", organisation=early_help)
+
+
+@pytest.fixture
+def bob(early_help):
+    return UserFactory(email="bob@example.org", full_name="Bob Same-Org", organisation=early_help)
+
+
+@pytest.fixture
+def carol(health):
+    return UserFactory(email="carol@example.org", full_name="Carol Other-Org", organisation=health)
+
+
+@pytest.fixture
+def charlie(police):
+    return UserFactory(email="charlie@example.org", full_name="Charlie Outsider", organisation=police)
+
+
+@pytest.fixture
+def grace(alice, bob, carol):
+    """A client whose circle is Alice (lead), Bob and Carol."""
+    client = ClientFactory(given_name="Grace", family_name="Okafor")
+    MemberFactory(client=client, user=alice, is_lead=True, role=CircleMember.Role.LEAD_PROFESSIONAL)
+    MemberFactory(client=client, user=bob)
+    MemberFactory(client=client, user=carol, role=CircleMember.Role.HEALTH_VISITOR)
+    return client
+
+
+def signed_in(user) -> BrowserClient:
+    browser = BrowserClient()
+    browser.force_login(user)
+    return browser
+
+
+def api_as(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+@pytest.fixture
+def as_alice(alice):
+    return signed_in(alice)
+
+
+@pytest.fixture
+def as_bob(bob):
+    return signed_in(bob)
+
+
+@pytest.fixture
+def as_carol(carol):
+    return signed_in(carol)
+
+
+@pytest.fixture
+def as_charlie(charlie):
+    return signed_in(charlie)

@@ -1,0 +1,73 @@
+"""Factories for tests. They build rows directly (fast, no events); use services when a test is about them."""
+
+import factory
+from django.utils import timezone
+
+from circles import public_id
+from circles.models import CircleMember, Client
+from network.models import Organisation, User
+from sharing.models import Note
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = Organisation.Kind.SOCIAL_CARE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    job_title = "Social worker"
+    password = factory.PostGenerationMethodCall("set_password", "password-for-tests")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    public_id = factory.LazyFunction(public_id.generate)
+    given_name = factory.Sequence(lambda n: f"Client{n}")
+    family_name = "Example"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CircleMember
+
+    client = factory.SubFactory(ClientFactory)
+    kind = CircleMember.Kind.PROFESSIONAL
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda m: m.user.organisation if m.user else None)
+    role = CircleMember.Role.KEY_WORKER
+    since = factory.LazyFunction(timezone.now)
+
+
+class FamilyMemberFactory(MemberFactory):
+    kind = CircleMember.Kind.FAMILY
+    user = None
+    name = factory.Sequence(lambda n: f"Relative {n}")
+    relationship = "Sister"
+    role = CircleMember.Role.FAMILY_MEMBER
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda n: n.author.organisation)
+    text = factory.Sequence(lambda n: f"Note number {n}")
