@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import Origin, current_origin
+from network.text import clean_line
 
 
 class RequestContextMiddleware:
@@ -12,7 +13,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         origin = Origin(
             ip_address=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            user_agent=clean_line(request.META.get("HTTP_USER_AGENT", ""))[:300],
             via="api" if request.path.startswith("/api/") else "web",
         )
         token = current_origin.set(origin)
