@@ -61,9 +61,16 @@ class MemberForm(forms.Form):
         label="Professional",
         queryset=User.objects.none(),
         required=False,
+        empty_label="Choose a person",
         help_text="Anyone in the directory, from any organisation",
     )
-    role = forms.ChoiceField(label="Their role in the circle", choices=PROFESSIONAL_ROLES, required=False)
+    role = forms.ChoiceField(
+        label="Their role in the circle",
+        choices=[("", "Choose a role")]
+        + [(v, label) for v, label in PROFESSIONAL_ROLES if v != CircleMember.Role.LEAD_PROFESSIONAL],
+        required=False,
+        help_text="To make them the lead professional, add them first, then choose “Make lead”.",
+    )
     name = forms.CharField(label="Name", max_length=200, required=False)
     relationship = forms.CharField(
         label="Relationship to the client",
@@ -90,4 +97,9 @@ class MemberForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") == CircleMember.Kind.FAMILY:
             data["role"] = data.get("family_role") or ""
+        elif data.get("kind") == CircleMember.Kind.PROFESSIONAL:
+            if not data.get("user"):
+                self.add_error("user", "Choose a professional from the directory.")
+            if not data.get("role"):
+                self.add_error("role", "Choose their role in the circle.")
         return data

@@ -55,6 +55,14 @@ class Client(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def display_name(self) -> str:
         if self.preferred_name and self.preferred_name != self.given_name:
             return f"{self.full_name} ({self.preferred_name})"

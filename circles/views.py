@@ -127,11 +127,14 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "circles/member_add.html", {"form": form, "client": record.client})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
+    """GET asks "are you sure?"; POST removes."""
     record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
     member = selectors.circle_member_get(record.client, member_id)
+    if request.method == "GET":
+        return render(request, "circles/member_remove.html", {"client": record.client, "member": member})
     try:
         services.circle_member_remove(actor=request.user, client=record.client, member=member)
     except ValidationError as exc:

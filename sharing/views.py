@@ -36,10 +36,11 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 return render(request, "sharing/_note_added.html", {"note": note, "client": record.client})
             messages.success(request, "Your note has been added.")
             return redirect("circles:client", public_id=record.client.public_id)
-    template = "sharing/_note_form.html" if request.htmx else "sharing/note_add.html"
-    return render(
-        request, template, {"form": form, "client": record.client}, status=400 if form.errors else 200
-    )
+    if request.htmx:
+        # htmx swaps only 2xx responses, so the form with its errors comes back as a 200.
+        return render(request, "sharing/_note_form.html", {"form": form, "client": record.client})
+    status = 400 if form.errors else 200
+    return render(request, "sharing/note_add.html", {"form": form, "client": record.client}, status=status)
 
 
 @require_GET
