@@ -17,6 +17,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=300, blank=True)
     via = models.CharField(max_length=20, blank=True)  # "web", "api", "socket", "command"
+    # Done under emergency ("break the glass") access: these rows stand out in every audit view.
+    emergency = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -12,6 +12,7 @@ def audit_record(
     obj: Any = None,
     before: dict | None = None,
     after: dict | None = None,
+    emergency: bool = False,
 ) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the writing transaction."""
     origin = current_origin.get()
@@ -26,9 +27,22 @@ def audit_record(
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         via=origin.via,
+        emergency=emergency,
     )
 
 
-def audit_read(*, actor: Any, action: str, client: Any = None, obj: Any = None) -> AuditEvent:
-    """Record that someone looked at a client's record (or a part of it)."""
-    return audit_record(actor=actor, action=action, client=client, obj=obj)
+def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None = None) -> AuditEvent:
+    """Record that someone looked at (part of) a client's record; `record` is a circles.access.RecordAccess."""
+    return audit_record(
+        actor=record.user,
+        action=action,
+        client=record.client,
+        obj=obj,
+        after=detail,
+        emergency=record.is_emergency,
+    )
+
+
+def audit_search(*, actor: Any, query: str, result_count: int) -> AuditEvent:
+    """Searches are audited: who looked for whom, and how many they found."""
+    return audit_record(actor=actor, action="client.search", after={"query": query, "results": result_count})

@@ -1,73 +1,239 @@
 """The access policy: the one place that answers "may this person see or do this?".
 
 Pages, the API, websocket subscriptions and selectors all ask here; nothing else decides access.
-Inputs: whether the person is a current member of the client's circle, whether they are its lead, and
-(for notes) which organisation the note was kept to.
 
-    - Only current circle members see a client at all; to anyone else the client does not exist (404).
-    - "Whole circle" notes are seen by every current member; "my organisation only" notes by current
-      members who belong to the organisation the note was written in.
-    - Only the lead professional changes who is in the circle.
+Who sees a client's record
+    - Current members of the circle (professionals) see the record. Anyone else sees nothing of it,
+      except through discovery or emergency access, below.
+    - Discovery: a practitioner, agency manager or agency admin who is not in the circle may see *who*
+      is in it (never hidden members) and ask to join. Panel chairs and site administrators may not.
+    - Emergency access ("break the glass"): a practitioner outside the circle who gives a reason sees
+      the record's shared content for a limited time; the lead is told and the audit marks it.
+    - Only the lead professional changes the circle, records consent and decides join requests.
+
+What a member sees of what others wrote (notes now; the plan with its issue)
+    Information crosses from one organisation to another only with the client's consent: a current
+    "share with the circle" consent, or a "share with a named organisation" consent naming the viewer's
+    organisation. Without it, each organisation sees what its own people wrote. On top of that:
+    "my organisation only" notes never leave their organisation, and "named people only" notes reach
+    only the named people. Authors always see their own notes.
 """
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent, EmergencyAccess
 
 if TYPE_CHECKING:
     from network.models import User
 
+# Events after which every open socket on the client re-checks what its person may see.
+ACCESS_CHANGING_EVENTS = frozenset(
+    {
+        "circle.member_removed",
+        "circle.member_added",
+        "circle.lead_changed",
+        "consent.recorded",
+        "consent.withdrawn",
+    }
+)
 
-# Events after which every open socket on the client re-checks that its person still has access.
-ACCESS_CHANGING_EVENTS = frozenset({"circle.member_removed"})
+DISCOVERY_ROLES = frozenset({"practitioner", "manager", "admin"})
 
 
-def _is_professional(user: "User | Any") -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+def is_professional(user: "User | Any") -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.kind == "professional")
+
+
+def is_practitioner(user: "User | Any") -> bool:
+    """A professional in an organisation whose role lets them look people up (not a panel chair)."""
+    return is_professional(user) and bool(user.organisation_id) and user.org_role in DISCOVERY_ROLES
+
+
+def is_agency_admin(user: "User | Any") -> bool:
+    return is_professional(user) and bool(user.organisation_id) and user.org_role == "admin"
+
+
+def is_agency_manager(user: "User | Any") -> bool:
+    return is_professional(user) and bool(user.organisation_id) and user.org_role in ("manager", "admin")
 
 
 def current_membership(user: "User", client: Client) -> CircleMember | None:
-    if not _is_professional(user):
+    if not is_professional(user):
         return None
     return CircleMember.objects.filter(client=client, user=user, until=None).first()
 
 
-def clients_visible_to(user: "User") -> QuerySet[Client]:
-    if not _is_professional(user):
-        return Client.objects.none()
-    return Client.objects.filter(members__user=user, members__until=None)
+def active_emergency(user: "User", client: Client) -> EmergencyAccess | None:
+    if not is_practitioner(user):
+        return None
+    return EmergencyAccess.objects.filter(client=client, user=user, expires_at__gt=timezone.now()).first()
+
+
+def shares_with(client: Client, organisation_id: int | None) -> bool:
+    """Has the client consented to information reaching this organisation from the others?"""
+    if organisation_id is None:
+        return False
+    today = timezone.localdate()
+    return (
+        Consent.objects.filter(client=client, withdrawn_at=None)
+        .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+        .filter(
+            Q(scope=Consent.Scope.CIRCLE)
+            | Q(scope=Consent.Scope.ORGANISATION, organisation_id=organisation_id)
+        )
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    """What one person may do with one client's record, right now."""
+
+    user: "User"
+    client: Client
+    membership: CircleMember | None
+    emergency: EmergencyAccess | None
+    shares_across_organisations: bool
+
+    @property
+    def may_view(self) -> bool:
+        return self.membership is not None or self.emergency is not None
+
+    @property
+    def may_discover(self) -> bool:
+        return self.may_view or is_practitioner(self.user)
+
+    @property
+    def may_manage_circle(self) -> bool:
+        return self.membership is not None and self.membership.is_lead
+
+    @property
+    def may_add_note(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def may_ask_to_join(self) -> bool:
+        return self.membership is None and is_practitioner(self.user)
+
+    @property
+    def may_break_glass(self) -> bool:
+        return self.membership is None and self.emergency is None and is_practitioner(self.user)
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.membership is None and self.emergency is not None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.user.organisation_id
+
+    def viewer(self) -> "Viewer":
+        return Viewer(
+            user_id=self.user.pk,
+            organisation_id=self.organisation_id,
+            shares_across_organisations=self.shares_across_organisations,
+        )
+
+
+def record_access(user: "User", client: Client) -> RecordAccess:
+    """Work out what `user` may do with `client`'s record (two or three small queries)."""
+    membership = current_membership(user, client)
+    emergency = None if membership else active_emergency(user, client)
+    shares = False
+    if membership or emergency:
+        shares = emergency is not None or shares_with(client, user.organisation_id)
+    return RecordAccess(
+        user=user,
+        client=client,
+        membership=membership,
+        emergency=emergency,
+        shares_across_organisations=shares,
+    )
 
 
 def may_view_client(user: "User", client: Client) -> bool:
-    return current_membership(user, client) is not None
-
-
-def may_add_note(user: "User", client: Client) -> bool:
-    return may_view_client(user, client)
+    return record_access(user, client).may_view
 
 
 def may_manage_circle(user: "User", client: Client) -> bool:
-    return membership_may_manage(current_membership(user, client))
-
-
-def membership_may_manage(membership: CircleMember | None) -> bool:
-    """The same rule as may_manage_circle, for a caller that already holds the membership."""
+    membership = current_membership(user, client)
     return membership is not None and membership.is_lead
 
 
-def notes_visible_filter(user: "User") -> Q:
-    """Which of a visible client's notes this member may read (combine with a client filter)."""
-    return Q(visibility="circle") | Q(visibility="organisation", organisation_id=user.organisation_id)
+def may_add_note(user: "User", client: Client) -> bool:
+    return current_membership(user, client) is not None
+
+
+def clients_in_circles_of(user: "User") -> QuerySet[Client]:
+    """Clients whose circles `user` is in now."""
+    if not is_professional(user):
+        return Client.objects.none()
+    return Client.objects.filter(
+        Exists(CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None))
+    )
+
+
+def clients_visible_to(user: "User") -> QuerySet[Client]:
+    """Clients whose records `user` may open: their circles, and any emergency access still running."""
+    if not is_professional(user):
+        return Client.objects.none()
+    member = CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None)
+    emergency = EmergencyAccess.objects.filter(
+        client=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+    )
+    return Client.objects.filter(Exists(member) | Exists(emergency))
+
+
+def clients_discoverable_by(user: "User") -> QuerySet[Client]:
+    """Clients `user` may look up (to see who is involved), given a precise enough search."""
+    if not is_practitioner(user):
+        return clients_visible_to(user)
+    return Client.objects.all()
+
+
+def circle_members_visible_filter(access: RecordAccess) -> Q:
+    """Members of the circle this person may see listed: everyone if they are in it, else not the hidden."""
+    if access.may_view:
+        return Q()
+    return Q(is_hidden=False)
+
+
+def caseload_filter(user: "User") -> Q:
+    """For agency managers: clients with someone from their organisation in the circle now."""
+    if not is_agency_manager(user):
+        return Q(pk__in=[])
+    return Q(members__organisation_id=user.organisation_id, members__until=None)
+
+
+# Notes.
+
+
+def notes_visible_filter(access: RecordAccess) -> Q:
+    """Which of the client's notes this person may read (combine with a filter on the client)."""
+    if not access.may_view:
+        return Q(pk__in=[])
+    user = access.user
+    mine = Q(author_id=user.pk)
+    own_organisation = Q(organisation_id=access.organisation_id) if access.organisation_id else Q(pk__in=[])
+    circle_wide = Q(visibility__in=["circle", "client"])
+    named_me = Q(visibility="named") & Exists(
+        _named_through().objects.filter(note_id=OuterRef("pk"), user_id=user.pk)
+    )
+    if access.shares_across_organisations:
+        return mine | (own_organisation & Q(visibility="organisation")) | circle_wide | named_me
+    return mine | (own_organisation & (Q(visibility="organisation") | circle_wide | named_me))
 
 
 def note_audience(note: Any) -> dict:
-    """Who may hear about a note over a socket, in the form `may_receive` reads."""
-    if note.visibility == "organisation":
-        return {"organisation": note.organisation_id}
-    return {}
+    """What a socket needs to know to decide, without a query, who may hear about this note."""
+    audience = {"organisation": note.organisation_id, "visibility": note.visibility, "author": note.author_id}
+    if note.visibility == "named":
+        audience["named"] = sorted(note.named_people.values_list("pk", flat=True))
+    return audience
 
 
 @dataclass(frozen=True)
@@ -76,10 +242,27 @@ class Viewer:
 
     user_id: int
     organisation_id: int | None
+    shares_across_organisations: bool
 
 
 def may_receive(viewer: Viewer, audience: dict) -> bool:
-    """May a subscribed member receive an event with this audience?"""
-    if "organisation" in audience and audience["organisation"] != viewer.organisation_id:
+    """May a subscribed person receive an event with this audience? The same rule as notes_visible_filter."""
+    if not audience:
+        return True
+    if audience.get("author") == viewer.user_id:
+        return True
+    visibility = audience.get("visibility", "circle")
+    same_organisation = (
+        viewer.organisation_id is not None and audience.get("organisation") == viewer.organisation_id
+    )
+    if visibility == "organisation":
+        return same_organisation
+    if visibility == "named" and viewer.user_id not in audience.get("named", []):
         return False
-    return True
+    return same_organisation or viewer.shares_across_organisations
+
+
+def _named_through() -> Any:
+    from sharing.models import Note
+
+    return Note.named_people.through

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from audit.services import audit_read
 from circles import selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
-from circles.models import CircleMember, Client
-from network.models import User
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.models import Organisation, User
 
 
 class LeadSerializer(serializers.Serializer):
@@ -86,8 +86,8 @@ class ClientListApi(APIView):
 class ClientDetailApi(APIView):
     @extend_schema(responses=ClientOutput, summary="One client")
     def get(self, request: Request, public_id: str) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id)
-        audit_read(actor=request.user, action="client.view", client=record.client)
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         return Response(ClientOutput(record.client).data)
 
 
@@ -138,15 +138,15 @@ class MemberListApi(APIView):
         responses=MemberOutput(many=True), summary="Who is in the circle (add ?past=1 for history)"
     )
     def get(self, request: Request, public_id: str) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id)
-        members = selectors.circle_members_current(record.client)
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        members = selectors.circle_members_current(record)
         if request.query_params.get("past"):
-            members += selectors.circle_members_past(record.client)
+            members += selectors.circle_members_past(record)
         return Response(MemberOutput(members, many=True).data)
 
     @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")
     def post(self, request: Request, public_id: str) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = MemberInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -163,14 +163,166 @@ class MemberListApi(APIView):
 class MemberDetailApi(APIView):
     @extend_schema(responses=MemberOutput, summary="One member of the circle")
     def get(self, request: Request, public_id: str, member_id: int) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id)
-        return Response(MemberOutput(selectors.circle_member_get(record.client, member_id)).data)
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        return Response(MemberOutput(selectors.circle_member_get(record, member_id)).data)
 
     @extend_schema(
         responses=MemberOutput, summary="Remove someone from the circle (lead only); history is kept"
     )
     def delete(self, request: Request, public_id: str, member_id: int) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
-        member = selectors.circle_member_get(record.client, member_id)
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        member = selectors.circle_member_get(record, member_id)
         member = services.circle_member_remove(actor=request.user, client=record.client, member=member)
         return Response(MemberOutput(member).data)
+
+
+class JoinRequestOutput(serializers.ModelSerializer):
+    requester = serializers.CharField(source="requester.full_name")
+    organisation = serializers.CharField(source="organisation.name", default=None)
+
+    class Meta:
+        model = JoinRequest
+        fields = ["id", "requester", "organisation", "role", "reason", "status", "created_at", "expires_at"]
+
+
+class JoinRequestInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class JoinRequestListApi(APIView):
+    @extend_schema(responses=JoinRequestOutput(many=True), summary="Requests to join waiting (lead only)")
+    def get(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        return Response(JoinRequestOutput(selectors.join_requests_open(record), many=True).data)
+
+    @extend_schema(
+        request=JoinRequestInput, responses={201: JoinRequestOutput}, summary="Ask to join the circle"
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        data = JoinRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        join_request = services.join_request_create(
+            actor=request.user, client=record.client, **data.validated_data
+        )
+        return Response(JoinRequestOutput(join_request).data, status=status.HTTP_201_CREATED)
+
+
+class JoinRequestDecisionApi(APIView):
+    @extend_schema(
+        request=DecisionInput, responses=JoinRequestOutput, summary="Approve or decline (lead only)"
+    )
+    def post(self, request: Request, public_id: str, request_id: int) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        join_request = selectors.join_request_get_for_lead(record, request_id)
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.join_request_decide(
+            actor=request.user, request=join_request, **data.validated_data
+        )
+        return Response(JoinRequestOutput(decided).data)
+
+
+class ConsentOutput(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name", default=None)
+    family_member = serializers.CharField(source="family_member.name", default=None)
+    is_current = serializers.BooleanField()
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "scope",
+            "organisation",
+            "family_member",
+            "method",
+            "given_by",
+            "given_on",
+            "expires_on",
+            "recorded_at",
+            "withdrawn_at",
+            "withdrawal_note",
+            "is_current",
+        ]
+
+
+class ConsentInput(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=Consent.Scope.choices)
+    method = serializers.ChoiceField(choices=Consent.Method.choices)
+    given_by = serializers.CharField(max_length=200)
+    given_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    organisation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    family_member_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class WithdrawInput(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class ConsentListApi(APIView):
+    @extend_schema(responses=ConsentOutput(many=True), summary="The client's consent records")
+    def get(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id)
+        return Response(ConsentOutput(selectors.consents_for(record), many=True).data)
+
+    @extend_schema(request=ConsentInput, responses={201: ConsentOutput}, summary="Record consent (lead only)")
+    def post(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        data = ConsentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        organisation_id, family_member_id = fields.pop("organisation_id"), fields.pop("family_member_id")
+        consent = services.consent_record(
+            actor=request.user,
+            client=record.client,
+            organisation=Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
+            family_member=record.client.members.filter(pk=family_member_id).first()
+            if family_member_id
+            else None,
+            **fields,
+        )
+        return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawApi(APIView):
+    @extend_schema(
+        request=WithdrawInput, responses=ConsentOutput, summary="Withdraw consent, at once (lead only)"
+    )
+    def post(self, request: Request, public_id: str, consent_id: int) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        consent = selectors.consent_get_for_lead(record, consent_id)
+        data = WithdrawInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawn = services.consent_withdraw(actor=request.user, consent=consent, **data.validated_data)
+        return Response(ConsentOutput(withdrawn).data)
+
+
+class EmergencyInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class EmergencyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = EmergencyAccess
+        fields = ["id", "reason", "started_at", "expires_at"]
+
+
+class EmergencyAccessApi(APIView):
+    @extend_schema(
+        request=EmergencyInput, responses={201: EmergencyOutput}, summary="Break the glass (audited)"
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        data = EmergencyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services.emergency_access_start(
+            actor=request.user, client=record.client, **data.validated_data
+        )
+        return Response(EmergencyOutput(grant).data, status=status.HTTP_201_CREATED)

@@ -3,10 +3,11 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 
-from circles.models import CircleMember
+from circles.models import CircleMember, Client, Consent
 from circles.services import FAMILY_ROLES
-from network.models import User
+from network.models import Organisation, User
 
 PROFESSIONAL_ROLES = [
     (value, label) for value, label in CircleMember.Role.choices if value not in FAMILY_ROLES
@@ -103,3 +104,78 @@ class MemberForm(forms.Form):
             if not data.get("role"):
                 self.add_error("role", "Choose their role in the circle.")
         return data
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+class JoinRequestForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Your role with this person",
+        choices=[("", "Choose a role")]
+        + [(v, label) for v, label in PROFESSIONAL_ROLES if v != CircleMember.Role.LEAD_PROFESSIONAL],
+    )
+    reason = forms.CharField(
+        label="Why do you need to join?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="The lead professional reads this to decide. For example: I met Grace at the housing office today.",
+        error_messages={"required": "Say why you need to join, so the lead professional can decide."},
+    )
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this record now?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="The lead professional is told straight away, and this reason is kept in the audit.",
+        error_messages={"required": "Say why you need to see this record now."},
+    )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="What did they agree to?", choices=Consent.Scope.choices, widget=forms.RadioSelect
+    )
+    organisation = forms.ModelChoiceField(
+        label="Which organisation? (for a named organisation)",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Choose an organisation",
+    )
+    family_member = forms.ModelChoiceField(
+        label="Who may see the portal? (for family portal access)",
+        queryset=CircleMember.objects.none(),
+        required=False,
+        empty_label="Choose a family member or carer",
+    )
+    method = forms.ChoiceField(
+        label="How did they agree?", choices=Consent.Method.choices, widget=forms.RadioSelect
+    )
+    given_by = forms.CharField(
+        label="Who gave consent?", max_length=200, help_text="For example, the client, or their mother"
+    )
+    given_on = forms.DateField(
+        label="Date given",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        error_messages={"invalid": "Enter the date like 27/3/2026."},
+    )
+    expires_on = forms.DateField(
+        label="Review or end date (optional)",
+        input_formats=DATE_FORMATS,
+        required=False,
+        help_text="Leave empty if it lasts until withdrawn",
+        error_messages={"invalid": "Enter the date like 27/3/2027."},
+    )
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["family_member"].queryset = CircleMember.objects.filter(
+            client=client, kind="family", until=None
+        )
+        self.fields["family_member"].label_from_instance = lambda m: (
+            f"{m.name} ({m.relationship or m.get_role_display()})"
+        )
+        self.fields["given_on"].initial = timezone.localdate().strftime("%d/%m/%Y")

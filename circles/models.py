@@ -120,6 +120,8 @@ class CircleMember(models.Model):
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=30, choices=Role.choices)
     is_lead = models.BooleanField(default=False)
+    # A sensitive role (e.g. a domestic-abuse adviser): never shown to anyone outside the circle.
+    is_hidden = models.BooleanField(default=False)
     since = models.DateTimeField(default=timezone.now)
     until = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
@@ -177,3 +179,138 @@ class CircleMember(models.Model):
     @property
     def contact_email(self) -> str:
         return self.user.email if self.user_id else self.email
+
+
+class Consent(models.Model):
+    """What the client agreed to, as a record: scope, how, who gave and who recorded it, until when.
+
+    Withdrawal sets `withdrawn_at` and takes effect at once; the row stays, for the history.
+    """
+
+    class Scope(models.TextChoices):
+        CIRCLE = "circle", "Share information with everyone in the circle"
+        ORGANISATION = "organisation", "Share information with a named organisation"
+        FAMILY_PORTAL = "family_portal", "Family or carers can see the portal"
+        CONFERENCE = "conference", "Discuss at a case conference"
+
+    class Method(models.TextChoices):
+        VERBAL = "verbal", "Said so (verbal)"
+        WRITTEN = "written", "In writing"
+        PORTAL = "portal", "In the portal"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For 'a named organisation'",
+    )
+    family_member = models.ForeignKey(
+        CircleMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For family portal access: who may see it",
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    given_by = models.CharField(max_length=200, help_text="Who gave it, e.g. the client or their parent")
+    given_on = models.DateField(default=timezone.localdate)
+    expires_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["client", "scope"], name="consent_client_scope_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(scope="organisation") | Q(organisation__isnull=False),
+                name="organisation_consent_names_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} for {self.client_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None and (
+            self.expires_on is None or self.expires_on >= timezone.localdate()
+        )
+
+
+class JoinRequest(models.Model):
+    """A professional asks to join a client's circle; the lead professional approves or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="join_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests"
+    )
+    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=CircleMember.Role.choices)
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client", "status"], name="joinrequest_client_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "requester"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} asks to join {self.client_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
+
+
+class EmergencyAccess(models.Model):
+    """ "Break the glass": someone outside the circle opens the record for a limited time, with a reason."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "client", "expires_at"], name="emergency_user_client_idx")]
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.client_id} by {self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

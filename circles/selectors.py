@@ -1,15 +1,15 @@
 """Reads of clients and circles. Each selector fetches *and* checks access, through circles.access."""
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from circles import access, public_id
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 
 if TYPE_CHECKING:
     from network.models import User
@@ -21,32 +21,27 @@ class ClientNotFound(Http404):
     """Unknown, mistyped or not the asker's to see: all look the same from outside."""
 
 
-@dataclass(frozen=True)
-class ClientAccess:
-    """A client as one person may see it, with what they may do."""
+def client_get_for_user(user: "User", public_id_text: str, *, need: str = "view") -> access.RecordAccess:
+    """The client with this public ID and what `user` may do with it, if they may do `need`.
 
-    user: "User"
-    client: Client
-    membership: CircleMember
-
-    @property
-    def may_manage_circle(self) -> bool:
-        return access.membership_may_manage(self.membership)
-
-
-def client_get_for_user(user: "User", public_id_text: str, *, for_manage: bool = False) -> ClientAccess:
-    """The client with this public ID if `user` may see it; 404 otherwise, 403 if `for_manage` and not lead."""
+    need="view": open the record (members, emergency access); "discover": see who is in the circle;
+    "manage": change the circle (the lead). 404 when the person may not even know the record is there,
+    403 when they may see it but not manage it.
+    """
     try:
         canonical = public_id.normalise(public_id_text)
     except public_id.InvalidPublicId:
         raise ClientNotFound("No client with that ID") from None
     client = Client.objects.filter(public_id=canonical).first()
-    membership = access.current_membership(user, client) if client else None
-    if client is None or membership is None:
+    if client is None or not access.is_professional(user):
         raise ClientNotFound("No client with that ID")
-    if for_manage and not access.membership_may_manage(membership):
-        raise PermissionDenied("Only the lead professional can change who is in the circle.")
-    return ClientAccess(user=user, client=client, membership=membership)
+    record = access.record_access(user, client)
+    allowed = record.may_discover if need == "discover" else record.may_view
+    if not allowed:
+        raise ClientNotFound("No client with that ID")
+    if need == "manage" and not record.may_manage_circle:
+        raise PermissionDenied("Only the lead professional can do that.")
+    return record
 
 
 def _lead_prefetch() -> Prefetch:
@@ -60,37 +55,55 @@ def _lead_prefetch() -> Prefetch:
 def client_list_for_user(user: "User") -> QuerySet[Client]:
     """My clients: the circles `user` is in now, most recently active first, with each lead."""
     return (
-        access.clients_visible_to(user).prefetch_related(_lead_prefetch()).order_by("-last_activity_at", "pk")
+        access.clients_in_circles_of(user)
+        .prefetch_related(_lead_prefetch())
+        .order_by("-last_activity_at", "pk")
     )
 
 
-def client_search_for_user(user: "User", query: str) -> QuerySet[Client]:
-    """Clients `user` may see matching a name, a date of birth (e.g. 14/03/2016) or a public ID."""
+def client_search_for_user(user: "User", query: str) -> list[Client]:
+    """Clients matching a name, a date of birth (14/03/2016 or 2016-03-14) or a public ID.
+
+    In the person's own circles any of these finds a client. Beyond them (discovery) it takes a public ID,
+    or a name *and* a date of birth, so that nobody can browse the list of everyone. Each result carries
+    `in_my_circles`.
+    """
     query = " ".join(query.split())[:100]
-    visible = access.clients_visible_to(user)
     if not query:
-        return visible.none()
+        return []
+    mine = access.clients_in_circles_of(user)
+    others = access.clients_discoverable_by(user)
     if public_id.looks_like(query):
         try:
-            return visible.filter(public_id=public_id.normalise(query)).prefetch_related(_lead_prefetch())
+            condition = Q(public_id=public_id.normalise(query))
         except public_id.InvalidPublicId:
-            return visible.none()
-    condition = Q()
-    for word in query.split(" "):
-        date = parse_date(word)
-        if date:
-            condition &= Q(date_of_birth=date)
-        else:
-            condition &= (
-                Q(given_name__istartswith=word)
-                | Q(family_name__istartswith=word)
-                | Q(preferred_name__istartswith=word)
-            )
-    return (
-        visible.filter(condition)
+            return []
+        precise = True
+    else:
+        condition, has_name, has_date = Q(), False, False
+        for word in query.split(" "):
+            date = parse_date(word)
+            if date:
+                condition &= Q(date_of_birth=date)
+                has_date = True
+            else:
+                condition &= (
+                    Q(given_name__istartswith=word)
+                    | Q(family_name__istartswith=word)
+                    | Q(preferred_name__istartswith=word)
+                )
+                has_name = True
+        precise = has_name and has_date
+    in_circles = set(mine.filter(condition).values_list("pk", flat=True)[:SEARCH_LIMIT])
+    pool = others if precise else mine
+    results = list(
+        pool.filter(condition)
         .prefetch_related(_lead_prefetch())
-        .order_by("family_name", "given_name")[:SEARCH_LIMIT]
+        .order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT]
     )
+    for client in results:
+        client.in_my_circles = client.pk in in_circles
+    return results
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -103,27 +116,95 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def circle_members_current(client: Client) -> list[CircleMember]:
-    """Who is in the circle now: lead first, then professionals, then family, oldest first."""
+def circle_members_current(record: access.RecordAccess) -> list[CircleMember]:
+    """Who is in the circle now, as this person may see it: lead first, then professionals, then family."""
     return list(
-        CircleMember.objects.filter(client=client, until=None)
+        CircleMember.objects.filter(client=record.client, until=None)
+        .filter(access.circle_members_visible_filter(record))
         .select_related("user", "organisation")
         .order_by("-is_lead", "-kind", "since", "pk")
     )
 
 
-def circle_members_past(client: Client) -> list[CircleMember]:
+def circle_members_past(record: access.RecordAccess) -> list[CircleMember]:
+    if not record.may_view:
+        return []
     return list(
-        CircleMember.objects.filter(client=client, until__isnull=False)
+        CircleMember.objects.filter(client=record.client, until__isnull=False)
         .select_related("user", "organisation")
         .order_by("-until")
     )
 
 
-def circle_member_get(client: Client, member_id: int | str) -> CircleMember:
+def circle_member_get(record: access.RecordAccess, member_id: int | str) -> CircleMember:
     try:
-        return CircleMember.objects.select_related("user", "organisation").get(
-            client=client, pk=int(member_id)
+        return (
+            CircleMember.objects.filter(access.circle_members_visible_filter(record))
+            .select_related("user", "organisation")
+            .get(client=record.client, pk=int(member_id))
         )
     except (CircleMember.DoesNotExist, ValueError, TypeError):
         raise Http404("No such member in this circle") from None
+
+
+def consents_for(record: access.RecordAccess) -> list[Consent]:
+    """The client's consent records, current first. Members of the circle see them."""
+    if not record.may_view:
+        return []
+    consents = list(
+        Consent.objects.filter(client=record.client).select_related(
+            "organisation", "family_member", "recorded_by"
+        )
+    )
+    return sorted(consents, key=lambda c: (not c.is_current, -c.recorded_at.timestamp()))
+
+
+def join_requests_open(record: access.RecordAccess) -> list[JoinRequest]:
+    """Requests to join waiting for the lead professional (nobody else sees them)."""
+    if not record.may_manage_circle:
+        return []
+    return list(
+        JoinRequest.objects.filter(
+            client=record.client, status=JoinRequest.Status.PENDING, expires_at__gt=timezone.now()
+        ).select_related("requester", "organisation")
+    )
+
+
+def join_request_get_for_lead(record: access.RecordAccess, request_id: int | str) -> JoinRequest:
+    try:
+        if not record.may_manage_circle:
+            raise JoinRequest.DoesNotExist
+        return JoinRequest.objects.select_related("requester").get(client=record.client, pk=int(request_id))
+    except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such request") from None
+
+
+def my_join_request(record: access.RecordAccess) -> JoinRequest | None:
+    """The asker's own request to join this circle, if one is waiting."""
+    return JoinRequest.objects.filter(
+        client=record.client,
+        requester=record.user,
+        status=JoinRequest.Status.PENDING,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def emergency_accesses_recent(record: access.RecordAccess, *, days: int = 30) -> list[EmergencyAccess]:
+    """Recent emergency access to the record, for the lead professional's attention."""
+    if not record.may_manage_circle:
+        return []
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        EmergencyAccess.objects.filter(client=record.client, started_at__gte=since).select_related(
+            "user", "user__organisation"
+        )
+    )
+
+
+def consent_get_for_lead(record: access.RecordAccess, consent_id: int | str) -> Consent:
+    try:
+        if not record.may_manage_circle:
+            raise Consent.DoesNotExist
+        return Consent.objects.get(client=record.client, pk=int(consent_id))
+    except (Consent.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such consent record") from None

@@ -3,18 +3,20 @@
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
 from circles import access, public_id
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 from network.text import clean_line, clean_text, length_errors
-from realtime.publish import publish
+from realtime.publish import notify, publish
 
 if TYPE_CHECKING:
-    from network.models import User
+    from network.models import Organisation, User
 
 FAMILY_ROLES = {CircleMember.Role.FAMILY_MEMBER, CircleMember.Role.CARER, CircleMember.Role.FRIEND}
 
@@ -139,8 +141,12 @@ def circle_member_add(
     relationship: str = "",
     phone: str = "",
     email: str = "",
+    is_hidden: bool = False,
 ) -> CircleMember:
-    """Add a professional (a user) or a family member or friend (a contact) to the client's circle."""
+    """Add a professional (a user) or a family member or friend (a contact) to the client's circle.
+
+    `is_hidden` marks a sensitive member (e.g. a domestic-abuse adviser) whom nobody outside the circle sees.
+    """
     errors: dict[str, str] = {}
     if kind == CircleMember.Kind.PROFESSIONAL:
         if user is None or not user.is_active or not user.organisation_id:
@@ -177,17 +183,24 @@ def circle_member_add(
         _lock(client)  # orders concurrent changes to one circle, so the checks below hold
         if not access.may_manage_circle(actor, client):
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
-        if user is not None and CircleMember.objects.filter(client=client, user=user, until=None).exists():
-            raise ValidationError({"user": f"{user.full_name} is already in this circle."})
-        member = CircleMember.objects.create(client=client, kind=kind, role=role, added_by=actor, **fields)
-        audit_record(
-            actor=actor, action="circle.member_add", client=client, obj=member, after=_member_snapshot(member)
+        member = _member_add(
+            actor=actor, client=client, kind=kind, role=role, fields=fields | {"is_hidden": is_hidden}
         )
-        publish(
-            client=client,
-            type="circle.member_added",
-            payload={"member_id": member.pk, "user_id": member.user_id},
-        )
+    return member
+
+
+def _member_add(*, actor: "User", client: Client, kind: str, role: str, fields: dict) -> CircleMember:
+    """Add one member inside the caller's transaction (client row locked, permission checked)."""
+    user = fields.get("user")
+    if user is not None and CircleMember.objects.filter(client=client, user=user, until=None).exists():
+        raise ValidationError({"user": f"{user.full_name} is already in this circle."})
+    member = CircleMember.objects.create(client=client, kind=kind, role=role, added_by=actor, **fields)
+    audit_record(
+        actor=actor, action="circle.member_add", client=client, obj=member, after=_member_snapshot(member)
+    )
+    publish(
+        client=client, type="circle.member_added", payload={"member_id": member.pk, "user_id": member.user_id}
+    )
     return member
 
 
@@ -275,6 +288,281 @@ def _member_snapshot(member: CircleMember) -> dict:
         "organisation_id": member.organisation_id,
         "role": member.role,
         "is_lead": member.is_lead,
+        "is_hidden": member.is_hidden,
         "since": member.since.isoformat(),
         "until": member.until.isoformat() if member.until else None,
+    }
+
+
+# Consent.
+
+
+def consent_record(
+    *,
+    actor: "User",
+    client: Client,
+    scope: str,
+    method: str,
+    given_by: str,
+    given_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    organisation: "Organisation | None" = None,
+    family_member: CircleMember | None = None,
+) -> Consent:
+    """Record what the client agreed to. Only the lead professional records consent."""
+    given_by = clean_line(given_by)
+    given_on = given_on or timezone.localdate()
+    errors = length_errors({"given_by": (given_by, 200)})
+    if scope not in Consent.Scope.values:
+        errors["scope"] = "Choose what the client agreed to."
+    if method not in Consent.Method.values:
+        errors["method"] = "Choose how they agreed."
+    if not given_by:
+        errors["given_by"] = "Enter who gave consent, for example the client's name."
+    if given_on > timezone.localdate():
+        errors["given_on"] = "The date consent was given cannot be in the future."
+    if expires_on and expires_on < given_on:
+        errors["expires_on"] = "The end date must be after the date consent was given."
+    if scope == Consent.Scope.ORGANISATION and organisation is None:
+        errors["organisation"] = "Choose the organisation the client agreed to share with."
+    if scope == Consent.Scope.FAMILY_PORTAL and (
+        family_member is None or family_member.client_id != client.pk or family_member.kind != "family"
+    ):
+        errors["family_member"] = "Choose the family member or carer who may see the portal."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(client)
+        if not access.may_manage_circle(actor, client):
+            raise PermissionDenied("Only the lead professional can record consent.")
+        consent = Consent.objects.create(
+            client=client,
+            scope=scope,
+            method=method,
+            given_by=given_by,
+            given_on=given_on,
+            expires_on=expires_on,
+            organisation=organisation if scope == Consent.Scope.ORGANISATION else None,
+            family_member=family_member if scope == Consent.Scope.FAMILY_PORTAL else None,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor, action="consent.record", client=client, obj=consent, after=_consent_snapshot(consent)
+        )
+        publish(client=client, type="consent.recorded", payload={"consent_id": consent.pk, "scope": scope})
+    return consent
+
+
+def consent_withdraw(*, actor: "User", consent: Consent, note: str = "") -> Consent:
+    """Withdraw consent. It takes effect at once: pages, the API and open sockets of anyone it covered."""
+    note = clean_line(note)
+    if len(note) > 500:
+        raise ValidationError({"note": "Use 500 characters or fewer."})
+    client = consent.client
+    with transaction.atomic():
+        _lock(client)
+        if not access.may_manage_circle(actor, client):
+            raise PermissionDenied("Only the lead professional can withdraw consent.")
+        consent = Consent.objects.get(pk=consent.pk)
+        if consent.withdrawn_at is not None:
+            raise ValidationError("This consent has already been withdrawn.")
+        before = _consent_snapshot(consent)
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = actor
+        consent.withdrawal_note = note
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+        audit_record(
+            actor=actor,
+            action="consent.withdraw",
+            client=client,
+            obj=consent,
+            before=before,
+            after=_consent_snapshot(consent),
+        )
+        publish(
+            client=client,
+            type="consent.withdrawn",
+            payload={"consent_id": consent.pk, "scope": consent.scope},
+        )
+    return consent
+
+
+# Joining a circle.
+
+
+def join_request_create(*, actor: "User", client: Client, reason: str, role: str) -> JoinRequest:
+    """A practitioner outside the circle asks the lead to let them in."""
+    reason = clean_text(reason)
+    errors = length_errors({"reason": (reason, 2000)})
+    if not reason:
+        errors["reason"] = "Say why you need to join, so the lead professional can decide."
+    if (
+        role not in CircleMember.Role.values
+        or role in FAMILY_ROLES
+        or role == CircleMember.Role.LEAD_PROFESSIONAL
+    ):
+        errors["role"] = "Choose your role."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(client)
+        if not access.is_practitioner(actor):
+            raise PermissionDenied("Only practitioners can ask to join a circle.")
+        if access.current_membership(actor, client):
+            raise ValidationError("You are already in this circle.")
+        now = timezone.now()
+        JoinRequest.objects.filter(
+            client=client, requester=actor, status=JoinRequest.Status.PENDING, expires_at__lte=now
+        ).update(status=JoinRequest.Status.EXPIRED)
+        if JoinRequest.objects.filter(
+            client=client, requester=actor, status=JoinRequest.Status.PENDING
+        ).exists():
+            raise ValidationError("You have already asked to join. The lead professional has been told.")
+        request = JoinRequest.objects.create(
+            client=client,
+            requester=actor,
+            organisation_id=actor.organisation_id,
+            role=role,
+            reason=reason,
+            expires_at=now + datetime.timedelta(days=settings.JOIN_REQUEST_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action="join_request.create",
+            client=client,
+            obj=request,
+            after={"reason": reason, "role": role},
+        )
+        publish(client=client, type="join_request.created", payload={"request_id": request.pk})
+        lead = (
+            CircleMember.objects.filter(client=client, until=None, is_lead=True)
+            .select_related("user")
+            .first()
+        )
+        if lead and lead.user:
+            notify(
+                user=lead.user,
+                kind="join_request.created",
+                text=f"{actor.full_name} ({actor.organisation}) asks to join {client.full_name}'s circle.",
+                url=reverse("circles:client", args=[client.public_id]) + "#join-requests",
+            )
+    return request
+
+
+def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, note: str = "") -> JoinRequest:
+    """The lead approves (the requester joins the circle at once) or declines. The requester is told."""
+    note = clean_line(note)
+    if len(note) > 500:
+        raise ValidationError({"note": "Use 500 characters or fewer."})
+    client = request.client
+    with transaction.atomic():
+        _lock(client)
+        if not access.may_manage_circle(actor, client):
+            raise PermissionDenied("Only the lead professional can decide requests to join.")
+        request = JoinRequest.objects.select_related("requester").get(pk=request.pk)
+        if not request.is_open:
+            raise ValidationError("This request has already been decided, withdrawn or has lapsed.")
+        request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            actor=actor,
+            action="join_request.decide",
+            client=client,
+            obj=request,
+            before={"status": "pending"},
+            after={"status": request.status, "note": note},
+        )
+        publish(client=client, type="join_request.decided", payload={"request_id": request.pk})
+        requester = request.requester
+        if approve:
+            _member_add(
+                actor=actor,
+                client=client,
+                kind=CircleMember.Kind.PROFESSIONAL,
+                role=request.role,
+                fields={"user": requester, "organisation_id": requester.organisation_id},
+            )
+            text = f"{actor.full_name} added you to {client.full_name}'s circle."
+        else:
+            text = f"{actor.full_name} declined your request to join {client.full_name}'s circle." + (
+                f" They said: {note}" if note else ""
+            )
+        notify(
+            user=requester,
+            kind=f"join_request.{request.status}",
+            text=text,
+            url=reverse("circles:client", args=[client.public_id]),
+        )
+    return request
+
+
+# Emergency access.
+
+
+def emergency_access_start(*, actor: "User", client: Client, reason: str) -> EmergencyAccess:
+    """Break the glass: open a record you are not in the circle of, for a while, with a reason.
+
+    The lead professional is told at once, and everything done under it stands out in the audit.
+    """
+    reason = clean_text(reason)
+    errors = length_errors({"reason": (reason, 2000)})
+    if len(reason) < 10:
+        errors["reason"] = "Say why you need to see this record now (at least 10 characters)."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(client)
+        if not access.is_practitioner(actor):
+            raise PermissionDenied("Only practitioners can use emergency access.")
+        if access.current_membership(actor, client):
+            raise ValidationError("You are in this circle already; you do not need emergency access.")
+        existing = access.active_emergency(actor, client)
+        if existing:
+            return existing
+        now = timezone.now()
+        grant = EmergencyAccess.objects.create(
+            client=client,
+            user=actor,
+            reason=reason,
+            started_at=now,
+            expires_at=now + datetime.timedelta(minutes=settings.EMERGENCY_ACCESS_MINUTES),
+        )
+        audit_record(
+            actor=actor,
+            action="emergency.start",
+            client=client,
+            obj=grant,
+            after={"reason": reason, "expires_at": grant.expires_at.isoformat()},
+            emergency=True,
+        )
+        publish(client=client, type="emergency.started", payload={"grant_id": grant.pk, "user_id": actor.pk})
+        lead = (
+            CircleMember.objects.filter(client=client, until=None, is_lead=True)
+            .select_related("user")
+            .first()
+        )
+        if lead and lead.user:
+            notify(
+                user=lead.user,
+                kind="emergency.started",
+                text=f"Emergency access: {actor.full_name} ({actor.organisation}) opened {client.full_name}'s record. "
+                f"Reason: {reason[:200]}",
+                url=reverse("circles:client", args=[client.public_id]) + "#emergency",
+            )
+    return grant
+
+
+def _consent_snapshot(consent: Consent) -> dict:
+    return {
+        "scope": consent.scope,
+        "method": consent.method,
+        "given_by": consent.given_by,
+        "given_on": consent.given_on.isoformat(),
+        "expires_on": consent.expires_on.isoformat() if consent.expires_on else None,
+        "organisation_id": consent.organisation_id,
+        "family_member_id": consent.family_member_id,
+        "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
     }

@@ -16,6 +16,24 @@ urlpatterns = [
     path(
         "<str:public_id>/circle/<int:member_id>/make-lead/", views.member_make_lead, name="member_make_lead"
     ),
+    path("<str:public_id>/join/", views.join_request_new, name="join_request_new"),
+    path("<str:public_id>/join-requests/", views.join_requests_panel, name="join_requests_panel"),
+    path(
+        "<str:public_id>/join-requests/<int:request_id>/<str:decision>/",
+        views.join_request_decide,
+        name="join_request_decide",
+    ),
+    path("<str:public_id>/consent/new/", views.consent_new, name="consent_new"),
+    path(
+        "<str:public_id>/consent/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
+    ),
+    path("<str:public_id>/emergency/", views.emergency_access, name="emergency_access"),
+    path("<str:public_id>/audit.csv", views.audit_export, name="audit_export"),
     path("<str:public_id>/notes/new/", sharing_views.note_add, name="note_add"),
     path("<str:public_id>/notes/<int:note_id>/", sharing_views.note_detail, name="note"),
+    path(
+        "<str:public_id>/notes/<int:note_id>/visibility/",
+        sharing_views.note_visibility,
+        name="note_visibility",
+    ),
 ]

@@ -1,42 +1,47 @@
 """Pages about clients and their circles. Thin: parse, call a selector or a service, render."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import audit_read
+from audit.export import write_audit_csv
+from audit.selectors import audit_export_for_user, record_readers
+from audit.services import audit_read, audit_search
 from circles import selectors, services
-from circles.forms import ClientForm, MemberForm
+from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
+from network.decorators import professional_required
 from network.forms import add_service_errors
-from sharing.forms import NoteForm
 from sharing.selectors import note_list_for
 
 NOTES_PER_PAGE = 25
 
 
 @require_GET
-@login_required
+@professional_required
 def my_clients(request: HttpRequest) -> HttpResponse:
     clients = selectors.client_list_for_user(request.user)
     return render(request, "circles/my_clients.html", {"clients": clients})
 
 
 @require_GET
-@login_required
+@professional_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    results = list(selectors.client_search_for_user(request.user, query))
+    results = selectors.client_search_for_user(request.user, query)
+    if query.strip():
+        audit_search(actor=request.user, query=query[:100], result_count=len(results))
     return render(request, "circles/search.html", {"query": query, "results": results})
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@professional_required
 def client_add(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    form = ClientForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,29 +65,46 @@ def client_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@professional_required
 def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    record = selectors.client_get_for_user(request.user, public_id)
+    """The client page for the circle; for anyone else who may look them up, who is involved."""
+    record = selectors.client_get_for_user(request.user, public_id, need="discover")
     if record.client.public_id != public_id:
         return redirect("circles:client", public_id=record.client.public_id)
+    members = selectors.circle_members_current(record)
+    if not record.may_view:
+        audit_read(record=record, action="client.discover")
+        return render(
+            request,
+            "circles/client_discover.html",
+            {
+                "record": record,
+                "client": record.client,
+                "members": members,
+                "my_request": selectors.my_join_request(record),
+            },
+        )
     notes = Paginator(note_list_for(record), NOTES_PER_PAGE).get_page(request.GET.get("page"))
-    audit_read(actor=request.user, action="client.view", client=record.client)
+    audit_read(record=record, action="client.view")
     return render(
         request,
         "circles/client_detail.html",
         {
             "record": record,
             "client": record.client,
-            "members": selectors.circle_members_current(record.client),
-            "past_members": selectors.circle_members_past(record.client),
+            "members": members,
+            "past_members": selectors.circle_members_past(record),
             "notes": notes,
-            "note_form": NoteForm(),
+            "consents": selectors.consents_for(record),
+            "join_requests": selectors.join_requests_open(record),
+            "emergencies": selectors.emergency_accesses_recent(record),
+            "readers": record_readers(record),
         },
     )
 
 
 @require_GET
-@login_required
+@professional_required
 def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     """The circle on its own, for the live page to refresh after a change."""
     record = selectors.client_get_for_user(request.user, public_id)
@@ -92,17 +114,17 @@ def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "record": record,
             "client": record.client,
-            "members": selectors.circle_members_current(record.client),
-            "past_members": selectors.circle_members_past(record.client),
+            "members": selectors.circle_members_current(record),
+            "past_members": selectors.circle_members_past(record),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@professional_required
 def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
-    record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
-    form = MemberForm(request.POST or None)
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    form = MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -128,11 +150,11 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@professional_required
 def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
     """GET asks "are you sure?"; POST removes."""
-    record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
-    member = selectors.circle_member_get(record.client, member_id)
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    member = selectors.circle_member_get(record, member_id)
     if request.method == "GET":
         return render(request, "circles/member_remove.html", {"client": record.client, "member": member})
     try:
@@ -145,10 +167,10 @@ def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpR
 
 
 @require_POST
-@login_required
+@professional_required
 def member_make_lead(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
-    record = selectors.client_get_for_user(request.user, public_id, for_manage=True)
-    member = selectors.circle_member_get(record.client, member_id)
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    member = selectors.circle_member_get(record, member_id)
     try:
         services.circle_lead_change(actor=request.user, client=record.client, member=member)
     except ValidationError as exc:
@@ -156,3 +178,153 @@ def member_make_lead(request: HttpRequest, public_id: str, member_id: int) -> Ht
     else:
         messages.success(request, f"{member.display_name} is now the lead professional.")
     return redirect("circles:client", public_id=record.client.public_id)
+
+
+@require_GET
+@professional_required
+def join_requests_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Requests to join, for the lead's open page to refresh when one arrives."""
+    record = selectors.client_get_for_user(request.user, public_id)
+    return render(
+        request,
+        "circles/_join_requests.html",
+        {"record": record, "client": record.client, "join_requests": selectors.join_requests_open(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def join_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.client_get_for_user(request.user, public_id, need="discover")
+    if not record.may_ask_to_join:
+        messages.info(request, "You are already in this circle.")
+        return redirect("circles:client", public_id=record.client.public_id)
+    form = JoinRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                actor=request.user,
+                client=record.client,
+                reason=form.cleaned_data["reason"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Your request has been sent. The lead professional will decide, and you will be told.",
+            )
+            return redirect("circles:client", public_id=record.client.public_id)
+    return render(
+        request, "circles/join_request_new.html", {"form": form, "client": record.client, "record": record}
+    )
+
+
+@require_POST
+@professional_required
+def join_request_decide(request: HttpRequest, public_id: str, request_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404("Approve or decline")
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    join_request = selectors.join_request_get_for_lead(record, request_id)
+    try:
+        services.join_request_decide(
+            actor=request.user,
+            request=join_request,
+            approve=decision == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = join_request.requester.full_name
+        messages.success(
+            request,
+            f"{name} is now in the circle." if decision == "approve" else f"You declined {name}'s request.",
+        )
+    return redirect("circles:client", public_id=record.client.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def consent_new(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    form = ConsentForm(request.POST if request.method == "POST" else None, client=record.client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=request.user,
+                client=record.client,
+                scope=data["scope"],
+                method=data["method"],
+                given_by=data["given_by"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+                organisation=data["organisation"],
+                family_member=data["family_member"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("circles:client", public_id=record.client.public_id)
+    return render(request, "circles/consent_new.html", {"form": form, "client": record.client})
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
+    """GET asks "are you sure?"; POST withdraws, at once."""
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    consent = selectors.consent_get_for_lead(record, consent_id)
+    if request.method == "POST":
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Consent withdrawn. It took effect straight away.")
+        return redirect("circles:client", public_id=record.client.public_id)
+    return render(request, "circles/consent_withdraw.html", {"client": record.client, "consent": consent})
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def emergency_access(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.client_get_for_user(request.user, public_id, need="discover")
+    if not record.may_break_glass:
+        return redirect("circles:client", public_id=record.client.public_id)
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.emergency_access_start(
+                actor=request.user, client=record.client, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.warning(
+                request,
+                f"Emergency access until {timezone.localtime(grant.expires_at):%H:%M}. "
+                "The lead professional has been told, and everything you open is recorded.",
+            )
+            return redirect("circles:client", public_id=record.client.public_id)
+    return render(
+        request,
+        "circles/emergency_access.html",
+        {"form": form, "client": record.client, "minutes": settings.EMERGENCY_ACCESS_MINUTES},
+    )
+
+
+@require_GET
+@professional_required
+def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The client's whole audit trail as CSV, for an agency admin whose organisation works with them."""
+    client, rows = audit_export_for_user(request.user, public_id)
+    audit_search(actor=request.user, query=f"audit export {client.public_id}", result_count=rows.count())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{client.public_id}.csv"'
+    write_audit_csv(response, rows)
+    return response

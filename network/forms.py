@@ -10,3 +10,19 @@ def add_service_errors(form: forms.Form, exc: ValidationError, rename: dict[str,
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="Work email address")
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    phone = forms.CharField(label="Work phone (optional)", max_length=40, required=False)
+    org_role = forms.ChoiceField(
+        label="Role in Alongside", choices=[], initial="practitioner", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from network.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["org_role"].choices = User.OrgRole.choices

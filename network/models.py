@@ -19,6 +19,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     phone = models.CharField(max_length=40, blank=True)
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Everyone in this organisation must set up two-factor sign-in."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -46,13 +49,27 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Professionals belong to one organisation."""
+    """A person who signs in. Professionals belong to one organisation, with a role in it."""
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional"
+        CLIENT = "client", "Client"
+        FAMILY = "family", "Family member or carer"
+
+    class OrgRole(models.TextChoices):
+        PRACTITIONER = "practitioner", "Practitioner"
+        MANAGER = "manager", "Agency manager"
+        ADMIN = "admin", "Agency admin"
+        PANEL_CHAIR = "panel_chair", "Panel chair"
 
     email = models.EmailField(unique=True)
+    # Clients and family sign in to the portal only; professional pages and the API are not theirs.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
     full_name = models.CharField(max_length=200)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
+    org_role = models.CharField(max_length=20, choices=OrgRole.choices, default=OrgRole.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_staff = models.BooleanField(default=False)
@@ -70,6 +87,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def is_professional(self) -> bool:
+        return self.kind == self.Kind.PROFESSIONAL
 
     def get_full_name(self) -> str:
         return self.full_name

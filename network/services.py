@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
 from network.models import Organisation, User
 from network.text import clean_line
+from realtime.publish import end_sessions
 
 
 def organisation_create(*, actor: Any, name: str, kind: str, phone: str = "") -> Organisation:
@@ -35,6 +36,7 @@ def professional_create(
     job_title: str = "",
     phone: str = "",
     password: str | None = None,
+    org_role: str = User.OrgRole.PRACTITIONER,
 ) -> User:
     """Give a professional an account in their organisation. Without a password they set one by email reset."""
     email, full_name = clean_line(email).lower(), clean_line(full_name)
@@ -55,6 +57,7 @@ def professional_create(
             organisation=organisation,
             job_title=clean_line(job_title),
             phone=clean_line(phone),
+            org_role=org_role,
         )
         audit_record(
             actor=actor,
@@ -63,3 +66,57 @@ def professional_create(
             after={"email": email, "full_name": full_name, "organisation_id": organisation.pk},
         )
     return user
+
+
+def professional_update(
+    *, actor: User, person: User, org_role: str | None = None, is_active: bool | None = None
+) -> User:
+    """An agency admin changes a colleague's role, or switches their account off (or on again).
+
+    Switching an account off signs the person out everywhere at once, open pages included.
+    """
+    from circles import access
+
+    if not access.is_agency_admin(actor) or person.organisation_id != actor.organisation_id:
+        raise PermissionDenied("Only an admin of their organisation can change this account.")
+    if person.pk == actor.pk and (is_active is False or (org_role and org_role != User.OrgRole.ADMIN)):
+        raise ValidationError("You cannot switch off your own account or stop being an admin yourself.")
+    if org_role is not None and org_role not in User.OrgRole.values:
+        raise ValidationError({"org_role": "Choose a role."})
+    with transaction.atomic():
+        before = {"org_role": person.org_role, "is_active": person.is_active}
+        if org_role is not None:
+            person.org_role = org_role
+        if is_active is not None:
+            person.is_active = is_active
+        person.save(update_fields=["org_role", "is_active"])
+        audit_record(
+            actor=actor,
+            action="professional.update",
+            obj=person,
+            before=before,
+            after={"org_role": person.org_role, "is_active": person.is_active},
+        )
+        if is_active is False:
+            transaction.on_commit(lambda: end_sessions(user_id=person.pk))
+    return person
+
+
+def organisation_set_two_factor(*, actor: User, organisation: Organisation, required: bool) -> Organisation:
+    """Require (or stop requiring) two-factor sign-in for everyone in the organisation."""
+    from circles import access
+
+    if not access.is_agency_admin(actor) or actor.organisation_id != organisation.pk:
+        raise PermissionDenied("Only an admin of this organisation can change that.")
+    with transaction.atomic():
+        before = organisation.require_two_factor
+        organisation.require_two_factor = required
+        organisation.save(update_fields=["require_two_factor"])
+        audit_record(
+            actor=actor,
+            action="organisation.two_factor",
+            obj=organisation,
+            before={"require_two_factor": before},
+            after={"require_two_factor": required},
+        )
+    return organisation

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "network.middleware.TwoFactorRequiredMiddleware",
     "audit.middleware.RequestContextMiddleware",
 ]
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "realtime.context_processors.notifications",
             ],
         },
     },
@@ -196,12 +198,36 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "circles:my_clients"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-# Email: printed to the console in the embedded default; EMAIL_BACKEND names another (e.g. SMTP).
-_email_backend = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: printed to the console in the embedded default; SMTP in production (EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); EMAIL_BACKEND names any other backend.
+_email_backend = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if envbool("DJANGO_PRODUCTION", False)
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_smtp = {
+    "host": envstr("EMAIL_HOST", "localhost"),
+    "port": envint("EMAIL_PORT", 587),
+    "username": envstr("EMAIL_HOST_USER", ""),
+    "password": envstr("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": envbool("EMAIL_USE_TLS", True),
+}
 if django.VERSION >= (6, 1):
-    MAILERS = {"default": {"BACKEND": _email_backend}}
+    MAILERS = {
+        "default": {
+            "BACKEND": _email_backend,
+            "OPTIONS": _smtp if _email_backend.endswith(".smtp.EmailBackend") else {},
+        }
+    }
 else:  # Django 5.2 LTS, the fallback for machines without Python 3.12
     EMAIL_BACKEND = _email_backend
+    EMAIL_HOST, EMAIL_PORT = _smtp["host"], _smtp["port"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = (
+        _smtp["username"],
+        _smtp["password"],
+        _smtp["use_tls"],
+    )
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alongside <no-reply@alongside.invalid>")
 
 REST_FRAMEWORK = {
@@ -209,7 +235,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["network.permissions.IsProfessional"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -224,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CircleRoleEnum": "circles.models.CircleMember.Role",
+        "ProfessionalRoleEnum": "circles.forms.PROFESSIONAL_ROLES",
+        "MemberKindEnum": "circles.models.CircleMember.Kind",
+        "NoteKindEnum": "sharing.models.Note.Kind",
+    },
 }
 
 LANGUAGE_CODE = "en-gb"
@@ -238,7 +270,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 SERVE_STATIC = envbool("ALONGSIDE_SERVE_STATIC", True)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = envint("ALONGSIDE_SESSION_SECONDS", 8 * 60 * 60)
+# Idle sessions end: each request pushes the end back, so 30 minutes without one signs the person out.
+SESSION_COOKIE_AGE = envint("ALONGSIDE_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if envbool("DJANGO_PRODUCTION", False):
@@ -250,6 +284,24 @@ if envbool("DJANGO_PRODUCTION", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content Security Policy: every script, style, image and socket from this site only; no inline code.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF],
+        "img-src": [CSP.SELF, "data:"],
+        "font-src": [CSP.SELF],
+        "connect-src": [CSP.SELF],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -259,3 +311,7 @@ LOGGING = {
 
 # How long a "who else is here" entry lives without a heartbeat from its socket.
 PRESENCE_TTL_SECONDS = envint("ALONGSIDE_PRESENCE_TTL", 60)
+# A request to join a circle that nobody decides lapses after this many days.
+JOIN_REQUEST_DAYS = envint("ALONGSIDE_JOIN_REQUEST_DAYS", 14)
+# Emergency ("break the glass") access lasts this long.
+EMERGENCY_ACCESS_MINUTES = envint("ALONGSIDE_EMERGENCY_ACCESS_MINUTES", 60)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from circles import api as circles_api
 from network.health import healthz
+from realtime import views as realtime_views
 from sharing import api as sharing_api
 
 api_v1 = [
@@ -16,6 +17,27 @@ api_v1 = [
         circles_api.MemberDetailApi.as_view(),
         name="member",
     ),
+    path(
+        "clients/<str:public_id>/join-requests/",
+        circles_api.JoinRequestListApi.as_view(),
+        name="join_requests",
+    ),
+    path(
+        "clients/<str:public_id>/join-requests/<int:request_id>/decision/",
+        circles_api.JoinRequestDecisionApi.as_view(),
+        name="join_request_decision",
+    ),
+    path("clients/<str:public_id>/consents/", circles_api.ConsentListApi.as_view(), name="consents"),
+    path(
+        "clients/<str:public_id>/consents/<int:consent_id>/withdraw/",
+        circles_api.ConsentWithdrawApi.as_view(),
+        name="consent_withdraw",
+    ),
+    path(
+        "clients/<str:public_id>/emergency-access/",
+        circles_api.EmergencyAccessApi.as_view(),
+        name="emergency_access",
+    ),
     path("clients/<str:public_id>/notes/", sharing_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", sharing_api.NoteDetailApi.as_view(), name="note"),
 ]
@@ -26,7 +48,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("notifications/", realtime_views.notifications, name="notifications"),
+    path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
+    path("organisation/", include("network.organisation_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ Messages to the browser (JSON):
     {"type": "hello", "seq": N, "presence": [...]}     after connecting (and catching up)
     {"type": "event", "seq": N, "event": "note.created", "payload": {...}}
     {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah"}, ...]}   everyone else here
+    {"type": "reload"}                                  what this person may see changed: reload the page
     {"type": "revoked"}                                 just before the socket closes (code 4403)
 Messages from the browser:
     {"type": "resume", "after": N}   "I have seen up to N": send anything newer from the outbox
@@ -91,6 +92,12 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             await self.catch_up(upto=event["seq"] - 1)  # a doorbell went missing: read the outbox
         await self.deliver(event)
 
+    async def user_signed_out(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def user_notification(self, message: dict[str, Any]) -> None:
+        pass  # the personal socket shows these; this one only shares the person's group
+
     async def presence_join(self, message: dict[str, Any]) -> None:
         if message["channel"] == self.channel_name:
             return
@@ -115,9 +122,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
 
     async def deliver(self, event: dict[str, Any]) -> None:
         self.last_seq = event["seq"]
-        if event["type"] in access.ACCESS_CHANGING_EVENTS and not await self.still_allowed():
-            await self.revoke()
-            return
+        if event["type"] in access.ACCESS_CHANGING_EVENTS:
+            viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
+            if viewer is None:
+                await self.revoke()
+                return
+            if viewer != self.viewer:
+                # What this person may see has changed (e.g. consent withdrawn): the page starts afresh.
+                self.viewer = viewer
+                await self.send_json({"type": "reload", "seq": event["seq"]})
         if access.may_receive(self.viewer, event["audience"]):
             await self.send_json(
                 {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
@@ -129,9 +142,6 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             if getattr(self, "revoked", False):
                 return
             await self.deliver(event)
-
-    async def still_allowed(self) -> bool:
-        return await database_sync_to_async(selectors.still_subscribed)(self.viewer.user_id, self.client_id)
 
     async def revoke(self) -> None:
         self.revoked = True
@@ -188,3 +198,30 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class PersonalConsumer(AsyncJsonWebsocketConsumer):
+    """The socket every signed-in page opens: this person's notifications, and sign-out everywhere.
+
+    Messages to the browser: {"type": "notification", "notification": {id, kind, text, url}}.
+    """
+
+    async def connect(self) -> None:
+        self.group = None
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def user_notification(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "notification", "notification": message["notification"]})
+
+    async def user_signed_out(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)

@@ -1,5 +1,6 @@
 """The outbox: every change that someone's open page should hear about, numbered per client."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -29,3 +30,24 @@ class Event(models.Model):
 
     def as_message(self) -> dict:
         return {"seq": self.seq, "type": self.type, "payload": self.payload, "audience": self.audience}
+
+
+class Notification(models.Model):
+    """Something one person should know ("Priya approved your request to join…"), shown in-app, live."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=60)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
+
+    def as_message(self) -> dict:
+        return {"id": self.pk, "kind": self.kind, "text": self.text, "url": self.url}

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circles.models import Client
-from realtime.models import Event
+from realtime.models import Event, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,19 @@ def publish(
     message = {"type": "client.event", "client_id": client.pk, "event": event.as_message()}
     transaction.on_commit(lambda: ring(client_group(client.pk), message))
     return event
+
+
+def notify(*, user: Any, kind: str, text: str, url: str = "") -> Notification:
+    """Tell one person something, in-app: stored, and rung to their open pages once the transaction commits."""
+    notification = Notification.objects.create(user=user, kind=kind, text=text[:500], url=url)
+    message = {"type": "user.notification", "notification": notification.as_message()}
+    transaction.on_commit(lambda: ring(user_group(user.pk), message))
+    return notification
+
+
+def end_sessions(*, user_id: int) -> None:
+    """Close every live socket of this person now (they signed out, or their account was switched off)."""
+    ring(user_group(user_id), {"type": "user.signed_out"})
 
 
 def ring(group: str, message: dict[str, Any]) -> None:

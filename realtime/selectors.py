@@ -1,10 +1,10 @@
-"""Reads for live sockets: who may subscribe, and what they missed."""
+"""Reads for live sockets: who may subscribe, what they may see now, and what they missed."""
 
 from typing import TYPE_CHECKING, Any
 
 from circles import access, public_id
 from circles.models import Client
-from realtime.models import Event
+from realtime.models import Event, Notification
 
 if TYPE_CHECKING:
     from network.models import User
@@ -19,21 +19,24 @@ def subscription_for(user: "User", public_id_text: str) -> tuple[int, access.Vie
     except public_id.InvalidPublicId:
         return None
     client = Client.objects.filter(public_id=canonical).only("pk", "last_event_seq").first()
-    if client is None or not access.may_view_client(user, client):
+    if client is None:
         return None
-    return (
-        client.pk,
-        access.Viewer(user_id=user.pk, organisation_id=user.organisation_id),
-        client.last_event_seq,
-    )
+    record = access.record_access(user, client)
+    if not record.may_view:
+        return None
+    return client.pk, record.viewer(), client.last_event_seq
 
 
-def still_subscribed(user_id: int, client_id: int) -> bool:
+def viewer_now(user_id: int, client_id: int) -> access.Viewer | None:
+    """What this person may see of the client now, or None if they may no longer follow it at all."""
     from network.models import User
 
     user = User.objects.filter(pk=user_id).first()
     client = Client.objects.filter(pk=client_id).only("pk").first()
-    return bool(user and client and access.may_view_client(user, client))
+    if user is None or client is None:
+        return None
+    record = access.record_access(user, client)
+    return record.viewer() if record.may_view else None
 
 
 def events_after(client_id: int, after: int, upto: int | None = None) -> list[dict[str, Any]]:
@@ -42,3 +45,14 @@ def events_after(client_id: int, after: int, upto: int | None = None) -> list[di
     if upto is not None:
         events = events.filter(seq__lte=upto)
     return [event.as_message() for event in events.order_by("seq")[:CATCH_UP_LIMIT]]
+
+
+def notifications_for(user: "User", *, limit: int = 50) -> list[Notification]:
+    """A person's own notifications, newest first."""
+    return list(Notification.objects.filter(user=user)[:limit])
+
+
+def unread_count(user: "User") -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at=None).count()

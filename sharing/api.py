@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
+from network.models import User
 from sharing import selectors, services
 from sharing.models import Note
 from sharing.services import NOTE_MAX_LENGTH
@@ -27,6 +28,20 @@ class NoteInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Note.Kind.choices, default=Note.Kind.UPDATE)
     text = serializers.CharField(max_length=NOTE_MAX_LENGTH)
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices, default=Note.Visibility.CIRCLE)
+    named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class NoteVisibilityInput(serializers.Serializer):
+    visibility = serializers.ChoiceField(choices=Note.Visibility.choices)
+    named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+def _people(ids: list[int]) -> list[User]:
+    """Users by id, for "named people only"; the service checks they are in the circle."""
+    found = list(User.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise serializers.ValidationError({"named_people": "Some of those people do not exist."})
+    return found
 
 
 class NoteListApi(APIView):
@@ -35,7 +50,7 @@ class NoteListApi(APIView):
         record = client_get_for_user(request.user, public_id)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.note_list_for(record), request, view=self)
-        audit_read(actor=request.user, action="note.list", client=record.client)
+        audit_read(record=record, action="note.list")
         return paginator.get_paginated_response(NoteOutput(page, many=True).data)
 
     @extend_schema(request=NoteInput, responses={201: NoteOutput}, summary="Add a note")
@@ -43,7 +58,9 @@ class NoteListApi(APIView):
         record = client_get_for_user(request.user, public_id)
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.note_create(actor=request.user, client=record.client, **data.validated_data)
+        fields = dict(data.validated_data)
+        named = _people(fields.pop("named_people"))
+        note = services.note_create(actor=request.user, client=record.client, named_people=named, **fields)
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -52,5 +69,19 @@ class NoteDetailApi(APIView):
     def get(self, request: Request, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
-        audit_read(actor=request.user, action="note.view", client=record.client, obj=note)
+        audit_read(record=record, action="note.view", obj=note)
+        return Response(NoteOutput(note).data)
+
+    @extend_schema(request=NoteVisibilityInput, responses=NoteOutput, summary="Change who can see your note")
+    def patch(self, request: Request, public_id: str, note_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        note = selectors.note_get_for(record, note_id)
+        data = NoteVisibilityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.note_visibility_change(
+            actor=request.user,
+            note=note,
+            visibility=data.validated_data["visibility"],
+            named_people=_people(data.validated_data["named_people"]),
+        )
         return Response(NoteOutput(note).data)

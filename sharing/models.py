@@ -20,6 +20,8 @@ class Note(models.Model):
     class Visibility(models.TextChoices):
         CIRCLE = "circle", "Whole circle"
         ORGANISATION = "organisation", "My organisation only"
+        NAMED = "named", "Named people only"
+        CLIENT = "client", "Whole circle, and shared with the client"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes")
@@ -28,6 +30,8 @@ class Note(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UPDATE)
     text = models.TextField()
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.CIRCLE)
+    # For "named people only": who, besides the author.
+    named_people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,21 +4,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from circles import access
-from circles.selectors import ClientAccess
 from sharing.models import Note
 
 
-def note_list_for(record: ClientAccess) -> QuerySet[Note]:
+def note_list_for(record: access.RecordAccess) -> QuerySet[Note]:
     """The client's notes that the record's viewer may read, newest first, with their authors."""
     return (
         Note.objects.filter(client=record.client)
-        .filter(access.notes_visible_filter(record.user))
+        .filter(access.notes_visible_filter(record))
         .select_related("author", "organisation")
         .order_by("-created_at", "-id")
     )
 
 
-def note_get_for(record: ClientAccess, note_id: int | str) -> Note:
+def note_get_for(record: access.RecordAccess, note_id: int | str) -> Note:
     try:
         return note_list_for(record).get(pk=int(note_id))
     except (Note.DoesNotExist, ValueError, TypeError):

@@ -1,6 +1,7 @@
 """Writes to what the circle shares. Each service validates, writes, audits and publishes."""
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from circles import access
-from circles.models import Client
+from circles.models import CircleMember, Client
 from network.text import clean_text, length_errors
 from realtime.publish import publish
 from sharing.models import Note
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from network.models import User
 
 NOTE_MAX_LENGTH = 20_000
+V = Note.Visibility
+# How widely each setting shares a note, to tell widening (audited as such) from narrowing.
+BREADTH = {V.NAMED: 0, V.ORGANISATION: 1, V.CIRCLE: 2, V.CLIENT: 3}
 
 
 def note_create(
@@ -27,29 +31,30 @@ def note_create(
     text: str,
     kind: str = Note.Kind.UPDATE,
     visibility: str = Note.Visibility.CIRCLE,
+    named_people: Iterable["User"] = (),
     written_at: datetime.datetime | None = None,
 ) -> Note:
     """Add a progress note to a client's record; it reaches open pages of those who may read it.
 
+    `named_people` are the members who may read a "named people only" note (besides its author).
     `written_at` is for notes brought in from elsewhere (demo data, records moved from an old system);
     a note written in Alongside is dated now.
     """
     text = clean_text(text)
+    named = list(named_people)
     errors = length_errors({"text": (text, NOTE_MAX_LENGTH)})
     if not text:
         errors["text"] = "Write the note before saving it."
     if kind not in Note.Kind.values:
         errors["kind"] = "Choose what kind of note this is."
-    if visibility not in Note.Visibility.values:
-        errors["visibility"] = "Choose who can see this note."
-    elif visibility == Note.Visibility.ORGANISATION and not actor.organisation_id:
-        errors["visibility"] = "You are not in an organisation, so share this note with the whole circle."
+    errors |= _visibility_errors(actor, visibility, named)
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
         if not access.may_add_note(actor, client):
             raise PermissionDenied("Only members of the circle can add notes.")
+        _check_named_are_members(client, named)
         note = Note.objects.create(
             client=client,
             author=actor,
@@ -59,12 +64,14 @@ def note_create(
             visibility=visibility,
             created_at=written_at or timezone.now(),
         )
+        if visibility == V.NAMED:
+            note.named_people.set(named)
         audit_record(
             actor=actor,
             action="note.create",
             client=client,
             obj=note,
-            after={"kind": kind, "visibility": visibility, "text": text},
+            after={"kind": kind, "visibility": visibility, "text": text, "named": [u.pk for u in named]},
         )
         publish(
             client=client,
@@ -73,3 +80,66 @@ def note_create(
             audience=access.note_audience(note),
         )
     return note
+
+
+def note_visibility_change(
+    *, actor: "User", note: Note, visibility: str, named_people: Iterable["User"] = ()
+) -> Note:
+    """The author changes who can read a note. Narrowing is routine; widening is marked in the audit."""
+    named = list(named_people)
+    errors = _visibility_errors(actor, visibility, named)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        note = Note.objects.select_for_update().get(pk=note.pk)
+        if note.author_id != actor.pk or not access.may_add_note(actor, note.client):
+            raise PermissionDenied("Only the author of a note, while in the circle, can change who sees it.")
+        _check_named_are_members(note.client, named)
+        before = {
+            "visibility": note.visibility,
+            "named": sorted(note.named_people.values_list("pk", flat=True)),
+        }
+        note.visibility = visibility
+        note.save(update_fields=["visibility"])
+        note.named_people.set(named if visibility == V.NAMED else [])
+        after = {
+            "visibility": visibility,
+            "named": sorted(u.pk for u in named) if visibility == V.NAMED else [],
+        }
+        widened = BREADTH[V(visibility)] > BREADTH[V(before["visibility"])] or (
+            visibility == V.NAMED and not set(after["named"]) <= set(before["named"])
+        )
+        audit_record(
+            actor=actor,
+            action="note.visibility_widen" if widened else "note.visibility_narrow",
+            client=note.client,
+            obj=note,
+            before=before,
+            after=after,
+        )
+        # Everyone's page re-reads the note: those who may no longer see it are told it is gone.
+        publish(client=note.client, type="note.visibility_changed", payload={"note_id": note.pk})
+    return note
+
+
+def _visibility_errors(actor: "User", visibility: str, named: list["User"]) -> dict[str, str]:
+    if visibility not in Note.Visibility.values:
+        return {"visibility": "Choose who can see this note."}
+    if visibility == V.ORGANISATION and not actor.organisation_id:
+        return {"visibility": "You are not in an organisation, so share this note with the whole circle."}
+    if visibility == V.NAMED and not named:
+        return {"named_people": "Choose at least one person who can see this note."}
+    return {}
+
+
+def _check_named_are_members(client: Client, named: list["User"]) -> None:
+    if not named:
+        return
+    members = set(
+        CircleMember.objects.filter(client=client, until=None, user__in=named).values_list(
+            "user_id", flat=True
+        )
+    )
+    outsiders = [u.full_name for u in named if u.pk not in members]
+    if outsiders:
+        raise ValidationError({"named_people": f"Not in this circle: {', '.join(outsiders)}."})

@@ -1,24 +1,26 @@
 """Pages for notes. Thin: parse, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
+from network.decorators import professional_required
 from network.forms import add_service_errors
 from sharing import selectors, services
-from sharing.forms import NoteForm
+from sharing.forms import NoteForm, NoteVisibilityForm
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@professional_required
 def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
-    form = NoteForm(request.POST or None)
+    form = NoteForm(
+        request.POST if request.method == "POST" else None, client=record.client, author=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             note = services.note_create(
@@ -27,6 +29,7 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
                 visibility=form.cleaned_data["visibility"],
+                named_people=form.cleaned_data["named_people"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -44,10 +47,42 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@professional_required
 def note_detail(request: HttpRequest, public_id: str, note_id: int) -> HttpResponse:
     """One note as it appears in the list; the live page fetches this when a note is added."""
     record = client_get_for_user(request.user, public_id)
     note = selectors.note_get_for(record, note_id)
-    audit_read(actor=request.user, action="note.view", client=record.client, obj=note)
+    audit_read(record=record, action="note.view", obj=note)
     return render(request, "sharing/_note.html", {"note": note, "client": record.client, "is_new": True})
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def note_visibility(request: HttpRequest, public_id: str, note_id: int) -> HttpResponse:
+    """The author changes who can see their note."""
+    record = client_get_for_user(request.user, public_id)
+    note = selectors.note_get_for(record, note_id)
+    if note.author_id != request.user.pk:
+        raise Http404("Only the author can change who sees a note")
+    form = NoteVisibilityForm(
+        request.POST if request.method == "POST" else None,
+        client=record.client,
+        author=request.user,
+        initial={"visibility": note.visibility, "named_people": list(note.named_people.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_visibility_change(
+                actor=request.user,
+                note=note,
+                visibility=form.cleaned_data["visibility"],
+                named_people=form.cleaned_data["named_people"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Who can see the note has been changed.")
+            return redirect("circles:client", public_id=record.client.public_id)
+    return render(
+        request, "sharing/note_visibility.html", {"form": form, "note": note, "client": record.client}
+    )

@@ -10,7 +10,7 @@ from django.test import Client as BrowserClient
 from rest_framework.test import APIClient
 
 from circles.models import CircleMember
-from tests.factories import ClientFactory, MemberFactory, OrganisationFactory, UserFactory
+from tests.factories import ClientFactory, ConsentFactory, MemberFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +55,12 @@ def charlie(police):
 
 @pytest.fixture
 def grace(alice, bob, carol):
-    """A client whose circle is Alice (lead), Bob and Carol."""
+    """A client whose circle is Alice (lead), Bob and Carol; Grace agreed to share with the whole circle."""
     client = ClientFactory(given_name="Grace", family_name="Okafor")
     MemberFactory(client=client, user=alice, is_lead=True, role=CircleMember.Role.LEAD_PROFESSIONAL)
     MemberFactory(client=client, user=bob)
     MemberFactory(client=client, user=carol, role=CircleMember.Role.HEALTH_VISITOR)
+    ConsentFactory(client=client, recorded_by=alice, given_by="Grace Okafor")
     return client
 
 

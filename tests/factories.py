@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from circles import public_id
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent
 from network.models import Organisation, User
 from sharing.models import Note
 
@@ -71,3 +71,16 @@ class NoteFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     organisation = factory.LazyAttribute(lambda n: n.author.organisation)
     text = factory.Sequence(lambda n: f"Note number {n}")
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """By default: the client agreed to share with everyone in the circle."""
+
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    scope = Consent.Scope.CIRCLE
+    method = Consent.Method.WRITTEN
+    given_by = "The client"
+    recorded_by = factory.SubFactory(UserFactory)

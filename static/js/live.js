@@ -59,6 +59,9 @@ function startLive(root) {
       onEvent(message.event, message.payload);
     } else if (message.type === "presence") {
       showPresence(message.people);
+    } else if (message.type === "reload") {
+      closedForGood = true;
+      location.reload();
     } else if (message.type === "revoked") {
       closedForGood = true;
       document.getElementById("client-record").remove();
@@ -67,25 +70,47 @@ function startLive(root) {
     }
   }
 
+  // Which panel of the page each kind of change refreshes (htmx listens for these on <body>).
+  const panels = { circle: "circle-changed", join_request: "join-requests-changed", consent: "consent-changed", emergency: "emergency-changed" };
+
   function onEvent(type, payload) {
     if (type === "note.created" && onFirstPage) {
       addNote(payload.note_id);
-    } else if (type.startsWith("circle.")) {
-      document.body.dispatchEvent(new CustomEvent("circle-changed"));
+    } else if (type === "note.visibility_changed") {
+      refreshNote(payload.note_id);
+    } else if (panels[type.split(".")[0]]) {
+      document.body.dispatchEvent(new CustomEvent(panels[type.split(".")[0]]));
     }
+  }
+
+  async function fetchNote(noteId) {
+    const response = await fetch(`${root.dataset.noteUrl}${noteId}/`, { headers: { "HX-Request": "true" } });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`note ${noteId}: ${response.status}`);
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    return template.content.firstElementChild;
+  }
+
+  async function refreshNote(noteId) {
+    const shown = document.getElementById(`note-${noteId}`);
+    const note = await fetchNote(noteId);
+    if (shown && !note) shown.remove(); // no longer ours to see
+    else if (shown && note) shown.replaceWith(note);
+    else if (note && onFirstPage) insertNote(note, noteId);
   }
 
   async function addNote(noteId) {
     if (document.getElementById(`note-${noteId}`)) return; // our own note, already shown
-    const response = await fetch(`${root.dataset.noteUrl}${noteId}/`, { headers: { "HX-Request": "true" } });
-    if (!response.ok || document.getElementById(`note-${noteId}`)) return;
-    const template = document.createElement("template");
-    template.innerHTML = (await response.text()).trim();
-    const note = template.content.firstElementChild;
+    const note = await fetchNote(noteId);
+    if (note && !document.getElementById(`note-${noteId}`)) insertNote(note, noteId);
+  }
+
+  function insertNote(note, noteId) {
     document.getElementById("no-notes")?.remove();
     // Keep newest first even if two notes arrive out of order.
-    const newer = [...notesList.querySelectorAll("[data-note-id]")].find((el) => Number(el.dataset.noteId) < noteId);
-    notesList.insertBefore(note, newer || null);
+    const older = [...notesList.querySelectorAll("[data-note-id]")].find((el) => Number(el.dataset.noteId) < noteId);
+    notesList.insertBefore(note, older || null);
   }
 
   function showPresence(people) {

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circles import services as circle_services
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent
 from network import services as network_services
 from network.models import Organisation, User
 from sharing import services as sharing_services
@@ -57,6 +57,13 @@ PEOPLE = [
     ("kate", "Kate Walsh", "Northbridge Police", "Public protection officer", R.POLICE_OFFICER),
     ("ben", "Ben Clarke", "Northbridge College", "College tutor", R.TEACHER),
     ("sophie", "Sophie Turner", "Safe Haven", "Substance misuse worker", R.SUPPORT_WORKER),
+]
+# People whose role in their organisation is more than practitioner: (key, org role).
+ORG_ROLES = {"joan": User.OrgRole.MANAGER, "ravi": User.OrgRole.ADMIN, "moira": User.OrgRole.PANEL_CHAIR}
+PEOPLE += [
+    ("joan", "Joan Pryce", "Northbridge Council Early Help", "Team manager", R.KEY_WORKER),
+    ("ravi", "Ravi Patel", "Northbridge Council Early Help", "Systems administrator", R.KEY_WORKER),
+    ("moira", "Moira Lane", "Northbridge Adult Social Care", "Risk panel chair", R.KEY_WORKER),
 ]
 
 NOTE_LINES = {
@@ -174,6 +181,7 @@ class Command(BaseCommand):
                 job_title=title,
                 phone=f"07700 900{len(self.people):03d}",
                 password=DEMO_PASSWORD,
+                org_role=ORG_ROLES.get(key, User.OrgRole.PRACTITIONER),
             )
             self.roles[key] = role
         if not User.objects.filter(email="admin@alongside.example").exists():
@@ -238,14 +246,23 @@ class Command(BaseCommand):
             "Reilly",
             datetime.date(1997, 8, 23),
             stage=Client.Stage.ASSESSMENT,
-            members=["rachel", "mark", "sophie"],
+            members=["mark", "sophie"],
             pronouns="they/them",
+        )
+        # Sam's domestic abuse adviser is a hidden member: nobody outside the circle sees her.
+        circle_services.circle_member_add(
+            actor=self.people["kate"],
+            client=sam,
+            kind=CircleMember.Kind.PROFESSIONAL,
+            role=R.ADVOCATE,
+            user=self.people["rachel"],
+            is_hidden=True,
         )
         for client, count in [(grace, 24), (daniel, 14), (ruth, 10), (harold, 22), (jade, 18), (sam, 14)]:
             self.notes(rng, client, count)
 
         # Twenty more clients with varied circles.
-        keys = list(self.people)
+        keys = [key for key in self.people if key not in ORG_ROLES]
         for i in range(20):
             lead = keys[i % len(keys)]
             others = rng.sample([k for k in keys if k != lead], rng.randint(1, 5))
@@ -262,6 +279,52 @@ class Command(BaseCommand):
                 family=family,
             )
             self.notes(rng, client, rng.randint(6, 14))
+        # Jade agreed to share with her circle but not with her birth mother, who is not in it.
+        # Harold withdrew his consent to share with the whole circle; he still shares with the NHS trust.
+        harold_circle = Consent.objects.get(client=harold, scope=Consent.Scope.CIRCLE)
+        circle_services.consent_withdraw(
+            actor=self.people["helen"],
+            consent=harold_circle,
+            note="Harry asked for the home care agency to see only what they need; reviewing at his next visit.",
+        )
+        circle_services.consent_record(
+            actor=self.people["helen"],
+            client=harold,
+            scope=Consent.Scope.ORGANISATION,
+            organisation=self.people["nadia"].organisation,
+            method=Consent.Method.VERBAL,
+            given_by="Harold Bennett",
+        )
+        circle_services.consent_record(
+            actor=self.people["helen"],
+            client=harold,
+            scope=Consent.Scope.FAMILY_PORTAL,
+            family_member=CircleMember.objects.get(client=harold, name="Michael Bennett"),
+            method=Consent.Method.WRITTEN,
+            given_by="Harold Bennett",
+        )
+        # Restricted notes: a note for named people only, in Sam's circle.
+        sharing_services.note_create(
+            actor=self.people["rachel"],
+            client=sam,
+            kind=Note.Kind.CONCERN,
+            visibility=Note.Visibility.NAMED,
+            named_people=[self.people["kate"]],
+            text="Sam disclosed a new incident on Friday. Safety plan updated; please call me before any home visit.",
+        )
+        # A practice nurse who met Grace asks to join her circle; Priya (lead) will see it waiting.
+        circle_services.join_request_create(
+            actor=self.people["nadia"],
+            client=grace,
+            role=R.NURSE,
+            reason="Grace came to the surgery about her low mood today. I would like to help with the plan.",
+        )
+        # Emergency access, used once by an out-of-hours social worker.
+        circle_services.emergency_access_start(
+            actor=self.people["helen"],
+            client=sam,
+            reason="Out-of-hours call from police at 02:10: Sam at A&E. Need the safety plan and contacts now.",
+        )
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
@@ -316,6 +379,15 @@ class Command(BaseCommand):
                 relationship=relationship,
                 phone=phone,
             )
+        adult = (timezone.localdate() - dob).days >= 16 * 365
+        circle_services.consent_record(
+            actor=actor,
+            client=client,
+            scope=Consent.Scope.CIRCLE,
+            method=Consent.Method.WRITTEN if adult else Consent.Method.VERBAL,
+            given_by=f"{given} {family_name}" if adult else f"{given}'s parent",
+            given_on=timezone.localdate() - datetime.timedelta(days=120),
+        )
         return client
 
     def notes(self, rng: random.Random, client: Client, count: int) -> None:
@@ -351,6 +423,12 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {email:<28} {full_name}, {job}, {org}")
         self.stdout.write(f"  {'admin@alongside.example':<28} Site administrator (/admin/)")
+        self.stdout.write(
+            "Try: priya (a lead, with a request to join waiting), tom (a member), joan (a manager),"
+        )
+        self.stdout.write(
+            "     ravi (an agency admin: People), kate (Sam Reilly's lead: see the emergency access)."
+        )
 
 
 def demo_email(key: str, organisation: str) -> str:

@@ -1,0 +1,45 @@
+"""Reads of the audit trail, each with its own access rule from circles.access."""
+
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+
+from audit.models import AuditEvent
+from circles import access, public_id
+from circles.models import CircleMember, Client
+
+READ_ACTIONS = ("client.view", "note.view", "note.list", "client.discover")
+
+
+def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Who has looked at this record, most recent first: for the lead professional only."""
+    if not record.may_manage_circle:
+        return []
+    rows = (
+        AuditEvent.objects.filter(client=record.client, action__in=READ_ACTIONS, actor__isnull=False)
+        .values("actor_id", "actor__full_name", "actor__organisation__name")
+        .annotate(last_seen=Max("at"), times=Count("id"), emergency=Count("id", filter=Q(emergency=True)))
+        .order_by("-last_seen")[:limit]
+    )
+    return list(rows)
+
+
+def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, QuerySet[AuditEvent]]:
+    """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise.
+
+    Agency admins export the audit of clients their organisation works (or worked) with.
+    """
+    try:
+        client = Client.objects.get(public_id=public_id.normalise(public_id_text))
+    except (public_id.InvalidPublicId, Client.DoesNotExist):
+        raise Http404("No client with that ID") from None
+    involved = CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()
+    if not (access.is_agency_admin(user) and involved):
+        raise Http404("No client with that ID")
+    rows = (
+        AuditEvent.objects.filter(client=client)
+        .select_related("actor", "actor__organisation")
+        .order_by("at", "id")
+    )
+    return client, rows

@@ -1,0 +1,106 @@
+"""Pages for agency admins (their organisation's people) and managers (their organisation's caseload)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from circles import access
+from network import selectors, services
+from network.decorators import professional_required
+from network.forms import PersonForm, add_service_errors
+from network.models import User
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not access.is_agency_admin(request.user):
+        raise PermissionDenied("Only agency admins can manage people.")
+
+
+@require_GET
+@professional_required
+def people(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    return render(
+        request,
+        "network/people.html",
+        {"people": selectors.people_for_admin(request.user), "organisation": request.user.organisation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = PersonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.professional_create(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                organisation=request.user.organisation,
+                job_title=data["job_title"],
+                phone=data["phone"],
+                org_role=data["org_role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{person.full_name} can now sign in. Ask them to set a password with “I have forgotten my password”.",
+            )
+            return redirect("network:people")
+    return render(request, "network/person_add.html", {"form": form})
+
+
+@require_POST
+@professional_required
+def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
+    _admin_only(request)
+    person = selectors.person_for_admin(request.user, person_id)
+    role = request.POST.get("org_role") or None
+    active = {"on": True, "off": False}.get(request.POST.get("active", ""))
+    try:
+        services.professional_update(actor=request.user, person=person, org_role=role, is_active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{person.full_name}'s account has been updated.")
+    return redirect("network:people")
+
+
+@require_POST
+@professional_required
+def two_factor_requirement(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    required = request.POST.get("required") == "yes"
+    services.organisation_set_two_factor(
+        actor=request.user, organisation=request.user.organisation, required=required
+    )
+    messages.success(
+        request,
+        "Everyone in your organisation must now use two-factor sign-in."
+        if required
+        else "Two-factor sign-in is now optional.",
+    )
+    return redirect("network:people")
+
+
+@require_GET
+@professional_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    if not access.is_agency_manager(request.user):
+        raise PermissionDenied("Only agency managers see the caseload.")
+    return render(
+        request,
+        "network/caseload.html",
+        {
+            "clients": selectors.caseload_for_manager(request.user),
+            "organisation": request.user.organisation,
+            "roles": User.OrgRole,
+        },
+    )

@@ -1,0 +1,147 @@
+"""Every service that writes leaves an audit row; reads of a record are logged; the trail is append-only."""
+
+import inspect
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError, InternalError
+
+from audit.models import AuditEvent
+from circles import services as circle_services
+from circles.models import CircleMember, Consent
+from network import services as network_services
+from network.models import User
+from realtime import services as realtime_services
+from sharing import services as note_services
+from tests.conftest import signed_in
+from tests.factories import FamilyMemberFactory, NoteFactory, UserFactory
+
+SERVICE_MODULES = [circle_services, note_services, network_services, realtime_services]
+# Writes that are not about anyone's record, and say why they are not audited.
+NOT_AUDITED = {
+    "realtime.services.notifications_mark_read": "a person's own inbox, not part of any record",
+}
+
+
+def public_services():
+    for module in SERVICE_MODULES:
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                yield f"{module.__name__}.{name}"
+
+
+def call(name, cast):
+    """Call one service with valid arguments, as the person who may."""
+    alice, bob, charlie, grace, admin = (
+        cast["alice"],
+        cast["bob"],
+        cast["charlie"],
+        cast["grace"],
+        cast["admin"],
+    )
+    bob_member = CircleMember.objects.get(client=grace, user=bob)
+    calls = {
+        "circles.services.client_create": lambda: circle_services.client_create(
+            actor=alice, given_name="New", family_name="Client"
+        ),
+        "circles.services.client_stage_change": lambda: circle_services.client_stage_change(
+            actor=alice, client=grace, stage="support"
+        ),
+        "circles.services.circle_member_add": lambda: circle_services.circle_member_add(
+            actor=alice, client=grace, kind="professional", role="police_officer", user=charlie
+        ),
+        "circles.services.circle_member_remove": lambda: circle_services.circle_member_remove(
+            actor=alice, client=grace, member=bob_member
+        ),
+        "circles.services.circle_lead_change": lambda: circle_services.circle_lead_change(
+            actor=alice, client=grace, member=bob_member
+        ),
+        "circles.services.consent_record": lambda: circle_services.consent_record(
+            actor=alice, client=grace, scope="conference", method="verbal", given_by="Grace"
+        ),
+        "circles.services.consent_withdraw": lambda: circle_services.consent_withdraw(
+            actor=alice, consent=Consent.objects.get(client=grace, scope="circle")
+        ),
+        "circles.services.join_request_create": lambda: circle_services.join_request_create(
+            actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
+        ),
+        "circles.services.join_request_decide": lambda: circle_services.join_request_decide(
+            actor=alice,
+            request=circle_services.join_request_create(
+                actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
+            ),
+            approve=True,
+        ),
+        "circles.services.emergency_access_start": lambda: circle_services.emergency_access_start(
+            actor=charlie, client=grace, reason="Police call at night, need contacts"
+        ),
+        "sharing.services.note_create": lambda: note_services.note_create(
+            actor=bob, client=grace, text="Seen today"
+        ),
+        "sharing.services.note_visibility_change": lambda: note_services.note_visibility_change(
+            actor=alice, note=NoteFactory(client=grace, author=alice), visibility="organisation"
+        ),
+        "network.services.organisation_create": lambda: network_services.organisation_create(
+            actor=admin, name="New Agency", kind="health"
+        ),
+        "network.services.professional_create": lambda: network_services.professional_create(
+            actor=admin, email="new@example.org", full_name="New Person", organisation=admin.organisation
+        ),
+        "network.services.professional_update": lambda: network_services.professional_update(
+            actor=admin, person=bob, org_role="manager"
+        ),
+        "network.services.organisation_set_two_factor": lambda: network_services.organisation_set_two_factor(
+            actor=admin, organisation=admin.organisation, required=True
+        ),
+    }
+    return calls[name]
+
+
+@pytest.fixture
+def cast(alice, bob, charlie, grace, early_help):
+    FamilyMemberFactory(client=grace)
+    admin = UserFactory(organisation=early_help, org_role=User.OrgRole.ADMIN)
+    return {"alice": alice, "bob": bob, "charlie": charlie, "grace": grace, "admin": admin}
+
+
+def test_every_service_is_listed_here(cast):
+    for name in public_services():
+        if name in NOT_AUDITED:
+            continue
+        try:
+            call(name, cast)
+        except KeyError:
+            pytest.fail(f"{name} is a new service: add it to this test, so we know it is audited")
+
+
+@pytest.mark.parametrize("name", sorted(set(public_services()) - set(NOT_AUDITED)))
+def test_each_write_leaves_an_audit_row(name, cast):
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    call(name, cast)()
+    new = AuditEvent.objects.exclude(pk__in=before)
+    assert new.exists(), f"{name} wrote without an audit row"
+    # Each row says who did it (services called by people).
+    assert all(row.actor_id for row in new), [row.action for row in new if not row.actor_id]
+
+
+def test_reads_of_a_record_are_logged(alice, grace):
+    note = NoteFactory(client=grace, author=alice)
+    browser = signed_in(alice)
+    browser.get(f"/clients/{grace.public_id}/")
+    browser.get(f"/clients/{grace.public_id}/notes/{note.pk}/")
+    browser.get(f"/api/v1/clients/{grace.public_id}/notes/")
+    actions = list(AuditEvent.objects.filter(actor=alice, client=grace).values_list("action", flat=True))
+    assert {"client.view", "note.view", "note.list"} <= set(actions)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"]
+)
+def test_the_audit_table_refuses_changes_on_postgresql(statement, alice, grace):
+    circle_services.client_stage_change(actor=alice, client=grace, stage="review")
+    assert AuditEvent.objects.exists()
+    with pytest.raises((DatabaseError, InternalError), match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(action="client.stage_change").exists()

@@ -1,0 +1,227 @@
+"""The authorization matrix: every named route of ours × every role in the cast has an expected answer.
+
+The routes come from the URL configuration itself, so a new route without an entry here fails
+`test_every_route_has_an_entry`. Third-party routes (django-allauth's sign-in pages, the Django admin)
+are exempt: their own projects test them, and our access rules do not change them.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from circles.models import CircleMember, JoinRequest
+from network.models import User
+from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
+
+ROLES = [
+    "anonymous",
+    "lead",
+    "member",
+    "other_org_member",
+    "outsider",
+    "manager",
+    "agency_admin",
+    "panel_chair",
+    "site_admin",
+    "client",
+    "family_with_consent",
+    "family_without_consent",
+]
+PORTAL = ("client", "family_with_consent", "family_without_consent")
+IN_CIRCLE = ("lead", "member", "other_org_member")
+DISCOVERERS = ("outsider", "manager", "agency_admin")
+NO_DISCOVERY = ("panel_chair", "site_admin")
+
+
+def profile(*, anonymous, portal, default, **roles):
+    """An expected answer for every role: `default` unless named, `portal` for client and family."""
+    answers = {role: default for role in ROLES}
+    answers["anonymous"] = anonymous
+    answers.update({role: portal for role in PORTAL})
+    for role, answer in roles.items():
+        answers[role] = answer
+    return answers
+
+
+def page(default, **roles):
+    return profile(anonymous=302, portal=403, default=default, **roles)
+
+
+def api(default, **roles):
+    return profile(anonymous=403, portal=403, default=default, **roles)
+
+
+def each(roles, answer):
+    return dict.fromkeys(roles, answer)
+
+
+# Who may open the record (members) / look the client up (discoverers) / manage the circle (lead).
+VIEW = {**each(IN_CIRCLE, 200)}
+DISCOVER = {**each(IN_CIRCLE, 200), **each(DISCOVERERS, 200)}
+MANAGE = {"lead": 200, **each(("member", "other_org_member"), 403)}
+
+
+def with_status(answers, status):
+    return {role: (status if answer == 200 else answer) for role, answer in answers.items()}
+
+
+# (route name, method) -> (URL kwargs key, request data, expected answers)
+MATRIX = {
+    ("home", "get"): (None, None, profile(anonymous=302, portal=302, default=302)),
+    ("healthz", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    ("api_schema", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    ("api_docs", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    ("notifications", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
+    ("notifications_read", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
+    # Client pages.
+    ("circles:my_clients", "get"): (None, None, page(200)),
+    ("circles:search", "get"): (None, None, page(200)),
+    ("circles:client_add", "get"): (None, None, page(200)),
+    ("circles:client", "get"): ("client", None, page(404, **DISCOVER)),
+    ("circles:circle_panel", "get"): ("client", None, page(404, **VIEW)),
+    ("circles:member_add", "get"): ("client", None, page(404, **MANAGE)),
+    ("circles:member_remove", "get"): ("member", None, page(404, **MANAGE)),
+    ("circles:member_remove", "post"): ("member", {}, page(404, **with_status(MANAGE, 302))),
+    ("circles:member_make_lead", "post"): ("member", {}, page(404, **with_status(MANAGE, 302))),
+    ("circles:join_request_new", "get"): (
+        "client",
+        None,
+        page(404, **each(IN_CIRCLE, 302), **each(DISCOVERERS, 200)),
+    ),
+    ("circles:join_requests_panel", "get"): ("client", None, page(404, **VIEW)),
+    ("circles:join_request_decide", "post"): ("request", {}, page(404, **with_status(MANAGE, 302))),
+    ("circles:consent_new", "get"): ("client", None, page(404, **MANAGE)),
+    ("circles:consent_withdraw", "get"): ("consent", None, page(404, **MANAGE)),
+    ("circles:consent_withdraw", "post"): ("consent", {}, page(404, **with_status(MANAGE, 302))),
+    ("circles:emergency_access", "get"): (
+        "client",
+        None,
+        page(404, **each(IN_CIRCLE, 302), **each(DISCOVERERS, 200)),
+    ),
+    ("circles:audit_export", "get"): ("client", None, page(404, agency_admin=200)),
+    ("circles:note_add", "get"): ("client", None, page(404, **VIEW)),
+    ("circles:note_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("circles:note", "get"): ("note", None, page(404, **VIEW)),
+    ("circles:note_visibility", "get"): ("note", None, page(404, lead=200)),
+    # Agency pages.
+    ("network:people", "get"): (None, None, page(403, agency_admin=200)),
+    ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
+    ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
+    ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
+    ("network:caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    # The API.
+    ("api:clients", "get"): (None, None, api(200)),
+    ("api:clients", "post"): (None, {}, api(400)),
+    ("api:client", "get"): ("client", None, api(404, **DISCOVER)),
+    ("api:members", "get"): ("client", None, api(404, **DISCOVER)),
+    ("api:members", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:member", "get"): ("member", None, api(404, **DISCOVER)),
+    ("api:member", "delete"): ("member", None, api(404, **MANAGE)),
+    ("api:join_requests", "get"): ("client", None, api(404, **MANAGE)),
+    ("api:join_requests", "post"): ("client", {}, api(404, **with_status(DISCOVER, 400))),
+    ("api:join_request_decision", "post"): ("request", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:consents", "get"): ("client", None, api(404, **VIEW)),
+    ("api:consents", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:consent_withdraw", "post"): ("consent", {}, api(404, **MANAGE)),
+    ("api:emergency_access", "post"): ("client", {}, api(404, **with_status(DISCOVER, 400))),
+    ("api:notes", "get"): ("client", None, api(404, **VIEW)),
+    ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:note", "get"): ("note", None, api(404, **VIEW)),
+    ("api:note", "patch"): ("note", {}, api(404, **with_status(VIEW, 400))),
+}
+
+EXEMPT_MODULES = (
+    "allauth.",
+    "django.contrib.admin",
+    "django.contrib.auth.admin",
+    "django.contrib.contenttypes",
+)
+
+
+def our_named_routes():
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                module = getattr(pattern.callback, "__module__", "")
+                if not module.startswith(EXEMPT_MODULES):
+                    yield namespace + pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_an_entry():
+    covered = {name for name, _method in MATRIX}
+    missing = our_named_routes() - covered
+    assert not missing, f"Add these routes to the authorization matrix: {sorted(missing)}"
+    assert not covered - our_named_routes(), "The matrix names routes that no longer exist"
+
+
+def test_every_entry_answers_for_every_role():
+    for key, (_kwargs, _data, answers) in MATRIX.items():
+        assert set(answers) == set(ROLES), key
+
+
+@pytest.fixture
+def world(alice, bob, carol, charlie, grace, early_help):
+    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing."""
+    family_contact = FamilyMemberFactory(client=grace, name="Ama Okafor")
+    people = {
+        "lead": alice,
+        "member": bob,
+        "other_org_member": carol,
+        "outsider": charlie,
+        "manager": UserFactory(organisation=early_help, org_role=User.OrgRole.MANAGER),
+        "agency_admin": UserFactory(organisation=early_help, org_role=User.OrgRole.ADMIN),
+        "panel_chair": UserFactory(organisation=early_help, org_role=User.OrgRole.PANEL_CHAIR),
+        "site_admin": UserFactory(organisation=None, is_superuser=True, is_staff=True),
+        "client": UserFactory(organisation=None, kind=User.Kind.CLIENT),
+        "family_with_consent": UserFactory(organisation=None, kind=User.Kind.FAMILY),
+        "family_without_consent": UserFactory(organisation=None, kind=User.Kind.FAMILY),
+    }
+    ConsentFactory(client=grace, scope="family_portal", family_member=family_contact, recorded_by=alice)
+    asker = UserFactory(full_name="Dana Asker")
+    objects = {
+        "client": {"public_id": grace.public_id},
+        "member": {
+            "public_id": grace.public_id,
+            "member_id": CircleMember.objects.get(client=grace, user=bob).pk,
+        },
+        "note": {"public_id": grace.public_id, "note_id": NoteFactory(client=grace, author=alice).pk},
+        "consent": {"public_id": grace.public_id, "consent_id": grace.consents.get(scope="circle").pk},
+        "request": {
+            "public_id": grace.public_id,
+            "request_id": JoinRequest.objects.create(
+                client=grace,
+                requester=asker,
+                organisation=asker.organisation,
+                role="key_worker",
+                reason="I met Grace today.",
+                expires_at="2999-01-01T00:00:00Z",
+            ).pk,
+        },
+        "person": {"person_id": bob.pk},
+    }
+    return people, objects
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]}:{r[1]}")
+def test_route_answers_as_expected(route, role, world, client):
+    people, objects = world
+    name, method = route
+    kwargs_key, data, answers = MATRIX[route]
+    kwargs = dict(objects[kwargs_key]) if kwargs_key else {}
+    if name == "circles:join_request_decide":
+        kwargs["decision"] = "decline"
+    url = reverse(name, kwargs=kwargs)
+    if role != "anonymous":
+        client.force_login(people[role])
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, data=data or {}, content_type="application/json")
+    assert response.status_code == answers[role], (
+        f"{method.upper()} {url} as {role}: {response.status_code}, expected {answers[role]}"
+    )
