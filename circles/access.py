@@ -11,7 +11,11 @@ Who sees a client's record
       the record's shared content for a limited time; the lead is told and the audit marks it.
     - Only the lead professional changes the circle, records consent and decides join requests.
 
-What a member sees of what others wrote (notes now; the plan with its issue)
+The plan
+    The plan is the circle's shared agreement: every current member sees and edits it (emergency
+    access sees it), and nobody else does.
+
+What a member sees of what others wrote in notes
     Information crosses from one organisation to another only with the client's consent: a current
     "share with the circle" consent, or a "share with a named organisation" consent naming the viewer's
     organisation. Without it, each organisation sees what its own people wrote. On top of that:
@@ -116,6 +120,10 @@ class RecordAccess:
         return self.membership is not None
 
     @property
+    def may_edit_plan(self) -> bool:
+        return self.membership is not None
+
+    @property
     def may_ask_to_join(self) -> bool:
         return self.membership is None and is_practitioner(self.user)
 
@@ -165,6 +173,11 @@ def may_manage_circle(user: "User", client: Client) -> bool:
 
 
 def may_add_note(user: "User", client: Client) -> bool:
+    return current_membership(user, client) is not None
+
+
+def may_edit_plan(user: "User", client: Client) -> bool:
+    """The plan belongs to the whole circle: every current member may change it; nobody else can."""
     return current_membership(user, client) is not None
 
 

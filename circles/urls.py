@@ -1,7 +1,7 @@
 from django.urls import path
 
 from circles import views
-from sharing import views as sharing_views
+from sharing.views import notes as sharing_views
 
 app_name = "circles"
 

@@ -6,7 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from circles import api as circles_api
 from network.health import healthz
 from realtime import views as realtime_views
-from sharing import api as sharing_api
+from sharing.api import notes as notes_api
+from sharing.api import plans as plans_api
+from sharing.views import plans as plan_views
 
 api_v1 = [
     path("clients/", circles_api.ClientListApi.as_view(), name="clients"),
@@ -38,13 +40,40 @@ api_v1 = [
         circles_api.EmergencyAccessApi.as_view(),
         name="emergency_access",
     ),
-    path("clients/<str:public_id>/notes/", sharing_api.NoteListApi.as_view(), name="notes"),
-    path("clients/<str:public_id>/notes/<int:note_id>/", sharing_api.NoteDetailApi.as_view(), name="note"),
+    path("clients/<str:public_id>/plan/", plans_api.PlanApi.as_view(), name="plan"),
+    path("clients/<str:public_id>/plan/goals/", plans_api.GoalListApi.as_view(), name="goals"),
+    path("clients/<str:public_id>/plan/goals/<int:goal_id>/", plans_api.GoalDetailApi.as_view(), name="goal"),
+    path(
+        "clients/<str:public_id>/plan/goals/<int:goal_id>/actions/",
+        plans_api.ActionListApi.as_view(),
+        name="actions",
+    ),
+    path(
+        "clients/<str:public_id>/plan/actions/<int:action_id>/",
+        plans_api.ActionDetailApi.as_view(),
+        name="action",
+    ),
+    path(
+        "clients/<str:public_id>/plan/<str:kind>/<int:item_id>/history/",
+        plans_api.HistoryApi.as_view(),
+        name="plan_history",
+    ),
+    path("clients/<str:public_id>/plan/agreements/", plans_api.AgreementListApi.as_view(), name="agreements"),
+    path(
+        "clients/<str:public_id>/plan/agreements/<int:agreement_id>/",
+        plans_api.AgreementDetailApi.as_view(),
+        name="agreement",
+    ),
+    path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
+    path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include("circles.urls")),
+    path("clients/<str:public_id>/plan/", include("sharing.urls")),
+    path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

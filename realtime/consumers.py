@@ -6,12 +6,14 @@ asks circles.access who may hear what.
 Messages to the browser (JSON):
     {"type": "hello", "seq": N, "presence": [...]}     after connecting (and catching up)
     {"type": "event", "seq": N, "event": "note.created", "payload": {...}}
-    {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah"}, ...]}   everyone else here
+    {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah", "focus": "Keep our flat"}, ...]}
+                                                        everyone else on the same page (?page=record|plan)
     {"type": "reload"}                                  what this person may see changed: reload the page
     {"type": "revoked"}                                 just before the socket closes (code 4403)
 Messages from the browser:
     {"type": "resume", "after": N}   "I have seen up to N": send anything newer from the outbox
     {"type": "ping"}                 every ~25 s; keeps this person's presence fresh for the others
+    {"type": "focus", "label": "…"}  what this person is editing now (null when they stop)
 """
 
 import time
@@ -51,6 +53,8 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             return
         self.client_id, self.viewer, current_seq = subscription
         self.name = user.full_name
+        self.page = (_query_param(self.scope, "page") or "record")[:20]
+        self.focus: str | None = None
         for group in (client_group(self.client_id), user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
@@ -81,6 +85,10 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             if self.expire_presence():
                 await self.send_presence()
             await self.announce("presence.here")
+        elif content.get("type") == "focus":
+            label = content.get("label")
+            self.focus = label[:200] if isinstance(label, str) and label else None
+            await self.announce("presence.here")
 
     # Events from services (via realtime.publish), one handler per message type.
 
@@ -99,7 +107,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         pass  # the personal socket shows these; this one only shares the person's group
 
     async def presence_join(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name:
+        if message["channel"] == self.channel_name or message.get("page") != self.page:
             return
         self.remember(message)
         await self.send_presence()
@@ -107,11 +115,11 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
 
     async def presence_here(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name:
+        if message["channel"] == self.channel_name or message.get("page") != self.page:
             return
-        known = message["channel"] in self.others
+        before = self.others.get(message["channel"], {}).get("focus", "unknown")
         self.remember(message)
-        if not known:
+        if before != message.get("focus"):
             await self.send_presence()
 
     async def presence_leave(self, message: dict[str, Any]) -> None:
@@ -157,12 +165,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             "channel": self.channel_name,
             "user_id": self.viewer.user_id,
             "name": self.name,
+            "page": self.page,
+            "focus": self.focus,
         }
 
     def remember(self, message: dict[str, Any]) -> None:
         self.others[message["channel"]] = {
             "user_id": message["user_id"],
             "name": message["name"],
+            "focus": message.get("focus"),
             "seen": time.monotonic(),
         }
 
@@ -174,15 +185,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         return len(self.others) != before
 
     def presence_list(self) -> list[dict[str, Any]]:
-        """Everyone else on this page, once each however many tabs they have open."""
-        people = {
-            who["user_id"]: who["name"]
-            for who in self.others.values()
-            if who["user_id"] != self.viewer.user_id
-        }
-        return [
-            {"user_id": user_id, "name": name} for user_id, name in sorted(people.items(), key=lambda p: p[1])
-        ]
+        """Everyone else on this page, once each however many tabs they have open, with what they edit."""
+        people: dict[int, dict[str, Any]] = {}
+        for who in self.others.values():
+            if who["user_id"] == self.viewer.user_id:
+                continue
+            person = people.setdefault(who["user_id"], {"user_id": who["user_id"], "name": who["name"]})
+            if who.get("focus"):
+                person["focus"] = who["focus"]
+        return sorted(people.values(), key=lambda person: person["name"])
 
     async def send_presence(self) -> None:
         await self.send_json({"type": "presence", "people": self.presence_list()})

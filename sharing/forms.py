@@ -2,7 +2,7 @@ from django import forms
 
 from circles.models import Client
 from network.models import User
-from sharing.models import Note
+from sharing.models import Goal, Note
 from sharing.services import NOTE_MAX_LENGTH
 
 
@@ -43,6 +43,14 @@ class NoteForm(forms.Form):
     def __init__(self, *args, client: Client, author: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_people"] = _circle_people(client, author)
+        goals = Goal.objects.filter(plan__client=client, removed_at=None).order_by("position")
+        self.fields["goals"] = forms.ModelMultipleChoiceField(
+            label="Which goals is this note about? (optional)",
+            queryset=goals,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["goals"].label_from_instance = lambda g: f"“{g.in_own_words}”"
 
 
 class NoteVisibilityForm(forms.Form):
@@ -53,3 +61,80 @@ class NoteVisibilityForm(forms.Form):
     def __init__(self, *args, client: Client, author: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_people"] = _circle_people(client, author)
+
+
+class GoalForm(forms.Form):
+    in_own_words = forms.CharField(
+        label="The goal, in the client's own words",
+        max_length=500,
+        help_text="For example: Keep our flat",
+        error_messages={"required": "Write the goal, in the client's own words."},
+    )
+    success_looks_like = forms.CharField(
+        label="What success looks like",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+    review_on = forms.DateField(
+        label="Review date (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date."},
+    )
+    shared_with_client = forms.BooleanField(
+        label="The client can see this goal in their portal", required=False
+    )
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(
+        label="What needs to happen", max_length=500, error_messages={"required": "Say what needs to happen."}
+    )
+    owner = forms.ChoiceField(label="Who", required=False)
+    due_on = forms.DateField(
+        label="By when (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date."},
+    )
+    shared_with_client = forms.BooleanField(
+        label="The client can see this action in their portal", required=False
+    )
+
+    def __init__(self, *args, owners, client_name: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = {str(member.pk): member for member in owners}
+        self.fields["owner"].choices = [("", "Nobody yet"), ("client", f"{client_name} (the client)")] + [
+            (str(member.pk), f"{member.display_name}, {member.get_role_display()}") for member in owners
+        ]
+
+    def clean_owner(self):
+        value = self.cleaned_data["owner"]
+        if value in ("", None):
+            return None
+        if value == "client":
+            return "client"
+        return self.owners[value]
+
+
+class AgreeForm(forms.Form):
+    participants = forms.MultipleChoiceField(
+        label="Who took part in agreeing it?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who took part in agreeing the plan."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=500,
+        required=False,
+        help_text="For example: agreed at the review meeting at Grace's home",
+    )
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.pk): member for member in members}
+        self.fields["participants"].choices = [(str(m.pk), m.display_name) for m in members]
+
+    def clean_participants(self):
+        return [self.members[value] for value in self.cleaned_data["participants"]]

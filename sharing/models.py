@@ -32,6 +32,9 @@ class Note(models.Model):
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.CIRCLE)
     # For "named people only": who, besides the author.
     named_people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Progress notes and the plan point at each other.
+    goals = models.ManyToManyField("Goal", blank=True, related_name="notes")
+    actions = models.ManyToManyField("Action", blank=True, related_name="notes")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -40,3 +43,125 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author_id} on {self.created_at:%d %b %Y}"
+
+
+class Plan(models.Model):
+    """A client's plan: goals in their own words, each with actions. One per client, made when first used."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="plan")
+    # Bumped by every structural change (goals or actions added, removed or reordered).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Plan for {self.client_id}"
+
+
+class Goal(models.Model):
+    """A goal in the client's own words. Fields are co-edited: `version` counts every saved change."""
+
+    EDITABLE = ("in_own_words", "success_looks_like", "review_on", "shared_with_client")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
+    position = models.PositiveIntegerField(default=0)
+    in_own_words = models.CharField(max_length=500)
+    success_looks_like = models.TextField(blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    shared_with_client = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.in_own_words
+
+
+class Action(models.Model):
+    """Something to do towards a goal: what, who, by when, and how it is going."""
+
+    EDITABLE = ("what", "owner", "due_on", "status", "dropped_reason", "shared_with_client")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="actions")
+    position = models.PositiveIntegerField(default=0)
+    what = models.CharField(max_length=500)
+    # Who does it: any current member of the circle (professional or family), or the client themself.
+    owner = models.ForeignKey(
+        "circles.CircleMember", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    owner_is_client = models.BooleanField(default=False)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    dropped_reason = models.CharField(max_length=500, blank=True)
+    shared_with_client = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"], name="action_owner_status_idx")]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.NOT_STARTED, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class PlanChange(models.Model):
+    """One field of one goal or action changed: old value, new value, who, when. The plan's history."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="changes")
+    goal = models.ForeignKey(Goal, null=True, on_delete=models.PROTECT, related_name="changes")
+    action = models.ForeignKey(Action, null=True, on_delete=models.PROTECT, related_name="changes")
+    field = models.CharField(max_length=40)  # a field name, or "created" / "removed" / "position"
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    # The item's version after this change: a writer who started from an older version conflicts only
+    # if a change since then touched a field they are changing.
+    version = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["goal", "version"], name="planchange_goal_idx"),
+            models.Index(fields=["action", "version"], name="planchange_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} changed by {self.actor_id}"
+
+
+class PlanAgreement(models.Model):
+    """The plan as agreed at a moment, kept whole so anyone can compare today's plan with it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="agreements")
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(default=timezone.now)
+    participants = models.JSONField(default=list)  # names of who took part, as they were then
+    note = models.CharField(max_length=500, blank=True)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-agreed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Plan agreed {self.agreed_at:%d %b %Y}"

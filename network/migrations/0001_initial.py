@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import network.models
 from django.db import migrations, models
+
+import network.models
 
 
 class Migration(migrations.Migration):

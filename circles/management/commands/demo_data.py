@@ -325,6 +325,7 @@ class Command(BaseCommand):
             client=sam,
             reason="Out-of-hours call from police at 02:10: Sam at A&E. Need the safety plan and contacts now.",
         )
+        self.plans()
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
@@ -411,6 +412,132 @@ class Command(BaseCommand):
                 visibility=visibility,
                 text=rng.choice(NOTE_LINES[kind]).format(name=client.preferred_name or client.given_name),
                 written_at=moment,
+            )
+
+    def plans(self) -> None:
+        """Plans in varied states: agreed and changed since, overdue actions, one not yet agreed."""
+        today = timezone.localdate()
+        day = datetime.timedelta(days=1)
+
+        def member(client: Client, key: str) -> CircleMember:
+            return CircleMember.objects.get(client=client, user=self.people[key], until=None)
+
+        grace = Client.objects.get(given_name="Grace", family_name="Okafor")
+        priya, tom, aisha, mark = (self.people[k] for k in ("priya", "tom", "aisha", "mark"))
+        flat = sharing_services.goal_add(
+            actor=priya,
+            client=grace,
+            in_own_words="Keep our flat",
+            success_looks_like="No more letters about the rent. The arrears are paid off by the summer.",
+            review_on=today + 30 * day,
+        )
+        school = sharing_services.goal_add(
+            actor=priya,
+            client=grace,
+            in_own_words="Daniel going to school every day",
+            success_looks_like="Attendance back above 95 %. Daniel says he likes school.",
+            review_on=today + 42 * day,
+        )
+        myself = sharing_services.goal_add(
+            actor=aisha,
+            client=grace,
+            in_own_words="Feel more like myself",
+            success_looks_like="Sleeping better; going out with the children at the weekend.",
+        )
+        actions = [
+            (flat, "Apply for a discretionary housing payment", member(grace, "priya"), -5, "in_progress"),
+            (
+                flat,
+                "Agree a repayment plan with the housing officer",
+                member(grace, "mark"),
+                10,
+                "not_started",
+            ),
+            (flat, "Open the post every Monday with Ama", "client", 3, "not_started"),
+            (school, "Walk Daniel to school on Mondays and Thursdays", "client", -2, "in_progress"),
+            (school, "Daily check-in with Daniel at 8.45", member(grace, "tom"), 14, "done"),
+            (myself, "Book a GP appointment about low mood", "client", -9, "not_started"),
+            (myself, "Visit the family centre's Tuesday group", member(grace, "aisha"), 21, "not_started"),
+        ]
+        for goal, what, owner, days, status in actions:
+            action = sharing_services.action_add(
+                actor=priya,
+                goal=goal,
+                what=what,
+                owner=None if owner == "client" else owner,
+                owner_is_client=owner == "client",
+                due_on=today + days * day,
+            )
+            if status != "not_started":
+                sharing_services.action_set_status(
+                    actor=tom if goal == school else priya, action=action, status=status
+                )
+        everyone = list(CircleMember.objects.filter(client=grace, until=None))
+        sharing_services.plan_agree(
+            actor=priya, client=grace, participants=everyone, note="First review, at home"
+        )
+        sharing_services.goal_update(
+            actor=tom,
+            goal=school,
+            changes={"success_looks_like": "Attendance back above 95 %. Daniel says school is OK."},
+            base_version=school.version,
+        )
+        sharing_services.plan_agree(actor=priya, client=grace, participants=everyone, note="Six-week review")
+        sharing_services.goal_update(
+            actor=priya,
+            goal=flat,
+            changes={"review_on": today + 45 * day},
+            base_version=flat.version + 0,
+        )
+
+        harold = Client.objects.get(given_name="Harold")
+        helen = self.people["helen"]
+        safe = sharing_services.goal_add(
+            actor=helen,
+            client=harold,
+            in_own_words="Stay in my own home, safely",
+            success_looks_like="No more falls. Tablets taken every day.",
+            review_on=today + 28 * day,
+        )
+        for what, owner, days in [
+            ("Fit grab rails in the bathroom", member(harold, "owen"), -12),
+            ("Set up a dosette box and daily reminder call", member(harold, "lucy"), 5),
+            ("Walk to the shop each morning", "client", None),
+        ]:
+            sharing_services.action_add(
+                actor=helen,
+                goal=safe,
+                what=what,
+                owner=None if owner == "client" else owner,
+                owner_is_client=owner == "client",
+                due_on=today + days * day if days is not None else None,
+            )
+        sharing_services.plan_agree(
+            actor=helen,
+            client=harold,
+            participants=list(CircleMember.objects.filter(client=harold, until=None)),
+        )
+
+        jade = Client.objects.get(given_name="Jade")
+        dan = self.people["dan"]
+        home = sharing_services.goal_add(
+            actor=dan,
+            client=jade,
+            in_own_words="Have my own place that feels like home",
+            success_looks_like="Moved in next month, with furniture and the bills set up.",
+            review_on=today + 35 * day,
+        )
+        for what, owner, days in [
+            ("Choose furniture with the setting-up-home grant", "client", 7),
+            ("Set up gas and electricity accounts", member(jade, "dan"), -1),
+        ]:
+            sharing_services.action_add(
+                actor=dan,
+                goal=home,
+                what=what,
+                owner=None if owner == "client" else owner,
+                owner_is_client=owner == "client",
+                due_on=today + days * day,
             )
 
     def print_sign_ins(self) -> None:

@@ -13,7 +13,7 @@ from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_text, length_errors
 from realtime.publish import publish
-from sharing.models import Note
+from sharing.models import Action, Goal, Note
 
 if TYPE_CHECKING:
     from network.models import User
@@ -32,11 +32,14 @@ def note_create(
     kind: str = Note.Kind.UPDATE,
     visibility: str = Note.Visibility.CIRCLE,
     named_people: Iterable["User"] = (),
+    goals: Iterable[Goal] = (),
+    actions: Iterable[Action] = (),
     written_at: datetime.datetime | None = None,
 ) -> Note:
     """Add a progress note to a client's record; it reaches open pages of those who may read it.
 
     `named_people` are the members who may read a "named people only" note (besides its author).
+    `goals` and `actions` are the parts of the client's plan the note is about.
     `written_at` is for notes brought in from elsewhere (demo data, records moved from an old system);
     a note written in Alongside is dated now.
     """
@@ -55,6 +58,11 @@ def note_create(
         if not access.may_add_note(actor, client):
             raise PermissionDenied("Only members of the circle can add notes.")
         _check_named_are_members(client, named)
+        goals, actions = list(goals), list(actions)
+        if any(g.plan.client_id != client.pk for g in goals) or any(
+            a.goal.plan.client_id != client.pk for a in actions
+        ):
+            raise ValidationError({"about": "A note can only point at this client's own plan."})
         note = Note.objects.create(
             client=client,
             author=actor,
@@ -66,12 +74,21 @@ def note_create(
         )
         if visibility == V.NAMED:
             note.named_people.set(named)
+        note.goals.set(goals)
+        note.actions.set(actions)
         audit_record(
             actor=actor,
             action="note.create",
             client=client,
             obj=note,
-            after={"kind": kind, "visibility": visibility, "text": text, "named": [u.pk for u in named]},
+            after={
+                "kind": kind,
+                "visibility": visibility,
+                "text": text,
+                "named": [u.pk for u in named],
+                "goals": [g.pk for g in goals],
+                "actions": [a.pk for a in actions],
+            },
         )
         publish(
             client=client,

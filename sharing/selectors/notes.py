@@ -13,6 +13,7 @@ def note_list_for(record: access.RecordAccess) -> QuerySet[Note]:
         Note.objects.filter(client=record.client)
         .filter(access.notes_visible_filter(record))
         .select_related("author", "organisation")
+        .prefetch_related("goals")
         .order_by("-created_at", "-id")
     )
 

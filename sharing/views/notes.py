@@ -30,6 +30,7 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 visibility=form.cleaned_data["visibility"],
                 named_people=form.cleaned_data["named_people"],
+                goals=form.cleaned_data["goals"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

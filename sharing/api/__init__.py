@@ -1,0 +1,1 @@
+"""API for what the circle shares: notes (notes.py) and the plan (plans.py), under /api/v1/."""

@@ -1,0 +1,359 @@
+"""API for a client's plan. Co-edited items carry an ETag; a change must say which version it started from.
+
+GET   …/plan/goals/7/           ETag: "goal-7-v3"
+PATCH …/plan/goals/7/           If-Match: "goal-7-v3"   {"in_own_words": "…"}
+    200 + new ETag              saved
+    412 + current values        someone changed the same field since v3: look, then choose
+    428                         no If-Match: say which version you are changing
+"""
+
+import re
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from circles.models import CircleMember
+from circles.selectors import client_get_for_user
+from sharing import selectors, services
+from sharing.models import Action, Goal, PlanAgreement, PlanChange
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "goal-7-v3"'
+)
+
+
+def etag(item: Goal | Action) -> str:
+    return f'"{type(item).__name__.lower()}-{item.pk}-v{item.version}"'
+
+
+def base_version(request: Request, item: Goal | Action) -> int | None:
+    """The version named by If-Match, or None if there is none. A malformed or foreign tag is a 412."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None
+    match = re.fullmatch(rf'(?:W/)?"{type(item).__name__.lower()}-{item.pk}-v(\d+)"', header.strip())
+    return int(match.group(1)) if match else 0
+
+
+class ActionOutput(serializers.ModelSerializer):
+    owner = serializers.SerializerMethodField()
+    etag = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "version",
+            "etag",
+            "what",
+            "owner",
+            "owner_is_client",
+            "due_on",
+            "status",
+            "dropped_reason",
+            "shared_with_client",
+        ]
+
+    def get_owner(self, action: Action) -> dict | None:
+        if action.owner_is_client:
+            return {"member_id": None, "name": "The client"}
+        if action.owner_id is None:
+            return None
+        return {"member_id": action.owner_id, "name": action.owner.display_name}
+
+    def get_etag(self, action: Action) -> str:
+        return etag(action)
+
+
+class GoalOutput(serializers.ModelSerializer):
+    actions = ActionOutput(many=True, source="current_actions", read_only=True)
+    etag = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "version",
+            "etag",
+            "position",
+            "in_own_words",
+            "success_looks_like",
+            "review_on",
+            "shared_with_client",
+            "actions",
+        ]
+
+    def get_etag(self, goal: Goal) -> str:
+        return etag(goal)
+
+
+class GoalInput(serializers.Serializer):
+    in_own_words = serializers.CharField(max_length=500)
+    success_looks_like = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    review_on = serializers.DateField(required=False, allow_null=True)
+    shared_with_client = serializers.BooleanField(required=False)
+
+
+class GoalPatch(GoalInput):
+    in_own_words = serializers.CharField(max_length=500, required=False)
+
+
+class ActionInput(serializers.Serializer):
+    what = serializers.CharField(max_length=500)
+    owner_member_id = serializers.IntegerField(required=False, allow_null=True)
+    owner_is_client = serializers.BooleanField(required=False)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
+    dropped_reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    shared_with_client = serializers.BooleanField(required=False)
+
+
+class ActionPatch(ActionInput):
+    what = serializers.CharField(max_length=500, required=False)
+
+
+class ChangeOutput(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.full_name")
+
+    class Meta:
+        model = PlanChange
+        fields = ["field", "old_value", "new_value", "version", "actor", "at"]
+
+
+class AgreementOutput(serializers.ModelSerializer):
+    agreed_by = serializers.CharField(source="agreed_by.full_name")
+
+    class Meta:
+        model = PlanAgreement
+        fields = ["id", "agreed_by", "agreed_at", "participants", "note", "snapshot"]
+
+
+class AgreementInput(serializers.Serializer):
+    participant_member_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class PlanOutput(serializers.Serializer):
+    version = serializers.IntegerField()
+    goals = GoalOutput(many=True)
+    done = serializers.IntegerField(source="done_count")
+    total = serializers.SerializerMethodField()
+
+    def get_total(self, view: Any) -> int:
+        return len(view.actions)
+
+
+def _owner(record, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn owner_member_id / owner_is_client into the service's `owner` value."""
+    changes = dict(data)
+    member_id = changes.pop("owner_member_id", None)
+    is_client = changes.pop("owner_is_client", None)
+    if is_client:
+        changes["owner"] = "client"
+    elif "owner_member_id" in data:
+        member = (
+            CircleMember.objects.filter(client=record.client, pk=member_id).first() if member_id else None
+        )
+        if member_id and member is None:
+            raise serializers.ValidationError({"owner_member_id": "Nobody with that id is in this circle."})
+        changes["owner"] = member
+    return changes
+
+
+def _updated(item: Goal | Action, output: type[serializers.Serializer], record) -> Response:
+    fresh = (selectors.goal_get_for if isinstance(item, Goal) else selectors.action_get_for)(record, item.pk)
+    return Response(output(fresh).data, headers={"ETag": etag(fresh)})
+
+
+def _patch(request: Request, record, item: Goal | Action, data: dict[str, Any], output, service) -> Response:
+    version = base_version(request, item)
+    if version is None:
+        return Response(
+            {"detail": "Say which version you are changing: send If-Match with the ETag you read."},
+            status=status.HTTP_428_PRECONDITION_REQUIRED,
+        )
+    try:
+        kind = "goal" if isinstance(item, Goal) else "action"
+        if version < 1 or version > item.version:
+            raise services.StaleEdit(item, {})
+        saved = service(actor=request.user, **{kind: item}, changes=data, base_version=version)
+    except services.StaleEdit as stale:
+        current = (selectors.goal_get_for if isinstance(item, Goal) else selectors.action_get_for)(
+            record, item.pk
+        )
+        return Response(
+            {
+                "detail": "Someone changed this since you read it. Here is what it says now.",
+                "conflicts": stale.conflicts,
+                "current": output(current).data,
+            },
+            status=status.HTTP_412_PRECONDITION_FAILED,
+            headers={"ETag": etag(current)},
+        )
+    return _updated(saved, output, record)
+
+
+class PlanApi(APIView):
+    @extend_schema(responses=PlanOutput, summary="The plan: goals in order, each with its actions")
+    def get(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        return Response(PlanOutput(selectors.plan_for(record)).data)
+
+
+class GoalListApi(APIView):
+    @extend_schema(request=GoalInput, responses={201: GoalOutput}, summary="Add a goal")
+    def post(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        data = GoalInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal = services.goal_add(actor=request.user, client=record.client, **data.validated_data)
+        response = _updated(goal, GoalOutput, record)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class GoalDetailApi(APIView):
+    @extend_schema(responses=GoalOutput, summary="One goal (its ETag is in the ETag header)")
+    def get(self, request: Request, public_id: str, goal_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        return _updated(selectors.goal_get_for(record, goal_id), GoalOutput, record)
+
+    @extend_schema(
+        request=GoalPatch, responses={200: GoalOutput}, parameters=[IF_MATCH], summary="Change a goal"
+    )
+    def patch(self, request: Request, public_id: str, goal_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        goal = selectors.goal_get_for(record, goal_id)
+        data = GoalPatch(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _patch(request, record, goal, data.validated_data, GoalOutput, services.goal_update)
+
+    @extend_schema(responses={204: None}, summary="Take a goal off the plan (its history stays)")
+    def delete(self, request: Request, public_id: str, goal_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        services.goal_remove(actor=request.user, goal=selectors.goal_get_for(record, goal_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActionListApi(APIView):
+    @extend_schema(request=ActionInput, responses={201: ActionOutput}, summary="Add an action under a goal")
+    def post(self, request: Request, public_id: str, goal_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        goal = selectors.goal_get_for(record, goal_id)
+        data = ActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = _owner(record, data.validated_data)
+        owner = fields.pop("owner", None)
+        fields.pop("status", None)
+        fields.pop("dropped_reason", None)
+        action = services.action_add(
+            actor=request.user,
+            goal=goal,
+            owner=None if owner == "client" else owner,
+            owner_is_client=owner == "client",
+            **fields,
+        )
+        response = _updated(action, ActionOutput, record)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class ActionDetailApi(APIView):
+    @extend_schema(responses=ActionOutput, summary="One action (its ETag is in the ETag header)")
+    def get(self, request: Request, public_id: str, action_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        return _updated(selectors.action_get_for(record, action_id), ActionOutput, record)
+
+    @extend_schema(
+        request=ActionPatch, responses={200: ActionOutput}, parameters=[IF_MATCH], summary="Change an action"
+    )
+    def patch(self, request: Request, public_id: str, action_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        action = selectors.action_get_for(record, action_id)
+        data = ActionPatch(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _patch(
+            request, record, action, _owner(record, data.validated_data), ActionOutput, services.action_update
+        )
+
+    @extend_schema(responses={204: None}, summary="Take an action off the plan (its history stays)")
+    def delete(self, request: Request, public_id: str, action_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        services.action_remove(actor=request.user, action=selectors.action_get_for(record, action_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HistoryApi(APIView):
+    @extend_schema(
+        responses=ChangeOutput(many=True), summary="Every change to a goal or an action, oldest first"
+    )
+    def get(self, request: Request, public_id: str, kind: str, item_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        if kind not in ("goals", "actions"):
+            raise Http404("Goals or actions")
+        getter = selectors.goal_get_for if kind == "goals" else selectors.action_get_for
+        item = getter(record, item_id)
+        return Response(ChangeOutput(selectors.item_history(record, item), many=True).data)
+
+
+class AgreementListApi(APIView):
+    @extend_schema(responses=AgreementOutput(many=True), summary="Agreed versions of the plan, newest first")
+    def get(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        return Response(AgreementOutput(selectors.agreements_for(record), many=True).data)
+
+    @extend_schema(
+        request=AgreementInput, responses={201: AgreementOutput}, summary="Mark the plan agreed (lead)"
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(request.user, public_id, need="manage")
+        data = AgreementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["participant_member_ids"]
+        participants = list(CircleMember.objects.filter(client=record.client, pk__in=ids))
+        if len(participants) != len(set(ids)):
+            raise serializers.ValidationError(
+                {"participant_member_ids": "Some of those people are not in this circle."}
+            )
+        agreement = services.plan_agree(
+            actor=request.user,
+            client=record.client,
+            participants=participants,
+            note=data.validated_data["note"],
+        )
+        return Response(AgreementOutput(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementDetailApi(APIView):
+    @extend_schema(summary="An agreed version, and how today's plan differs from it")
+    def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        agreement = selectors.agreement_get_for(record, agreement_id)
+        plan = selectors.plan_for(record).plan
+        current = selectors.plan_snapshot(plan) if plan else {"goals": []}
+        return Response(
+            AgreementOutput(agreement).data
+            | {"differences": selectors.plan_compare(agreement.snapshot, current)}
+        )
+
+
+class MyActionsApi(APIView):
+    @extend_schema(summary="My actions across my clients, overdue first")
+    def get(self, request: Request) -> Response:
+        actions = selectors.actions_owned_by(request.user)
+        return Response(
+            [
+                ActionOutput(action).data
+                | {
+                    "goal": action.goal.in_own_words,
+                    "client": action.goal.plan.client.public_id,
+                    "overdue": action.is_overdue,
+                }
+                for action in actions
+            ]
+        )

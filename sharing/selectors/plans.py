@@ -1,0 +1,257 @@
+"""Reads of a client's plan, for a record already opened (and access-checked) by circles.selectors."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from circles import access
+from circles.models import CircleMember
+from sharing.models import Action, Goal, Plan, PlanAgreement, PlanChange
+
+if TYPE_CHECKING:
+    from network.models import User
+
+
+@dataclass
+class PlanView:
+    plan: Plan | None
+    goals: list[Goal] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return self.plan.version if self.plan else 0
+
+    @property
+    def actions(self) -> list[Action]:
+        return [action for goal in self.goals for action in goal.current_actions]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for action in self.actions if action.status == Action.Status.DONE)
+
+
+def _actions_prefetch() -> Prefetch:
+    return Prefetch(
+        "actions",
+        queryset=Action.objects.filter(removed_at=None)
+        .select_related("owner__user", "owner__organisation")
+        .annotate(note_count=Count("notes", distinct=True))
+        .order_by("position", "pk"),
+        to_attr="current_actions",
+    )
+
+
+def _goals(plan: Plan) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(plan=plan, removed_at=None)
+        .annotate(note_count=Count("notes", distinct=True))
+        .prefetch_related(_actions_prefetch())
+        .order_by("position", "pk")
+    )
+
+
+def plan_for(record: access.RecordAccess) -> PlanView:
+    """The client's plan as it stands: goals in order, each with its actions and how many notes point at it."""
+    if not record.may_view:
+        raise Http404("No such plan")
+    plan = Plan.objects.filter(client=record.client).first()
+    if plan is None:
+        return PlanView(plan=None)
+    return PlanView(plan=plan, goals=list(_goals(plan)))
+
+
+def goal_get_for(record: access.RecordAccess, goal_id: int | str) -> Goal:
+    try:
+        if not record.may_view:
+            raise Goal.DoesNotExist
+        return (
+            Goal.objects.filter(plan__client=record.client, removed_at=None)
+            .annotate(note_count=Count("notes", distinct=True))
+            .prefetch_related(_actions_prefetch())
+            .get(pk=int(goal_id))
+        )
+    except (Goal.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such goal") from None
+
+
+def action_get_for(record: access.RecordAccess, action_id: int | str) -> Action:
+    try:
+        if not record.may_view:
+            raise Action.DoesNotExist
+        return (
+            Action.objects.filter(goal__plan__client=record.client, removed_at=None, goal__removed_at=None)
+            .select_related("goal", "owner__user", "owner__organisation")
+            .annotate(note_count=Count("notes", distinct=True))
+            .get(pk=int(action_id))
+        )
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such action") from None
+
+
+def item_history(record: access.RecordAccess, item: Goal | Action) -> list[PlanChange]:
+    """Every change to one goal or action: field, old value, new value, who, when; oldest first."""
+    if not record.may_view:
+        return []
+    key = "goal" if isinstance(item, Goal) else "action"
+    return list(PlanChange.objects.filter(**{key: item}).select_related("actor").order_by("at", "pk"))
+
+
+def goal_notes(record: access.RecordAccess, goal: Goal) -> QuerySet:
+    """The notes (that this person may read) which point at a goal or its actions, newest first."""
+    from sharing.selectors.notes import note_list_for
+
+    return note_list_for(record).filter(Q(goals=goal) | Q(actions__goal=goal)).distinct()
+
+
+def actions_owned_by(user: "User") -> list[Action]:
+    """My actions: open actions owned by this person across the circles they are in, overdue first."""
+    if not access.is_professional(user):
+        return []
+    today = timezone.localdate()
+    actions = list(
+        Action.objects.filter(
+            owner__user=user,
+            owner__until=None,
+            removed_at=None,
+            goal__removed_at=None,
+            status__in=[Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS],
+        )
+        .select_related("goal__plan__client", "owner__user")
+        .order_by("due_on", "pk")
+    )
+    # Overdue first, then by due date, then those with no date.
+    return sorted(
+        actions, key=lambda a: (not (a.due_on and a.due_on < today), a.due_on is None, a.due_on or today)
+    )
+
+
+def agreement_get_for(record: access.RecordAccess, agreement_id: int | str) -> PlanAgreement:
+    try:
+        if not record.may_view:
+            raise PlanAgreement.DoesNotExist
+        return PlanAgreement.objects.select_related("agreed_by").get(
+            plan__client=record.client, pk=int(agreement_id)
+        )
+    except (PlanAgreement.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agreed version") from None
+
+
+def agreements_for(record: access.RecordAccess) -> list[PlanAgreement]:
+    if not record.may_view:
+        return []
+    return list(PlanAgreement.objects.filter(plan__client=record.client).select_related("agreed_by"))
+
+
+def owner_choices(record: access.RecordAccess) -> list[CircleMember]:
+    """Who can own an action: anyone in the circle now (and the client, offered separately)."""
+    return list(
+        CircleMember.objects.filter(client=record.client, until=None)
+        .select_related("user")
+        .order_by("-kind", "since")
+    )
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data, for agreed versions and comparing them."""
+    goals = []
+    for goal in _goals(plan):
+        goals.append(
+            {
+                "id": goal.pk,
+                "in_own_words": goal.in_own_words,
+                "success_looks_like": goal.success_looks_like,
+                "review_on": goal.review_on.isoformat() if goal.review_on else None,
+                "shared_with_client": goal.shared_with_client,
+                "actions": [
+                    {
+                        "id": action.pk,
+                        "what": action.what,
+                        "owner": _owner_name(action),
+                        "due_on": action.due_on.isoformat() if action.due_on else None,
+                        "status": action.status,
+                        "dropped_reason": action.dropped_reason,
+                        "shared_with_client": action.shared_with_client,
+                    }
+                    for action in goal.current_actions
+                ],
+            }
+        )
+    return {"goals": goals}
+
+
+def _owner_name(action: Action) -> str:
+    if action.owner_is_client:
+        return "The client"
+    return action.owner.display_name if action.owner else ""
+
+
+GOAL_FIELDS = {
+    "in_own_words": "Goal",
+    "success_looks_like": "What success looks like",
+    "review_on": "Review date",
+    "shared_with_client": "Shared with the client",
+}
+ACTION_FIELDS = {
+    "what": "What",
+    "owner": "Who",
+    "due_on": "By when",
+    "status": "Status",
+    "dropped_reason": "Why dropped",
+    "shared_with_client": "Shared with the client",
+}
+
+
+def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """What differs between two snapshots: goals and actions added, removed, or with fields changed."""
+    differences: list[dict[str, Any]] = []
+    old_goals = {g["id"]: g for g in old["goals"]}
+    new_goals = {g["id"]: g for g in new["goals"]}
+    for goal_id, goal in new_goals.items():
+        before = old_goals.get(goal_id)
+        if before is None:
+            differences.append({"kind": "goal_added", "goal": goal["in_own_words"]})
+            continue
+        for key, label in GOAL_FIELDS.items():
+            if before.get(key) != goal.get(key):
+                differences.append(
+                    {
+                        "kind": "goal_changed",
+                        "goal": goal["in_own_words"],
+                        "field": label,
+                        "old": before.get(key),
+                        "new": goal.get(key),
+                    }
+                )
+        old_actions = {a["id"]: a for a in before["actions"]}
+        new_actions = {a["id"]: a for a in goal["actions"]}
+        for action_id, action in new_actions.items():
+            was = old_actions.get(action_id)
+            if was is None:
+                differences.append(
+                    {"kind": "action_added", "goal": goal["in_own_words"], "action": action["what"]}
+                )
+                continue
+            for key, label in ACTION_FIELDS.items():
+                if was.get(key) != action.get(key):
+                    differences.append(
+                        {
+                            "kind": "action_changed",
+                            "goal": goal["in_own_words"],
+                            "action": action["what"],
+                            "field": label,
+                            "old": was.get(key),
+                            "new": action.get(key),
+                        }
+                    )
+        for action_id, action in old_actions.items():
+            if action_id not in new_actions:
+                differences.append(
+                    {"kind": "action_removed", "goal": goal["in_own_words"], "action": action["what"]}
+                )
+    for goal_id, goal in old_goals.items():
+        if goal_id not in new_goals:
+            differences.append({"kind": "goal_removed", "goal": goal["in_own_words"]})
+    return differences

@@ -1,0 +1,31 @@
+"""Writes to what the circle shares: notes (notes.py) and the plan (plans.py)."""
+
+from sharing.services.notes import NOTE_MAX_LENGTH, note_create, note_visibility_change
+from sharing.services.plans import (
+    StaleEdit,
+    action_add,
+    action_remove,
+    action_set_status,
+    action_update,
+    goal_add,
+    goal_remove,
+    goal_update,
+    plan_agree,
+    plan_move,
+)
+
+__all__ = [
+    "StaleEdit",
+    "NOTE_MAX_LENGTH",
+    "action_add",
+    "action_remove",
+    "action_set_status",
+    "action_update",
+    "goal_add",
+    "goal_remove",
+    "goal_update",
+    "note_create",
+    "note_visibility_change",
+    "plan_agree",
+    "plan_move",
+]

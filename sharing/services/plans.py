@@ -1,0 +1,470 @@
+"""Writes to a client's plan. Co-edited live, so every change is versioned and nothing is lost.
+
+Each goal and action has a `version`, raised by every saved change, and every change of a field is kept
+as a PlanChange (old value, new value, who, when, the version it made). A writer says which version
+they started from. If someone else has since changed one of the *same fields* to something else, the
+write is refused with StaleEdit, which carries the newer values, so the writer can see them and choose.
+Changes to other fields of the same item never conflict.
+"""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.services import audit_record
+from circles import access
+from circles.models import CircleMember, Client
+from network.text import clean_line, clean_text
+from realtime.publish import publish
+from sharing.models import Action, Goal, Plan, PlanAgreement, PlanChange
+from sharing.selectors.plans import plan_snapshot
+
+if TYPE_CHECKING:
+    from network.models import User
+
+Item = Goal | Action
+
+
+class StaleEdit(Exception):
+    """The writer started from an older version and someone has since changed the same field(s).
+
+    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when}.
+    """
+
+    def __init__(self, item: Item, conflicts: dict[str, dict[str, Any]]) -> None:
+        super().__init__(f"{type(item).__name__} {item.pk} changed since you started: {', '.join(conflicts)}")
+        self.item = item
+        self.conflicts = conflicts
+
+
+# Goals.
+
+
+def goal_add(
+    *,
+    actor: "User",
+    client: Client,
+    in_own_words: str,
+    success_looks_like: str = "",
+    review_on: datetime.date | None = None,
+    shared_with_client: bool = True,
+) -> Goal:
+    """Add a goal, in the client's own words, at the end of the plan."""
+    values = _clean_goal(
+        {
+            "in_own_words": in_own_words,
+            "success_looks_like": success_looks_like,
+            "review_on": review_on,
+            "shared_with_client": shared_with_client,
+        }
+    )
+    with transaction.atomic():
+        plan = _plan_for_writing(actor, client)
+        position = (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
+        goal = Goal.objects.create(plan=plan, position=position, created_by=actor, **values)
+        _record(actor, plan, goal, "created", None, _snapshot_of(goal))
+        audit_record(actor=actor, action="plan.goal_add", client=client, obj=goal, after=_snapshot_of(goal))
+        publish(
+            client=client, type="plan.goal_added", payload={"goal_id": goal.pk, "plan_version": plan.version}
+        )
+    return goal
+
+
+def goal_update(*, actor: "User", goal: Goal, changes: dict[str, Any], base_version: int) -> Goal:
+    """Change some fields of a goal, as edited from `base_version`. StaleEdit if someone got there first."""
+    values = _clean_goal(changes)
+    return _update(actor, Goal, goal.pk, values, base_version, event="plan.goal_updated")
+
+
+def goal_remove(*, actor: "User", goal: Goal) -> Goal:
+    """Take a goal (and its actions) off the plan. Its history stays."""
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
+        plan = _plan_for_writing(actor, goal.plan.client)
+        if goal.removed_at is not None:
+            raise ValidationError("This goal has already been taken off the plan.")
+        goal.removed_at = timezone.now()
+        goal.version += 1
+        goal.save(update_fields=["removed_at", "version"])
+        _record(actor, plan, goal, "removed", None, None)
+        audit_record(
+            actor=actor, action="plan.goal_remove", client=plan.client, obj=goal, before=_snapshot_of(goal)
+        )
+        publish(
+            client=plan.client,
+            type="plan.goal_removed",
+            payload={"goal_id": goal.pk, "plan_version": plan.version},
+        )
+    return goal
+
+
+# Actions.
+
+
+def action_add(
+    *,
+    actor: "User",
+    goal: Goal,
+    what: str,
+    owner: CircleMember | None = None,
+    owner_is_client: bool = False,
+    due_on: datetime.date | None = None,
+    shared_with_client: bool = True,
+) -> Action:
+    """Add an action under a goal: what, who (a circle member or the client) and by when."""
+    values = _clean_action(
+        {"what": what, "due_on": due_on, "shared_with_client": shared_with_client},
+    )
+    with transaction.atomic():
+        goal = Goal.objects.select_related("plan__client").get(pk=goal.pk)
+        if goal.removed_at is not None:
+            raise ValidationError("That goal has been taken off the plan.")
+        plan = _plan_for_writing(actor, goal.plan.client)
+        _check_owner(plan.client, owner)
+        position = (goal.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+        action = Action.objects.create(
+            goal=goal,
+            position=position,
+            created_by=actor,
+            owner=None if owner_is_client else owner,
+            owner_is_client=owner_is_client,
+            **values,
+        )
+        _record(actor, plan, action, "created", None, _snapshot_of(action))
+        audit_record(
+            actor=actor, action="plan.action_add", client=plan.client, obj=action, after=_snapshot_of(action)
+        )
+        publish(
+            client=plan.client,
+            type="plan.action_added",
+            payload={"goal_id": goal.pk, "action_id": action.pk, "plan_version": plan.version},
+        )
+    return action
+
+
+def action_update(*, actor: "User", action: Action, changes: dict[str, Any], base_version: int) -> Action:
+    """Change some fields of an action, as edited from `base_version`. StaleEdit if someone got there first.
+
+    `owner` takes a CircleMember, or the string "client" for the client themself.
+    """
+    values = _clean_action(changes)
+    return _update(actor, Action, action.pk, values, base_version, event="plan.action_updated")
+
+
+def action_set_status(*, actor: "User", action: Action, status: str, dropped_reason: str = "") -> Action:
+    """One click: mark an action not started, in progress or done (dropped needs a reason).
+
+    A status click is a decision about now, so it applies to the latest version whatever the page showed.
+    """
+    changes: dict[str, Any] = {"status": status}
+    if status == Action.Status.DROPPED:
+        changes["dropped_reason"] = dropped_reason
+    current = Action.objects.only("version").get(pk=action.pk).version
+    return action_update(actor=actor, action=action, changes=changes, base_version=current)
+
+
+def action_remove(*, actor: "User", action: Action) -> Action:
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("goal__plan__client").get(pk=action.pk)
+        plan = _plan_for_writing(actor, action.goal.plan.client)
+        if action.removed_at is not None:
+            raise ValidationError("This action has already been taken off the plan.")
+        action.removed_at = timezone.now()
+        action.version += 1
+        action.save(update_fields=["removed_at", "version"])
+        _record(actor, plan, action, "removed", None, None)
+        audit_record(
+            actor=actor,
+            action="plan.action_remove",
+            client=plan.client,
+            obj=action,
+            before=_snapshot_of(action),
+        )
+        publish(
+            client=plan.client,
+            type="plan.action_removed",
+            payload={"goal_id": action.goal_id, "action_id": action.pk, "plan_version": plan.version},
+        )
+    return action
+
+
+# The plan as a whole.
+
+
+def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
+    """Move a goal (within the plan) or an action (within its goal) one place up or down."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Move up or down.")
+    model = type(item)
+    with transaction.atomic():
+        item = model.objects.select_for_update().get(pk=item.pk)
+        siblings_of = {
+            "Goal": lambda i: Goal.objects.filter(plan_id=i.plan_id),
+            "Action": lambda i: Action.objects.filter(goal_id=i.goal_id),
+        }
+        client = item.plan.client if isinstance(item, Goal) else item.goal.plan.client
+        plan = _plan_for_writing(actor, client)
+        siblings = list(siblings_of[model.__name__](item).filter(removed_at=None).order_by("position", "pk"))
+        index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+        swap_with = index - 1 if direction == "up" else index + 1
+        if not 0 <= swap_with < len(siblings):
+            return item
+        siblings[index], siblings[swap_with] = siblings[swap_with], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            if sibling.position != position:
+                model.objects.filter(pk=sibling.pk).update(position=position)
+        _record(actor, plan, item, "position", index + 1, swap_with + 1)
+        audit_record(
+            actor=actor,
+            action=f"plan.{model.__name__.lower()}_move",
+            client=client,
+            obj=item,
+            before={"position": index + 1},
+            after={"position": swap_with + 1},
+        )
+        publish(client=client, type="plan.reordered", payload={"plan_version": plan.version})
+    return item
+
+
+def plan_agree(
+    *, actor: "User", client: Client, participants: list[CircleMember], note: str = ""
+) -> PlanAgreement:
+    """The lead marks the plan as it stands agreed, with who took part. Agreed versions are kept whole."""
+    note = clean_line(note)
+    if len(note) > 500:
+        raise ValidationError({"note": "Use 500 characters or fewer."})
+    if not participants:
+        raise ValidationError({"participants": "Choose who took part in agreeing the plan."})
+    with transaction.atomic():
+        plan = _plan_for_writing(actor, client)
+        if not access.may_manage_circle(actor, client):
+            raise PermissionDenied("Only the lead professional marks the plan agreed.")
+        outsiders = [m for m in participants if m.client_id != client.pk or m.until is not None]
+        if outsiders:
+            raise ValidationError({"participants": "Everyone who took part must be in the circle now."})
+        agreement = PlanAgreement.objects.create(
+            plan=plan,
+            agreed_by=actor,
+            participants=sorted(m.display_name for m in participants),
+            note=note,
+            snapshot=plan_snapshot(plan),
+        )
+        audit_record(
+            actor=actor,
+            action="plan.agree",
+            client=client,
+            obj=agreement,
+            after={"participants": agreement.participants, "note": note},
+        )
+        publish(client=client, type="plan.agreed", payload={"agreement_id": agreement.pk})
+    return agreement
+
+
+# Helpers.
+
+
+def _plan_for_writing(actor: "User", client: Client) -> Plan:
+    """The client's plan, made if need be, locked, its version raised; after checking the actor may edit."""
+    if not access.may_edit_plan(actor, client):
+        raise PermissionDenied("Only members of the circle can change the plan.")
+    plan, _created = Plan.objects.get_or_create(client=client)
+    plan = Plan.objects.select_for_update().select_related("client").get(pk=plan.pk)
+    plan.version += 1
+    plan.save(update_fields=["version"])
+    return plan
+
+
+def _update(
+    actor: "User", model: type[Item], pk: int, values: dict[str, Any], base_version: int, *, event: str
+) -> Item:
+    if not values:
+        raise ValidationError("Nothing to change.")
+    with transaction.atomic():
+        item = model.objects.select_for_update().get(pk=pk)
+        client = item.plan.client if isinstance(item, Goal) else item.goal.plan.client
+        plan = _plan_for_writing(actor, client)
+        if item.removed_at is not None:
+            raise ValidationError("This has been taken off the plan.")
+        if isinstance(item, Action):
+            if "owner" in values and values["owner"] != "client":
+                _check_owner(client, values["owner"])
+            status = values.get("status", item.status)
+            reason = values.get("dropped_reason", item.dropped_reason)
+            if status == Action.Status.DROPPED and not reason:
+                raise ValidationError({"dropped_reason": "Say why the action is dropped."})
+        changed = {field: value for field, value in values.items() if _value(item, field) != _json(value)}
+        if not isinstance(base_version, int) or base_version < 1 or base_version > item.version:
+            raise ValidationError({"version": "That version of the item does not exist."})
+        if base_version < item.version and changed:
+            newer = (
+                PlanChange.objects.filter(
+                    **{model.__name__.lower(): item}, version__gt=base_version, field__in=list(changed)
+                )
+                .select_related("actor")
+                .order_by("version")
+            )
+            conflicts = {
+                change.field: {
+                    "current": _value(item, change.field),
+                    "by": change.actor.full_name,
+                    "at": change.at.isoformat(),
+                }
+                for change in newer
+            }
+            if conflicts:
+                raise StaleEdit(item, conflicts)
+        if not changed:
+            return item
+        before = {field: _value(item, field) for field in changed}
+        for field, value in changed.items():
+            if field == "owner":  # a circle member, or the client themself
+                item.owner = None if value == "client" else value
+                item.owner_is_client = value == "client"
+            else:
+                setattr(item, field, value)
+        item.version += 1
+        stored = [f for f in changed if f != "owner"] + (
+            ["owner", "owner_is_client"] if "owner" in changed else []
+        )
+        item.save(update_fields=[*stored, "version"])
+        for field in changed:
+            PlanChange.objects.create(
+                plan=plan,
+                **{model.__name__.lower(): item},
+                field=field,
+                old_value=before[field],
+                new_value=_value(item, field),
+                version=item.version,
+                actor=actor,
+            )
+        after = {field: _value(item, field) for field in changed}
+        audit_record(
+            actor=actor,
+            action=f"plan.{model.__name__.lower()}_update",
+            client=client,
+            obj=item,
+            before=before,
+            after=after,
+        )
+        payload = {
+            f"{model.__name__.lower()}_id": item.pk,
+            "version": item.version,
+            "fields": sorted(changed),
+            "by": actor.full_name,
+        }
+        if isinstance(item, Action):
+            payload["goal_id"] = item.goal_id
+        publish(client=client, type=event, payload=payload)
+    return item
+
+
+def _record(actor: "User", plan: Plan, item: Item, field: str, old: Any, new: Any) -> None:
+    PlanChange.objects.create(
+        plan=plan,
+        **{type(item).__name__.lower(): item},
+        field=field,
+        old_value=old,
+        new_value=new,
+        version=item.version,
+        actor=actor,
+    )
+
+
+def _clean_goal(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field, value in values.items():
+        if field == "in_own_words":
+            cleaned[field] = clean_line(value)
+            if not cleaned[field]:
+                errors[field] = "Write the goal, in the client's own words."
+            elif len(cleaned[field]) > 500:
+                errors[field] = "Use 500 characters or fewer."
+        elif field == "success_looks_like":
+            cleaned[field] = clean_text(value)
+            if len(cleaned[field]) > 5000:
+                errors[field] = "Use 5,000 characters or fewer."
+        elif field == "review_on":
+            cleaned[field] = _date(value, field, errors)
+        elif field == "shared_with_client":
+            cleaned[field] = bool(value)
+        else:
+            errors[field] = "A goal has no such field."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_action(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field, value in values.items():
+        if field == "what":
+            cleaned[field] = clean_line(value)
+            if not cleaned[field]:
+                errors[field] = "Say what needs to happen."
+            elif len(cleaned[field]) > 500:
+                errors[field] = "Use 500 characters or fewer."
+        elif field == "due_on":
+            cleaned[field] = _date(value, field, errors)
+        elif field == "status":
+            if value not in Action.Status.values:
+                errors[field] = "Choose not started, in progress, done or dropped."
+            cleaned[field] = value
+        elif field == "dropped_reason":
+            cleaned[field] = clean_line(value)
+            if len(cleaned[field]) > 500:
+                errors[field] = "Use 500 characters or fewer."
+        elif field == "shared_with_client":
+            cleaned[field] = bool(value)
+        elif field == "owner":
+            cleaned[field] = value  # resolved against the circle inside the transaction
+        else:
+            errors[field] = "An action has no such field."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _check_owner(client: Client, owner: CircleMember | None) -> None:
+    if owner is not None and (
+        not isinstance(owner, CircleMember) or owner.client_id != client.pk or owner.until is not None
+    ):
+        raise ValidationError({"owner": "Choose someone who is in the circle now, or the client."})
+
+
+def _date(value: Any, field: str, errors: dict[str, str]) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = "Enter a real date, like 2026-12-31."
+        return None
+
+
+def _json(value: Any) -> Any:
+    if value == "client":
+        return "client"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, CircleMember):
+        return value.pk
+    return value
+
+
+def _value(item: Item, field: str) -> Any:
+    """A field's value as history and conflicts show it (JSON: dates as ISO text, owner as member id)."""
+    if field == "owner":
+        return "client" if getattr(item, "owner_is_client", False) else item.owner_id
+    return _json(getattr(item, field))
+
+
+def _snapshot_of(item: Item) -> dict[str, Any]:
+    return {field: _value(item, field) for field in item.EDITABLE}

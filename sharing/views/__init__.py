@@ -1,0 +1,1 @@
+"""Pages for what the circle shares: notes (notes.py) and the plan (plans.py)."""

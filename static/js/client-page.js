@@ -1,0 +1,56 @@
+// The client record page, live: new notes appear, notes someone may no longer see disappear, and the
+// circle, consent, join-request and "who has looked" panels refresh when they change.
+import { openLiveSocket } from "./live-socket.js";
+
+const root = document.getElementById("client-record");
+if (root) {
+  const notesList = document.getElementById("notes-list");
+  const params = new URLSearchParams(location.search);
+  const onFirstPage = !params.get("page") || params.get("page") === "1";
+  // Which panel each kind of change refreshes (htmx listens for these events on <body>).
+  const panels = {
+    circle: "circle-changed",
+    join_request: "join-requests-changed",
+    consent: "consent-changed",
+    emergency: "emergency-changed",
+  };
+
+  async function fetchNote(noteId) {
+    const response = await fetch(`${root.dataset.noteUrl}${noteId}/`, { headers: { "HX-Request": "true" } });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`note ${noteId}: ${response.status}`);
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    return template.content.firstElementChild;
+  }
+
+  function insertNote(note, noteId) {
+    document.getElementById("no-notes")?.remove();
+    // Keep newest first even if two notes arrive out of order.
+    const older = [...notesList.querySelectorAll("[data-note-id]")].find((el) => Number(el.dataset.noteId) < noteId);
+    notesList.insertBefore(note, older || null);
+  }
+
+  async function addNote(noteId) {
+    if (document.getElementById(`note-${noteId}`)) return; // our own note, already shown
+    const note = await fetchNote(noteId);
+    if (note && !document.getElementById(`note-${noteId}`)) insertNote(note, noteId);
+  }
+
+  async function refreshNote(noteId) {
+    const shown = document.getElementById(`note-${noteId}`);
+    const note = await fetchNote(noteId);
+    if (shown && !note) shown.remove(); // no longer ours to see
+    else if (shown && note) shown.replaceWith(note);
+    else if (note && onFirstPage) insertNote(note, noteId);
+  }
+
+  openLiveSocket(root, {
+    onEvent(type, payload) {
+      const panel = panels[type.split(".")[0]];
+      if (type === "note.created" && onFirstPage) addNote(payload.note_id);
+      else if (type === "note.visibility_changed") refreshNote(payload.note_id);
+      else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
+    },
+  });
+}
