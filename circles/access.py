@@ -57,6 +57,11 @@ def is_practitioner(user: "User | Any") -> bool:
     return is_professional(user) and bool(user.organisation_id) and user.org_role in DISCOVERY_ROLES
 
 
+def is_frontline(user: "User | Any") -> bool:
+    """A practitioner proper: the only role that may break the glass (not managers, admins or chairs)."""
+    return is_practitioner(user) and user.org_role == "practitioner"
+
+
 def is_agency_admin(user: "User | Any") -> bool:
     return is_professional(user) and bool(user.organisation_id) and user.org_role == "admin"
 
@@ -72,7 +77,7 @@ def current_membership(user: "User", client: Client) -> CircleMember | None:
 
 
 def active_emergency(user: "User", client: Client) -> EmergencyAccess | None:
-    if not is_practitioner(user):
+    if not is_frontline(user):
         return None
     return EmergencyAccess.objects.filter(client=client, user=user, expires_at__gt=timezone.now()).first()
 
@@ -129,7 +134,7 @@ class RecordAccess:
 
     @property
     def may_break_glass(self) -> bool:
-        return self.membership is None and self.emergency is None and is_practitioner(self.user)
+        return self.membership is None and self.emergency is None and is_frontline(self.user)
 
     @property
     def is_emergency(self) -> bool:
@@ -209,10 +214,16 @@ def clients_discoverable_by(user: "User") -> QuerySet[Client]:
 
 
 def circle_members_visible_filter(access: RecordAccess) -> Q:
-    """Members of the circle this person may see listed: everyone if they are in it, else not the hidden."""
-    if access.may_view:
+    """Members this person may see listed: all, with history, if they are in the circle; otherwise only
+    the current ones who are not hidden (emergency access included: hidden means hidden from outsiders)."""
+    if access.membership is not None:
         return Q()
-    return Q(is_hidden=False)
+    return Q(is_hidden=False, until=None)
+
+
+def shows_contact_details(access: RecordAccess, member: CircleMember) -> bool:
+    """Family members' phone numbers and emails are for the circle; professionals' are for anyone looking."""
+    return access.membership is not None or member.kind == "professional"
 
 
 def caseload_filter(user: "User") -> Q:

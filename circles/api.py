@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
-from circles import selectors, services
+from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 from network.models import Organisation, User
@@ -42,9 +42,10 @@ class ClientOutput(serializers.ModelSerializer):
     def get_lead(self, client: Client) -> dict | None:
         leads = getattr(client, "current_leads", None)
         if leads is None:
-            leads = list(
-                client.members.filter(until=None, is_lead=True).select_related("user", "organisation")
-            )
+            leads = client.members.filter(until=None, is_lead=True).select_related("user", "organisation")
+            if not self.context.get("in_circle", True):
+                leads = leads.filter(is_hidden=False)  # a hidden lead is not named to outsiders
+            leads = list(leads)
         return LeadSerializer(leads[0]).data if leads else None
 
 
@@ -88,7 +89,9 @@ class ClientDetailApi(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
-        return Response(ClientOutput(record.client).data)
+        return Response(
+            ClientOutput(record.client, context={"in_circle": record.membership is not None}).data
+        )
 
 
 class MemberOutput(serializers.ModelSerializer):
@@ -96,8 +99,8 @@ class MemberOutput(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", default=None)
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
-    phone = serializers.CharField(source="contact_phone")
-    email = serializers.CharField(source="contact_email")
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
 
     class Meta:
         model = CircleMember
@@ -116,6 +119,16 @@ class MemberOutput(serializers.ModelSerializer):
             "since",
             "until",
         ]
+
+    def _shows_contact(self, member: CircleMember) -> bool:
+        record = self.context.get("record")
+        return record is None or access.shows_contact_details(record, member)
+
+    def get_phone(self, member: CircleMember) -> str:
+        return member.contact_phone if self._shows_contact(member) else ""
+
+    def get_email(self, member: CircleMember) -> str:
+        return member.contact_email if self._shows_contact(member) else ""
 
 
 class MemberInput(serializers.Serializer):
@@ -142,7 +155,7 @@ class MemberListApi(APIView):
         members = selectors.circle_members_current(record)
         if request.query_params.get("past"):
             members += selectors.circle_members_past(record)
-        return Response(MemberOutput(members, many=True).data)
+        return Response(MemberOutput(members, many=True, context={"record": record}).data)
 
     @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")
     def post(self, request: Request, public_id: str) -> Response:
@@ -164,7 +177,8 @@ class MemberDetailApi(APIView):
     @extend_schema(responses=MemberOutput, summary="One member of the circle")
     def get(self, request: Request, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
-        return Response(MemberOutput(selectors.circle_member_get(record, member_id)).data)
+        member = selectors.circle_member_get(record, member_id)
+        return Response(MemberOutput(member, context={"record": record}).data)
 
     @extend_schema(
         responses=MemberOutput, summary="Remove someone from the circle (lead only); history is kept"

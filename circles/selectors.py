@@ -44,12 +44,12 @@ def client_get_for_user(user: "User", public_id_text: str, *, need: str = "view"
     return record
 
 
-def _lead_prefetch() -> Prefetch:
-    return Prefetch(
-        "members",
-        queryset=CircleMember.objects.filter(until=None, is_lead=True).select_related("user", "organisation"),
-        to_attr="current_leads",
-    )
+def _lead_prefetch(*, include_hidden: bool = True) -> Prefetch:
+    """The current lead, as `client.current_leads`; a hidden lead is left out where outsiders may look."""
+    leads = CircleMember.objects.filter(until=None, is_lead=True)
+    if not include_hidden:
+        leads = leads.filter(is_hidden=False)
+    return Prefetch("members", queryset=leads.select_related("user", "organisation"), to_attr="current_leads")
 
 
 def client_list_for_user(user: "User") -> QuerySet[Client]:
@@ -73,37 +73,59 @@ def client_search_for_user(user: "User", query: str) -> list[Client]:
         return []
     mine = access.clients_in_circles_of(user)
     others = access.clients_discoverable_by(user)
-    if public_id.looks_like(query):
-        try:
-            condition = Q(public_id=public_id.normalise(query))
-        except public_id.InvalidPublicId:
-            return []
-        precise = True
+    by_id = _public_id_condition(query)
+    if by_id is not None:
+        # A valid ID finds its client; an 8-letter name can look like one, so names are searched too.
+        results = _search(others, by_id) + [
+            c for c in _search(mine, _name_condition(query)) if c.public_id != query
+        ]
     else:
-        condition, has_name, has_date = Q(), False, False
-        for word in query.split(" "):
-            date = parse_date(word)
-            if date:
-                condition &= Q(date_of_birth=date)
-                has_date = True
-            else:
-                condition &= (
-                    Q(given_name__istartswith=word)
-                    | Q(family_name__istartswith=word)
-                    | Q(preferred_name__istartswith=word)
-                )
-                has_name = True
-        precise = has_name and has_date
-    in_circles = set(mine.filter(condition).values_list("pk", flat=True)[:SEARCH_LIMIT])
-    pool = others if precise else mine
-    results = list(
-        pool.filter(condition)
-        .prefetch_related(_lead_prefetch())
+        condition, precise = _name_condition(query), _has_name_and_date(query)
+        results = _search(others if precise else mine, condition)
+    in_circles = set(mine.filter(pk__in=[c.pk for c in results]).values_list("pk", flat=True))
+    unique = list({client.pk: client for client in results}.values())[:SEARCH_LIMIT]
+    for client in unique:
+        client.in_my_circles = client.pk in in_circles
+    return unique
+
+
+def _search(clients: QuerySet[Client], condition: Q) -> list[Client]:
+    return list(
+        clients.filter(condition)
+        .prefetch_related(_lead_prefetch(include_hidden=False))
         .order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT]
     )
-    for client in results:
-        client.in_my_circles = client.pk in in_circles
-    return results
+
+
+def _public_id_condition(query: str) -> Q | None:
+    """A condition on the public ID if the query is a valid one, else None. A mistyped ID matches nobody."""
+    try:
+        return Q(public_id=public_id.normalise(query))
+    except public_id.InvalidPublicId:
+        if public_id.looks_like(query):
+            return Q(pk__in=[])  # shaped like an ID (it has digits) but the check character is wrong
+        return None
+
+
+def _name_condition(query: str) -> Q:
+    condition = Q()
+    for word in query.split(" "):
+        date = parse_date(word)
+        if date:
+            condition &= Q(date_of_birth=date)
+        else:
+            condition &= (
+                Q(given_name__istartswith=word)
+                | Q(family_name__istartswith=word)
+                | Q(preferred_name__istartswith=word)
+            )
+    return condition
+
+
+def _has_name_and_date(query: str) -> bool:
+    words = query.split(" ")
+    dates = [word for word in words if parse_date(word)]
+    return bool(dates) and len(dates) < len(words)
 
 
 def parse_date(text: str) -> datetime.date | None:

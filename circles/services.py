@@ -515,7 +515,7 @@ def emergency_access_start(*, actor: "User", client: Client, reason: str) -> Eme
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(client)
-        if not access.is_practitioner(actor):
+        if not access.is_frontline(actor):
             raise PermissionDenied("Only practitioners can use emergency access.")
         if access.current_membership(actor, client):
             raise ValidationError("You are in this circle already; you do not need emergency access.")

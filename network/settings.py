@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "ProfessionalRoleEnum": "circles.forms.PROFESSIONAL_ROLES",
         "MemberKindEnum": "circles.models.CircleMember.Kind",
         "NoteKindEnum": "sharing.models.Note.Kind",
+        "ActionStatusEnum": "sharing.models.Action.Status",
+        "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
     },
 }
 

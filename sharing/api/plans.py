@@ -329,8 +329,35 @@ class AgreementListApi(APIView):
         return Response(AgreementOutput(agreement).data, status=status.HTTP_201_CREATED)
 
 
+class DifferenceOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    goal = serializers.CharField()
+    action = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)
+    old = serializers.JSONField(required=False)
+    new = serializers.JSONField(required=False)
+
+
+class AgreementCompareOutput(AgreementOutput):
+    differences = DifferenceOutput(many=True)
+
+    class Meta(AgreementOutput.Meta):
+        fields = [*AgreementOutput.Meta.fields, "differences"]
+
+
+class MyActionOutput(ActionOutput):
+    goal = serializers.CharField(source="goal.in_own_words")
+    client = serializers.CharField(source="goal.plan.client.public_id")
+    overdue = serializers.BooleanField(source="is_overdue")
+
+    class Meta(ActionOutput.Meta):
+        fields = [*ActionOutput.Meta.fields, "goal", "client", "overdue"]
+
+
 class AgreementDetailApi(APIView):
-    @extend_schema(summary="An agreed version, and how today's plan differs from it")
+    @extend_schema(
+        responses=AgreementCompareOutput, summary="An agreed version, and how today's plan differs from it"
+    )
     def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         agreement = selectors.agreement_get_for(record, agreement_id)
@@ -343,17 +370,6 @@ class AgreementDetailApi(APIView):
 
 
 class MyActionsApi(APIView):
-    @extend_schema(summary="My actions across my clients, overdue first")
+    @extend_schema(responses=MyActionOutput(many=True), summary="My actions across my clients, overdue first")
     def get(self, request: Request) -> Response:
-        actions = selectors.actions_owned_by(request.user)
-        return Response(
-            [
-                ActionOutput(action).data
-                | {
-                    "goal": action.goal.in_own_words,
-                    "client": action.goal.plan.client.public_id,
-                    "overdue": action.is_overdue,
-                }
-                for action in actions
-            ]
-        )
+        return Response(MyActionOutput(selectors.actions_owned_by(request.user), many=True).data)

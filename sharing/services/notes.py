@@ -123,9 +123,7 @@ def note_visibility_change(
             "visibility": visibility,
             "named": sorted(u.pk for u in named) if visibility == V.NAMED else [],
         }
-        widened = BREADTH[V(visibility)] > BREADTH[V(before["visibility"])] or (
-            visibility == V.NAMED and not set(after["named"]) <= set(before["named"])
-        )
+        widened = _widens(note, V(before["visibility"]), set(before["named"]), V(visibility), named)
         audit_record(
             actor=actor,
             action="note.visibility_widen" if widened else "note.visibility_narrow",
@@ -137,6 +135,19 @@ def note_visibility_change(
         # Everyone's page re-reads the note: those who may no longer see it are told it is gone.
         publish(client=note.client, type="note.visibility_changed", payload={"note_id": note.pk})
     return note
+
+
+def _widens(note: Note, old: str, old_named: set[int], new: str, new_named: list["User"]) -> bool:
+    """Does the new setting let anyone read the note who could not before?"""
+    if new == V.NAMED:
+        if old == V.NAMED:
+            return not {u.pk for u in new_named} <= old_named
+        if old == V.ORGANISATION:
+            return any(u.organisation_id != note.organisation_id for u in new_named)
+        return False  # named people are all in the circle, who could read it already
+    if new == V.ORGANISATION:
+        return old == V.NAMED
+    return BREADTH[V(new)] > BREADTH[V(old)]
 
 
 def _visibility_errors(actor: "User", visibility: str, named: list["User"]) -> dict[str, str]:

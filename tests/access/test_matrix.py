@@ -10,6 +10,7 @@ from django.urls import get_resolver, reverse
 
 from circles.models import CircleMember, JoinRequest
 from network.models import User
+from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 ROLES = [
@@ -92,16 +93,34 @@ MATRIX = {
     ("circles:consent_new", "get"): ("client", None, page(404, **MANAGE)),
     ("circles:consent_withdraw", "get"): ("consent", None, page(404, **MANAGE)),
     ("circles:consent_withdraw", "post"): ("consent", {}, page(404, **with_status(MANAGE, 302))),
+    # Only practitioners proper may break the glass; managers and admins are sent back to the client.
     ("circles:emergency_access", "get"): (
         "client",
         None,
-        page(404, **each(IN_CIRCLE, 302), **each(DISCOVERERS, 200)),
+        page(404, **each(IN_CIRCLE, 302), outsider=200, manager=302, agency_admin=302),
     ),
     ("circles:audit_export", "get"): ("client", None, page(404, agency_admin=200)),
     ("circles:note_add", "get"): ("client", None, page(404, **VIEW)),
     ("circles:note_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("circles:note", "get"): ("note", None, page(404, **VIEW)),
     ("circles:note_visibility", "get"): ("note", None, page(404, lead=200)),
+    # The plan.
+    ("plan:plan", "get"): ("client", None, page(404, **VIEW)),
+    ("plan:goal_add", "get"): ("client", None, page(404, **VIEW)),
+    ("plan:goal_add", "post"): ("client", {}, page(404, **VIEW)),
+    ("plan:goal", "get"): ("goal", None, page(404, **VIEW)),
+    ("plan:goal_edit", "get"): ("goal", None, page(404, **VIEW)),
+    ("plan:goal_edit", "post"): ("goal", {}, page(404, **VIEW)),
+    ("plan:action_add", "get"): ("goal", None, page(404, **VIEW)),
+    ("plan:action_add", "post"): ("goal", {}, page(404, **VIEW)),
+    ("plan:action_edit", "get"): ("action", None, page(404, **VIEW)),
+    ("plan:action_status", "post"): ("action", {}, page(404, **with_status(VIEW, 302))),
+    ("plan:item_remove", "get"): ("goal_item", None, page(404, **VIEW)),
+    ("plan:item_move", "post"): ("goal_item", {}, page(404, **with_status(VIEW, 302))),
+    ("plan:item_history", "get"): ("goal_item", None, page(404, **VIEW)),
+    ("plan:agree", "get"): ("client", None, page(404, **MANAGE)),
+    ("plan:agreement", "get"): ("agreement", None, page(404, **VIEW)),
+    ("my_actions", "get"): (None, None, page(200)),
     # Agency pages.
     ("network:people", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
@@ -123,6 +142,20 @@ MATRIX = {
     ("api:consents", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:consent_withdraw", "post"): ("consent", {}, api(404, **MANAGE)),
     ("api:emergency_access", "post"): ("client", {}, api(404, **with_status(DISCOVER, 400))),
+    ("api:plan", "get"): ("client", None, api(404, **VIEW)),
+    ("api:goals", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:goal", "get"): ("goal", None, api(404, **VIEW)),
+    ("api:goal", "patch"): ("goal", {}, api(404, **with_status(VIEW, 428))),
+    ("api:goal", "delete"): ("goal", None, api(404, **with_status(VIEW, 204))),
+    ("api:actions", "post"): ("goal", {}, api(404, **with_status(VIEW, 400))),
+    ("api:action", "get"): ("action", None, api(404, **VIEW)),
+    ("api:action", "patch"): ("action", {}, api(404, **with_status(VIEW, 428))),
+    ("api:action", "delete"): ("action", None, api(404, **with_status(VIEW, 204))),
+    ("api:plan_history", "get"): ("goal_item", None, api(404, **VIEW)),
+    ("api:agreements", "get"): ("client", None, api(404, **VIEW)),
+    ("api:agreements", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:agreement", "get"): ("agreement", None, api(404, **VIEW)),
+    ("api:my_actions", "get"): (None, None, api(200)),
     ("api:notes", "get"): ("client", None, api(404, **VIEW)),
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
@@ -203,6 +236,17 @@ def world(alice, bob, carol, charlie, grace, early_help):
         },
         "person": {"person_id": bob.pk},
     }
+    goal = plan_services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
+    action = plan_services.action_add(actor=alice, goal=goal, what="Call the housing office")
+    agreement = plan_services.plan_agree(
+        actor=alice, client=grace, participants=list(CircleMember.objects.filter(client=grace, until=None))
+    )
+    objects |= {
+        "goal": {"public_id": grace.public_id, "goal_id": goal.pk},
+        "action": {"public_id": grace.public_id, "action_id": action.pk},
+        "goal_item": {"public_id": grace.public_id, "kind": "goals", "item_id": goal.pk},
+        "agreement": {"public_id": grace.public_id, "agreement_id": agreement.pk},
+    }
     return people, objects
 
 
@@ -215,6 +259,8 @@ def test_route_answers_as_expected(route, role, world, client):
     kwargs = dict(objects[kwargs_key]) if kwargs_key else {}
     if name == "circles:join_request_decide":
         kwargs["decision"] = "decline"
+    if name == "plan:item_move":
+        kwargs["direction"] = "down"
     url = reverse(name, kwargs=kwargs)
     if role != "anonymous":
         client.force_login(people[role])
