@@ -2,6 +2,7 @@ from django.urls import path
 
 from circles import views
 from sharing.views import notes as sharing_views
+from sharing.views import timeline as timeline_views
 
 app_name = "circles"
 
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("<str:public_id>/emergency/", views.emergency_access, name="emergency_access"),
     path("<str:public_id>/audit.csv", views.audit_export, name="audit_export"),
+    path("<str:public_id>/timeline/", timeline_views.timeline, name="timeline"),
     path("<str:public_id>/notes/new/", sharing_views.note_add, name="note_add"),
     path("<str:public_id>/notes/<int:note_id>/", sharing_views.note_detail, name="note"),
     path(

@@ -100,6 +100,7 @@ MATRIX = {
         page(404, **each(IN_CIRCLE, 302), outsider=200, manager=302, agency_admin=302),
     ),
     ("circles:audit_export", "get"): ("client", None, page(404, agency_admin=200)),
+    ("circles:timeline", "get"): ("client", None, page(404, **VIEW)),
     ("circles:note_add", "get"): ("client", None, page(404, **VIEW)),
     ("circles:note_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("circles:note", "get"): ("note", None, page(404, **VIEW)),

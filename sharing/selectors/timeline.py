@@ -1,0 +1,138 @@
+"""The client's timeline: what happened, newest first, derived from the record itself (never typed twice).
+
+It reads the notes this person may see, the plan's history and agreed versions, the circle's comings
+and goings and the consent records, and merges them by time.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from circles import access
+from circles.models import CircleMember, Consent
+from sharing.models import PlanAgreement, PlanChange
+from sharing.selectors.notes import note_list_for
+
+LIMIT = 100
+FIELD_NAMES = {
+    "in_own_words": "goal",
+    "success_looks_like": "what success looks like",
+    "review_on": "review date",
+    "shared_with_client": "sharing with the client",
+    "what": "what",
+    "owner": "who",
+    "due_on": "date",
+    "status": "status",
+    "dropped_reason": "reason for dropping",
+    "position": "order",
+}
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: datetime.datetime
+    kind: str  # note, plan, circle, consent, agreement
+    title: str
+    detail: str = ""
+    by: str = ""
+
+
+def timeline_for(record: access.RecordAccess) -> list[Moment]:
+    if not record.may_view:
+        return []
+    client = record.client
+    moments: list[Moment] = []
+    for note in note_list_for(record)[:LIMIT]:
+        moments.append(
+            Moment(
+                note.created_at,
+                "note",
+                f"{note.get_kind_display()} note",
+                note.text[:200],
+                note.author.full_name,
+            )
+        )
+    changes = (
+        PlanChange.objects.filter(plan__client=client)
+        .select_related("actor", "goal", "action")
+        .order_by("-at")[:LIMIT]
+    )
+    for change in changes:
+        item = change.goal or change.action
+        label = f"“{item}”"
+        if change.field == "created":
+            title = f"Added to the plan: {label}"
+        elif change.field == "removed":
+            title = f"Taken off the plan: {label}"
+        else:
+            title = f"Changed the {FIELD_NAMES.get(change.field, change.field)} of {label}"
+        detail = (
+            ""
+            if change.field in ("created", "removed")
+            else f"{_show(change.old_value)} → {_show(change.new_value)}"
+        )
+        moments.append(Moment(change.at, "plan", title, detail, change.actor.full_name))
+    for agreement in PlanAgreement.objects.filter(plan__client=client).select_related("agreed_by")[:LIMIT]:
+        moments.append(
+            Moment(
+                agreement.agreed_at,
+                "agreement",
+                "Plan agreed",
+                ", ".join(agreement.participants),
+                agreement.agreed_by.full_name,
+            )
+        )
+    members = CircleMember.objects.filter(client=client).filter(access.circle_members_visible_filter(record))
+    for member in members.select_related("user", "organisation", "added_by", "removed_by")[:LIMIT]:
+        name = member.display_name
+        moments.append(
+            Moment(
+                member.since,
+                "circle",
+                f"{name} joined the circle",
+                member.get_role_display(),
+                member.added_by.full_name if member.added_by else "",
+            )
+        )
+        if member.until:
+            moments.append(
+                Moment(
+                    member.until,
+                    "circle",
+                    f"{name} left the circle",
+                    "",
+                    member.removed_by.full_name if member.removed_by else "",
+                )
+            )
+    for consent in Consent.objects.filter(client=client).select_related("recorded_by", "withdrawn_by")[
+        :LIMIT
+    ]:
+        moments.append(
+            Moment(
+                consent.recorded_at,
+                "consent",
+                f"Consent recorded: {consent.get_scope_display().lower()}",
+                consent.given_by,
+                consent.recorded_by.full_name,
+            )
+        )
+        if consent.withdrawn_at:
+            moments.append(
+                Moment(
+                    consent.withdrawn_at,
+                    "consent",
+                    f"Consent withdrawn: {consent.get_scope_display().lower()}",
+                    consent.withdrawal_note,
+                    consent.withdrawn_by.full_name if consent.withdrawn_by else "",
+                )
+            )
+    return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]
+
+
+def _show(value) -> str:
+    if value in (None, ""):
+        return "nothing"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value).replace("_", " ")
