@@ -2,6 +2,7 @@ from typing import Any
 
 from audit.context import current_origin
 from audit.models import AuditEvent
+from network.text import clean_line
 
 
 def audit_record(
@@ -45,4 +46,6 @@ def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None
 
 def audit_search(*, actor: Any, query: str, result_count: int) -> AuditEvent:
     """Searches are audited: who looked for whom, and how many they found."""
-    return audit_record(actor=actor, action="client.search", after={"query": query, "results": result_count})
+    return audit_record(
+        actor=actor, action="client.search", after={"query": clean_line(query), "results": result_count}
+    )

@@ -1,5 +1,6 @@
 """API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -7,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_read
+from audit.services import audit_read, audit_search
 from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.fields import CleanTextInput
 from network.models import Organisation, User
 
 
@@ -50,13 +52,13 @@ class ClientOutput(serializers.ModelSerializer):
 
 
 class ClientInput(serializers.Serializer):
-    given_name = serializers.CharField(max_length=100)
-    family_name = serializers.CharField(max_length=100)
-    preferred_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    given_name = CleanTextInput(max_length=100)
+    family_name = CleanTextInput(max_length=100)
+    preferred_name = CleanTextInput(max_length=100, required=False, default="", allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    pronouns = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
-    language = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    pronouns = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
+    language = CleanTextInput(max_length=60, required=False, default="", allow_blank=True)
+    phone = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
     lead_role = serializers.ChoiceField(
         choices=PROFESSIONAL_ROLES, default=CircleMember.Role.LEAD_PROFESSIONAL
     )
@@ -68,6 +70,8 @@ class ClientListApi(APIView):
         query = request.query_params.get("q")
         if query is not None:
             clients = selectors.client_search_for_user(request.user, query)
+            if query.strip():
+                audit_search(actor=request.user, query=query[:100], result_count=len(clients))
         else:
             clients = selectors.client_list_for_user(request.user)
         paginator = LimitOffsetPagination()
@@ -135,9 +139,9 @@ class MemberInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CircleMember.Kind.choices)
     role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES + FAMILY_ROLE_CHOICES)
     user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    relationship = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    name = CleanTextInput(max_length=200, required=False, default="", allow_blank=True)
+    relationship = CleanTextInput(max_length=100, required=False, default="", allow_blank=True)
+    phone = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_user_id(self, value: int | None) -> int | None:
@@ -164,12 +168,19 @@ class MemberListApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         user_id = fields.pop("user_id")
-        member = services.circle_member_add(
-            actor=request.user,
-            client=record.client,
-            user=User.objects.get(pk=user_id) if user_id else None,
-            **fields,
-        )
+        try:
+            member = services.circle_member_add(
+                actor=request.user,
+                client=record.client,
+                user=User.objects.get(pk=user_id) if user_id else None,
+                **fields,
+            )
+        except DjangoValidationError as exc:
+            # The service speaks of `user`; this API's field is `user_id`.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            raise serializers.ValidationError(
+                {("user_id" if k == "user" else k): v for k, v in errors.items()}
+            ) from None
         return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -201,12 +212,12 @@ class JoinRequestOutput(serializers.ModelSerializer):
 
 class JoinRequestInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES)
-    reason = serializers.CharField(max_length=2000)
+    reason = CleanTextInput(max_length=2000)
 
 
 class DecisionInput(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    note = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
 
 
 class JoinRequestListApi(APIView):
@@ -269,7 +280,7 @@ class ConsentOutput(serializers.ModelSerializer):
 class ConsentInput(serializers.Serializer):
     scope = serializers.ChoiceField(choices=Consent.Scope.choices)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
-    given_by = serializers.CharField(max_length=200)
+    given_by = CleanTextInput(max_length=200)
     given_on = serializers.DateField(required=False, allow_null=True, default=None)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
     organisation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -277,7 +288,7 @@ class ConsentInput(serializers.Serializer):
 
 
 class WithdrawInput(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    note = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
 
 
 class ConsentListApi(APIView):
@@ -319,7 +330,7 @@ class ConsentWithdrawApi(APIView):
 
 
 class EmergencyInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = CleanTextInput(max_length=2000)
 
 
 class EmergencyOutput(serializers.ModelSerializer):

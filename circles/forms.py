@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from circles.models import CircleMember, Client, Consent
 from circles.services import FAMILY_ROLES
+from network.fields import CleanCharField
 from network.models import Organisation, User
 
 PROFESSIONAL_ROLES = [
@@ -16,9 +17,9 @@ FAMILY_ROLE_CHOICES = [(value, label) for value, label in CircleMember.Role.choi
 
 
 class ClientForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
-    preferred_name = forms.CharField(
+    given_name = CleanCharField(label="First name", max_length=100)
+    family_name = CleanCharField(label="Last name", max_length=100)
+    preferred_name = CleanCharField(
         label="Preferred name (optional)",
         max_length=100,
         required=False,
@@ -27,9 +28,9 @@ class ClientForm(forms.Form):
     dob_day = forms.IntegerField(label="Day", required=False, min_value=1, max_value=31)
     dob_month = forms.IntegerField(label="Month", required=False, min_value=1, max_value=12)
     dob_year = forms.IntegerField(label="Year", required=False, min_value=1900, max_value=2200)
-    pronouns = forms.CharField(label="Pronouns (optional)", max_length=40, required=False)
-    language = forms.CharField(label="Preferred language (optional)", max_length=60, required=False)
-    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    pronouns = CleanCharField(label="Pronouns (optional)", max_length=40, required=False)
+    language = CleanCharField(label="Preferred language (optional)", max_length=60, required=False)
+    phone = CleanCharField(label="Phone (optional)", max_length=40, required=False)
     lead_role = forms.ChoiceField(
         label="Your role in their circle",
         choices=PROFESSIONAL_ROLES,
@@ -72,15 +73,15 @@ class MemberForm(forms.Form):
         required=False,
         help_text="To make them the lead professional, add them first, then choose “Make lead”.",
     )
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    relationship = forms.CharField(
+    name = CleanCharField(label="Name", max_length=200, required=False)
+    relationship = CleanCharField(
         label="Relationship to the client",
         max_length=100,
         required=False,
         help_text="For example, sister or neighbour",
     )
     family_role = forms.ChoiceField(label="Role", choices=FAMILY_ROLE_CHOICES, required=False)
-    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    phone = CleanCharField(label="Phone", max_length=40, required=False)
     email = forms.EmailField(label="Email", required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -115,7 +116,7 @@ class JoinRequestForm(forms.Form):
         choices=[("", "Choose a role")]
         + [(v, label) for v, label in PROFESSIONAL_ROLES if v != CircleMember.Role.LEAD_PROFESSIONAL],
     )
-    reason = forms.CharField(
+    reason = CleanCharField(
         label="Why do you need to join?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -125,7 +126,7 @@ class JoinRequestForm(forms.Form):
 
 
 class EmergencyAccessForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
         label="Why do you need to see this record now?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -153,7 +154,7 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(
         label="How did they agree?", choices=Consent.Method.choices, widget=forms.RadioSelect
     )
-    given_by = forms.CharField(
+    given_by = CleanCharField(
         label="Who gave consent?", max_length=200, help_text="For example, the client, or their mother"
     )
     given_on = forms.DateField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from circles import access, public_id
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.text import clean_line
 
 if TYPE_CHECKING:
     from network.models import User
@@ -68,7 +69,7 @@ def client_search_for_user(user: "User", query: str) -> list[Client]:
     or a name *and* a date of birth, so that nobody can browse the list of everyone. Each result carries
     `in_my_circles`.
     """
-    query = " ".join(query.split())[:100]
+    query = " ".join(clean_line(query).split())[:100]
     if not query:
         return []
     mine = access.clients_in_circles_of(user)

@@ -153,6 +153,8 @@ def circle_member_add(
             errors["user"] = "Choose a professional from the directory."
         if role not in CircleMember.Role.values or role in FAMILY_ROLES:
             errors["role"] = "Choose their role in the circle."
+        elif role == CircleMember.Role.LEAD_PROFESSIONAL:
+            errors["role"] = "Add them with their own role, then choose “Make lead” to hand over the lead."
         fields = {"user": user, "organisation_id": user.organisation_id if user else None}
     elif kind == CircleMember.Kind.FAMILY:
         name, relationship, phone, email = map(clean_line, (name, relationship, phone, email))

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from network.fields import CleanCharField
+
 
 def add_service_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on a form, field by field where it names fields the form has."""
@@ -13,10 +15,10 @@ def add_service_errors(form: forms.Form, exc: ValidationError, rename: dict[str,
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = CleanCharField(label="Full name", max_length=200)
     email = forms.EmailField(label="Work email address")
-    job_title = forms.CharField(label="Job title", max_length=200, required=False)
-    phone = forms.CharField(label="Work phone (optional)", max_length=40, required=False)
+    job_title = CleanCharField(label="Job title", max_length=200, required=False)
+    phone = CleanCharField(label="Work phone (optional)", max_length=40, required=False)
     org_role = forms.ChoiceField(
         label="Role in Alongside", choices=[], initial="practitioner", widget=forms.RadioSelect
     )

@@ -36,3 +36,19 @@ def _has_two_factor(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class MalformedSessionCookieMiddleware:
+    """Drop a session cookie that is not a session key (e.g. with a NUL in it) before the session store
+    looks it up; a forged cookie then means "not signed in", not an error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not (key.isascii() and key.isalnum() and len(key) <= 40):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)

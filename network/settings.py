@@ -6,7 +6,9 @@ cache to Redis. A bad value stops the process at start with a message naming the
 See `.env.example` for every variable.
 """
 
+import importlib.util
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "network.middleware.MalformedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,6 +209,12 @@ _email_backend = envstr(
     if envbool("DJANGO_PRODUCTION", False)
     else "django.core.mail.backends.console.EmailBackend",
 )
+try:
+    _email_module = importlib.util.find_spec(_email_backend.rpartition(".")[0])
+except (ImportError, ValueError):
+    _email_module = None
+if _email_module is None:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND names a module that does not exist: {_email_backend!r}")
 _smtp = {
     "host": envstr("EMAIL_HOST", "localhost"),
     "port": envint("EMAIL_PORT", 587),
@@ -233,7 +242,7 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alongside <no-reply@alongside
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "network.authentication.CheckedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["network.permissions.IsProfessional"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -262,6 +271,12 @@ SPECTACULAR_SETTINGS = {
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be a time zone like Europe/London, not {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -304,11 +319,17 @@ if django.VERSION >= (6, 0):
         "frame-ancestors": [CSP.NONE],
     }
 
+LOG_LEVEL = envstr("LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # How long a "who else is here" entry lives without a heartbeat from its socket.

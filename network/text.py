@@ -8,7 +8,7 @@ is too long, with a message, rather than store part of it.
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
@@ -29,3 +29,9 @@ def length_errors(limits: dict[str, tuple[str, int]]) -> dict[str, str]:
         for field, (value, limit) in limits.items()
         if len(value) > limit
     }
+
+
+def without_nul(value: object) -> object:
+    """Strings lose any NUL before a field validates them (Django and DRF would refuse the whole text);
+    the other control characters are the services' to clean, with their own plain-words messages."""
+    return value.replace("\x00", "") if isinstance(value, str) else value

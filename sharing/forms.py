@@ -1,6 +1,7 @@
 from django import forms
 
 from circles.models import Client
+from network.fields import CleanCharField
 from network.models import User
 from sharing.models import Goal, Note
 from sharing.services import NOTE_MAX_LENGTH
@@ -27,7 +28,7 @@ class NoteForm(forms.Form):
         initial=Note.Kind.UPDATE,
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(
+    text = CleanCharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=NOTE_MAX_LENGTH,
@@ -64,13 +65,13 @@ class NoteVisibilityForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    in_own_words = forms.CharField(
+    in_own_words = CleanCharField(
         label="The goal, in the client's own words",
         max_length=500,
         help_text="For example: Keep our flat",
         error_messages={"required": "Write the goal, in the client's own words."},
     )
-    success_looks_like = forms.CharField(
+    success_looks_like = CleanCharField(
         label="What success looks like",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
@@ -88,7 +89,7 @@ class GoalForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    what = forms.CharField(
+    what = CleanCharField(
         label="What needs to happen", max_length=500, error_messages={"required": "Say what needs to happen."}
     )
     owner = forms.ChoiceField(label="Who", required=False)
@@ -124,7 +125,7 @@ class AgreeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose who took part in agreeing the plan."},
     )
-    note = forms.CharField(
+    note = CleanCharField(
         label="Note (optional)",
         max_length=500,
         required=False,

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
+from network.fields import CleanTextInput
 from network.models import User
 from sharing import selectors, services
 from sharing.models import Note
@@ -26,7 +27,7 @@ class NoteOutput(serializers.ModelSerializer):
 
 class NoteInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Note.Kind.choices, default=Note.Kind.UPDATE)
-    text = serializers.CharField(max_length=NOTE_MAX_LENGTH)
+    text = CleanTextInput(max_length=NOTE_MAX_LENGTH)
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices, default=Note.Visibility.CIRCLE)
     named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 

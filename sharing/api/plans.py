@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
+from network.fields import CleanTextInput
 from sharing import selectors, services
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 
@@ -93,28 +94,28 @@ class GoalOutput(serializers.ModelSerializer):
 
 
 class GoalInput(serializers.Serializer):
-    in_own_words = serializers.CharField(max_length=500)
-    success_looks_like = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    in_own_words = CleanTextInput(max_length=500)
+    success_looks_like = CleanTextInput(max_length=5000, required=False, allow_blank=True)
     review_on = serializers.DateField(required=False, allow_null=True)
     shared_with_client = serializers.BooleanField(required=False)
 
 
 class GoalPatch(GoalInput):
-    in_own_words = serializers.CharField(max_length=500, required=False)
+    in_own_words = CleanTextInput(max_length=500, required=False)
 
 
 class ActionInput(serializers.Serializer):
-    what = serializers.CharField(max_length=500)
+    what = CleanTextInput(max_length=500)
     owner_member_id = serializers.IntegerField(required=False, allow_null=True)
     owner_is_client = serializers.BooleanField(required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
-    dropped_reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    dropped_reason = CleanTextInput(max_length=500, required=False, allow_blank=True)
     shared_with_client = serializers.BooleanField(required=False)
 
 
 class ActionPatch(ActionInput):
-    what = serializers.CharField(max_length=500, required=False)
+    what = CleanTextInput(max_length=500, required=False)
 
 
 class ChangeOutput(serializers.ModelSerializer):
@@ -135,7 +136,7 @@ class AgreementOutput(serializers.ModelSerializer):
 
 class AgreementInput(serializers.Serializer):
     participant_member_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    note = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
 
 
 class PlanOutput(serializers.Serializer):

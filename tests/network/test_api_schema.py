@@ -1,0 +1,59 @@
+"""The OpenAPI schema and the API docs page, served from our own static files (no CDN)."""
+
+import re
+
+from django.contrib.staticfiles import finders
+from rest_framework.test import APIClient
+
+from tests.conftest import signed_in
+
+
+def test_the_schema_renders(db):
+    response = APIClient().get("/api/schema/")
+
+    assert response.status_code == 200
+    schema = response.content.decode()
+    assert schema.startswith("openapi: 3")
+    for path in (
+        "/api/v1/clients/:",
+        "/api/v1/clients/{public_id}/:",
+        "/api/v1/clients/{public_id}/members/:",
+        "/api/v1/clients/{public_id}/members/{member_id}/:",
+        "/api/v1/clients/{public_id}/notes/:",
+        "/api/v1/clients/{public_id}/notes/{note_id}/:",
+    ):
+        assert path in schema
+
+
+def test_the_schema_is_json_on_request(db):
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert "/api/v1/clients/" in response.json()["paths"]
+
+
+def test_the_docs_page_uses_our_own_assets(alice):
+    response = signed_in(alice).get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(a.startswith("/static/") and a.endswith("swagger-ui-bundle.js") for a in assets), assets
+    assert any(a.startswith("/static/") and a.endswith(".css") for a in assets), assets
+    assert not re.search(r"https?://", html)
+    # …and the files are there to serve.
+    for asset in assets:
+        if asset.startswith("/static/"):
+            assert finders.find(asset.removeprefix("/static/")), asset
+    # The page's own script (settings and the schema's URL) is served by us too, CSP-friendly.
+    script_urls = [a for a in re.findall(r'<script src="([^"]+)"', html) if not a.startswith("/static/")]
+    scripts = "".join(signed_in(alice).get(u).content.decode() for u in script_urls) if script_urls else html
+    assert "/api/schema/" in scripts
+    assert not re.search(r"https?://", scripts)
+
+
+def test_the_docs_page_has_nothing_inline_that_the_csp_would_block(db):
+    response = APIClient().get("/api/docs/")
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    assert "<style" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
