@@ -10,6 +10,7 @@ PATCH …/plan/goals/7/           If-Match: "goal-7-v3"   {"in_own_words": "…"
 import re
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -182,7 +183,11 @@ def _patch(request: Request, record, item: Goal | Action, data: dict[str, Any], 
         kind = "goal" if isinstance(item, Goal) else "action"
         if version < 1 or version > item.version:
             raise services.StaleEdit(item, {})
-        saved = service(actor=request.user, **{kind: item}, changes=data, base_version=version)
+        # The write and the read of what it made are one transaction: the answer (body, version, ETag) is
+        # the state this write produced, not a later one.
+        with transaction.atomic():
+            saved = service(actor=request.user, **{kind: item}, changes=data, base_version=version)
+            return _updated(saved, output, record)
     except services.StaleEdit as stale:
         current = (selectors.goal_get_for if isinstance(item, Goal) else selectors.action_get_for)(
             record, item.pk
@@ -196,7 +201,6 @@ def _patch(request: Request, record, item: Goal | Action, data: dict[str, Any], 
             status=status.HTTP_412_PRECONDITION_FAILED,
             headers={"ETag": etag(current)},
         )
-    return _updated(saved, output, record)
 
 
 class PlanApi(APIView):

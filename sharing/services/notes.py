@@ -55,6 +55,7 @@ def note_create(
         raise ValidationError(errors)
 
     with transaction.atomic():
+        Client.objects.select_for_update().only("pk").get(pk=client.pk)  # the circle cannot change meanwhile
         if not access.may_add_note(actor, client):
             raise PermissionDenied("Only members of the circle can add notes.")
         _check_named_are_members(client, named)

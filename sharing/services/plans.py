@@ -268,7 +268,12 @@ def plan_agree(
 
 
 def _plan_for_writing(actor: "User", client: Client) -> Plan:
-    """The client's plan, made if need be, locked, its version raised; after checking the actor may edit."""
+    """The client's plan, made if need be, locked, its version raised; after checking the actor may edit.
+
+    The client row is locked first, so a change to the circle (which takes the same lock) cannot slip in
+    between the check and the write.
+    """
+    Client.objects.select_for_update().only("pk").get(pk=client.pk)
     if not access.may_edit_plan(actor, client):
         raise PermissionDenied("Only members of the circle can change the plan.")
     plan, _created = Plan.objects.get_or_create(client=client)
