@@ -21,17 +21,79 @@ HEADER = [
     "after",
 ]
 
+# What a change was, without what it said: the trail is for accounting, not a second way to read notes,
+# reasons or names the exporting organisation could not read in Alongside itself.
+SAFE_KEYS = {
+    "kind",
+    "visibility",
+    "role",
+    "status",
+    "scope",
+    "method",
+    "stage",
+    "is_lead",
+    "is_hidden",
+    "since",
+    "until",
+    "organisation_id",
+    "user_id",
+    "version",
+    "position",
+    "results",
+    "require_two_factor",
+    "org_role",
+    "is_active",
+    "expires_at",
+    "withdrawn_at",
+    "given_on",
+    "expires_on",
+    "review_on",
+    "due_on",
+    "shared_with_client",
+    "lead_member_id",
+    "named",
+    "goals",
+    "actions",
+}
+
 
 def _safe(value: str) -> str:
     # Spreadsheet programs run cells that start with these as formulas; a leading ' keeps them as text.
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def write_audit_csv(out: IO[str], rows: Iterable[AuditEvent]) -> None:
+def _safe_values(values: dict | None) -> str:
+    if values is None:
+        return ""
+    kept = {key: value for key, value in values.items() if key in SAFE_KEYS}
+    return _safe(json.dumps(kept, sort_keys=True))
+
+
+def write_audit_csv(
+    out: IO[str], rows: Iterable[AuditEvent], *, hidden_user_ids: frozenset[int] = frozenset()
+) -> None:
+    """Write the rows; people in `hidden_user_ids` (hidden members the reader may not know of) are unnamed."""
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for row in rows:
         actor = row.actor
+        if actor is not None and actor.pk in hidden_user_ids:
+            writer.writerow(
+                [
+                    row.at.isoformat(),
+                    "a member of the circle",
+                    "",
+                    row.action,
+                    row.object_type,
+                    "",
+                    "yes" if row.emergency else "",
+                    row.via,
+                    "",
+                    "",
+                    "",
+                ]
+            )
+            continue
         writer.writerow(
             [
                 row.at.isoformat(),
@@ -43,7 +105,7 @@ def write_audit_csv(out: IO[str], rows: Iterable[AuditEvent]) -> None:
                 "yes" if row.emergency else "",
                 row.via,
                 row.ip_address or "",
-                _safe(json.dumps(row.before)) if row.before is not None else "",
-                _safe(json.dumps(row.after)) if row.after is not None else "",
+                _safe_values(row.before),
+                _safe_values(row.after),
             ]
         )

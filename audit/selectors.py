@@ -9,7 +9,15 @@ from audit.models import AuditEvent
 from circles import access, public_id
 from circles.models import CircleMember, Client
 
-READ_ACTIONS = ("client.view", "note.view", "note.list", "client.discover")
+READ_ACTIONS = (
+    "client.view",
+    "note.view",
+    "note.list",
+    "client.discover",
+    "client.timeline",
+    "plan.view",
+    "plan.history",
+)
 
 
 def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -43,3 +51,12 @@ def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, Query
         .order_by("at", "id")
     )
     return client, rows
+
+
+def hidden_people_for_export(user: Any, client: Client) -> frozenset[int]:
+    """Hidden members of the circle from other organisations: the export does not name them."""
+    return frozenset(
+        CircleMember.objects.filter(client=client, is_hidden=True, user__isnull=False)
+        .exclude(organisation_id=user.organisation_id)
+        .values_list("user_id", flat=True)
+    )

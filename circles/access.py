@@ -149,6 +149,11 @@ class RecordAccess:
             user_id=self.user.pk,
             organisation_id=self.organisation_id,
             shares_across_organisations=self.shares_across_organisations,
+            in_circle=self.membership is not None,
+            is_hidden=bool(self.membership and self.membership.is_hidden),
+            expires_at=self.emergency.expires_at.timestamp()
+            if self.membership is None and self.emergency
+            else None,
         )
 
 
@@ -267,6 +272,12 @@ class Viewer:
     user_id: int
     organisation_id: int | None
     shares_across_organisations: bool
+    in_circle: bool = True  # False under emergency access: hidden members stay hidden from them
+    is_hidden: bool = False  # this person is a hidden member: only the circle sees them here
+    expires_at: float | None = None  # when emergency access ends (a Unix time), if that is how they are here
+
+    def has_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now().timestamp()
 
 
 def may_receive(viewer: Viewer, audience: dict) -> bool:

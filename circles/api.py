@@ -156,6 +156,7 @@ class MemberListApi(APIView):
     )
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         members = selectors.circle_members_current(record)
         if request.query_params.get("past"):
             members += selectors.circle_members_past(record)
@@ -189,6 +190,7 @@ class MemberDetailApi(APIView):
     def get(self, request: Request, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         member = selectors.circle_member_get(record, member_id)
+        audit_read(record=record, action="client.view" if record.may_view else "client.discover", obj=member)
         return Response(MemberOutput(member, context={"record": record}).data)
 
     @extend_schema(
@@ -295,6 +297,7 @@ class ConsentListApi(APIView):
     @extend_schema(responses=ConsentOutput(many=True), summary="The client's consent records")
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id)
+        audit_read(record=record, action="client.view")
         return Response(ConsentOutput(selectors.consents_for(record), many=True).data)
 
     @extend_schema(request=ConsentInput, responses={201: ConsentOutput}, summary="Record consent (lead only)")

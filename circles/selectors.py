@@ -150,7 +150,8 @@ def circle_members_current(record: access.RecordAccess) -> list[CircleMember]:
 
 
 def circle_members_past(record: access.RecordAccess) -> list[CircleMember]:
-    if not record.may_view:
+    """Who was in the circle before: for members only (emergency access sees who is there now)."""
+    if record.membership is None:
         return []
     return list(
         CircleMember.objects.filter(client=record.client, until__isnull=False)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.export import write_audit_csv
-from audit.selectors import audit_export_for_user, record_readers
+from audit.selectors import audit_export_for_user, hidden_people_for_export, record_readers
 from audit.services import audit_read, audit_search
 from circles import selectors, services
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
@@ -326,5 +326,5 @@ def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
     audit_search(actor=request.user, query=f"audit export {client.public_id}", result_count=rows.count())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{client.public_id}.csv"'
-    write_audit_csv(response, rows)
+    write_audit_csv(response, rows, hidden_user_ids=hidden_people_for_export(request.user, client))
     return response

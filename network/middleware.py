@@ -4,9 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from network.two_factor import needs_two_factor_setup
+
 
 class TwoFactorRequiredMiddleware:
-    """Where an organisation requires two-factor sign-in, its people set it up before anything else."""
+    """Where an organisation requires two-factor sign-in, its people set it up before anything else.
+
+    (API requests signed with a token are checked by network.permissions.IsProfessional instead: the token
+    is only read after this middleware has run.)"""
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
@@ -14,14 +19,7 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and user.organisation_id
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and user.organisation.require_two_factor
-            and not _has_two_factor(user)
-        ):
+        if not request.path.startswith(self.ALLOWED_PREFIXES) and needs_two_factor_setup(request.user):
             if request.path.startswith("/api/"):
                 return HttpResponse(
                     '{"detail": "Set up two-factor sign-in first."}',
@@ -30,12 +28,6 @@ class TwoFactorRequiredMiddleware:
                 )
             return redirect(reverse("mfa_activate_totp") + "?required=1")
         return self.get_response(request)
-
-
-def _has_two_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class MalformedSessionCookieMiddleware:

@@ -82,6 +82,9 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
                 self.last_seq = after
             await self.catch_up(upto=None)
         elif content.get("type") == "ping":
+            if self.viewer.has_expired() or not await self.session_alive():
+                await self.revoke()
+                return
             if self.expire_presence():
                 await self.send_presence()
             await self.announce("presence.here")
@@ -130,6 +133,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
 
     async def deliver(self, event: dict[str, Any]) -> None:
         self.last_seq = event["seq"]
+        if self.viewer.has_expired() or not await self.session_alive():
+            await self.revoke()
+            return
+        if not self.viewer.in_circle:
+            # Emergency access is rare and time-limited: re-check it with the record before each delivery.
+            viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
+            if viewer is None:
+                await self.revoke()
+                return
         if event["type"] in access.ACCESS_CHANGING_EVENTS:
             viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
             if viewer is None:
@@ -151,6 +163,9 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self.deliver(event)
 
+    async def session_alive(self) -> bool:
+        return await session_alive(self.scope, self)
+
     async def revoke(self) -> None:
         self.revoked = True
         await self.send_json({"type": "revoked"})
@@ -167,6 +182,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             "name": self.name,
             "page": self.page,
             "focus": self.focus,
+            "hidden": self.viewer.is_hidden,
         }
 
     def remember(self, message: dict[str, Any]) -> None:
@@ -174,6 +190,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             "user_id": message["user_id"],
             "name": message["name"],
             "focus": message.get("focus"),
+            "hidden": message.get("hidden", False),
             "seen": time.monotonic(),
         }
 
@@ -188,8 +205,8 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         """Everyone else on this page, once each however many tabs they have open, with what they edit."""
         people: dict[int, dict[str, Any]] = {}
         for who in self.others.values():
-            if who["user_id"] == self.viewer.user_id:
-                continue
+            if who["user_id"] == self.viewer.user_id or (who.get("hidden") and not self.viewer.in_circle):
+                continue  # hidden members are never shown to anyone outside the circle
             person = people.setdefault(who["user_id"], {"user_id": who["user_id"], "name": who["name"]})
             if who.get("focus"):
                 person["focus"] = who["focus"]
@@ -232,7 +249,48 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def user_notification(self, message: dict[str, Any]) -> None:
+        if not await session_alive(self.scope, self):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         await self.send_json({"type": "notification", "notification": message["notification"]})
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if (
+            isinstance(content, dict)
+            and content.get("type") == "ping"
+            and not await session_alive(self.scope, self)
+        ):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def user_signed_out(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
+
+
+SESSION_CHECK_SECONDS = 60
+
+
+async def session_alive(scope: dict[str, Any], consumer: Any) -> bool:
+    """Is the sign-in this socket was opened with still valid (not signed out, not idle too long)?
+
+    Checked at most once a minute per socket, so a page left open past the idle limit stops receiving.
+    Sockets made without a session (tests, the two-process check) are not bound by one.
+    """
+    session = scope.get("session")
+    key = getattr(session, "session_key", None)
+    if session is None or key is None:
+        return True
+    now = time.monotonic()
+    if now - getattr(consumer, "_session_checked", 0) < SESSION_CHECK_SECONDS:
+        return True
+    consumer._session_checked = now
+    return await database_sync_to_async(_session_has_user)(type(session), key)
+
+
+def _session_has_user(store_class: Any, key: str) -> bool:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    return SESSION_KEY in store.load()

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_read
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
 from network.fields import CleanTextInput
@@ -207,6 +208,7 @@ class PlanApi(APIView):
     @extend_schema(responses=PlanOutput, summary="The plan: goals in order, each with its actions")
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
+        audit_read(record=record, action="plan.view")
         return Response(PlanOutput(selectors.plan_for(record)).data)
 
 
@@ -226,7 +228,9 @@ class GoalDetailApi(APIView):
     @extend_schema(responses=GoalOutput, summary="One goal (its ETag is in the ETag header)")
     def get(self, request: Request, public_id: str, goal_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
-        return _updated(selectors.goal_get_for(record, goal_id), GoalOutput, record)
+        goal = selectors.goal_get_for(record, goal_id)
+        audit_read(record=record, action="plan.view", obj=goal)
+        return _updated(goal, GoalOutput, record)
 
     @extend_schema(
         request=GoalPatch, responses={200: GoalOutput}, parameters=[IF_MATCH], summary="Change a goal"
@@ -272,7 +276,9 @@ class ActionDetailApi(APIView):
     @extend_schema(responses=ActionOutput, summary="One action (its ETag is in the ETag header)")
     def get(self, request: Request, public_id: str, action_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
-        return _updated(selectors.action_get_for(record, action_id), ActionOutput, record)
+        action = selectors.action_get_for(record, action_id)
+        audit_read(record=record, action="plan.view", obj=action)
+        return _updated(action, ActionOutput, record)
 
     @extend_schema(
         request=ActionPatch, responses={200: ActionOutput}, parameters=[IF_MATCH], summary="Change an action"
@@ -303,6 +309,7 @@ class HistoryApi(APIView):
             raise Http404("Goals or actions")
         getter = selectors.goal_get_for if kind == "goals" else selectors.action_get_for
         item = getter(record, item_id)
+        audit_read(record=record, action="plan.history", obj=item)
         return Response(ChangeOutput(selectors.item_history(record, item), many=True).data)
 
 

@@ -1,5 +1,6 @@
 """Reads of a client's plan, for a record already opened (and access-checked) by circles.selectors."""
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,22 +34,32 @@ class PlanView:
         return sum(1 for action in self.actions if action.status == Action.Status.DONE)
 
 
-def _actions_prefetch() -> Prefetch:
+def _note_count(record: access.RecordAccess | None) -> Count:
+    """How many notes point at the item *that this person may read*: a count of all would give away
+    that a note they may not see exists."""
+    if record is None:
+        return Count("notes", distinct=True)
+    from sharing.selectors.notes import note_list_for
+
+    return Count("notes", filter=Q(notes__in=note_list_for(record).values("pk")), distinct=True)
+
+
+def _actions_prefetch(record: access.RecordAccess | None = None) -> Prefetch:
     return Prefetch(
         "actions",
         queryset=Action.objects.filter(removed_at=None)
         .select_related("owner__user", "owner__organisation")
-        .annotate(note_count=Count("notes", distinct=True))
+        .annotate(note_count=_note_count(record))
         .order_by("position", "pk"),
         to_attr="current_actions",
     )
 
 
-def _goals(plan: Plan) -> QuerySet[Goal]:
+def _goals(plan: Plan, record: access.RecordAccess | None = None) -> QuerySet[Goal]:
     return (
         Goal.objects.filter(plan=plan, removed_at=None)
-        .annotate(note_count=Count("notes", distinct=True))
-        .prefetch_related(_actions_prefetch())
+        .annotate(note_count=_note_count(record))
+        .prefetch_related(_actions_prefetch(record))
         .order_by("position", "pk")
     )
 
@@ -60,7 +71,7 @@ def plan_for(record: access.RecordAccess) -> PlanView:
     plan = Plan.objects.filter(client=record.client).first()
     if plan is None:
         return PlanView(plan=None)
-    return PlanView(plan=plan, goals=list(_goals(plan)))
+    return PlanView(plan=plan, goals=list(_goals(plan, record)))
 
 
 def goal_get_for(record: access.RecordAccess, goal_id: int | str) -> Goal:
@@ -69,8 +80,8 @@ def goal_get_for(record: access.RecordAccess, goal_id: int | str) -> Goal:
             raise Goal.DoesNotExist
         return (
             Goal.objects.filter(plan__client=record.client, removed_at=None)
-            .annotate(note_count=Count("notes", distinct=True))
-            .prefetch_related(_actions_prefetch())
+            .annotate(note_count=_note_count(record))
+            .prefetch_related(_actions_prefetch(record))
             .get(pk=int(goal_id))
         )
     except (Goal.DoesNotExist, ValueError, TypeError):
@@ -84,7 +95,7 @@ def action_get_for(record: access.RecordAccess, action_id: int | str) -> Action:
         return (
             Action.objects.filter(goal__plan__client=record.client, removed_at=None, goal__removed_at=None)
             .select_related("goal", "owner__user", "owner__organisation")
-            .annotate(note_count=Count("notes", distinct=True))
+            .annotate(note_count=_note_count(record))
             .get(pk=int(action_id))
         )
     except (Action.DoesNotExist, ValueError, TypeError):
@@ -255,3 +266,46 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
         if goal_id not in new_goals:
             differences.append({"kind": "goal_removed", "goal": goal["in_own_words"]})
     return differences
+
+
+def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[str, Any]]:
+    """The item's history in words for people: field names, owners' names, dates and yes/no."""
+    labels = GOAL_FIELDS if isinstance(item, Goal) else ACTION_FIELDS
+    members = {m.pk: m.display_name for m in CircleMember.objects.filter(client=record.client)}
+    statuses = dict(Action.Status.choices)
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return ""
+        if field == "owner":
+            return (
+                f"{record.client.given_name} (the client)"
+                if value == "client"
+                else members.get(value, "Someone")
+            )
+        if field == "status":
+            return statuses.get(value, value)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if field in ("review_on", "due_on"):
+            try:
+                return datetime.date.fromisoformat(value).strftime("%-d %B %Y")
+            except (TypeError, ValueError):
+                return str(value)
+        return str(value)
+
+    rows = []
+    for change in item_history(record, item):
+        if change.field == "created":
+            label, old, new = "Added to the plan", "", ""
+        elif change.field == "removed":
+            label, old, new = "Taken off the plan", "", ""
+        elif change.field == "position":
+            label, old, new = "Place in the list", str(change.old_value), str(change.new_value)
+        else:
+            label = labels.get(change.field, change.field)
+            old, new = shown(change.field, change.old_value), shown(change.field, change.new_value)
+        rows.append(
+            {"at": change.at, "actor": change.actor.full_name, "field": label, "old": old, "new": new}
+        )
+    return rows

@@ -202,6 +202,8 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
     model = type(item)
     with transaction.atomic():
         item = model.objects.select_for_update().get(pk=item.pk)
+        if item.removed_at is not None:
+            raise ValidationError("That has been taken off the plan, so it cannot be moved.")
         siblings_of = {
             "Goal": lambda i: Goal.objects.filter(plan_id=i.plan_id),
             "Action": lambda i: Action.objects.filter(goal_id=i.goal_id),

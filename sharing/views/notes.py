@@ -1,7 +1,7 @@
 """Pages for notes. Thin: parse, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +18,8 @@ from sharing.forms import NoteForm, NoteVisibilityForm
 @professional_required
 def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
+    if not record.may_add_note:
+        raise PermissionDenied("Only members of the circle can add notes.")
     form = NoteForm(
         request.POST if request.method == "POST" else None, client=record.client, author=request.user
     )

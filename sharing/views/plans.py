@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import retarget
+from django_htmx.http import reswap, retarget
 
+from audit.services import audit_read
 from circles.selectors import circle_members_current, client_get_for_user
 from network.decorators import professional_required
 from network.forms import add_service_errors
@@ -42,6 +43,7 @@ def plan(request: HttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     if record.client.public_id != public_id:
         return redirect("plan:plan", public_id=record.client.public_id)
+    audit_read(record=record, action="plan.view")
     return render(
         request,
         "sharing/plan/plan.html",
@@ -89,7 +91,7 @@ def goal_add(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect(_plan_url(record, f"goal-{goal.pk}"))
     if request.htmx:
         response = render(request, "sharing/plan/_goal_form.html", {"form": form, "client": record.client})
-        return retarget(response, "#add-goal-body")
+        return reswap(retarget(response, "#add-goal-body"), "innerHTML")
     return render(
         request, "sharing/plan/goal_add.html", {"form": form, "client": record.client, "record": record}
     )
@@ -134,8 +136,11 @@ def action_add(request: HttpRequest, public_id: str, goal_id: int) -> HttpRespon
             return redirect(_plan_url(record, f"goal-{goal.pk}"))
     context = {"form": form, "client": record.client, "record": record, "goal": goal}
     if request.htmx:
-        return retarget(
-            render(request, "sharing/plan/_action_form.html", context), f"#goal-{goal.pk}-new-action"
+        return reswap(
+            retarget(
+                render(request, "sharing/plan/_action_form.html", context), f"#goal-{goal.pk}-new-action"
+            ),
+            "innerHTML",
         )
     return render(request, "sharing/plan/action_add.html", context)
 
@@ -210,6 +215,7 @@ def item_move(request: HttpRequest, public_id: str, kind: str, item_id: int, dir
 def item_history(request: HttpRequest, public_id: str, kind: str, item_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     item = _item(record, kind, item_id)
+    audit_read(record=record, action="plan.history", obj=item)
     notes = selectors.goal_notes(record, item) if isinstance(item, Goal) else None
     return render(
         request,
@@ -217,7 +223,7 @@ def item_history(request: HttpRequest, public_id: str, kind: str, item_id: int) 
         {
             "client": record.client,
             "item": item,
-            "changes": selectors.item_history(record, item),
+            "changes": selectors.history_rows(record, item),
             "notes": notes,
         },
     )
@@ -411,7 +417,7 @@ def _edit_response(
     }
     if request.htmx:
         slot = f"#goal-{item.pk}-body" if kind == "goal" else f"#action-{item.pk}"
-        return retarget(render(request, "sharing/plan/_item_edit.html", context), slot)
+        return reswap(retarget(render(request, "sharing/plan/_item_edit.html", context), slot), "innerHTML")
     return render(request, "sharing/plan/edit.html", context)
 
 
