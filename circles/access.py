@@ -297,6 +297,53 @@ def may_receive(viewer: Viewer, audience: dict) -> bool:
     return same_organisation or viewer.shares_across_organisations
 
 
+# The portal: clients and family members see their own client's shared things, nothing else.
+
+
+def portal_access(user: "User | Any", client: Client) -> Any:
+    """The person's current portal access to this client, or None.
+
+    The client has it while their access stands. A family member or carer also needs the client's current
+    "family portal" consent naming them, and to be in the circle still: withdrawing either ends it at once.
+    """
+    from portal.models import PortalAccess
+
+    if not (user and user.is_authenticated and user.is_active and user.kind in ("client", "family")):
+        return None
+    grant = PortalAccess.objects.filter(user=user, client=client, until=None).select_related("member").first()
+    if grant is None or (grant.member_id is None) != (user.kind == "client"):
+        return None
+    if grant.member_id is not None:
+        today = timezone.localdate()
+        consented = (
+            Consent.objects.filter(
+                client=client,
+                scope=Consent.Scope.FAMILY_PORTAL,
+                family_member_id=grant.member_id,
+                withdrawn_at=None,
+            )
+            .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+            .exists()
+        )
+        if not consented or grant.member.until is not None:
+            return None
+    return grant
+
+
+def portal_clients(user: "User | Any") -> list[Client]:
+    """The clients whose portal this person may open now."""
+    from portal.models import PortalAccess
+
+    if not (user and user.is_authenticated and user.kind in ("client", "family")):
+        return []
+    grants = PortalAccess.objects.filter(user=user, until=None).select_related("client")
+    return [grant.client for grant in grants if portal_access(user, grant.client) is not None]
+
+
+def may_invite_to_portal(user: "User", client: Client) -> bool:
+    return may_manage_circle(user, client)
+
+
 def _named_through() -> Any:
     from sharing.models import Note
 

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from realtime.publish import end_sessions
 
@@ -9,6 +10,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Professional accounts are created by their agency admin, not by signing up.
         return settings.ACCOUNT_ALLOW_REGISTRATION
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Clients and families land on their portal; professionals on My clients."""
+        if request.user.is_authenticated and request.user.kind != "professional":
+            return reverse("portal:home")
+        return super().get_login_redirect_url(request)
 
     def logout(self, request: HttpRequest) -> None:
         """Signing out closes every live page of this person, on every device."""

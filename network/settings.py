@@ -190,6 +190,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Clients and families sign in with a one-time code sent by email; a password is optional for them.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ALLOW_REGISTRATION = False  # professional accounts are made by their agency, not by sign-up
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False

@@ -74,6 +74,7 @@ urlpatterns = [
     path("clients/", include("circles.urls")),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
+    path("portal/", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -4,6 +4,7 @@ from sharing.services.notes import NOTE_MAX_LENGTH, note_create, note_visibility
 from sharing.services.plans import (
     StaleEdit,
     action_add,
+    action_done_by_client,
     action_remove,
     action_set_status,
     action_update,
@@ -18,6 +19,7 @@ __all__ = [
     "StaleEdit",
     "NOTE_MAX_LENGTH",
     "action_add",
+    "action_done_by_client",
     "action_remove",
     "action_set_status",
     "action_update",

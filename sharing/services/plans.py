@@ -167,6 +167,29 @@ def action_set_status(*, actor: "User", action: Action, status: str, dropped_rea
     return action_update(actor=actor, action=action, changes=changes, base_version=current)
 
 
+def action_done_by_client(*, user: "User", action: Action) -> Action:
+    """The client taps "Done" on one of their own actions in the portal; it shows on the plan at once."""
+    client = action.goal.plan.client
+    grant = access.portal_access(user, client)
+    if (
+        grant is None
+        or grant.member_id is not None
+        or not action.owner_is_client
+        or not action.shared_with_client
+    ):
+        raise PermissionDenied("Only the client can mark their own things done.")
+    current = Action.objects.only("version").get(pk=action.pk).version
+    return _update(
+        user,
+        Action,
+        action.pk,
+        {"status": Action.Status.DONE},
+        current,
+        event="plan.action_updated",
+        checked=True,
+    )
+
+
 def action_remove(*, actor: "User", action: Action) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().select_related("goal__plan__client").get(pk=action.pk)
@@ -269,14 +292,14 @@ def plan_agree(
 # Helpers.
 
 
-def _plan_for_writing(actor: "User", client: Client) -> Plan:
+def _plan_for_writing(actor: "User", client: Client, *, checked: bool = False) -> Plan:
     """The client's plan, made if need be, locked, its version raised; after checking the actor may edit.
 
     The client row is locked first, so a change to the circle (which takes the same lock) cannot slip in
     between the check and the write.
     """
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
-    if not access.may_edit_plan(actor, client):
+    if not checked and not access.may_edit_plan(actor, client):
         raise PermissionDenied("Only members of the circle can change the plan.")
     plan, _created = Plan.objects.get_or_create(client=client)
     plan = Plan.objects.select_for_update().select_related("client").get(pk=plan.pk)
@@ -286,14 +309,22 @@ def _plan_for_writing(actor: "User", client: Client) -> Plan:
 
 
 def _update(
-    actor: "User", model: type[Item], pk: int, values: dict[str, Any], base_version: int, *, event: str
+    actor: "User",
+    model: type[Item],
+    pk: int,
+    values: dict[str, Any],
+    base_version: int,
+    *,
+    event: str,
+    checked: bool = False,
 ) -> Item:
+    """Apply a versioned change; `checked` means the caller has already checked the actor may make it."""
     if not values:
         raise ValidationError("Nothing to change.")
     with transaction.atomic():
         item = model.objects.select_for_update().get(pk=pk)
         client = item.plan.client if isinstance(item, Goal) else item.goal.plan.client
-        plan = _plan_for_writing(actor, client)
+        plan = _plan_for_writing(actor, client, checked=checked)
         if item.removed_at is not None:
             raise ValidationError("This has been taken off the plan.")
         if isinstance(item, Action):

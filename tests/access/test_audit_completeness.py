@@ -11,12 +11,22 @@ from circles import services as circle_services
 from circles.models import CircleMember, Consent
 from network import services as network_services
 from network.models import User
+from portal import services as portal_services
 from realtime import services as realtime_services
 from sharing import services as note_services
+from sharing.services import notes as notes_module
+from sharing.services import plans as plans_module
 from tests.conftest import signed_in
 from tests.factories import FamilyMemberFactory, NoteFactory, UserFactory
 
-SERVICE_MODULES = [circle_services, note_services, network_services, realtime_services]
+SERVICE_MODULES = [
+    circle_services,
+    notes_module,
+    plans_module,
+    network_services,
+    realtime_services,
+    portal_services,
+]
 # Writes that are not about anyone's record, and say why they are not audited.
 NOT_AUDITED = {
     "realtime.services.notifications_mark_read": "a person's own inbox, not part of any record",
@@ -40,6 +50,17 @@ def call(name, cast):
         cast["admin"],
     )
     bob_member = CircleMember.objects.get(client=grace, user=bob)
+
+    def goal():
+        return note_services.goal_add(actor=alice, client=grace, in_own_words="A goal")
+
+    def action(**extra):
+        return note_services.action_add(actor=alice, goal=goal(), what="An action", **extra)
+
+    def portal_client():
+        invitation = portal_services.invitation_create(actor=alice, client=grace, email="grace@example.org")
+        return portal_services.invitation_accept(token=invitation.token)
+
     calls = {
         "circles.services.client_create": lambda: circle_services.client_create(
             actor=alice, given_name="New", family_name="Client"
@@ -75,10 +96,52 @@ def call(name, cast):
         "circles.services.emergency_access_start": lambda: circle_services.emergency_access_start(
             actor=charlie, client=grace, reason="Police call at night, need contacts"
         ),
-        "sharing.services.note_create": lambda: note_services.note_create(
+        "sharing.services.notes.note_create": lambda: note_services.note_create(
             actor=bob, client=grace, text="Seen today"
         ),
-        "sharing.services.note_visibility_change": lambda: note_services.note_visibility_change(
+        "sharing.services.plans.goal_add": lambda: note_services.goal_add(
+            actor=bob, client=grace, in_own_words="Keep our flat"
+        ),
+        "sharing.services.plans.goal_update": lambda: note_services.goal_update(
+            actor=bob, goal=goal(), changes={"in_own_words": "Stay in our flat"}, base_version=1
+        ),
+        "sharing.services.plans.goal_remove": lambda: note_services.goal_remove(actor=bob, goal=goal()),
+        "sharing.services.plans.action_add": lambda: note_services.action_add(
+            actor=bob, goal=goal(), what="Call"
+        ),
+        "sharing.services.plans.action_update": lambda: note_services.action_update(
+            actor=bob, action=action(), changes={"what": "Phone"}, base_version=1
+        ),
+        "sharing.services.plans.action_set_status": lambda: note_services.action_set_status(
+            actor=bob, action=action(), status="done"
+        ),
+        "sharing.services.plans.action_done_by_client": lambda: note_services.action_done_by_client(
+            user=portal_client(), action=action(owner_is_client=True)
+        ),
+        "sharing.services.plans.action_remove": lambda: note_services.action_remove(
+            actor=bob, action=action()
+        ),
+        "sharing.services.plans.plan_move": lambda: note_services.plan_move(
+            actor=bob, item=goal(), direction="up"
+        ),
+        "sharing.services.plans.plan_agree": lambda: note_services.plan_agree(
+            actor=alice, client=grace, participants=[bob_member]
+        ),
+        "portal.services.invitation_create": lambda: portal_services.invitation_create(
+            actor=alice, client=grace, email="grace@example.org"
+        ),
+        "portal.services.invitation_revoke": lambda: portal_services.invitation_revoke(
+            actor=alice,
+            invitation=portal_services.invitation_create(
+                actor=alice, client=grace, email="grace@example.org"
+            ),
+        ),
+        "portal.services.invitation_accept": lambda: portal_services.invitation_accept(
+            token=portal_services.invitation_create(
+                actor=alice, client=grace, email="grace@example.org"
+            ).token
+        ),
+        "sharing.services.notes.note_visibility_change": lambda: note_services.note_visibility_change(
             actor=alice, note=NoteFactory(client=grace, author=alice), visibility="organisation"
         ),
         "network.services.organisation_create": lambda: network_services.organisation_create(

@@ -10,6 +10,7 @@ from django.urls import get_resolver, reverse
 
 from circles.models import CircleMember, JoinRequest
 from network.models import User
+from portal.models import Invitation, PortalAccess
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
@@ -63,6 +64,14 @@ MANAGE = {"lead": 200, **each(("member", "other_org_member"), 403)}
 
 def with_status(answers, status):
     return {role: (status if answer == 200 else answer) for role, answer in answers.items()}
+
+
+# The portal is for clients and families with access (a family member needs the client's consent).
+PORTAL_PAGE = {
+    **profile(anonymous=302, portal=404, default=403),
+    "client": 200,
+    "family_with_consent": 200,
+}
 
 
 # (route name, method) -> (URL kwargs key, request data, expected answers)
@@ -122,6 +131,18 @@ MATRIX = {
     ("plan:agree", "get"): ("client", None, page(404, **MANAGE)),
     ("plan:agreement", "get"): ("agreement", None, page(404, **VIEW)),
     ("my_actions", "get"): (None, None, page(200)),
+    # The portal, and the lead's invitations to it.
+    ("portal:home", "get"): (None, None, PORTAL_PAGE),
+    ("portal:people", "get"): (None, None, PORTAL_PAGE),
+    ("portal:shared", "get"): (None, None, PORTAL_PAGE),
+    ("portal:action_done", "post"): (
+        "portal_action",
+        {},
+        {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
+    ),
+    ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
+    ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
+    ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
     # Agency pages.
     ("network:people", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
@@ -215,6 +236,10 @@ def world(alice, bob, carol, charlie, grace, early_help):
         "family_without_consent": UserFactory(organisation=None, kind=User.Kind.FAMILY),
     }
     ConsentFactory(client=grace, scope="family_portal", family_member=family_contact, recorded_by=alice)
+    other_relative = FamilyMemberFactory(client=grace, name="Kofi Okafor")
+    PortalAccess.objects.create(user=people["client"], client=grace)
+    PortalAccess.objects.create(user=people["family_with_consent"], client=grace, member=family_contact)
+    PortalAccess.objects.create(user=people["family_without_consent"], client=grace, member=other_relative)
     asker = UserFactory(full_name="Dana Asker")
     objects = {
         "client": {"public_id": grace.public_id},
@@ -242,7 +267,20 @@ def world(alice, bob, carol, charlie, grace, early_help):
     agreement = plan_services.plan_agree(
         actor=alice, client=grace, participants=list(CircleMember.objects.filter(client=grace, until=None))
     )
+    own = plan_services.action_add(
+        actor=alice, goal=goal, what="Open the post on Mondays", owner_is_client=True
+    )
+    invitation = Invitation.objects.create(
+        client=grace,
+        email="grace@example.org",
+        token="t" * 40,
+        created_by=alice,
+        expires_at="2999-01-01T00:00:00Z",
+    )
     objects |= {
+        "portal_action": {"action_id": own.pk},
+        "invitation": {"token": invitation.token},
+        "invitation_id": {"public_id": grace.public_id, "invitation_id": invitation.pk},
         "goal": {"public_id": grace.public_id, "goal_id": goal.pk},
         "action": {"public_id": grace.public_id, "action_id": action.pk},
         "goal_item": {"public_id": grace.public_id, "kind": "goals", "item_id": goal.pk},

@@ -15,6 +15,7 @@ from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
 from network.models import Organisation, User
+from portal import services as portal_services
 from sharing import services as sharing_services
 from sharing.models import Note
 
@@ -326,6 +327,7 @@ class Command(BaseCommand):
             reason="Out-of-hours call from police at 02:10: Sam at A&E. Need the safety plan and contacts now.",
         )
         self.plans()
+        self.portal()
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
@@ -540,6 +542,49 @@ class Command(BaseCommand):
                 due_on=today + days * day,
             )
 
+    def portal(self) -> None:
+        """Jade uses the portal herself; Harold's son Michael sees it with Harold's consent; Grace's sister
+        Ama did, until Grace withdrew that consent."""
+        jade = Client.objects.get(given_name="Jade")
+        harold = Client.objects.get(given_name="Harold")
+        grace = Client.objects.get(given_name="Grace", family_name="Okafor")
+        for lead, client, email, member in [
+            ("dan", jade, "jade@example.org", None),
+            (
+                "helen",
+                harold,
+                "michael@example.org",
+                CircleMember.objects.get(client=harold, name="Michael Bennett"),
+            ),
+        ]:
+            invitation = portal_services.invitation_create(
+                actor=self.people[lead], client=client, email=email, member=member
+            )
+            portal_services.invitation_accept(token=invitation.token)
+        ama = CircleMember.objects.get(client=grace, name="Ama Okafor")
+        consent = circle_services.consent_record(
+            actor=self.people["priya"],
+            client=grace,
+            scope=Consent.Scope.FAMILY_PORTAL,
+            family_member=ama,
+            method=Consent.Method.VERBAL,
+            given_by="Grace Okafor",
+        )
+        invitation = portal_services.invitation_create(
+            actor=self.people["priya"], client=grace, email="ama@example.org", member=ama
+        )
+        portal_services.invitation_accept(token=invitation.token)
+        circle_services.consent_withdraw(
+            actor=self.people["priya"], consent=consent, note="Grace would rather tell Ama herself for now."
+        )
+        # A note shared with Jade (her plan already has things for her to tick off).
+        sharing_services.note_create(
+            actor=self.people["dan"],
+            client=jade,
+            visibility=Note.Visibility.CLIENT,
+            text="Great to see you today, Jade. The furniture grant has been approved: £800.",
+        )
+
     def print_sign_ins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
@@ -550,6 +595,11 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {email:<28} {full_name}, {job}, {org}")
         self.stdout.write(f"  {'admin@alongside.example':<28} Site administrator (/admin/)")
+        self.stdout.write("Portal (clients and family sign in with a code, emailed to this terminal):")
+        self.stdout.write(f"  {'jade@example.org':<28} Jade Thompson, client")
+        self.stdout.write(
+            f"  {'michael@example.org':<28} Michael Bennett, Harold's son (with Harold's consent)"
+        )
         self.stdout.write(
             "Try: priya (a lead, with a request to join waiting), tom (a member), joan (a manager),"
         )

@@ -1,0 +1,97 @@
+"""Reads for the portal: only what is shared with the client, checked through circles.access."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from circles import access
+from circles.models import CircleMember, Client
+from sharing.models import Action, Goal, Note
+
+
+@dataclass
+class PortalView:
+    """One client's portal as one person (the client or a family member) may see it."""
+
+    client: Client
+    grant: Any
+    goals: list[Goal] = field(default_factory=list)
+
+    @property
+    def is_client(self) -> bool:
+        return self.grant.member_id is None
+
+    @property
+    def actions(self) -> list[Action]:
+        return [action for goal in self.goals for action in goal.shared_actions]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for action in self.actions if action.status == Action.Status.DONE)
+
+
+def portal_for(user: Any, public_id: str | None = None) -> PortalView:
+    """The portal of the (only, or named) client this person may see; 404 otherwise."""
+    clients = access.portal_clients(user)
+    if public_id:
+        clients = [c for c in clients if c.public_id == public_id]
+    if not clients:
+        raise Http404("Nothing to show")
+    client = clients[0]
+    grant = access.portal_access(user, client)
+    shared_actions = Prefetch(
+        "actions",
+        queryset=Action.objects.filter(removed_at=None, shared_with_client=True)
+        .exclude(status=Action.Status.DROPPED)
+        .select_related("owner__user", "owner__organisation")
+        .order_by("position", "pk"),
+        to_attr="shared_actions",
+    )
+    goals = list(
+        Goal.objects.filter(plan__client=client, removed_at=None, shared_with_client=True)
+        .prefetch_related(shared_actions)
+        .order_by("position", "pk")
+    )
+    return PortalView(client=client, grant=grant, goals=goals)
+
+
+def people_helping(view: PortalView) -> list[CircleMember]:
+    """The people helping the client: everyone in the circle now except hidden members."""
+    return list(
+        CircleMember.objects.filter(client=view.client, until=None, is_hidden=False)
+        .select_related("user", "organisation")
+        .order_by("-is_lead", "-kind", "since")
+    )
+
+
+def shared_notes(view: PortalView) -> list[Note]:
+    return list(
+        Note.objects.filter(client=view.client, visibility=Note.Visibility.CLIENT)
+        .select_related("author", "organisation")
+        .order_by("-created_at")[:50]
+    )
+
+
+def upcoming_reviews(view: PortalView) -> list[dict[str, Any]]:
+    """When each shared goal will next be looked at together (case conferences come with their issue)."""
+    today = timezone.localdate()
+    reviews = [
+        {"on": goal.review_on, "goal": goal.in_own_words}
+        for goal in view.goals
+        if goal.review_on and goal.review_on >= today
+    ]
+    return sorted(reviews, key=lambda r: r["on"] or datetime.date.max)
+
+
+def my_action_for(view: PortalView, action_id: int | str) -> Action:
+    """One of the client's own shared actions (the client only: family members see them, not tick them)."""
+    if not view.is_client:
+        raise Http404("Only the client marks their own actions done")
+    for action in view.actions:
+        if str(action.pk) == str(action_id) and action.owner_is_client:
+            return action
+    raise Http404("No such thing to do")

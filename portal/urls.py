@@ -1,0 +1,15 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.people, name="people"),
+    path("shared/", views.shared, name="shared"),
+    path("actions/<int:action_id>/done/", views.action_done, name="action_done"),
+    path("invitation/<str:token>/", views.accept, name="accept"),
+    path("invite/<str:public_id>/", views.invite, name="invite"),
+    path("invite/<str:public_id>/<int:invitation_id>/revoke/", views.invite_revoke, name="invite_revoke"),
+]

@@ -1,0 +1,142 @@
+"""Portal pages for clients and families, and the lead's invitation pages. Thin: selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.services import audit_record
+from circles.models import CircleMember
+from circles.selectors import client_get_for_user
+from network.decorators import professional_required
+from network.forms import add_service_errors
+from portal import selectors, services
+from portal.forms import InvitationForm
+from portal.models import Invitation
+from sharing import services as plan_services
+
+
+def portal_required(view):
+    """Signed in as a client or family member; professionals use their own pages."""
+
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.kind == "professional":
+            raise PermissionDenied("The portal is for clients and their families.")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _portal(request: HttpRequest):
+    view = selectors.portal_for(request.user, request.GET.get("client"))
+    audit_record(actor=request.user, action="portal.view", client=view.client)
+    return view
+
+
+@require_GET
+@portal_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Your plan: what is happening next, who is doing it and by when."""
+    view = _portal(request)
+    return render(request, "portal/home.html", {"view": view, "client": view.client})
+
+
+@require_GET
+@portal_required
+def people(request: HttpRequest) -> HttpResponse:
+    view = _portal(request)
+    return render(request, "portal/people.html", {"view": view, "people": selectors.people_helping(view)})
+
+
+@require_GET
+@portal_required
+def shared(request: HttpRequest) -> HttpResponse:
+    view = _portal(request)
+    return render(
+        request,
+        "portal/shared.html",
+        {"view": view, "notes": selectors.shared_notes(view), "reviews": selectors.upcoming_reviews(view)},
+    )
+
+
+@require_POST
+@portal_required
+def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    action = selectors.my_action_for(view, action_id)
+    plan_services.action_done_by_client(user=request.user, action=action)
+    messages.success(request, "Well done. Your team can see it.")
+    return redirect("portal:home")
+
+
+@require_http_methods(["GET", "POST"])
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email: one tap to start."""
+    if request.method == "POST":
+        try:
+            user = services.invitation_accept(token=token)
+        except ValidationError as exc:
+            return render(request, "portal/accept.html", {"error": " ".join(exc.messages)}, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("portal:home")
+    invitation = Invitation.objects.filter(token=token).select_related("client").first()
+    ok = invitation is not None and invitation.is_open
+    return render(
+        request,
+        "portal/accept.html",
+        {
+            "invitation": invitation if ok else None,
+            "error": None if ok else "This link has expired or has been used.",
+        },
+        status=200 if ok else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def invite(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The lead invites the client, or a family member with consent, to the portal."""
+    record = client_get_for_user(request.user, public_id, need="manage")
+    family = list(CircleMember.objects.filter(client=record.client, kind="family", until=None))
+    form = InvitationForm(
+        request.POST if request.method == "POST" else None,
+        family=family,
+        initial={"email": record.client.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                actor=request.user,
+                client=record.client,
+                email=form.cleaned_data["email"],
+                member=form.cleaned_data["who"],
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, rename={"member": "who"})
+        else:
+            messages.success(
+                request, f"Invitation sent to {form.cleaned_data['email']}. It works for 14 days."
+            )
+            return redirect("circles:client", public_id=record.client.public_id)
+    invitations = Invitation.objects.filter(client=record.client).select_related("member")[:20]
+    return render(
+        request, "portal/invite.html", {"form": form, "client": record.client, "invitations": invitations}
+    )
+
+
+@require_POST
+@professional_required
+def invite_revoke(request: HttpRequest, public_id: str, invitation_id: int) -> HttpResponse:
+    record = client_get_for_user(request.user, public_id, need="manage")
+    invitation = Invitation.objects.filter(client=record.client, pk=invitation_id).first()
+    if invitation is not None:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+        messages.success(request, "The invitation link no longer works.")
+    return redirect("portal:invite", public_id=record.client.public_id)
