@@ -259,7 +259,12 @@ def notes_visible_filter(access: RecordAccess) -> Q:
 
 def note_audience(note: Any) -> dict:
     """What a socket needs to know to decide, without a query, who may hear about this note."""
-    audience = {"organisation": note.organisation_id, "visibility": note.visibility, "author": note.author_id}
+    audience = {
+        "organisation": note.organisation_id,
+        "visibility": note.visibility,
+        "author": note.author_id,
+        "client_visible": note.visibility == "client",
+    }
     if note.visibility == "named":
         audience["named"] = sorted(note.named_people.values_list("pk", flat=True))
     return audience
@@ -275,15 +280,22 @@ class Viewer:
     in_circle: bool = True  # False under emergency access: hidden members stay hidden from them
     is_hidden: bool = False  # this person is a hidden member: only the circle sees them here
     expires_at: float | None = None  # when emergency access ends (a Unix time), if that is how they are here
+    portal: bool = False  # the client or a family member, in the portal: only what is shared with the client
 
     def has_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now().timestamp()
 
 
 def may_receive(viewer: Viewer, audience: dict) -> bool:
-    """May a subscribed person receive an event with this audience? The same rule as notes_visible_filter."""
-    if not audience:
-        return True
+    """May a subscribed person receive an event with this audience? The same rule as notes_visible_filter.
+
+    Portal viewers (the client, family with consent) receive only events marked `client_visible`:
+    anything not shared with the client never reaches the portal, not even as a doorbell.
+    """
+    if viewer.portal:
+        return audience.get("client_visible") is True
+    if "visibility" not in audience:
+        return True  # not a note: everyone who may follow the record hears of it
     if audience.get("author") == viewer.user_id:
         return True
     visibility = audience.get("visibility", "circle")
@@ -328,6 +340,22 @@ def portal_access(user: "User | Any", client: Client) -> Any:
         if not consented or grant.member.until is not None:
             return None
     return grant
+
+
+def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
+    """What a live socket may show this person about this client now (professional or portal), or None."""
+    if user is not None and getattr(user, "kind", None) in ("client", "family"):
+        if portal_access(user, client) is None:
+            return None
+        return Viewer(
+            user_id=user.pk,
+            organisation_id=None,
+            shares_across_organisations=False,
+            in_circle=False,
+            portal=True,
+        )
+    record = record_access(user, client)
+    return record.viewer() if record.may_view else None
 
 
 def portal_clients(user: "User | Any") -> list[Client]:

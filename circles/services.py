@@ -201,7 +201,10 @@ def _member_add(*, actor: "User", client: Client, kind: str, role: str, fields: 
         actor=actor, action="circle.member_add", client=client, obj=member, after=_member_snapshot(member)
     )
     publish(
-        client=client, type="circle.member_added", payload={"member_id": member.pk, "user_id": member.user_id}
+        client=client,
+        type="circle.member_added",
+        payload={"member_id": member.pk, "user_id": member.user_id},
+        audience={"client_visible": not member.is_hidden},
     )
     return member
 
@@ -235,6 +238,7 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
             client=client,
             type="circle.member_removed",
             payload={"member_id": member.pk, "user_id": member.user_id},
+            audience={"client_visible": not member.is_hidden},
         )
     return member
 
@@ -263,7 +267,12 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
             before={"lead_member_id": old_lead.pk},
             after={"lead_member_id": member.pk},
         )
-        publish(client=client, type="circle.lead_changed", payload={"member_id": member.pk})
+        publish(
+            client=client,
+            type="circle.lead_changed",
+            payload={"member_id": member.pk},
+            audience={"client_visible": not member.is_hidden},
+        )
     return member
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from circles import access
 from circles.models import CircleMember, Client
-from sharing.models import Action, Goal, Note
+from sharing.models import Action, Goal, GoalComment, Note
 
 
 @dataclass
@@ -53,7 +53,12 @@ def portal_for(user: Any, public_id: str | None = None) -> PortalView:
     )
     goals = list(
         Goal.objects.filter(plan__client=client, removed_at=None, shared_with_client=True)
-        .prefetch_related(shared_actions)
+        .prefetch_related(
+            shared_actions,
+            Prefetch(
+                "comments", queryset=GoalComment.objects.select_related("author"), to_attr="client_comments"
+            ),
+        )
         .order_by("position", "pk")
     )
     return PortalView(client=client, grant=grant, goals=goals)
@@ -85,6 +90,15 @@ def upcoming_reviews(view: PortalView) -> list[dict[str, Any]]:
         if goal.review_on and goal.review_on >= today
     ]
     return sorted(reviews, key=lambda r: r["on"] or datetime.date.max)
+
+
+def my_goal_for(view: PortalView, goal_id: int | str) -> Goal:
+    if not view.is_client:
+        raise Http404("Only the client adds their own words")
+    for goal in view.goals:
+        if str(goal.pk) == str(goal_id):
+            return goal
+    raise Http404("No such goal")
 
 
 def my_action_for(view: PortalView, action_id: int | str) -> Action:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("shared/", views.shared, name="shared"),
     path("actions/<int:action_id>/done/", views.action_done, name="action_done"),
+    path("goals/<int:goal_id>/my-words/", views.comment_add, name="comment_add"),
     path("invitation/<str:token>/", views.accept, name="accept"),
     path("invite/<str:public_id>/", views.invite, name="invite"),
     path("invite/<str:public_id>/<int:invitation_id>/revoke/", views.invite_revoke, name="invite_revoke"),

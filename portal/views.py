@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_record
@@ -73,6 +74,21 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     plan_services.action_done_by_client(user=request.user, action=action)
     messages.success(request, "Well done. Your team can see it.")
     return redirect("portal:home")
+
+
+@require_POST
+@portal_required
+def comment_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """ "In my words": the client says something about a goal, and the team sees it."""
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    goal = selectors.my_goal_for(view, goal_id)
+    try:
+        plan_services.goal_comment_add(user=request.user, goal=goal, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your team can see what you wrote.")
+    return redirect(reverse("portal:home") + f"#goal-{goal.pk}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,10 +21,10 @@ def subscription_for(user: "User", public_id_text: str) -> tuple[int, access.Vie
     client = Client.objects.filter(public_id=canonical).only("pk", "last_event_seq").first()
     if client is None:
         return None
-    record = access.record_access(user, client)
-    if not record.may_view:
+    viewer = access.viewer_for(user, client)
+    if viewer is None:
         return None
-    return client.pk, record.viewer(), client.last_event_seq
+    return client.pk, viewer, client.last_event_seq
 
 
 def viewer_now(user_id: int, client_id: int) -> access.Viewer | None:
@@ -35,8 +35,7 @@ def viewer_now(user_id: int, client_id: int) -> access.Viewer | None:
     client = Client.objects.filter(pk=client_id).only("pk").first()
     if user is None or client is None:
         return None
-    record = access.record_access(user, client)
-    return record.viewer() if record.may_view else None
+    return access.viewer_for(user, client)
 
 
 def events_after(client_id: int, after: int, upto: int | None = None) -> list[dict[str, Any]]:

@@ -165,3 +165,18 @@ class PlanAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"Plan agreed {self.agreed_at:%d %b %Y}"
+
+
+class GoalComment(models.Model):
+    """The client's own words about a goal, written in the portal ("In my words")."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"In their words, on goal {self.goal_id}"

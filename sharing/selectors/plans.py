@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from circles import access
 from circles.models import CircleMember
-from sharing.models import Action, Goal, Plan, PlanAgreement, PlanChange
+from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
 
 if TYPE_CHECKING:
     from network.models import User
@@ -59,8 +59,14 @@ def _goals(plan: Plan, record: access.RecordAccess | None = None) -> QuerySet[Go
     return (
         Goal.objects.filter(plan=plan, removed_at=None)
         .annotate(note_count=_note_count(record))
-        .prefetch_related(_actions_prefetch(record))
+        .prefetch_related(_actions_prefetch(record), _comments_prefetch())
         .order_by("position", "pk")
+    )
+
+
+def _comments_prefetch() -> Prefetch:
+    return Prefetch(
+        "comments", queryset=GoalComment.objects.select_related("author"), to_attr="client_comments"
     )
 
 
@@ -81,7 +87,7 @@ def goal_get_for(record: access.RecordAccess, goal_id: int | str) -> Goal:
         return (
             Goal.objects.filter(plan__client=record.client, removed_at=None)
             .annotate(note_count=_note_count(record))
-            .prefetch_related(_actions_prefetch(record))
+            .prefetch_related(_actions_prefetch(record), _comments_prefetch())
             .get(pk=int(goal_id))
         )
     except (Goal.DoesNotExist, ValueError, TypeError):

@@ -134,7 +134,12 @@ def note_visibility_change(
             after=after,
         )
         # Everyone's page re-reads the note: those who may no longer see it are told it is gone.
-        publish(client=note.client, type="note.visibility_changed", payload={"note_id": note.pk})
+        publish(
+            client=note.client,
+            type="note.visibility_changed",
+            payload={"note_id": note.pk},
+            audience={"client_visible": V.CLIENT in (visibility, before["visibility"])},
+        )
     return note
 
 

@@ -20,7 +20,7 @@ from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_line, clean_text
 from realtime.publish import publish
-from sharing.models import Action, Goal, Plan, PlanAgreement, PlanChange
+from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
 from sharing.selectors.plans import plan_snapshot
 
 if TYPE_CHECKING:
@@ -69,7 +69,10 @@ def goal_add(
         _record(actor, plan, goal, "created", None, _snapshot_of(goal))
         audit_record(actor=actor, action="plan.goal_add", client=client, obj=goal, after=_snapshot_of(goal))
         publish(
-            client=client, type="plan.goal_added", payload={"goal_id": goal.pk, "plan_version": plan.version}
+            client=client,
+            type="plan.goal_added",
+            payload={"goal_id": goal.pk, "plan_version": plan.version},
+            audience={"client_visible": goal.shared_with_client},
         )
     return goal
 
@@ -98,6 +101,7 @@ def goal_remove(*, actor: "User", goal: Goal) -> Goal:
             client=plan.client,
             type="plan.goal_removed",
             payload={"goal_id": goal.pk, "plan_version": plan.version},
+            audience={"client_visible": goal.shared_with_client},
         )
     return goal
 
@@ -142,6 +146,7 @@ def action_add(
             client=plan.client,
             type="plan.action_added",
             payload={"goal_id": goal.pk, "action_id": action.pk, "plan_version": plan.version},
+            audience={"client_visible": action.shared_with_client and goal.shared_with_client},
         )
     return action
 
@@ -190,6 +195,32 @@ def action_done_by_client(*, user: "User", action: Action) -> Action:
     )
 
 
+def goal_comment_add(*, user: "User", goal: Goal, text: str) -> GoalComment:
+    """The client adds something in their own words to a goal shared with them; the team sees it live."""
+    text = clean_text(text)
+    if not text:
+        raise ValidationError({"text": "Write something first."})
+    if len(text) > 2000:
+        raise ValidationError({"text": "Use 2,000 characters or fewer."})
+    client = goal.plan.client
+    with transaction.atomic():
+        Client.objects.select_for_update().only("pk").get(pk=client.pk)
+        grant = access.portal_access(user, client)
+        if grant is None or grant.member_id is not None or not goal.shared_with_client or goal.removed_at:
+            raise PermissionDenied("Only the client adds their own words to their own goals.")
+        comment = GoalComment.objects.create(goal=goal, author=user, text=text)
+        audit_record(
+            actor=user, action="plan.comment_add", client=client, obj=comment, after={"goal_id": goal.pk}
+        )
+        publish(
+            client=client,
+            type="plan.comment_added",
+            payload={"goal_id": goal.pk, "by": user.full_name},
+            audience={"client_visible": True},
+        )
+    return comment
+
+
 def action_remove(*, actor: "User", action: Action) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().select_related("goal__plan__client").get(pk=action.pk)
@@ -211,6 +242,7 @@ def action_remove(*, actor: "User", action: Action) -> Action:
             client=plan.client,
             type="plan.action_removed",
             payload={"goal_id": action.goal_id, "action_id": action.pk, "plan_version": plan.version},
+            audience={"client_visible": action.shared_with_client and action.goal.shared_with_client},
         )
     return action
 
@@ -251,7 +283,12 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
             before={"position": index + 1},
             after={"position": swap_with + 1},
         )
-        publish(client=client, type="plan.reordered", payload={"plan_version": plan.version})
+        publish(
+            client=client,
+            type="plan.reordered",
+            payload={"plan_version": plan.version},
+            audience={"client_visible": True},
+        )
     return item
 
 
@@ -394,9 +431,12 @@ def _update(
             "fields": sorted(changed),
             "by": actor.full_name,
         }
+        # The portal hears of it if the item is (or was, until now) shared with the client.
+        shared = bool(item.shared_with_client or before.get("shared_with_client"))
         if isinstance(item, Action):
             payload["goal_id"] = item.goal_id
-        publish(client=client, type=event, payload=payload)
+            shared = shared and item.goal.shared_with_client
+        publish(client=client, type=event, payload=payload, audience={"client_visible": shared})
     return item
 
 

@@ -64,7 +64,7 @@ export function openLiveSocket(root, { onEvent, describePerson = (person) => per
       location.reload();
     } else if (message.type === "revoked") {
       closedForGood = true;
-      root.remove();
+      (document.getElementById(root.id) || root).remove();
       document.getElementById("revoked-message").hidden = false;
       setStatus("Not live", "offline");
     }

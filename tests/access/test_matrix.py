@@ -140,6 +140,7 @@ MATRIX = {
         {},
         {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
     ),
+    ("portal:comment_add", "post"): ("portal_goal", {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 404}),
     ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
     ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
     ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
@@ -279,6 +280,7 @@ def world(alice, bob, carol, charlie, grace, early_help):
     )
     objects |= {
         "portal_action": {"action_id": own.pk},
+        "portal_goal": {"goal_id": goal.pk},
         "invitation": {"token": invitation.token},
         "invitation_id": {"public_id": grace.public_id, "invitation_id": invitation.pk},
         "goal": {"public_id": grace.public_id, "goal_id": goal.pk},

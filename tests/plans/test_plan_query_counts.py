@@ -34,13 +34,13 @@ def test_the_plan_page(goals, actions_each, alice, bob, grace, django_assert_num
     browser = signed_in(alice)
     browser.get(plan_url(grace))  # warm up
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         # 1 session, 2 the signed-in user, 3 their organisation (two-factor check),
         # 4 the client by public ID, 5 the user's membership of the circle, 6 the consent that shares across
         # organisations, 7 the read written to the audit trail, 8 the plan, 9 its goals (with the note counts
         # this person may read), 10 all their actions (with owner, owner's user and organisation, and note
-        # counts), 11 the agreed versions (with who agreed), 12 unread notifications for the menu,
-        # 13-15 the session saved (savepoint, update, release).
+        # counts), 11 the client's own words on the goals, 12 the agreed versions (with who agreed),
+        # 13 unread notifications for the menu, 14-16 the session saved (savepoint, update, release).
         response = browser.get(plan_url(grace))
     assert response.status_code == 200
     assert response.content.decode().count('class="app-action ') == goals * (actions_each + 1)
@@ -52,9 +52,10 @@ def test_the_plan_api(goals, actions_each, alice, bob, grace, django_assert_num_
     api = api_as(alice)
     api.get(api_url(grace))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1 the client by public ID, 2 the user's membership, 3 the consent across organisations,
-        # 4 the read written to the audit trail, 5 the plan, 6 its goals, 7 all their actions with owners.
+        # 4 the read written to the audit trail, 5 the plan, 6 its goals, 7 all their actions with owners,
+        # 8 the client's own words on the goals.
         response = api.get(api_url(grace))
     assert response.status_code == 200
     assert response.json()["total"] == goals * (actions_each + 1)
@@ -68,11 +69,11 @@ def test_one_goal_card(goals, actions_each, alice, bob, grace, django_assert_num
     url = plan_url(grace) + f"goals/{made[-1].pk}/"
     browser.get(url)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 organisation, 4 client, 5 membership, 6 consent, 7 the goal (with its note
-        # count), 8 its actions with owners, 9 unread notifications (the context processor runs for a
-        # fragment too), 10-12 the session saved (savepoint, update, release). No plan row: the goal is
-        # fetched by id within the client's plan.
+        # count), 8 its actions with owners, 9 the client's own words on it, 10 unread notifications (the
+        # context processor runs for a fragment too), 11-13 the session saved (savepoint, update, release).
+        # No plan row: the goal is fetched by id within the client's plan.
         response = browser.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
 
