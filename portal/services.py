@@ -98,7 +98,7 @@ def invitation_accept(*, token: str) -> User:
     """Open an invitation: the person gets (or reuses) a portal account linked to the client."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("client", "member")
             .filter(token=token)
             .first()

@@ -283,11 +283,13 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
             before={"position": index + 1},
             after={"position": swap_with + 1},
         )
+        # The portal hears of a move only if both things that swapped places are shared with the client.
+        visible = _shared_with_client(item) and _shared_with_client(siblings[index])
         publish(
             client=client,
             type="plan.reordered",
             payload={"plan_version": plan.version},
-            audience={"client_visible": True},
+            audience={"client_visible": visible},
         )
     return item
 
@@ -438,6 +440,12 @@ def _update(
             shared = shared and item.goal.shared_with_client
         publish(client=client, type=event, payload=payload, audience={"client_visible": shared})
     return item
+
+
+def _shared_with_client(item: Item) -> bool:
+    if isinstance(item, Action):
+        return item.shared_with_client and item.goal.shared_with_client
+    return item.shared_with_client
 
 
 def _record(actor: "User", plan: Plan, item: Item, field: str, old: Any, new: Any) -> None:

@@ -140,7 +140,11 @@ MATRIX = {
         {},
         {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
     ),
-    ("portal:comment_add", "post"): ("portal_goal", {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 404}),
+    ("portal:comment_add", "post"): (
+        "portal_goal",
+        {},
+        {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
+    ),
     ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
     ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
     ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
