@@ -118,6 +118,9 @@ def call(name, cast):
         "sharing.services.plans.action_done_by_client": lambda: note_services.action_done_by_client(
             user=portal_client(), action=action(owner_is_client=True)
         ),
+        "sharing.services.plans.goal_comment_add": lambda: note_services.goal_comment_add(
+            user=portal_client(), goal=goal(), text="In my words"
+        ),
         "sharing.services.plans.action_remove": lambda: note_services.action_remove(
             actor=bob, action=action()
         ),

@@ -295,24 +295,55 @@ def world(alice, bob, carol, charlie, grace, early_help):
     return people, objects
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]}:{r[1]}")
-def test_route_answers_as_expected(route, role, world, client):
-    people, objects = world
-    name, method = route
-    kwargs_key, data, answers = MATRIX[route]
+def _url(route, objects):
+    name, _method = route
+    kwargs_key, _data, _answers = MATRIX[route]
     kwargs = dict(objects[kwargs_key]) if kwargs_key else {}
     if name == "circles:join_request_decide":
         kwargs["decision"] = "decline"
     if name == "plan:item_move":
         kwargs["direction"] = "down"
-    url = reverse(name, kwargs=kwargs)
+    return reverse(name, kwargs=kwargs)
+
+
+def _ask(client, people, role, method, url, data):
+    from django.test import Client as BrowserClient
+
+    browser = BrowserClient() if client is None else client
     if role != "anonymous":
-        client.force_login(people[role])
+        browser.force_login(people[role])
     if method == "get":
-        response = client.get(url)
-    else:
-        response = getattr(client, method)(url, data=data or {}, content_type="application/json")
+        return browser.get(url)
+    return getattr(browser, method)(url, data=data or {}, content_type="application/json")
+
+
+READS = sorted(route for route in MATRIX if route[1] == "get")
+WRITES = sorted(route for route in MATRIX if route[1] != "get")
+
+
+@pytest.mark.parametrize("route", READS, ids=lambda r: f"{r[0]}:{r[1]}")
+def test_reads_answer_as_expected(route, world):
+    """Reads change nothing a later read could see, so one world serves every role (a fresh browser each)."""
+    people, objects = world
+    url = _url(route, objects)
+    answers = MATRIX[route][2]
+    wrong = []
+    for role in ROLES:
+        status = _ask(None, people, role, "get", url, None).status_code
+        if status != answers[role]:
+            wrong.append(f"{role}: {status}, expected {answers[role]}")
+    assert not wrong, f"GET {url}\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r[0]}:{r[1]}")
+def test_writes_answer_as_expected(route, role, world, client):
+    """Writes may change the world, so each role gets a fresh one."""
+    people, objects = world
+    url = _url(route, objects)
+    _name, method = route
+    _key, data, answers = MATRIX[route]
+    response = _ask(client, people, role, method, url, data)
     assert response.status_code == answers[role], (
         f"{method.upper()} {url} as {role}: {response.status_code}, expected {answers[role]}"
     )

@@ -104,7 +104,12 @@ def test_events_are_small_json_with_the_right_audience(alice, carol, charlie, gr
             "seq": 1,
             "type": "note.created",
             "payload": {"note_id": circle_note.pk},
-            "audience": {"organisation": alice.organisation_id, "visibility": "circle", "author": alice.pk},
+            "audience": {
+                "organisation": alice.organisation_id,
+                "visibility": "circle",
+                "author": alice.pk,
+                "client_visible": False,
+            },
         },
         {
             "seq": 2,
@@ -114,13 +119,14 @@ def test_events_are_small_json_with_the_right_audience(alice, carol, charlie, gr
                 "organisation": carol.organisation_id,
                 "visibility": "organisation",
                 "author": carol.pk,
+                "client_visible": False,
             },
         },
         {
             "seq": 3,
             "type": "circle.member_added",
             "payload": {"member_id": member.pk, "user_id": charlie.pk},
-            "audience": {},
+            "audience": {"client_visible": True},  # the client sees who is helping (never hidden members)
         },
     ]
     # No note text travels in an event: sockets fetch what their person may read.
