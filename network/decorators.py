@@ -18,3 +18,16 @@ def professional_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def portal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in as a client or a family member: professionals use their own pages, not the portal."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.kind == "professional":
+            raise PermissionDenied("The portal is for clients and their families.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,26 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import audit_record
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
-from network.decorators import professional_required
+from network.decorators import portal_required, professional_required
 from network.forms import add_service_errors
 from portal import selectors, services
 from portal.forms import InvitationForm
 from portal.models import Invitation
 from sharing import services as plan_services
-
-
-def portal_required(view):
-    """Signed in as a client or family member; professionals use their own pages."""
-
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.kind == "professional":
-            raise PermissionDenied("The portal is for clients and their families.")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 def _portal(request: HttpRequest):
