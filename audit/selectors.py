@@ -1,9 +1,11 @@
 """Reads of the audit trail, each with its own access rule from circles.access."""
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from circles import access, public_id
@@ -20,12 +22,22 @@ READ_ACTIONS = (
 )
 
 
+READERS_DAYS = 90
+
+
 def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Who has looked at this record, most recent first: for the lead professional only."""
+    """Who has looked at this record in the last READERS_DAYS days, most recent first: for the lead only.
+
+    A window, so the page reads a season's audit rows, not every read since the record began; the audit
+    export (CSV) has them all.
+    """
     if not record.may_manage_circle:
         return []
+    since = timezone.now() - datetime.timedelta(days=READERS_DAYS)
     rows = (
-        AuditEvent.objects.filter(client=record.client, action__in=READ_ACTIONS, actor__isnull=False)
+        AuditEvent.objects.filter(
+            client=record.client, at__gte=since, action__in=READ_ACTIONS, actor__isnull=False
+        )
         .values("actor_id", "actor__full_name", "actor__organisation__name")
         .annotate(last_seen=Max("at"), times=Count("id"), emergency=Count("id", filter=Q(emergency=True)))
         .order_by("-last_seen")[:limit]

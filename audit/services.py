@@ -1,4 +1,8 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.db import connection, transaction
 
 from audit.context import current_origin
 from audit.models import AuditEvent
@@ -34,18 +38,39 @@ def audit_record(
 
 def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None = None) -> AuditEvent:
     """Record that someone looked at (part of) a client's record; `record` is a circles.access.RecordAccess."""
-    return audit_record(
-        actor=record.user,
-        action=action,
-        client=record.client,
-        obj=obj,
-        after=detail,
-        emergency=record.is_emergency,
-    )
+    with _read_event_transaction():
+        return audit_record(
+            actor=record.user,
+            action=action,
+            client=record.client,
+            obj=obj,
+            after=detail,
+            emergency=record.is_emergency,
+        )
 
 
 def audit_search(*, actor: Any, query: str, result_count: int) -> AuditEvent:
     """Searches are audited: who looked for whom, and how many they found."""
-    return audit_record(
-        actor=actor, action="client.search", after={"query": clean_line(query), "results": result_count}
-    )
+    with _read_event_transaction():
+        return audit_record(
+            actor=actor, action="client.search", after={"query": clean_line(query), "results": result_count}
+        )
+
+
+@contextmanager
+def _read_event_transaction() -> Iterator[None]:
+    """A read's audit row is committed without waiting for the disk (PostgreSQL's asynchronous commit).
+
+    A page that only reads would otherwise wait for one flush of the write-ahead log (~4 ms here, more
+    under load) just for its audit row. With `synchronous_commit = off` for this one transaction the row
+    is in the database at once, and on disk within `wal_writer_delay` (200 ms): only a crash of the
+    database server in that moment could lose it, and never a change to the record (writes, and their
+    audit rows, commit synchronously). Inside an outer transaction nothing changes: that one decides.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield

@@ -157,9 +157,9 @@ class MemberListApi(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
-        members = selectors.circle_members_current(record)
+        members, past_members = selectors.circle_members(record)
         if request.query_params.get("past"):
-            members += selectors.circle_members_past(record)
+            members += past_members
         return Response(MemberOutput(members, many=True, context={"record": record}).data)
 
     @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")

@@ -139,6 +139,26 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+def circle_members(record: access.RecordAccess) -> tuple[list[CircleMember], list[CircleMember]]:
+    """Who is in the circle now (lead first, then professionals, then family) and who was before, as this
+    person may see them: one query. Past members are for members only (emergency access sees who is there
+    now)."""
+    members = (
+        CircleMember.objects.filter(client=record.client)
+        .filter(access.circle_members_visible_filter(record))
+        .select_related("user", "organisation")
+    )
+    if record.membership is None:
+        members = members.filter(until=None)
+    everyone = list(members)
+    current = sorted(
+        (m for m in everyone if m.until is None),
+        key=lambda m: (not m.is_lead, m.kind != "professional", m.since, m.pk),
+    )
+    past = sorted((m for m in everyone if m.until is not None), key=lambda m: m.until, reverse=True)
+    return current, past
+
+
 def circle_members_current(record: access.RecordAccess) -> list[CircleMember]:
     """Who is in the circle now, as this person may see it: lead first, then professionals, then family."""
     return list(
@@ -146,17 +166,6 @@ def circle_members_current(record: access.RecordAccess) -> list[CircleMember]:
         .filter(access.circle_members_visible_filter(record))
         .select_related("user", "organisation")
         .order_by("-is_lead", "-kind", "since", "pk")
-    )
-
-
-def circle_members_past(record: access.RecordAccess) -> list[CircleMember]:
-    """Who was in the circle before: for members only (emergency access sees who is there now)."""
-    if record.membership is None:
-        return []
-    return list(
-        CircleMember.objects.filter(client=record.client, until__isnull=False)
-        .select_related("user", "organisation")
-        .order_by("-until")
     )
 
 

@@ -3,19 +3,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.export import write_audit_csv
-from audit.selectors import audit_export_for_user, hidden_people_for_export, record_readers
+from audit.selectors import READERS_DAYS, audit_export_for_user, hidden_people_for_export, record_readers
 from audit.services import audit_read, audit_search
 from circles import selectors, services
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
 from network.decorators import professional_required
 from network.forms import add_service_errors
+from network.paging import Page
 from sharing.selectors import note_list_for
 
 NOTES_PER_PAGE = 25
@@ -71,7 +71,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="discover")
     if record.client.public_id != public_id:
         return redirect("circles:client", public_id=record.client.public_id)
-    members = selectors.circle_members_current(record)
+    members, past_members = selectors.circle_members(record)
     if not record.may_view:
         audit_read(record=record, action="client.discover")
         return render(
@@ -84,7 +84,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "my_request": selectors.my_join_request(record),
             },
         )
-    notes = Paginator(note_list_for(record), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    notes = Page(note_list_for(record), request.GET.get("page"), NOTES_PER_PAGE)
     audit_read(record=record, action="client.view")
     return render(
         request,
@@ -93,12 +93,13 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "record": record,
             "client": record.client,
             "members": members,
-            "past_members": selectors.circle_members_past(record),
+            "past_members": past_members,
             "notes": notes,
             "consents": selectors.consents_for(record),
             "join_requests": selectors.join_requests_open(record),
             "emergencies": selectors.emergency_accesses_recent(record),
             "readers": record_readers(record),
+            "readers_days": READERS_DAYS,
         },
     )
 
@@ -108,15 +109,11 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     """The circle on its own, for the live page to refresh after a change."""
     record = selectors.client_get_for_user(request.user, public_id)
+    members, past_members = selectors.circle_members(record)
     return render(
         request,
         "circles/_circle.html",
-        {
-            "record": record,
-            "client": record.client,
-            "members": selectors.circle_members_current(record),
-            "past_members": selectors.circle_members_past(record),
-        },
+        {"record": record, "client": record.client, "members": members, "past_members": past_members},
     )
 
 

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "network.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -289,9 +290,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 SERVE_STATIC = envbool("ALONGSIDE_SERVE_STATIC", True)
 
 SESSION_COOKIE_HTTPONLY = True
-# Idle sessions end: each request pushes the end back, so 30 minutes without one signs the person out.
+# Idle sessions end: requests push the end back (at most once a SESSION_TOUCH_SECONDS, see
+# network.middleware.IdleTimeoutMiddleware), so 30 minutes without one signs the person out.
 SESSION_COOKIE_AGE = envint("ALONGSIDE_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if envbool("DJANGO_PRODUCTION", False):

@@ -29,6 +29,23 @@ def test_it_works(alice, bob, carol, grace, notes):
     assert "Emergency" not in readers
 
 
+def test_it_covers_the_last_ninety_days(alice, bob, carol, grace):
+    """The page reads a season of audit rows, not the record's whole history (the audit export has that)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+
+    long_ago = timezone.now() - datetime.timedelta(days=91)
+    AuditEvent.objects.create(at=long_ago, actor=carol, action="client.view", client=grace, via="web")
+    signed_in(bob).get(page(grace))
+
+    readers = readers_seen_by(alice, grace)
+    assert "In the last 90 days" in readers
+    assert "Bob Same-Org" in readers and "Carol Other-Org" not in readers
+
+
 def test_looking_someone_up_counts_as_a_look(alice, charlie, grace):
     signed_in(charlie).get(page(grace))
     assert "Charlie Outsider, Police" in readers_seen_by(alice, grace)

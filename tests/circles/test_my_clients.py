@@ -32,7 +32,7 @@ def test_it_works(as_alice, grace):
     assert "First contact" in html
     assert "Alice Lead, Early Help" in html
     assert f'datetime="{timezone.localtime(two_days_ago).isoformat()}"' in html
-    assert "2\xa0days ago</time>" in html  # naturaltime keeps the number and unit together
+    assert "2\xa0days ago</time>" in html  # the number and its unit stay together
 
 
 def test_it_checks_access(client, as_charlie, grace):

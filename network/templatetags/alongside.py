@@ -1,0 +1,36 @@
+"""Template filters of our own."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+_STEPS = (
+    (60 * 60 * 24 * 365, "year"),
+    (60 * 60 * 24 * 30, "month"),
+    (60 * 60 * 24 * 7, "week"),
+    (60 * 60 * 24, "day"),
+    (60 * 60, "hour"),
+    (60, "minute"),
+)
+
+
+@register.filter
+def ago(moment: datetime.datetime | None) -> str:
+    """ "3 hours ago", "2 weeks ago": the largest whole unit only, in plain words.
+
+    Django's naturaltime says the same at greater length ("2 weeks, 3 days ago") and costs ten times as
+    much, which shows on a list of a hundred clients.
+    """
+    if moment is None:
+        return ""
+    seconds = int((timezone.now() - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in _STEPS:
+        if seconds >= size:
+            count = seconds // size
+            return f"{count}\xa0{unit}{'' if count == 1 else 's'} ago"
+    return "just now"  # unreachable: the last step is a minute
