@@ -7,8 +7,7 @@ rules, the two-factor requirement, the header). One query with a join instead of
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
-from django.contrib.auth import backends
-from django.contrib.auth import get_user_model
+from django.contrib.auth import backends, get_user_model
 
 
 def _get_user(backend: backends.ModelBackend, user_id: Any) -> Any:
