@@ -191,13 +191,16 @@ def may_edit_plan(user: "User", client: Client) -> bool:
     return current_membership(user, client) is not None
 
 
+def in_circle_now(user: "User") -> Exists:
+    """For a query on clients: is `user` in this client's circle now?"""
+    return Exists(CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None))
+
+
 def clients_in_circles_of(user: "User") -> QuerySet[Client]:
     """Clients whose circles `user` is in now."""
     if not is_professional(user):
         return Client.objects.none()
-    return Client.objects.filter(
-        Exists(CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None))
-    )
+    return Client.objects.filter(in_circle_now(user))
 
 
 def clients_visible_to(user: "User") -> QuerySet[Client]:

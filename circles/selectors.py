@@ -77,22 +77,19 @@ def client_search_for_user(user: "User", query: str) -> list[Client]:
     by_id = _public_id_condition(query)
     if by_id is not None:
         # A valid ID finds its client; an 8-letter name can look like one, so names are searched too.
-        results = _search(others, by_id) + [
-            c for c in _search(mine, _name_condition(query)) if c.public_id != query
+        results = _search(user, others, by_id) + [
+            c for c in _search(user, mine, _name_condition(query)) if c.public_id != query
         ]
     else:
         condition, precise = _name_condition(query), _has_name_and_date(query)
-        results = _search(others if precise else mine, condition)
-    in_circles = set(mine.filter(pk__in=[c.pk for c in results]).values_list("pk", flat=True))
-    unique = list({client.pk: client for client in results}.values())[:SEARCH_LIMIT]
-    for client in unique:
-        client.in_my_circles = client.pk in in_circles
-    return unique
+        results = _search(user, others if precise else mine, condition)
+    return list({client.pk: client for client in results}.values())[:SEARCH_LIMIT]
 
 
-def _search(clients: QuerySet[Client], condition: Q) -> list[Client]:
+def _search(user: "User", clients: QuerySet[Client], condition: Q) -> list[Client]:
     return list(
         clients.filter(condition)
+        .annotate(in_my_circles=access.in_circle_now(user))
         .prefetch_related(_lead_prefetch(include_hidden=False))
         .order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT]
     )
