@@ -1,0 +1,71 @@
+"""The client's timeline: notes, the plan, the circle and consent, newest first, as this person may see
+them; a fixed number of queries however long the record."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sharing import services
+from tests.conftest import signed_in
+from tests.factories import ConsentFactory, MemberFactory, NoteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(client) -> str:
+    return f"/clients/{client.public_id}/timeline/"
+
+
+def test_it_shows_what_happened_newest_first(alice, bob, grace):
+    services.note_create(actor=bob, client=grace, text="Visited; the flat is warm now")
+    goal = services.goal_add(actor=alice, client=grace, in_own_words="I want to keep our flat")
+    services.goal_update(actor=alice, goal=goal, base_version=goal.version, changes={"success_looks_like": "No letters"})
+
+    moments = signed_in(alice).get(url(grace)).context["moments"]
+
+    titles = [moment.title for moment in moments]
+    assert "Update note" in titles
+    assert "Added to the plan: “I want to keep our flat”" in titles
+    assert "Alice Lead joined the circle" in titles
+    assert "Changed the what success looks like of “I want to keep our flat”" in titles
+    assert "Consent recorded: share information with everyone in the circle" in titles
+    assert [m.at for m in moments] == sorted((m.at for m in moments), reverse=True)
+
+
+def test_it_keeps_other_organisations_notes_to_themselves(alice, carol, grace):
+    NoteFactory(client=grace, author=carol, visibility="organisation", text="Health only")
+    NoteFactory(client=grace, author=carol, visibility="circle", text="For everyone")
+
+    details = [m.detail for m in signed_in(alice).get(url(grace)).context["moments"]]
+
+    assert "For everyone" in details and "Health only" not in details
+
+
+def test_outsiders_get_nothing(charlie, grace):
+    response = signed_in(charlie).get(url(grace))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_query_count_stays_flat(alice, bob, grace, rows, django_assert_num_queries):
+    goal = services.goal_add(actor=alice, client=grace, in_own_words="A goal")
+    for n in range(rows):
+        NoteFactory(client=grace, author=bob, text=f"Note {n}").goals.add(goal)
+        services.action_add(actor=alice, goal=goal, what=f"Action {n}")
+        MemberFactory(client=grace, user=UserFactory(), until=timezone.now() - datetime.timedelta(days=n))
+        ConsentFactory(client=grace, recorded_by=alice, given_by="Grace")
+    services.plan_agree(actor=alice, client=grace, participants=list(grace.members.filter(user=alice)))
+    browser = signed_in(alice)
+    browser.get(url(grace))  # the first request after signing in also pushes the session's end back
+
+    # 1. session, 2. user, 3. organisation, 4. client, 5. membership, 6. consent across organisations,
+    # 7. INSERT the client.timeline audit row (in a served request on PostgreSQL also BEGIN, SET LOCAL
+    # synchronous_commit, COMMIT; a test runs in one transaction), 8. the notes with authors, 9. the goals
+    # they refer to, 10. the plan's changes, 11. agreed versions, 12. members (with who added and removed
+    # them), 13. consents, 14. unread notifications.
+    with django_assert_num_queries(14):
+        response = browser.get(url(grace))
+
+    assert response.status_code == 200
+    assert sum(m.kind == "note" for m in response.context["moments"]) == rows
