@@ -63,8 +63,7 @@ class MemberForm(forms.Form):
         label="Professional",
         queryset=User.objects.none(),
         required=False,
-        empty_label="Choose a person",
-        help_text="Anyone in the directory, from any organisation",
+        widget=forms.RadioSelect,
     )
     role = forms.ChoiceField(
         label="Their role in the circle",
@@ -84,16 +83,16 @@ class MemberForm(forms.Form):
     phone = CleanCharField(label="Phone", max_length=40, required=False)
     email = forms.EmailField(label="Email", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, found: list[User] = (), **kwargs) -> None:  # type: ignore[assignment]
+        """`found`: the people a directory search found, offered as choices. Anyone active in the directory
+        is accepted (checked by id), but only these are listed: the directory is far too long to show."""
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, organisation__isnull=False)
-            .select_related("organisation")
-            .order_by("full_name")
-        )
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.full_name} — {u.job_title or 'Professional'}, {u.organisation}"
-        )
+        self.fields["user"].queryset = User.objects.filter(is_active=True, organisation__isnull=False)
+        self.fields["user"].widget.choices = [(person.pk, self.describe(person)) for person in found]
+
+    @staticmethod
+    def describe(person: User) -> str:
+        return f"{person.full_name} — {person.job_title or 'Professional'}, {person.organisation}"
 
     def clean(self) -> dict:
         data = super().clean() or {}

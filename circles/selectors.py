@@ -136,6 +136,29 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+def directory_search(record: access.RecordAccess, text: str, *, limit: int = 20) -> list["User"]:
+    """Professionals who could join this circle (active, not in it now) whose name or email starts with
+    what was typed (any word of the name), for the lead adding someone. At most `limit`."""
+    from network.models import User
+
+    words = " ".join(clean_line(text).split())[:100].split(" ")
+    if not words or not words[0] or not record.may_manage_circle:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(full_name__istartswith=word) | Q(full_name__icontains=f" {word}") | Q(email__istartswith=word)
+        )
+    return list(
+        User.objects.filter(
+            condition, kind=User.Kind.PROFESSIONAL, is_active=True, organisation__isnull=False
+        )
+        .exclude(circle_memberships__client=record.client, circle_memberships__until=None)
+        .select_related("organisation")
+        .order_by("full_name", "pk")[:limit]
+    )
+
+
 def circle_members(record: access.RecordAccess) -> tuple[list[CircleMember], list[CircleMember]]:
     """Who is in the circle now (lead first, then professionals, then family) and who was before, as this
     person may see them: one query. Past members are for members only (emergency access sees who is there

@@ -121,7 +121,9 @@ def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
 @professional_required
 def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
-    form = MemberForm(request.POST if request.method == "POST" else None)
+    find = (request.POST if request.method == "POST" else request.GET).get("find", "")
+    found = selectors.directory_search(record, find)
+    form = MemberForm(request.POST if request.method == "POST" else None, found=found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -143,7 +145,11 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, f"{member.display_name} is now in {record.client.given_name}'s circle.")
             return redirect("circles:client", public_id=record.client.public_id)
-    return render(request, "circles/member_add.html", {"form": form, "client": record.client})
+    return render(
+        request,
+        "circles/member_add.html",
+        {"form": form, "client": record.client, "find": find, "found": found},
+    )
 
 
 @require_http_methods(["GET", "POST"])

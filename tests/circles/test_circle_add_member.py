@@ -54,13 +54,37 @@ def test_it_checks_access(client, as_bob, as_charlie, charlie, grace):
     assert not Event.objects.exists()
 
 
-def test_the_form_lists_the_directory(as_alice, charlie, grace):
-    response = as_alice.get(url(grace))
-    assert response.status_code == 200
-    assert (
-        f'<option value="{charlie.pk}">Charlie Outsider — Social worker, Police</option>'
-        in response.content.decode()
-    )
+def test_the_lead_finds_professionals_in_the_directory(as_alice, bob, charlie, grace):
+    page = as_alice.get(url(grace)).content.decode()
+    assert "Find them first, above." in page and 'name="user"' not in page  # no 10,000-person list
+
+    for find in ("charlie", "Outsider", "CHARLIE@example", "char outs"):
+        page = as_alice.get(url(grace), {"find": find}).content.decode()
+        assert f'value="{charlie.pk}"' in page, find
+        assert "Charlie Outsider — Social worker, Police" in page
+
+    # Bob is in the circle already; nobody else is called Zed.
+    assert f'value="{bob.pk}"' not in as_alice.get(url(grace), {"find": "Bob"}).content.decode()
+    assert "Nobody found for “Zed”" in as_alice.get(url(grace), {"find": "Zed"}).content.decode()
+
+
+def test_finding_shows_at_most_twenty_with_a_flat_query_count(
+    alice, as_alice, grace, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    for n in range(25):
+        UserFactory(full_name=f"Sam Worker{n}")
+    as_alice.get(url(grace))
+
+    with django_assert_max_num_queries(8):
+        page = as_alice.get(url(grace), {"find": "Sam"}).content.decode()
+
+    assert page.count('name="user"') == 20
+
+
+def test_finding_is_for_the_lead_only(as_bob, grace):
+    assert as_bob.get(url(grace), {"find": "Charlie"}).status_code == 403
 
 
 def test_a_family_contact_can_be_added(as_alice, grace):

@@ -20,7 +20,9 @@ def url(client) -> str:
 def test_it_shows_what_happened_newest_first(alice, bob, grace):
     services.note_create(actor=bob, client=grace, text="Visited; the flat is warm now")
     goal = services.goal_add(actor=alice, client=grace, in_own_words="I want to keep our flat")
-    services.goal_update(actor=alice, goal=goal, base_version=goal.version, changes={"success_looks_like": "No letters"})
+    services.goal_update(
+        actor=alice, goal=goal, base_version=goal.version, changes={"success_looks_like": "No letters"}
+    )
 
     moments = signed_in(alice).get(url(grace)).context["moments"]
 
