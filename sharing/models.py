@@ -144,6 +144,7 @@ class PlanChange(models.Model):
         indexes = [
             models.Index(fields=["goal", "version"], name="planchange_goal_idx"),
             models.Index(fields=["action", "version"], name="planchange_action_idx"),
+            models.Index(fields=["plan", "-at"], name="planchange_plan_recent_idx"),  # the timeline
         ]
 
     def __str__(self) -> str:

@@ -39,6 +39,8 @@ class NoteVisibilityInput(serializers.Serializer):
 
 def _people(ids: list[int]) -> list[User]:
     """Users by id, for "named people only"; the service checks they are in the circle."""
+    if not ids:
+        return []
     found = list(User.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({"named_people": "Some of those people do not exist."})
@@ -62,6 +64,10 @@ class NoteListApi(APIView):
         fields = dict(data.validated_data)
         named = _people(fields.pop("named_people"))
         note = services.note_create(actor=request.user, client=record.client, named_people=named, **fields)
+        if note.organisation_id is not None and note.organisation_id == request.user.organisation_id:
+            note.organisation = (
+                request.user.organisation
+            )  # already read with the user: no query for the reply
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 

@@ -73,10 +73,13 @@ def note_create(
             visibility=visibility,
             created_at=written_at or timezone.now(),
         )
-        if visibility == V.NAMED:
-            note.named_people.set(named)
-        note.goals.set(goals)
-        note.actions.set(actions)
+        # A new note has no links yet: add only what there is (set() would first read the empty lists).
+        if visibility == V.NAMED and named:
+            note.named_people.add(*named)
+        if goals:
+            note.goals.add(*goals)
+        if actions:
+            note.actions.add(*actions)
         audit_record(
             actor=actor,
             action="note.create",
