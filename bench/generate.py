@@ -18,7 +18,8 @@ every page and endpoint works on it as on real data.
 Circles have 3–12 members (0–2 of them family), the first professional is the lead; 9 in 10 clients have
 circle consent; notes are spread over each client's life (15 % of clients have 3× the average: long,
 busy cases), 85 % whole-circle, 8 % organisation-only, 5 % shared with the client, 2 % named people;
-three in four clients have a plan with two goals of two actions each. Each note also has its
+three in four clients have a plan with two goals of two actions each (and their "created" rows in the
+plan's history). Each note also has its
 `note.create` audit row (2,000,000 more rows in the large set), as the services would have written.
 
 Everyone signs in with the password `alongside-bench`; practitioners are p<N>@bench.example (p1, p2, …),
@@ -31,6 +32,7 @@ instead of millions of random inserts), then the tables are ANALYZEd.
 import argparse
 import datetime
 import io
+import json
 import os
 import random
 import subprocess
@@ -382,6 +384,10 @@ class World:
                 "bench", "web", False,
             )  # fmt: skip
 
+    def plan_changes(self) -> Iterator[tuple]:
+        for row_id, (plan_id, goal_id, action_id, snapshot, actor, at) in enumerate(self.changes, start=1):
+            yield (row_id, plan_id, goal_id, action_id, "created", None, snapshot, 1, actor, at)
+
     def plans(self) -> Iterator[tuple]:
         rnd = self.random
         self.plan_of: list[int] = [0] * (self.size["clients"] + 1)
@@ -397,6 +403,7 @@ class World:
     def goals_and_actions(self) -> tuple[list[tuple], list[tuple]]:
         rnd = self.random
         goals, actions = [], []
+        self.changes: list[tuple] = []  # each goal's and action's "created" row in the plan's history
         goal_id = action_id = 0
         today = NOW.date()
         for client_id in range(1, self.size["clients"] + 1):
@@ -412,9 +419,14 @@ class World:
                 goals.append(
                     (goal_id, plan_id, position, words, success, review, True, 1, lead, created, None)
                 )
+                snapshot = {"in_own_words": words, "success_looks_like": success, "review_on": review}
+                self.changes.append((plan_id, goal_id, None, json.dumps(snapshot), lead, created))
                 for action_position in range(2):
                     action_id += 1
                     status = rnd.choice(ACTION_STATUSES)
+                    self.changes.append(
+                        (plan_id, None, action_id, json.dumps({"status": "not_started"}), lead, created)
+                    )
                     owner_is_client = rnd.random() < 0.1
                     due = (today + datetime.timedelta(days=rnd.randint(-40, 90))).isoformat()
                     actions.append((
@@ -482,6 +494,9 @@ def main() -> int:
             "id", "plan_id", "position", "in_own_words", "success_looks_like", "review_on", "shared_with_client",
             "version", "created_by_id", "created_at", "removed_at",
         ],
+        "sharing_planchange": [
+            "id", "plan_id", "goal_id", "action_id", "field", "old_value", "new_value", "version", "actor_id", "at",
+        ],
         "sharing_action": [
             "id", "goal_id", "position", "what", "owner_id", "owner_is_client", "due_on", "status",
             "dropped_reason", "shared_with_client", "version", "created_by_id", "created_at", "removed_at",
@@ -511,6 +526,7 @@ def main() -> int:
         goals, actions = world.goals_and_actions()
         load("sharing_goal", iter(goals))
         load("sharing_action", iter(actions))
+        load("sharing_planchange", world.plan_changes())
         # Latest activity: the newest note, as the services keep it.
         cursor.execute(
             """
