@@ -137,20 +137,21 @@ def measure(args: argparse.Namespace) -> dict:
     for name, make in pages.items():
         if args.only and args.only not in name:
             continue
-        server, sql, counts, errors = [], [], [], []
+        server, cpu, sql, counts, errors = [], [], [], [], []
         for index in range(args.warmup + args.requests):
             http, url = make(rnd.choice(people))
             measured = index >= args.warmup
             # Timed request: no query capture, so nothing extra on the timed path.
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = http.get(url)
-            elapsed = time.perf_counter() - started
+            elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             if response.status_code != 200:
                 errors.append(f"{response.status_code} {url}")
                 continue
             if not measured:
                 continue
             server.append(elapsed * 1000)
+            cpu.append(elapsed_cpu * 1000)
             # The same request again with its SQL captured, then the SQL replayed on its own.
             with CaptureQueriesContext(connection) as captured:
                 http.get(url)
@@ -160,6 +161,7 @@ def measure(args: argparse.Namespace) -> dict:
         results[name] = {
             "server_p50": statistics.median(server) if server else float("nan"),
             "server_p95": percentile(server, 95),
+            "cpu_p50": statistics.median(cpu) if cpu else float("nan"),
             "sql_p50": statistics.median(sql) if sql else float("nan"),
             "sql_p95": percentile(sql, 95),
             "queries_min": min(counts, default=0),
@@ -253,9 +255,9 @@ def render(runs: dict, args: argparse.Namespace) -> str:
         f"large = {large['database']}: {large['rows']['clients']:,} clients, {large['rows']['notes']:,} notes, "
         f"{large['rows']['actions']:,} actions",
         "",
-        f"{'page':22} | {'small p50/p95':>14} | {'large p50/p95':>14} | {'SQL large p50/p95':>17} | "
+        f"{'page':22} | {'small p50/p95':>14} | {'large p50/p95':>14} | {'CPU l p50':>9} | {'SQL large p50/p95':>17} | "
         f"{'page/SQL':>8} | {'queries s / l':>13} | {'growth p50/p95':>14} | budget",
-        "-" * 140,
+        "-" * 152,
     ]
     for name, s in small["pages"].items():
         big = large["pages"].get(name)
@@ -286,7 +288,8 @@ def render(runs: dict, args: argparse.Namespace) -> str:
 
         lines.append(
             f"{name:22} | {s['server_p50']:6.1f} /{s['server_p95']:6.1f} | {big['server_p50']:6.1f} /"
-            f"{big['server_p95']:6.1f} | {big['sql_p50']:7.1f} / {big['sql_p95']:6.1f} | {ratio:7.1f}× | "
+            f"{big['server_p95']:6.1f} | {big.get('cpu_p50', float('nan')):9.1f} | {big['sql_p50']:7.1f} / {big['sql_p95']:6.1f} | "
+            f"{ratio:7.1f}× | "
             f"{span(s):>5} / {span(big):<5} | {growth50:5.2f} / {growth95:5.2f} | {'; '.join(verdicts)}"
         )
     lines.append("")
