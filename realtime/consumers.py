@@ -16,11 +16,13 @@ Messages from the browser:
     {"type": "focus", "label": "…"}  what this person is editing now (null when they stop)
 """
 
+import contextlib
 import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -114,8 +116,10 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             return
         self.remember(message)
         await self.send_presence()
-        # Tell the newcomer we are here too.
-        await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
+        # Tell the newcomer we are here too. Presence is best effort: when many pages open at once the
+        # newcomer's channel can be full, and that must not end this socket (their next ping will do).
+        with contextlib.suppress(ChannelFull):
+            await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
 
     async def presence_here(self, message: dict[str, Any]) -> None:
         if message["channel"] == self.channel_name or message.get("page") != self.page:

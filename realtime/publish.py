@@ -33,10 +33,10 @@ def publish(
     """Record an event for `client` and deliver it to subscribers once the transaction commits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() belongs inside the writing service's transaction")
-    # Locking the client row hands out the next sequence number with no gaps and no duplicates.
-    seq = Client.objects.select_for_update().values_list("last_event_seq", flat=True).get(pk=client.pk) + 1
+    # Incrementing the client row in place locks it until commit, so the next sequence number is handed
+    # out with no gaps and no duplicates (a second writer waits here, then reads the committed value).
     now = timezone.now()
-    Client.objects.filter(pk=client.pk).update(last_event_seq=seq, last_activity_at=now)
+    seq = _next_seq(client.pk, now)
     client.last_event_seq, client.last_activity_at = seq, now
     event = Event.objects.create(
         client=client, seq=seq, type=type, payload=payload, audience=audience or {}, created_at=now
@@ -44,6 +44,25 @@ def publish(
     message = {"type": "client.event", "client_id": client.pk, "event": event.as_message()}
     transaction.on_commit(lambda: ring(client_group(client.pk), message))
     return event
+
+
+def _next_seq(client_id: int, now: Any) -> int:
+    """Add one to the client's event counter and return it, in one statement (UPDATE … RETURNING)."""
+    connection = transaction.get_connection()
+    q = connection.ops.quote_name
+    table, pk, seq, at = (
+        q(Client._meta.db_table),
+        q(Client._meta.pk.column),
+        q("last_event_seq"),
+        q("last_activity_at"),
+    )
+    sql = f"UPDATE {table} SET {seq} = {seq} + 1, {at} = %s WHERE {pk} = %s RETURNING {seq}"  # noqa: S608 (names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), client_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Client.DoesNotExist(f"client {client_id}")
+    return int(row[0])
 
 
 def notify(*, user: Any, kind: str, text: str, url: str = "") -> Notification:
