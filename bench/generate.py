@@ -16,7 +16,8 @@ every page and endpoint works on it as on real data.
 | large | 120           | 10,000        | 100,000 | ~750,000       | 2,000,000 | 150,000 | 300,000 |
 
 Circles have 3–12 members (0–2 of them family), the first professional is the lead; 9 in 10 clients have
-circle consent; notes are spread over each client's life (15 % of clients have 3× the average: long,
+circle consent; notes are spread over each client's life and stored in the order they were written, all clients
+interleaved (15 % of clients have 3× the average: long,
 busy cases), 85 % whole-circle, 8 % organisation-only, 5 % shared with the client, 2 % named people;
 three in four clients have a plan with two goals of two actions each (and their "created" rows in the
 plan's history). Each note also has its
@@ -330,17 +331,17 @@ class World:
                 )  # fmt: skip
 
     def notes(self) -> Iterator[tuple]:
-        """Notes, in client order; also remembers the named-people rows and the audit rows to write."""
+        """Notes in the order they were written (all clients interleaved, as in a real table, so one
+        client's notes are spread over the table rather than side by side); also remembers the
+        named-people rows and the audit rows to write."""
         rnd = self.random
         n_clients = self.size["clients"]
         average = self.size["notes"] / n_clients
         # 15 % of clients are busy (3× the average), the rest share what is left: the total stays the target.
         quiet = average * (1 - 0.15 * 3) / 0.85
-        self.named: list[tuple[int, int]] = []
-        self.note_audit: list[tuple[int, int, int, str]] = []
-        note_id = 0
         remaining = self.size["notes"]
-        texts = [text.replace("{n}", "{}") for text in NOTE_TEXTS]
+        texts = [text.replace("{n}", "They") for text in NOTE_TEXTS]
+        written: list[tuple] = []
         for client_id in range(1, n_clients + 1):
             mean = average * 3 if rnd.random() < 0.15 else quiet
             count = min(remaining, max(0, round(rnd.uniform(0.5, 1.5) * mean)))
@@ -351,27 +352,34 @@ class World:
             start = self.client_created[client_id]
             span = (NOW - start).total_seconds()
             for _ in range(count):
-                note_id += 1
-                member_id, author_id, org_id = rnd.choice(circle)
-                created = start + datetime.timedelta(seconds=rnd.random() * span)
+                _, author_id, org_id = rnd.choice(circle)
                 roll = rnd.random()
-                visibility = (
-                    "circle"
-                    if roll < 0.85
-                    else "organisation"
-                    if roll < 0.93
-                    else "client"
-                    if roll < 0.98
-                    else "named"
-                )
-                if visibility == "named":
-                    other = rnd.choice(circle)[1]
-                    if other != author_id:
-                        self.named.append((note_id, other))
-                text = rnd.choice(texts).format("They")
-                stamp = ts(created)
-                self.note_audit.append((note_id, author_id, client_id, stamp))
-                yield (note_id, client_id, author_id, org_id, rnd.choice(NOTE_KINDS), text, visibility, stamp)
+                if roll < 0.85:
+                    visibility = "circle"
+                elif roll < 0.93:
+                    visibility = "organisation"
+                elif roll < 0.98:
+                    visibility = "client"
+                else:
+                    visibility = "named"
+                other = rnd.choice(circle)[1] if visibility == "named" else 0
+                written.append(
+                    (
+                        start + datetime.timedelta(seconds=rnd.random() * span),
+                        client_id, author_id, org_id, rnd.choice(NOTE_KINDS), rnd.choice(texts), visibility, other,
+                    )
+                )  # fmt: skip
+        written.sort(key=lambda note: note[0])
+        self.named: list[tuple[int, int]] = []
+        self.note_audit: list[tuple[int, int, int, str]] = []
+        for note_id, (created, client_id, author_id, org_id, kind, text, visibility, other) in enumerate(
+            written, start=1
+        ):
+            if other and other != author_id:
+                self.named.append((note_id, other))
+            stamp = ts(created)
+            self.note_audit.append((note_id, author_id, client_id, stamp))
+            yield (note_id, client_id, author_id, org_id, kind, text, visibility, stamp)
 
     def note_named(self) -> Iterator[tuple]:
         for row_id, (note_id, user_id) in enumerate(self.named, start=1):
