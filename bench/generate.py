@@ -15,13 +15,13 @@ every page and endpoint works on it as on real data.
 | small | 12            | 100           | 1,000   | ~7,500         | 20,000    | 1,500   | 3,000   |
 | large | 120           | 10,000        | 100,000 | ~750,000       | 2,000,000 | 150,000 | 300,000 |
 
-Circles have 3–12 members (0–2 of them family), the first professional is the lead; 9 in 10 clients have
-circle consent; notes are spread over each client's life and stored in the order they were written, all clients
-interleaved (15 % of clients have 3× the average: long,
-busy cases), 85 % whole-circle, 8 % organisation-only, 5 % shared with the client, 2 % named people;
-three in four clients have a plan with two goals of two actions each (and their "created" rows in the
-plan's history). Each note also has its
-`note.create` audit row (2,000,000 more rows in the large set), as the services would have written.
+Circles have 3–12 members (0–2 of them family), the first professional is the lead; 9 in 10 clients
+have circle consent. Notes are spread over each client's life and stored in the order they were written,
+all clients interleaved, as a real table fills; 15 % of clients have 3× the average (long, busy cases);
+85 % are whole-circle, 8 % organisation-only, 5 % shared with the client, 2 % named people. Three in four
+clients have a plan with two goals of two actions each, and their "created" rows in the plan's history.
+Each note also has its `note.create` audit row (2,000,000 more rows in the large set), as the services
+would have written.
 
 Everyone signs in with the password `alongside-bench`; practitioners are p<N>@bench.example (p1, p2, …),
 managers m<N>@…, admins a<N>@…. Random but repeatable: the same `--seed` builds the same rows.
