@@ -6,6 +6,7 @@
 #   make lint       ruff check + ruff format --check
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
 #   make assets     build front-end assets
+#   make bench      every benchmark on PostgreSQL + Redis (not CI; ~30 min): bench/README.md
 #   make clean      remove .venv, SQLite databases (db.sqlite3, .test-*) and __pycache__ directories
 #
 # Default mode is "embedded" (SQLite + in-memory channel layer). Set DATABASE_URL and/or
@@ -28,7 +29,7 @@ LOCK_OUT ?= requirements
 PY311_PINS := Django==5.2.19 django-stubs==5.2.9 django-stubs-ext==5.2.9 \
               djangorestframework-stubs==3.16.9 mypy==1.19.1
 
-.PHONY: run test lint lock assets clean
+.PHONY: run test lint lock assets bench clean
 
 run:
 	@bash scripts/bootstrap
@@ -86,6 +87,22 @@ lock:
 
 assets:
 	bash assets/build.sh
+
+# The benchmarks (issue 6): build both data sets, then pages, the mixed load, realtime fan-out and idle
+# sockets, one after the other on a quiet machine. Figures go to bench/results/ (text and JSON).
+BENCH_OUT ?= bench/results
+bench:
+	@bash scripts/bootstrap
+	@bash scripts/ensure-services
+	@mkdir -p $(BENCH_OUT)
+	@uptime | tee $(BENCH_OUT)/uptime-start.txt
+	$(PY) bench/generate.py --size small
+	$(PY) bench/generate.py --size large | tee $(BENCH_OUT)/generate-large.txt
+	$(PY) bench/pages.py --json $(BENCH_OUT)/pages.json | tee $(BENCH_OUT)/pages.txt
+	$(PY) bench/load.py --json $(BENCH_OUT)/load.json | tee $(BENCH_OUT)/load.txt
+	$(PY) bench/realtime.py --json $(BENCH_OUT)/realtime.json | tee $(BENCH_OUT)/realtime.txt
+	$(PY) bench/sockets.py --json $(BENCH_OUT)/sockets.json | tee $(BENCH_OUT)/sockets.txt
+	@uptime | tee $(BENCH_OUT)/uptime-end.txt
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-*.sqlite3*
