@@ -483,11 +483,11 @@ def postgres_cpu() -> dict[int, float]:
     return found
 
 
-def system_cpu() -> tuple[float, float]:
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+def system_cpu() -> tuple[float, float, float]:
+    """(busy, total, waiting for the disk) jiffies of the whole machine, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)
-    return float(sum(values) - idle), float(sum(values))
+    iowait = values[4] if len(values) > 4 else 0
+    return float(sum(values) - values[3] - iowait), float(sum(values)), float(iowait)
 
 
 async def run_load(
@@ -523,6 +523,7 @@ async def run_load(
         "elapsed": elapsed,
         "server_cpu_s": [b - a for a, b in zip(cpu_before, cpu_after, strict=True)],
         "machine_busy": (sys_after[0] - sys_before[0]) / max(1.0, sys_after[1] - sys_before[1]),
+        "machine_iowait": (sys_after[2] - sys_before[2]) / max(1.0, sys_after[1] - sys_before[1]),
         # Backends that ended during the run are missed; the servers' pooled connections stay open.
         "postgres_cpu_s": sum(used - pg_before.get(pid, 0.0) for pid, used in pg_after.items()),
         "load_generator_cpu_s": own_after - own_before,
@@ -613,7 +614,8 @@ def report(args: argparse.Namespace, about: dict[str, Any], measured: dict[str, 
     print(
         f"machine: {100 * measured['machine_busy']:.0f} % busy of {cores} cores = {busy:.0f} CPU s: daphne"
         f" {sum(server):.0f}, PostgreSQL (all databases) {postgres:.0f}, this load generator {generator:.0f},"
-        f" everything else (Redis, the kernel, other programs) {rest:.0f}"
+        f" everything else (Redis, the kernel, other programs) {rest:.0f}; idle waiting for the disk"
+        f" {100 * measured['machine_iowait']:.0f} %"
     )
     before, after = measured["load_average"]["before"], measured["load_average"]["after"]
     print(
@@ -643,6 +645,7 @@ def report(args: argparse.Namespace, about: dict[str, Any], measured: dict[str, 
         "server_cpu_seconds": server,
         "server_cpu_ms_per_request": per_request,
         "machine_busy_fraction": measured["machine_busy"],
+        "machine_iowait_fraction": measured["machine_iowait"],
         "machine_cpu_seconds": busy,
         "postgres_cpu_seconds": postgres,
         "other_cpu_seconds": rest,
