@@ -86,8 +86,7 @@ def goal_update(*, actor: "User", goal: Goal, changes: dict[str, Any], base_vers
 def goal_remove(*, actor: "User", goal: Goal) -> Goal:
     """Take a goal (and its actions) off the plan. Its history stays."""
     with transaction.atomic():
-        goal = Goal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
-        plan = _plan_for_writing(actor, goal.plan.client)
+        goal, _client, plan = _lock_item(actor, Goal, goal.pk)
         if goal.removed_at is not None:
             raise ValidationError("This goal has already been taken off the plan.")
         goal.removed_at = timezone.now()
@@ -223,8 +222,7 @@ def goal_comment_add(*, user: "User", goal: Goal, text: str) -> GoalComment:
 
 def action_remove(*, actor: "User", action: Action) -> Action:
     with transaction.atomic():
-        action = Action.objects.select_for_update().select_related("goal__plan__client").get(pk=action.pk)
-        plan = _plan_for_writing(actor, action.goal.plan.client)
+        action, _client, plan = _lock_item(actor, Action, action.pk)
         if action.removed_at is not None:
             raise ValidationError("This action has already been taken off the plan.")
         action.removed_at = timezone.now()
@@ -256,15 +254,13 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
         raise ValidationError("Move up or down.")
     model = type(item)
     with transaction.atomic():
-        item = model.objects.select_for_update().get(pk=item.pk)
+        item, client, plan = _lock_item(actor, model, item.pk)
         if item.removed_at is not None:
             raise ValidationError("That has been taken off the plan, so it cannot be moved.")
         siblings_of = {
             "Goal": lambda i: Goal.objects.filter(plan_id=i.plan_id),
             "Action": lambda i: Action.objects.filter(goal_id=i.goal_id),
         }
-        client = item.plan.client if isinstance(item, Goal) else item.goal.plan.client
-        plan = _plan_for_writing(actor, client)
         siblings = list(siblings_of[model.__name__](item).filter(removed_at=None).order_by("position", "pk"))
         index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
         swap_with = index - 1 if direction == "up" else index + 1
@@ -331,13 +327,32 @@ def plan_agree(
 # Helpers.
 
 
-def _plan_for_writing(actor: "User", client: Client, *, checked: bool = False) -> Plan:
+def _lock_item(actor: "User", model: type[Item], pk: int, *, checked: bool = False) -> tuple[Any, Client, Plan]:
+    """For changing a goal or action: lock its client, raise the plan's version, then lock the item.
+
+    Every plan write takes its locks in one order — the client, the plan, then goals and actions — so two
+    writers never each hold what the other waits for. (Locking the item first would deadlock a move, which
+    locks the neighbour it swaps with after the client, against an edit of that neighbour.)
+    """
+    path = "plan__goals" if model is Goal else "plan__goals__actions"
+    try:
+        client = Client.objects.select_for_update(of=("self",)).get(**{path: pk})
+    except Client.DoesNotExist:
+        raise model.DoesNotExist(f"No {model.__name__.lower()} {pk}") from None
+    plan = _plan_for_writing(actor, client, checked=checked, client_locked=True)
+    return model.objects.select_for_update().get(pk=pk), client, plan
+
+
+def _plan_for_writing(
+    actor: "User", client: Client, *, checked: bool = False, client_locked: bool = False
+) -> Plan:
     """The client's plan, made if need be, locked, its version raised; after checking the actor may edit.
 
     The client row is locked first, so a change to the circle (which takes the same lock) cannot slip in
     between the check and the write.
     """
-    Client.objects.select_for_update().only("pk").get(pk=client.pk)
+    if not client_locked:
+        Client.objects.select_for_update().only("pk").get(pk=client.pk)
     if not checked and not access.may_edit_plan(actor, client):
         raise PermissionDenied("Only members of the circle can change the plan.")
     plan, _created = Plan.objects.get_or_create(client=client)
@@ -361,9 +376,7 @@ def _update(
     if not values:
         raise ValidationError("Nothing to change.")
     with transaction.atomic():
-        item = model.objects.select_for_update().get(pk=pk)
-        client = item.plan.client if isinstance(item, Goal) else item.goal.plan.client
-        plan = _plan_for_writing(actor, client, checked=checked)
+        item, client, plan = _lock_item(actor, model, pk, checked=checked)
         if item.removed_at is not None:
             raise ValidationError("This has been taken off the plan.")
         if isinstance(item, Action):
