@@ -12,7 +12,8 @@ It uses an existing, already populated PostgreSQL database (--db; it never migra
 it) and Redis, picks --users practitioners with current circle memberships, gives each a fresh session
 (as `force_login` does: no password, no sign-in page), starts --processes daphne processes on free
 loopback ports, and lets the simulated practitioners work for --seconds: each waits a random think time
-(--think-min to --think-max seconds), then makes one request, mostly reads (My clients, a client page,
+(--think-min to --think-max seconds: 5–15 s, a page every 10 s on average, which for 200 people at once
+is a busy afternoon), then makes one request, mostly reads (My clients, a client page,
 the plan page, search by name and by public ID, the notes and clients API lists, the plan API) and some
 writes (a note through the API, an action's status through the API with If-Match; 412 is an expected
 answer to a stale If-Match and counted apart). Each user talks to one process, on one kept-alive
@@ -81,8 +82,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", default="bench_large", help="existing, populated PostgreSQL database")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
-    parser.add_argument("--think-min", type=float, default=3.0, help="shortest think time (s)")
-    parser.add_argument("--think-max", type=float, default=6.0, help="longest think time (s)")
+    parser.add_argument("--think-min", type=float, default=5.0, help="shortest think time (s)")
+    parser.add_argument("--think-max", type=float, default=15.0, help="longest think time (s)")
     parser.add_argument("--timeout", type=float, default=10.0, help="a request taking longer is an error (s)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (users, clients, request mix)")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
@@ -195,6 +196,8 @@ def build_users(args: argparse.Namespace, rng: random.Random) -> tuple[list[SimU
     )
     users_by_pk = {u.pk: u for u in User.objects.filter(pk__in=chosen)}
     # The idle-timeout middleware's "last pushed back" stamp, where there is one.
+    from django.conf import settings
+
     from network import middleware
 
     touched_key = getattr(getattr(middleware, "IdleTimeoutMiddleware", None), "KEY", None)
@@ -204,7 +207,7 @@ def build_users(args: argparse.Namespace, rng: random.Random) -> tuple[list[SimU
         mine = sorted(clients[user.pk])
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         if touched_key:  # as if just signed in: no session write on the first request
             session[touched_key] = int(time.time())
