@@ -213,7 +213,11 @@ def servers(
             if errors:
                 print(f"  (log of {server.name}: {len(errors)} error lines, e.g. {errors[0][:200]})")
             if os.environ.get("BENCH_SHOW_LOGS") and text.strip():
-                print(f"---- {server.name} (last 60 lines)\n" + "\n".join(text.splitlines()[-60:]))
+                lines = text.splitlines()
+                first = next(
+                    (n for n, line in enumerate(lines) if "Traceback" in line), max(0, len(lines) - 60)
+                )
+                print(f"---- {server.name} (from line {first + 1})\n" + "\n".join(lines[first : first + 80]))
             server.log.close()
 
 

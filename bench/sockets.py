@@ -76,7 +76,7 @@ async def worker_main() -> None:
     common = _common()
     common.raise_fd_limit()
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
+    reader = asyncio.StreamReader(limit=2**26)  # the spec is one long line
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     spec = json.loads(await reader.readline())
     limit = asyncio.Semaphore(spec["concurrency"])
@@ -228,6 +228,12 @@ def parse_args() -> argparse.Namespace:
         "--ping-seconds", type=float, default=30.0, help="CPU window with page pings (s; 0: skip)"
     )
     parser.add_argument("--skip-bare", action="store_true", help="Alongside only")
+    parser.add_argument(
+        "--redis-max-connections",
+        type=int,
+        default=0,
+        help="pass max_connections=N in the servers' Redis URL (0: as configured; redis-py 8 allows 100)",
+    )
     parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run stops after this")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
@@ -304,19 +310,30 @@ def cpu_percent(pid: int, seconds: float, common: Any) -> float:
     return (common.cpu_seconds([pid])[0] - before) / (time.monotonic() - t0) * 100
 
 
-def warm_up(port: int, alongside: bool, cast: tuple) -> None:
-    """Open and close one socket, so the code paths are loaded before the 'before' memory reading."""
-    import websockets.sync.client
+def warm_up(port: int, alongside: bool, cast: tuple, count: int = 40) -> None:
+    """Open `count` sockets at once and close them, so the code paths are loaded and the thread and database
+    pools have grown before the 'before' memory reading (otherwise that growth is counted per socket)."""
+    import websockets
 
     public_ids, sessions, cookie = cast
-    url = f"ws://127.0.0.1:{port}" + (f"/ws/clients/{public_ids[0]}/?page=record" if alongside else "/ws/")
-    headers = {"Cookie": f"{cookie}={sessions[0]}"} if alongside else {}
-    with websockets.sync.client.connect(
-        url, origin=f"http://127.0.0.1:{port}", additional_headers=headers, open_timeout=30
-    ) as socket:
-        if alongside:
-            socket.recv(timeout=30)
-    time.sleep(1.0)
+
+    async def one(i: int) -> None:
+        url = f"ws://127.0.0.1:{port}" + (
+            f"/ws/clients/{public_ids[i % len(public_ids)]}/?page=warm" if alongside else "/ws/"
+        )
+        headers = {"Cookie": f"{cookie}={sessions[i % len(sessions)]}"} if alongside else {}
+        async with websockets.connect(
+            url, origin=f"http://127.0.0.1:{port}", additional_headers=headers, open_timeout=30
+        ) as socket:
+            if alongside:
+                await asyncio.wait_for(socket.recv(), 30)
+            await asyncio.sleep(1.0)
+
+    async def all_of_them() -> None:
+        await asyncio.gather(*(one(i) for i in range(count)))
+
+    asyncio.run(all_of_them())
+    time.sleep(2.0)
 
 
 def measure(
@@ -400,6 +417,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     workdir = Path(tempfile.mkdtemp(prefix="alongside-bench-sockets-"))
     common.configure_environment(args.pg, args.redis, DB_NAME, "sockets")
+    server_redis = os.environ["REDIS_URL"]
+    if args.redis_max_connections:
+        server_redis += f"&max_connections={args.redis_max_connections}"
+        os.environ["REDIS_URL"] = server_redis
     bare_prefix = f"bench-bare-sockets-{os.getpid()}"
     common.raise_fd_limit()
     report = common.Report()
@@ -422,13 +443,14 @@ def main() -> int:
         report.say(f"  before: {common.uptime_line()}")
         report.figures["versions"] = found
         report.figures["settings"] = {k: v for k, v in vars(args).items() if k not in ("json", "worker")}
+        report.say(f"  servers' Redis URL: {server_redis}")
         systems = [("Alongside", "network.asgi:application", {}, True)]
         if not args.skip_bare:
             systems.append(
                 (
                     "bare Channels",
                     "bare_channels:application",
-                    common.bare_env(args.redis, bare_prefix),
+                    common.bare_env(server_redis, bare_prefix),
                     False,
                 )
             )

@@ -34,6 +34,15 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
 
 
+class Here:
+    """Someone else on the same page, as this socket last heard (kept small: one per other tab, per socket)."""
+
+    __slots__ = ("focus", "hidden", "name", "seen", "user_id")
+
+    def __init__(self, user_id: int, name: str, focus: str | None, hidden: bool, seen: float) -> None:
+        self.user_id, self.name, self.focus, self.hidden, self.seen = user_id, name, focus, hidden, seen
+
+
 class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
     client_id: int
     viewer: access.Viewer
@@ -42,7 +51,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.groups_joined = []
-        self.others: dict[str, dict[str, Any]] = {}  # channel name -> {user_id, name, seen}
+        self.others: dict[str, Here] = {}  # channel name -> who is there
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -124,7 +133,8 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
     async def presence_here(self, message: dict[str, Any]) -> None:
         if message["channel"] == self.channel_name or message.get("page") != self.page:
             return
-        before = self.others.get(message["channel"], {}).get("focus", "unknown")
+        known = self.others.get(message["channel"])
+        before = known.focus if known is not None else "unknown"
         self.remember(message)
         if before != message.get("focus"):
             await self.send_presence()
@@ -190,30 +200,30 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         }
 
     def remember(self, message: dict[str, Any]) -> None:
-        self.others[message["channel"]] = {
-            "user_id": message["user_id"],
-            "name": message["name"],
-            "focus": message.get("focus"),
-            "hidden": message.get("hidden", False),
-            "seen": time.monotonic(),
-        }
+        self.others[message["channel"]] = Here(
+            message["user_id"],
+            message["name"],
+            message.get("focus"),
+            message.get("hidden", False),
+            time.monotonic(),
+        )
 
     def expire_presence(self) -> bool:
         """Forget anyone not heard from for a while (their process may have died); True if anyone went."""
         cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
         before = len(self.others)
-        self.others = {channel: who for channel, who in self.others.items() if who["seen"] >= cutoff}
+        self.others = {channel: who for channel, who in self.others.items() if who.seen >= cutoff}
         return len(self.others) != before
 
     def presence_list(self) -> list[dict[str, Any]]:
         """Everyone else on this page, once each however many tabs they have open, with what they edit."""
         people: dict[int, dict[str, Any]] = {}
         for who in self.others.values():
-            if who["user_id"] == self.viewer.user_id or (who.get("hidden") and not self.viewer.in_circle):
+            if who.user_id == self.viewer.user_id or (who.hidden and not self.viewer.in_circle):
                 continue  # hidden members are never shown to anyone outside the circle
-            person = people.setdefault(who["user_id"], {"user_id": who["user_id"], "name": who["name"]})
-            if who.get("focus"):
-                person["focus"] = who["focus"]
+            person = people.setdefault(who.user_id, {"user_id": who.user_id, "name": who.name})
+            if who.focus:
+                person["focus"] = who.focus
         return sorted(people.values(), key=lambda person: person["name"])
 
     async def send_presence(self) -> None:
