@@ -317,6 +317,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--ping", type=float, default=25.0, help="Alongside socket ping interval (s; 0: none)"
     )
+    parser.add_argument(
+        "--alongside-layer",
+        choices=["app", "pubsub"],
+        default="app",
+        help="app: the app's settings (channels-redis core layer); pubsub: bench/baselines/pubsub_settings.py",
+    )
     parser.add_argument("--max-seconds", type=float, default=300.0, help="the whole run stops after this")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
@@ -737,9 +743,18 @@ def main() -> int:
         report.figures["settings"] = {k: v for k, v in vars(args).items() if k != "json"}
         load_before = os.getloadavg()
         report.say(f"  before: {uptime_line()}")
+        alongside_env: dict[str, str | None] = {}
+        if args.alongside_layer == "pubsub":
+            alongside_env = {
+                "DJANGO_SETTINGS_MODULE": "pubsub_settings",
+                "PYTHONPATH": f"{REPO}{os.pathsep}{BENCH / 'baselines'}",
+            }
+            report.say(
+                "  Alongside servers on channels-redis's pub/sub layer (bench/baselines/pubsub_settings.py)"
+            )
         specs = [
-            ("alongside-1", daphne("network.asgi:application"), {}),
-            ("alongside-2", daphne("network.asgi:application"), {}),
+            ("alongside-1", daphne("network.asgi:application"), alongside_env),
+            ("alongside-2", daphne("network.asgi:application"), alongside_env),
             ("bare-1", daphne("bare_channels:application"), bare_env(args.redis, bare_prefix)),
             ("bare-2", daphne("bare_channels:application"), bare_env(args.redis, bare_prefix)),
         ] + [
