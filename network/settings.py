@@ -151,13 +151,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer and cache: in memory by default, Redis when REDIS_URL is set.
 REDIS_URL = envstr("REDIS_URL", "")
+REDIS_SOCKET_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", 30)
+REDIS_MAX_CONNECTIONS = envint("REDIS_MAX_CONNECTIONS", 1000)
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}")
+    # Redis pub/sub: a doorbell is published once and every process with a subscriber hears it at once.
+    # Delivery is at most once, as with any channel layer; the outbox (realtime.models.Event) and its
+    # gap-free numbers are what make sure nothing is missed. Measured against channels-redis's list-based
+    # layer (bench/realtime.py --alongside-layer): lower latency and less CPU per event (docs/performance.md).
+    # redis-py's default socket timeout (5 s) would cut idle listeners off; its pool (100 connections)
+    # would refuse a burst of sockets opening at once rather than queue them.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("REDIS_PREFIX", "alongside")},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                        "max_connections": REDIS_MAX_CONNECTIONS,
+                    }
+                ],
+                "prefix": envstr("REDIS_PREFIX", "alongside"),
+            },
         }
     }
     CACHES = {
@@ -173,8 +190,8 @@ else:
 
 AUTH_USER_MODEL = "network.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "network.backends.ModelBackend",  # Django's and allauth's, reading the person with their organisation
+    "network.backends.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -84,7 +84,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             user = services.invitation_accept(token=token)
         except ValidationError as exc:
             return render(request, "portal/accept.html", {"error": " ".join(exc.messages)}, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="network.backends.ModelBackend")
         return redirect("portal:home")
     invitation = Invitation.objects.filter(token=token).select_related("client").first()
     ok = invitation is not None and invitation.is_open

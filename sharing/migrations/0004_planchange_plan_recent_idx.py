@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0003_goal_comments'),
+        ("sharing", "0003_goal_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='planchange',
-            index=models.Index(fields=['plan', '-at'], name='planchange_plan_recent_idx'),
+            model_name="planchange",
+            index=models.Index(fields=["plan", "-at"], name="planchange_plan_recent_idx"),
         ),
     ]

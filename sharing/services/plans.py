@@ -327,7 +327,9 @@ def plan_agree(
 # Helpers.
 
 
-def _lock_item(actor: "User", model: type[Item], pk: int, *, checked: bool = False) -> tuple[Any, Client, Plan]:
+def _lock_item(
+    actor: "User", model: type[Item], pk: int, *, checked: bool = False
+) -> tuple[Any, Client, Plan]:
     """For changing a goal or action: lock its client, raise the plan's version, then lock the item.
 
     Every plan write takes its locks in one order — the client, the plan, then goals and actions — so two

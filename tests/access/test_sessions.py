@@ -110,7 +110,7 @@ def test_requests_within_a_minute_write_nothing(alice, django_assert_num_queries
     key = browser.session.session_key
     before = Session.objects.get(session_key=key).expire_date
 
-    with django_assert_num_queries(5):  # session, user, organisation, my clients, unread notifications
+    with django_assert_num_queries(4):  # session, user with organisation, my clients, unread notifications
         browser.get("/clients/")
 
     assert Session.objects.get(session_key=key).expire_date == before

@@ -92,11 +92,11 @@ def test_query_count_stays_flat(alice, django_assert_num_queries, clients):
         MemberFactory(client=client, user=lead, is_lead=True)
     browser = signed_in(alice)
 
-    # 1. the session, 2. the signed-in user, 3. their organisation (does it require two-factor?),
-    # 4. unread notifications (page header), 5. the clients in my current circles, 6. their current leads
-    # with user and organisation (one prefetch for all clients), 7–9. SAVEPOINT, UPDATE the session
+    # 1. the session, 2. the signed-in user with their organisation (one join; does it require two-factor?),
+    # 3. unread notifications (page header), 4. the clients in my current circles, 5. their current leads
+    # with user and organisation (one prefetch for all clients), 6–8. SAVEPOINT, UPDATE the session
     # (saved on every request, for the idle timeout), RELEASE SAVEPOINT.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = browser.get(URL)
 
     assert len(listed(response)) == clients

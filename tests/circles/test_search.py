@@ -241,11 +241,11 @@ def test_query_count_stays_flat(alice, django_assert_num_queries, clients):
     browser = signed_in(alice)
     browser.get("/clients/")  # the first request after signing in also pushes the session's end back
 
-    # 1. the session, 2. the signed-in user, 3. their organisation (does it require two-factor?),
-    # 4. the matching clients, each marked "in my circles" or not, 5. their current leads with user
-    # and organisation (one prefetch), 6. INSERT the client.search audit row, 7. unread notifications
+    # 1. the session, 2. the signed-in user with their organisation (one join; does it require two-factor?),
+    # 3. the matching clients, each marked "in my circles" or not, 4. their current leads with user
+    # and organisation (one prefetch), 5. INSERT the client.search audit row, 6. unread notifications
     # (page header).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = browser.get(URL, {"q": "Grace"})
 
     assert len(response.context["results"]) == clients

@@ -34,13 +34,13 @@ def test_the_plan_page(goals, actions_each, alice, bob, grace, django_assert_num
     browser = signed_in(alice)
     browser.get(plan_url(grace))  # warm up
 
-    with django_assert_num_queries(13):
-        # 1 session, 2 the signed-in user, 3 their organisation (two-factor check),
-        # 4 the client by public ID, 5 the user's membership of the circle, 6 the consent that shares across
-        # organisations, 7 the read written to the audit trail, 8 the plan, 9 its goals (with the note counts
-        # this person may read), 10 all their actions (with owner, owner's user and organisation, and note
-        # counts), 11 the client's own words on the goals, 12 the agreed versions (with who agreed),
-        # 13 unread notifications for the menu. (No session write: the warm-up pushed its end back.)
+    with django_assert_num_queries(12):
+        # 1 session, 2 the signed-in user with their organisation (one join; two-factor check),
+        # 3 the client by public ID, 4 the user's membership of the circle, 5 the consent that shares across
+        # organisations, 6 the read written to the audit trail, 7 the plan, 8 its goals (with the note counts
+        # this person may read), 9 all their actions (with owner, owner's user and organisation, and note
+        # counts), 10 the client's own words on the goals, 11 the agreed versions (with who agreed),
+        # 12 unread notifications for the menu. (No session write: the warm-up pushed its end back.)
         response = browser.get(plan_url(grace))
     assert response.status_code == 200
     assert response.content.decode().count('class="app-action ') == goals * (actions_each + 1)
@@ -69,9 +69,9 @@ def test_one_goal_card(goals, actions_each, alice, bob, grace, django_assert_num
     url = plan_url(grace) + f"goals/{made[-1].pk}/"
     browser.get(url)
 
-    with django_assert_num_queries(10):
-        # 1 session, 2 user, 3 organisation, 4 client, 5 membership, 6 consent, 7 the goal (with its note
-        # count), 8 its actions with owners, 9 the client's own words on it, 10 unread notifications (the
+    with django_assert_num_queries(9):
+        # 1 session, 2 user with organisation, 3 client, 4 membership, 5 consent, 6 the goal (with its note
+        # count), 7 its actions with owners, 8 the client's own words on it, 9 unread notifications (the
         # context processor runs for a fragment too).
         # No plan row: the goal is fetched by id within the client's plan.
         response = browser.get(url, HTTP_HX_REQUEST="true")
@@ -93,9 +93,9 @@ def test_my_actions_page(clients, actions_each, alice, bob, django_assert_num_qu
     browser = signed_in(bob)
     browser.get("/my-actions/")
 
-    with django_assert_num_queries(5):
-        # 1 session, 2 user, 3 organisation, 4 my open actions with their goal, plan and client,
-        # 5 unread notifications.
+    with django_assert_num_queries(4):
+        # 1 session, 2 user with organisation, 3 my open actions with their goal, plan and client,
+        # 4 unread notifications.
         response = browser.get("/my-actions/")
     assert response.content.decode().count('id="my-action-') == clients * actions_each
 

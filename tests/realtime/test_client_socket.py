@@ -223,3 +223,23 @@ async def test_the_full_stack_needs_a_session_and_an_allowed_origin(alice, grace
     assert connected
     assert (await signed_in.receive_json_from(timeout=TIMEOUT))["type"] == "hello"
     await signed_in.disconnect()
+
+
+@pytest.mark.skipif(
+    "channels_redis" not in __import__("django.conf").conf.settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    reason="Redis's socket timeout: only with REDIS_URL",
+)
+async def test_an_idle_page_still_hears_after_longer_than_the_redis_timeouts(alice, bob, grace):
+    """redis-py's default socket timeout (5 s) once cut idle listeners off: a page left alone for a few
+    seconds then heard nothing. The settings give Redis connections a longer one."""
+    import asyncio
+
+    communicator, connected, _ = await connect(alice, grace)
+    assert connected
+    await receive_until(communicator, "hello")
+
+    await asyncio.sleep(7)
+    await add_note(actor=bob, client=grace, text="After a quiet spell")
+
+    assert (await next_event(communicator))["event"] == "note.created"
+    await communicator.disconnect()
