@@ -322,7 +322,7 @@ def parse_args() -> argparse.Namespace:
         "--alongside-layer",
         choices=["app", "pubsub"],
         default="app",
-        help="app: the app's settings (channels-redis core layer); pubsub: bench/baselines/pubsub_settings.py",
+        help="app: the app's settings (its pub/sub layer); pubsub: bench/baselines/pubsub_settings.py (the same layer, for comparison with older runs)",
     )
     parser.add_argument("--max-seconds", type=float, default=300.0, help="the whole run stops after this")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
