@@ -48,7 +48,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from plan_latency import clear_redis, cpu_seconds, daphne_servers, percentile  # noqa: E402
+from measure import cpu_seconds, percentile  # noqa: E402
+from plan_latency import clear_redis, daphne_servers  # noqa: E402
 
 BUDGET_P95_MS = 150.0
 CLIENTS_PER_USER = 100  # at most this many of a user's clients are kept to pick from

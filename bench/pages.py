@@ -35,6 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from measure import percentile  # noqa: E402 (bench/ is on the path)
+
 BUDGET_P95_MS = {"client page": 40.0, "search: name prefix": 20.0, "search: public ID": 20.0}
 GROWTH_BUDGET = 1.3
 
@@ -58,14 +60,6 @@ def parse_args() -> argparse.Namespace:
     if not (1 <= args.requests <= 5000 and 0 <= args.warmup <= 1000):
         parser.error("requests 1-5000, warmup 0-1000")
     return args
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 # ---------------------------------------------------------------- one data set (child process)

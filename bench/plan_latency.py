@@ -37,8 +37,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +50,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from measure import cpu_seconds, free_port, summary  # noqa: E402 (bench/ is on the path)
 
 DB_NAME = "bench_alongside"
 FIRST_DATE = datetime.date(2030, 1, 1)
@@ -191,12 +191,6 @@ def build_cast(args: argparse.Namespace) -> Cast:
         viewer_sessions=sessions,
         session_cookie=settings.SESSION_COOKIE_NAME,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -408,19 +402,6 @@ class Editor:
             self.connection.close()
 
 
-def cpu_seconds(pids: list[int]) -> list[float]:
-    """User + system CPU time used so far by each process (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = []
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out.append((int(fields[11]) + int(fields[12])) / ticks)
-        except (OSError, IndexError, ValueError):
-            out.append(float("nan"))
-    return out
-
-
 def cpu_line(report: "Report", name: str, before: list[float], after: list[float], edits: int) -> None:
     per_edit = [(b - a) * 1000 / edits if edits else float("nan") for a, b in zip(before, after, strict=True)]
     parts = ", ".join(f"process {n + 1}: {ms:.1f}" for n, ms in enumerate(per_edit))
@@ -430,23 +411,6 @@ def cpu_line(report: "Report", name: str, before: list[float], after: list[float
 
 def version_of(etag: str) -> int:
     return int(etag.strip('"').rsplit("-v", 1)[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50": percentile(values, 50),
-        "p95": percentile(values, 95),
-        "max": max(values) if values else float("nan"),
-        "mean": statistics.fmean(values) if values else float("nan"),
-    }
 
 
 def fmt(s: dict[str, float]) -> str:

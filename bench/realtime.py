@@ -40,8 +40,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +55,9 @@ REPO = BENCH.parent
 # This file is called realtime.py, like the app: make sure `import realtime` finds the app, not this file.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(REPO))
+sys.path.append(str(BENCH))  # after the app: for the helpers beside this file
+
+from measure import cpu_seconds, free_port, percentile, summary  # noqa: E402
 
 DB_NAME = "bench_realtime"
 BUDGET_P95_MS = 25.0
@@ -156,12 +157,6 @@ def make_session(user: Any) -> str:
     return session.session_key
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _raise_child_fd_limit() -> None:  # runs in the child before exec
     raise_fd_limit()
 
@@ -256,36 +251,6 @@ def proc_status_kb(pid: int, field_name: str = "VmRSS") -> int:
         if line.startswith(field_name + ":"):
             return int(line.split()[1])
     raise RuntimeError(f"no {field_name} for {pid}")
-
-
-def cpu_seconds(pids: list[int]) -> list[float]:
-    """User + system CPU time used so far by each process (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = []
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out.append((int(fields[11]) + int(fields[12])) / ticks)
-        except (OSError, IndexError, ValueError):
-            out.append(float("nan"))
-    return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50": percentile(values, 50),
-        "p95": percentile(values, 95),
-        "max": max(values) if values else float("nan"),
-        "mean": statistics.fmean(values) if values else float("nan"),
-    }
 
 
 @dataclass
