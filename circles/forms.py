@@ -1,6 +1,7 @@
 """Forms for the client pages. They parse and check shape; services decide and write."""
 
 import datetime
+from collections.abc import Sequence
 
 from django import forms
 from django.utils import timezone
@@ -83,7 +84,7 @@ class MemberForm(forms.Form):
     phone = CleanCharField(label="Phone", max_length=40, required=False)
     email = forms.EmailField(label="Email", required=False)
 
-    def __init__(self, *args, found: list[User] = (), **kwargs) -> None:  # type: ignore[assignment]
+    def __init__(self, *args, found: Sequence[User] = (), **kwargs) -> None:
         """`found`: the people a directory search found, offered as choices. Anyone active in the directory
         is accepted (checked by id), but only these are listed: the directory is far too long to show."""
         super().__init__(*args, **kwargs)

@@ -1,7 +1,6 @@
 """Reads of clients and circles. Each selector fetches *and* checks access, through circles.access."""
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,10 +9,8 @@ from django.utils import timezone
 
 from circles import access, public_id
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.models import User
 from network.text import clean_line
-
-if TYPE_CHECKING:
-    from network.models import User
 
 SEARCH_LIMIT = 50
 
@@ -22,7 +19,7 @@ class ClientNotFound(Http404):
     """Unknown, mistyped or not the asker's to see: all look the same from outside."""
 
 
-def client_get_for_user(user: "User", public_id_text: str, *, need: str = "view") -> access.RecordAccess:
+def client_get_for_user(user: User, public_id_text: str, *, need: str = "view") -> access.RecordAccess:
     """The client with this public ID and what `user` may do with it, if they may do `need`.
 
     need="view": open the record (members, emergency access); "discover": see who is in the circle;
@@ -53,7 +50,7 @@ def _lead_prefetch(*, include_hidden: bool = True) -> Prefetch:
     return Prefetch("members", queryset=leads.select_related("user", "organisation"), to_attr="current_leads")
 
 
-def client_list_for_user(user: "User") -> QuerySet[Client]:
+def client_list_for_user(user: User) -> QuerySet[Client]:
     """My clients: the circles `user` is in now, most recently active first, with each lead."""
     return (
         access.clients_in_circles_of(user)
@@ -62,7 +59,7 @@ def client_list_for_user(user: "User") -> QuerySet[Client]:
     )
 
 
-def client_search_for_user(user: "User", query: str) -> list[Client]:
+def client_search_for_user(user: User, query: str) -> list[Client]:
     """Clients matching a name, a date of birth (14/03/2016 or 2016-03-14) or a public ID.
 
     In the person's own circles any of these finds a client. Beyond them (discovery) it takes a public ID,
@@ -86,7 +83,7 @@ def client_search_for_user(user: "User", query: str) -> list[Client]:
     return list({client.pk: client for client in results}.values())[:SEARCH_LIMIT]
 
 
-def _search(user: "User", clients: QuerySet[Client], condition: Q) -> list[Client]:
+def _search(user: User, clients: QuerySet[Client], condition: Q) -> list[Client]:
     return list(
         clients.filter(condition)
         .annotate(in_my_circles=access.in_circle_now(user))
@@ -136,11 +133,9 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def directory_search(record: access.RecordAccess, text: str, *, limit: int = 20) -> list["User"]:
+def directory_search(record: access.RecordAccess, text: str, *, limit: int = 20) -> list[User]:
     """Professionals who could join this circle (active, not in it now) whose name or email starts with
     what was typed (any word of the name), for the lead adding someone. At most `limit`."""
-    from network.models import User
-
     words = " ".join(clean_line(text).split())[:100].split(" ")
     if not words or not words[0] or not record.may_manage_circle:
         return []

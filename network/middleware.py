@@ -1,5 +1,7 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,8 +40,6 @@ class MalformedSessionCookieMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-
         key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if key is not None and not (key.isascii() and key.isalnum() and len(key) <= 40):
             del request.COOKIES[settings.SESSION_COOKIE_NAME]
@@ -61,10 +61,6 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        import time
-
-        from django.conf import settings
-
         session = getattr(request, "session", None)
         if session is not None and session.session_key is not None:
             now = int(time.time())
