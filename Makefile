@@ -36,7 +36,7 @@ run:
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
 	@echo "Alongside is running at http://127.0.0.1:8000"
-	exec $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 network.asgi:application
+	exec $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 alongside.asgi:application
 
 test:
 	@bash scripts/bootstrap

@@ -450,7 +450,7 @@ def main() -> int:
     started = time.monotonic()
     url = f"{args.pg.rstrip('/')}/{args.db}"
     os.environ.update(
-        {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "network.settings", "LOG_LEVEL": "ERROR"}
+        {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "alongside.settings", "LOG_LEVEL": "ERROR"}
     )
     os.environ.pop("REDIS_URL", None)
 

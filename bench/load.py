@@ -108,7 +108,7 @@ def configure_environment(args: argparse.Namespace) -> None:
     """Settings come from the environment, for this process and the servers it starts alike."""
     for name in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "REDIS_PREFIX", "DJANGO_DEBUG"):
         os.environ.pop(name, None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "network.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "alongside.settings"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.db}"
     os.environ["REDIS_URL"] = args.redis

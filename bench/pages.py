@@ -69,7 +69,7 @@ def measure(args: argparse.Namespace) -> dict:
     os.environ.update(
         {
             "DATABASE_URL": f"{args.pg.rstrip('/')}/{args.one}",
-            "DJANGO_SETTINGS_MODULE": "network.settings",
+            "DJANGO_SETTINGS_MODULE": "alongside.settings",
             "LOG_LEVEL": "ERROR",
             "DJANGO_ALLOWED_HOSTS": "testserver",
         }

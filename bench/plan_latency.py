@@ -88,7 +88,7 @@ def configure_environment(args: argparse.Namespace, workdir: Path) -> None:
     """Settings come from the environment, for this process and the servers it starts alike."""
     for name in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "REDIS_PREFIX", "DJANGO_DEBUG"):
         os.environ.pop(name, None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "network.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "alongside.settings"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     if args.mode == "embedded":
         os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
@@ -211,7 +211,7 @@ def daphne_servers(count: int, workdir: Path) -> Iterator[tuple[list[int], list[
                     "127.0.0.1",
                     "-p",
                     str(port),
-                    "network.asgi:application",
+                    "alongside.asgi:application",
                 ],
                 cwd=REPO,
                 env=os.environ.copy(),

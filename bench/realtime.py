@@ -11,7 +11,7 @@ through the services (a lead who writes, SOCKETS circle members each with their 
 action), and starts, on free loopback ports, three systems of two processes each, all on the same Redis under
 this run's own key prefixes:
 
-- Alongside: two daphne processes (network.asgi, PostgreSQL + Redis channel layer). SOCKETS sockets on
+- Alongside: two daphne processes (alongside.asgi, PostgreSQL + Redis channel layer). SOCKETS sockets on
   /ws/clients/<public_id>/?page=record, half on each process, one per circle member, sending the page's
   {"type": "ping"} every --ping seconds as live-socket.js does (presence heartbeats, staggered);
 - bare Channels (bench/baselines/bare_channels.py under daphne): the same socket split; each consumer joins one
@@ -90,7 +90,7 @@ def configure_environment(pg: str, redis_url: str, db_name: str, tag: str) -> No
     """Settings come from the environment, for this process and the Alongside servers it starts alike."""
     for name in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "REDIS_PREFIX", "DJANGO_DEBUG"):
         os.environ.pop(name, None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "network.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "alongside.settings"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ["DATABASE_URL"] = f"{pg.rstrip('/')}/{db_name}"
     os.environ["REDIS_URL"] = with_socket_timeout(redis_url)
@@ -719,8 +719,8 @@ def main() -> int:
                 "  Alongside servers on channels-redis's pub/sub layer (bench/baselines/pubsub_settings.py)"
             )
         specs = [
-            ("alongside-1", daphne("network.asgi:application"), alongside_env),
-            ("alongside-2", daphne("network.asgi:application"), alongside_env),
+            ("alongside-1", daphne("alongside.asgi:application"), alongside_env),
+            ("alongside-2", daphne("alongside.asgi:application"), alongside_env),
             ("bare-1", daphne("bare_channels:application"), bare_env(args.redis, bare_prefix)),
             ("bare-2", daphne("bare_channels:application"), bare_env(args.redis, bare_prefix)),
         ] + [

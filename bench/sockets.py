@@ -11,7 +11,7 @@ the services, with USERS professionals in every circle (the memberships are bulk
 circle_member_add writes, without its audit and events, which would take minutes) and one signed-in database
 session per user. Then, for each system in turn, on PostgreSQL + Redis (this run's own key prefixes):
 
-- Alongside: one daphne process (network.asgi). SOCKETS authenticated sockets on /ws/clients/<public_id>/
+- Alongside: one daphne process (alongside.asgi). SOCKETS authenticated sockets on /ws/clients/<public_id>/
   ?page=record, socket i on client i % CLIENTS as user (i // CLIENTS) % USERS, so each client page is open
   SOCKETS/CLIENTS times, by different people (their presence is exchanged as on a real page);
 - bare Channels (bench/baselines/bare_channels.py): one daphne process, the same number of sockets, every consumer
@@ -444,7 +444,7 @@ def main() -> int:
         report.figures["versions"] = found
         report.figures["settings"] = {k: v for k, v in vars(args).items() if k not in ("json", "worker")}
         report.say(f"  servers' Redis URL: {server_redis}")
-        systems = [("Alongside", "network.asgi:application", {}, True)]
+        systems = [("Alongside", "alongside.asgi:application", {}, True)]
         if not args.skip_bare:
             systems.append(
                 (

@@ -36,7 +36,7 @@ def server_env() -> dict[str, str]:
     else:
         env["SQLITE_PATH"] = str(settings["NAME"])
     env["ALONGSIDE_FAST_PASSWORD_HASHER"] = "1"  # the test users' passwords are hashed that way
-    env["DJANGO_SETTINGS_MODULE"] = "network.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "alongside.settings"
     return env
 
 
@@ -46,7 +46,7 @@ def running_server(port: int | None = None) -> Iterator[str]:
     port = port or free_port()
     log = open(REPO / f".server-{port}.log", "w+")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "network.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "alongside.asgi:application"],
         cwd=REPO,
         env=server_env(),
         stdout=log,

@@ -7,8 +7,8 @@ Pub/sub does not keep a message for a process that is not listening at that mome
 lost doorbell, which the outbox and the per-client seq already recover (a socket reads the gap back).
 """
 
-from network.settings import *  # noqa: F403
-from network.settings import REDIS_URL, envstr
+from alongside.settings import *  # noqa: F403
+from alongside.settings import REDIS_URL, envstr
 
 CHANNEL_LAYERS = {
     "default": {

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 def run_check(**env_overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ALONGSIDE_"))}
     env |= {
-        "DJANGO_SETTINGS_MODULE": "network.settings",
+        "DJANGO_SETTINGS_MODULE": "alongside.settings",
         "DJANGO_PRODUCTION": "true",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "alongside.example.org",

@@ -51,7 +51,7 @@ async def test_signing_out_closes_every_live_page(alice, bob, grace):
 
 @pytest.mark.django_db(transaction=True)
 async def test_after_signing_out_the_old_cookie_opens_nothing(alice, grace):
-    from network.asgi import application
+    from alongside.asgi import application
 
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)
@@ -145,7 +145,7 @@ def test_an_idle_session_has_ended(alice, grace):
 @pytest.mark.django_db(transaction=True)
 async def test_an_idle_session_ends_its_live_pages_too(alice, charlie, grace):
     from circles import services
-    from network.asgi import application
+    from alongside.asgi import application
 
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)

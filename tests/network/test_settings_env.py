@@ -26,7 +26,7 @@ START = "import django; django.setup()"
 
 def start(**variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in EVERY_VARIABLE}
-    env |= {"DJANGO_SETTINGS_MODULE": "network.settings", **variables}
+    env |= {"DJANGO_SETTINGS_MODULE": "alongside.settings", **variables}
     return subprocess.run(
         [sys.executable, "-c", START],
         cwd=REPO,

@@ -197,7 +197,7 @@ async def test_the_full_stack_needs_a_session_and_an_allowed_origin(alice, grace
     from django.conf import settings
     from django.test import Client as BrowserClient
 
-    from network.asgi import application
+    from alongside.asgi import application
 
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)

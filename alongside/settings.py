@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sharing",
     "realtime",
     "portal",
+    "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 
 MIDDLEWARE = [
@@ -100,8 +101,8 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
 ]
 
-ROOT_URLCONF = "network.urls"
-ASGI_APPLICATION = "network.asgi.application"
+ROOT_URLCONF = "alongside.urls"
+ASGI_APPLICATION = "alongside.asgi.application"
 WSGI_APPLICATION = None
 
 TEMPLATES = [

@@ -4,7 +4,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 django_http = get_asgi_application()  # sets Django up before anything imports models
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
