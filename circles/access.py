@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from circles.models import CircleMember, Client, Consent, EmergencyAccess
+from network.roles import is_agency_admin, is_agency_manager, is_professional  # noqa: F401 (part of the policy)
 
 if TYPE_CHECKING:
     from network.models import User
@@ -48,10 +49,6 @@ ACCESS_CHANGING_EVENTS = frozenset(
 DISCOVERY_ROLES = frozenset({"practitioner", "manager", "admin"})
 
 
-def is_professional(user: "User | Any") -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.kind == "professional")
-
-
 def is_practitioner(user: "User | Any") -> bool:
     """A professional in an organisation whose role lets them look people up (not a panel chair)."""
     return is_professional(user) and bool(user.organisation_id) and user.org_role in DISCOVERY_ROLES
@@ -60,14 +57,6 @@ def is_practitioner(user: "User | Any") -> bool:
 def is_frontline(user: "User | Any") -> bool:
     """A practitioner proper: the only role that may break the glass (not managers, admins or chairs)."""
     return is_practitioner(user) and user.org_role == "practitioner"
-
-
-def is_agency_admin(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role == "admin"
-
-
-def is_agency_manager(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role in ("manager", "admin")
 
 
 def current_membership(user: "User", client: Client) -> CircleMember | None:
@@ -241,38 +230,6 @@ def caseload_filter(user: "User") -> Q:
     return Q(members__organisation_id=user.organisation_id, members__until=None)
 
 
-# Notes.
-
-
-def notes_visible_filter(access: RecordAccess) -> Q:
-    """Which of the client's notes this person may read (combine with a filter on the client)."""
-    if not access.may_view:
-        return Q(pk__in=[])
-    user = access.user
-    mine = Q(author_id=user.pk)
-    own_organisation = Q(organisation_id=access.organisation_id) if access.organisation_id else Q(pk__in=[])
-    circle_wide = Q(visibility__in=["circle", "client"])
-    named_me = Q(visibility="named") & Exists(
-        _named_through().objects.filter(note_id=OuterRef("pk"), user_id=user.pk)
-    )
-    if access.shares_across_organisations:
-        return mine | (own_organisation & Q(visibility="organisation")) | circle_wide | named_me
-    return mine | (own_organisation & (Q(visibility="organisation") | circle_wide | named_me))
-
-
-def note_audience(note: Any) -> dict:
-    """What a socket needs to know to decide, without a query, who may hear about this note."""
-    audience = {
-        "organisation": note.organisation_id,
-        "visibility": note.visibility,
-        "author": note.author_id,
-        "client_visible": note.visibility == "client",
-    }
-    if note.visibility == "named":
-        audience["named"] = sorted(note.named_people.values_list("pk", flat=True))
-    return audience
-
-
 @dataclass(frozen=True)
 class Viewer:
     """What a live socket remembers about its person, to filter events without a query each time."""
@@ -373,9 +330,3 @@ def portal_clients(user: "User | Any") -> list[Client]:
 
 def may_invite_to_portal(user: "User", client: Client) -> bool:
     return may_manage_circle(user, client)
-
-
-def _named_through() -> Any:
-    from sharing.models import Note
-
-    return Note.named_people.through

@@ -256,3 +256,25 @@ def consent_get_for_lead(record: access.RecordAccess, consent_id: int | str) -> 
         return Consent.objects.get(client=record.client, pk=int(consent_id))
     except (Consent.DoesNotExist, ValueError, TypeError):
         raise Http404("No such consent record") from None
+
+
+def caseload_for_manager(user: User) -> QuerySet[Client]:
+    """Clients someone in the manager's organisation works with now, with who is in each circle.
+
+    Who works with whom, not what is written: managers see notes only where they are members.
+    """
+    if not access.is_agency_manager(user):
+        return Client.objects.none()
+    members = Prefetch(
+        "members",
+        queryset=CircleMember.objects.filter(until=None, is_hidden=False).select_related(
+            "user", "organisation"
+        ),
+        to_attr="current_members",
+    )
+    return (
+        Client.objects.filter(access.caseload_filter(user))
+        .distinct()
+        .prefetch_related(members)
+        .order_by("family_name", "given_name")
+    )

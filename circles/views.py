@@ -2,19 +2,25 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.export import write_audit_csv
-from audit.selectors import READERS_DAYS, audit_export_for_user, hidden_people_for_export, record_readers
 from audit.services import audit_read, audit_search
-from circles import selectors, services
+from circles import access, selectors, services
+from circles.audit_selectors import (
+    READERS_DAYS,
+    audit_export_for_user,
+    hidden_people_for_export,
+    record_readers,
+)
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
 from network.decorators import professional_required
 from network.forms import add_service_errors
+from network.models import User
 from network.paging import Page
 from sharing.selectors import note_list_for
 
@@ -331,3 +337,20 @@ def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="audit-{client.public_id}.csv"'
     write_audit_csv(response, rows, hidden_user_ids=hidden_people_for_export(request.user, client))
     return response
+
+
+@require_GET
+@professional_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """An agency manager's organisation's caseload: which clients their people work with, and who else."""
+    if not access.is_agency_manager(request.user):
+        raise PermissionDenied("Only agency managers see the caseload.")
+    return render(
+        request,
+        "circles/caseload.html",
+        {
+            "clients": selectors.caseload_for_manager(request.user),
+            "organisation": request.user.organisation,
+            "roles": User.OrgRole,
+        },
+    )

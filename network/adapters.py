@@ -3,7 +3,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from realtime.publish import end_sessions
+from network import hooks
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,4 +22,4 @@ class AccountAdapter(DefaultAccountAdapter):
         user_id = request.user.pk if request.user.is_authenticated else None
         super().logout(request)
         if user_id is not None:
-            end_sessions(user_id=user_id)
+            hooks.end_sessions(user_id=user_id)

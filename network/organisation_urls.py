@@ -9,5 +9,4 @@ urlpatterns = [
     path("people/new/", views.person_add, name="person_add"),
     path("people/<int:person_id>/", views.person_update, name="person_update"),
     path("two-factor/", views.two_factor_requirement, name="two_factor_requirement"),
-    path("caseload/", views.caseload, name="caseload"),
 ]

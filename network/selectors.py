@@ -2,10 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from circles import access
-from circles.models import CircleMember, Client
+from network.roles import is_agency_admin
 
 if TYPE_CHECKING:
     from network.models import User
@@ -15,7 +14,7 @@ def people_for_admin(user: "User") -> QuerySet["User"]:
     """The people in an agency admin's organisation (nobody else's, and nothing for anyone else)."""
     from network.models import User
 
-    if not access.is_agency_admin(user):
+    if not is_agency_admin(user):
         return User.objects.none()
     return User.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "full_name")
 
@@ -27,25 +26,3 @@ def person_for_admin(user: "User", person_id: int | str) -> "User":
         return people_for_admin(user).get(pk=int(person_id))
     except (ValueError, TypeError, people_for_admin(user).model.DoesNotExist):
         raise Http404("No such person in your organisation") from None
-
-
-def caseload_for_manager(user: "User") -> QuerySet[Client]:
-    """Clients someone in the manager's organisation works with now, with who is in each circle.
-
-    Who works with whom, not what is written: managers see notes only where they are members.
-    """
-    if not access.is_agency_manager(user):
-        return Client.objects.none()
-    members = Prefetch(
-        "members",
-        queryset=CircleMember.objects.filter(until=None, is_hidden=False).select_related(
-            "user", "organisation"
-        ),
-        to_attr="current_members",
-    )
-    return (
-        Client.objects.filter(access.caseload_filter(user))
-        .distinct()
-        .prefetch_related(members)
-        .order_by("family_name", "given_name")
-    )

@@ -5,10 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from audit.services import audit_record
+from network import hooks
 from network.models import Organisation, User
+from network.roles import is_agency_admin
 from network.text import clean_line
-from realtime.publish import end_sessions
 
 
 def organisation_create(*, actor: Any, name: str, kind: str, phone: str = "") -> Organisation:
@@ -21,7 +21,7 @@ def organisation_create(*, actor: Any, name: str, kind: str, phone: str = "") ->
         raise ValidationError({"name": "There is already an organisation with that name."})
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, kind=kind, phone=clean_line(phone))
-        audit_record(
+        hooks.audit(
             actor=actor, action="organisation.create", obj=organisation, after={"name": name, "kind": kind}
         )
     return organisation
@@ -59,7 +59,7 @@ def professional_create(
             phone=clean_line(phone),
             org_role=org_role,
         )
-        audit_record(
+        hooks.audit(
             actor=actor,
             action="professional.create",
             obj=user,
@@ -75,9 +75,7 @@ def professional_update(
 
     Switching an account off signs the person out everywhere at once, open pages included.
     """
-    from circles import access
-
-    if not access.is_agency_admin(actor) or person.organisation_id != actor.organisation_id:
+    if not is_agency_admin(actor) or person.organisation_id != actor.organisation_id:
         raise PermissionDenied("Only an admin of their organisation can change this account.")
     if person.pk == actor.pk and (is_active is False or (org_role and org_role != User.OrgRole.ADMIN)):
         raise ValidationError("You cannot switch off your own account or stop being an admin yourself.")
@@ -90,7 +88,7 @@ def professional_update(
         if is_active is not None:
             person.is_active = is_active
         person.save(update_fields=["org_role", "is_active"])
-        audit_record(
+        hooks.audit(
             actor=actor,
             action="professional.update",
             obj=person,
@@ -98,21 +96,19 @@ def professional_update(
             after={"org_role": person.org_role, "is_active": person.is_active},
         )
         if is_active is False:
-            transaction.on_commit(lambda: end_sessions(user_id=person.pk))
+            transaction.on_commit(lambda: hooks.end_sessions(user_id=person.pk))
     return person
 
 
 def organisation_set_two_factor(*, actor: User, organisation: Organisation, required: bool) -> Organisation:
     """Require (or stop requiring) two-factor sign-in for everyone in the organisation."""
-    from circles import access
-
-    if not access.is_agency_admin(actor) or actor.organisation_id != organisation.pk:
+    if not is_agency_admin(actor) or actor.organisation_id != organisation.pk:
         raise PermissionDenied("Only an admin of this organisation can change that.")
     with transaction.atomic():
         before = organisation.require_two_factor
         organisation.require_two_factor = required
         organisation.save(update_fields=["require_two_factor"])
-        audit_record(
+        hooks.audit(
             actor=actor,
             action="organisation.two_factor",
             obj=organisation,

@@ -1,4 +1,4 @@
-"""Pages for agency admins (their organisation's people) and managers (their organisation's caseload)."""
+"""Pages for agency admins: their organisation's people, and whether they must use two-factor sign-in."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,15 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from circles import access
 from network import selectors, services
 from network.decorators import professional_required
 from network.forms import PersonForm, add_service_errors
-from network.models import User
+from network.roles import is_agency_admin
 
 
 def _admin_only(request: HttpRequest) -> None:
-    if not access.is_agency_admin(request.user):
+    if not is_agency_admin(request.user):
         raise PermissionDenied("Only agency admins can manage people.")
 
 
@@ -88,19 +87,3 @@ def two_factor_requirement(request: HttpRequest) -> HttpResponse:
         else "Two-factor sign-in is now optional.",
     )
     return redirect("network:people")
-
-
-@require_GET
-@professional_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    if not access.is_agency_manager(request.user):
-        raise PermissionDenied("Only agency managers see the caseload.")
-    return render(
-        request,
-        "network/caseload.html",
-        {
-            "clients": selectors.caseload_for_manager(request.user),
-            "organisation": request.user.organisation,
-            "roles": User.OrgRole,
-        },
-    )

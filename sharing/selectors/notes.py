@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from circles import access
+from sharing.access import notes_visible_filter
 from sharing.models import Note
 
 
@@ -11,7 +12,7 @@ def note_list_for(record: access.RecordAccess) -> QuerySet[Note]:
     """The client's notes that the record's viewer may read, newest first, with their authors."""
     return (
         Note.objects.filter(client=record.client)
-        .filter(access.notes_visible_filter(record))
+        .filter(notes_visible_filter(record))
         .select_related("author", "organisation")
         .prefetch_related("goals")
         .order_by("-created_at", "-id")

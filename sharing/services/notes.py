@@ -13,6 +13,7 @@ from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_text, length_errors
 from realtime.publish import publish
+from sharing.access import note_audience
 from sharing.models import Action, Goal, Note
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def note_create(
             client=client,
             type="note.created",
             payload={"note_id": note.pk},
-            audience=access.note_audience(note),
+            audience=note_audience(note),
         )
     return note
 

@@ -153,7 +153,7 @@ MATRIX = {
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
     ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
-    ("network:caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
     # The API.
     ("api:clients", "get"): (None, None, api(200)),
     ("api:clients", "post"): (None, {}, api(400)),

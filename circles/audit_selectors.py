@@ -1,4 +1,7 @@
-"""Reads of the audit trail, each with its own access rule from circles.access."""
+"""Reads of a client's audit trail (who looked at the record, the export), each with its rule from circles.access.
+
+They live with the record, not in audit/: the trail sits below the record and never asks the policy.
+"""
 
 import datetime
 from typing import Any
