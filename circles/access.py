@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from circles.models import CircleMember, Client, Consent, EmergencyAccess
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, PortalAccess
 from network.roles import is_agency_admin, is_agency_manager, is_professional  # noqa: F401 (part of the policy)
 
 if TYPE_CHECKING:
@@ -278,8 +278,6 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     The client has it while their access stands. A family member or carer also needs the client's current
     "family portal" consent naming them, and to be in the circle still: withdrawing either ends it at once.
     """
-    from portal.models import PortalAccess
-
     if not (user and user.is_authenticated and user.is_active and user.kind in ("client", "family")):
         return None
     grant = PortalAccess.objects.filter(user=user, client=client, until=None).select_related("member").first()
@@ -320,8 +318,6 @@ def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
 
 def portal_clients(user: "User | Any") -> list[Client]:
     """The clients whose portal this person may open now."""
-    from portal.models import PortalAccess
-
     if not (user and user.is_authenticated and user.kind in ("client", "family")):
         return []
     grants = PortalAccess.objects.filter(user=user, until=None).select_related("client")

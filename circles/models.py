@@ -314,3 +314,37 @@ class EmergencyAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+class PortalAccess(models.Model):
+    """A portal account's link to one client: as the client, or as a family member of theirs.
+
+    Made by the portal (portal.services.invitation_accept), read by the access policy
+    (circles.access.portal_access): it lives here, with the policy's other inputs, so circles never
+    imports the portal.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_accesses"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="portal_accesses")
+    member = models.ForeignKey(
+        CircleMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "portal_portalaccess"  # made by the portal app, whose model this was
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client"], condition=Q(until=None), name="one_current_portal_access"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Portal access to {self.client_id} for {self.user_id}"
+
+    @property
+    def is_family(self) -> bool:
+        return self.member_id is not None

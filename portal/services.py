@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from circles import access
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, PortalAccess
 from network.models import User
 from network.text import clean_line
-from portal.models import Invitation, PortalAccess
+from portal.models import Invitation
 from realtime.publish import notify
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ are exempt: their own projects test them, and our access rules do not change the
 import pytest
 from django.urls import get_resolver, reverse
 
-from circles.models import CircleMember, JoinRequest
+from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
-from portal.models import Invitation, PortalAccess
+from portal.models import Invitation
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 

@@ -144,8 +144,8 @@ def test_an_idle_session_has_ended(alice, grace):
 
 @pytest.mark.django_db(transaction=True)
 async def test_an_idle_session_ends_its_live_pages_too(alice, charlie, grace):
-    from circles import services
     from alongside.asgi import application
+    from circles import services
 
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)

@@ -10,10 +10,9 @@ import pytest
 from django.conf import settings
 from django.test import Client as DjangoClient
 
-from circles.models import CircleMember
+from circles.models import CircleMember, PortalAccess
 from network.models import User
 from portal import services as portal_services
-from portal.models import PortalAccess
 from sharing import services as plan_services
 from sharing.models import Note
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory

@@ -12,10 +12,9 @@ from django.conf import settings
 from django.test import Client as DjangoClient
 from playwright.sync_api import expect
 
-from circles.models import CircleMember
+from circles.models import CircleMember, PortalAccess
 from network.models import User
 from portal import services as portal_services
-from portal.models import PortalAccess
 from sharing import services as plan_services
 from sharing.models import Action, Goal
 from tests.e2e.conftest import sign_in

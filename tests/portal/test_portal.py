@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from circles import services as circle_services
-from circles.models import CircleMember, Consent
+from circles.models import CircleMember, Consent, PortalAccess
 from network.models import User
 from portal import services as portal_services
-from portal.models import Invitation, PortalAccess
+from portal.models import Invitation
 from realtime.models import Event
 from sharing import services as plan_services
 from sharing.models import Action, Note

@@ -11,9 +11,8 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from circles import services as circle_services
-from circles.models import CircleMember, Consent
+from circles.models import CircleMember, Consent, PortalAccess
 from network.models import User
-from portal.models import PortalAccess
 from realtime.routing import websocket_urlpatterns
 from sharing import services as sharing_services
 from sharing.models import Note

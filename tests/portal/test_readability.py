@@ -17,10 +17,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from circles.models import CircleMember
+from circles.models import CircleMember, PortalAccess
 from network.models import User
 from portal import services as portal_services
-from portal.models import PortalAccess
 from sharing import services as plan_services
 from sharing.models import Note
 from tests.conftest import signed_in
