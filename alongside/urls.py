@@ -4,8 +4,11 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from circles import api as circles_api
+from circles import urls as circles_urls
+from circles import views as circles_views
 from network.health import healthz
 from realtime import views as realtime_views
+from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
 from sharing.views import plans as plan_views
@@ -69,9 +72,13 @@ api_v1 = [
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 
+# A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
+# (the client page, notes, the timeline). Put together here so that circles never imports sharing.
+client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, circles_urls.app_name)
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
-    path("clients/", include("circles.urls")),
+    path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
@@ -81,6 +88,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("notifications/", realtime_views.notifications, name="notifications"),
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
+    path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/", include("network.organisation_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

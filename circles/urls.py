@@ -1,8 +1,10 @@
+"""The circle's pages under /clients/. alongside/urls.py adds sharing's pages of the record (the client
+page, notes, the timeline) to the same "circles" namespace, so circles never imports sharing.
+"""
+
 from django.urls import path
 
 from circles import views
-from sharing.views import notes as sharing_views
-from sharing.views import timeline as timeline_views
 
 app_name = "circles"
 
@@ -10,7 +12,6 @@ urlpatterns = [
     path("", views.my_clients, name="my_clients"),
     path("search/", views.search, name="search"),
     path("new/", views.client_add, name="client_add"),
-    path("<str:public_id>/", views.client_detail, name="client"),
     path("<str:public_id>/circle/", views.circle_panel, name="circle_panel"),
     path("<str:public_id>/circle/add/", views.member_add, name="member_add"),
     path("<str:public_id>/circle/<int:member_id>/remove/", views.member_remove, name="member_remove"),
@@ -30,12 +31,4 @@ urlpatterns = [
     ),
     path("<str:public_id>/emergency/", views.emergency_access, name="emergency_access"),
     path("<str:public_id>/audit.csv", views.audit_export, name="audit_export"),
-    path("<str:public_id>/timeline/", timeline_views.timeline, name="timeline"),
-    path("<str:public_id>/notes/new/", sharing_views.note_add, name="note_add"),
-    path("<str:public_id>/notes/<int:note_id>/", sharing_views.note_detail, name="note"),
-    path(
-        "<str:public_id>/notes/<int:note_id>/visibility/",
-        sharing_views.note_visibility,
-        name="note_visibility",
-    ),
 ]

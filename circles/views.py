@@ -9,22 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.export import write_audit_csv
-from audit.services import audit_read, audit_search
+from audit.services import audit_search
 from circles import access, selectors, services
-from circles.audit_selectors import (
-    READERS_DAYS,
-    audit_export_for_user,
-    hidden_people_for_export,
-    record_readers,
-)
+from circles.audit_selectors import audit_export_for_user, hidden_people_for_export
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.models import User
-from network.paging import Page
-from sharing.selectors import note_list_for
-
-NOTES_PER_PAGE = 25
 
 
 @require_GET
@@ -68,46 +59,6 @@ def client_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{client.full_name} has been added. Their ID is {client.public_id}.")
             return redirect("circles:client", public_id=client.public_id)
     return render(request, "circles/client_add.html", {"form": form})
-
-
-@require_GET
-@professional_required
-def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The client page for the circle; for anyone else who may look them up, who is involved."""
-    record = selectors.client_get_for_user(request.user, public_id, need="discover")
-    if record.client.public_id != public_id:
-        return redirect("circles:client", public_id=record.client.public_id)
-    members, past_members = selectors.circle_members(record)
-    if not record.may_view:
-        audit_read(record=record, action="client.discover")
-        return render(
-            request,
-            "circles/client_discover.html",
-            {
-                "record": record,
-                "client": record.client,
-                "members": members,
-                "my_request": selectors.my_join_request(record),
-            },
-        )
-    notes = Page(note_list_for(record), request.GET.get("page"), NOTES_PER_PAGE)
-    audit_read(record=record, action="client.view")
-    return render(
-        request,
-        "circles/client_detail.html",
-        {
-            "record": record,
-            "client": record.client,
-            "members": members,
-            "past_members": past_members,
-            "notes": notes,
-            "consents": selectors.consents_for(record),
-            "join_requests": selectors.join_requests_open(record),
-            "emergencies": selectors.emergency_accesses_recent(record),
-            "readers": record_readers(record),
-            "readers_days": READERS_DAYS,
-        },
-    )
 
 
 @require_GET

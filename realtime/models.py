@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from circles.models import Client
-
 
 class Event(models.Model):
     """One change to a client's record, written in the same transaction as the change.
@@ -14,7 +12,8 @@ class Event(models.Model):
     one and reads it back from here. `audience` narrows who may receive it (see circles.access).
     """
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="events")
+    # By name, not by import: the outbox sits below the client record, which every app writes to it about.
+    client = models.ForeignKey("circles.Client", on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)

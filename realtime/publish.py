@@ -13,7 +13,6 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from circles.models import Client
 from realtime.models import Event, Notification
 
 logger = logging.getLogger(__name__)
@@ -28,9 +27,9 @@ def user_group(user_id: int) -> str:
 
 
 def publish(
-    *, client: Client, type: str, payload: dict[str, Any], audience: dict[str, Any] | None = None
+    *, client: Any, type: str, payload: dict[str, Any], audience: dict[str, Any] | None = None
 ) -> Event:
-    """Record an event for `client` and deliver it to subscribers once the transaction commits."""
+    """Record an event for `client` (a circles.models.Client) and deliver it to subscribers on commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() belongs inside the writing service's transaction")
     # Incrementing the client row in place locks it until commit, so the next sequence number is handed
@@ -48,11 +47,14 @@ def publish(
 
 def _next_seq(client_id: int, now: Any) -> int:
     """Add one to the client's event counter and return it, in one statement (UPDATE … RETURNING)."""
+    # The counter lives on the client row. The outbox sits below the client record and never imports it:
+    # it reaches the table through its own foreign key.
+    client_model: Any = Event._meta.get_field("client").related_model
     connection = transaction.get_connection()
     q = connection.ops.quote_name
     table, pk, seq, at = (
-        q(Client._meta.db_table),
-        q(Client._meta.pk.column),
+        q(client_model._meta.db_table),
+        q(client_model._meta.pk.column),
         q("last_event_seq"),
         q("last_activity_at"),
     )
@@ -61,7 +63,7 @@ def _next_seq(client_id: int, now: Any) -> int:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), client_id])
         row = cursor.fetchone()
     if row is None:
-        raise Client.DoesNotExist(f"client {client_id}")
+        raise client_model.DoesNotExist(f"client {client_id}")
     return int(row[0])
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SETTINGS = (REPO / "network" / "settings.py").read_text()
+SETTINGS = (REPO / "alongside" / "settings.py").read_text()
 # Read from settings.py itself, so a new variable is covered the day it is added.
 READS = re.findall(r'\benv(str|bool|int|list)\(\s*"([A-Z][A-Z0-9_]*)"', SETTINGS)
 BOOLS = sorted({name for helper, name in READS if helper == "bool"})
