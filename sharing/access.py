@@ -6,6 +6,8 @@ written twice on purpose: here as a queryset filter, and in `circles.access.may_
 socket event's audience (which `note_audience` fills in), so a socket decides without a query.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q
 
 from circles.access import RecordAccess
@@ -28,7 +30,7 @@ def notes_visible_filter(access: RecordAccess) -> Q:
     return mine | (own_organisation & (Q(visibility="organisation") | circle_wide | named_me))
 
 
-def note_audience(note: Note) -> dict:
+def note_audience(note: Any) -> dict:
     """What a socket needs to know to decide, without a query, who may hear about this note."""
     audience = {
         "organisation": note.organisation_id,
