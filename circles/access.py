@@ -86,10 +86,9 @@ def shares_with(client: Client, organisation_id: int | None) -> bool:
     """Has the client consented to information reaching this organisation from the others?"""
     if organisation_id is None:
         return False
-    today = timezone.localdate()
     return (
-        Consent.objects.filter(client=client, withdrawn_at=None)
-        .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+        Consent.objects.current()
+        .filter(client=client)
         .filter(
             Q(scope=Consent.Scope.CIRCLE)
             | Q(scope=Consent.Scope.ORGANISATION, organisation_id=organisation_id)
@@ -329,15 +328,9 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     if grant is None or (grant.member_id is None) != (user.kind == "client"):
         return None
     if grant.member_id is not None:
-        today = timezone.localdate()
         consented = (
-            Consent.objects.filter(
-                client=client,
-                scope=Consent.Scope.FAMILY_PORTAL,
-                family_member_id=grant.member_id,
-                withdrawn_at=None,
-            )
-            .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+            Consent.objects.current()
+            .filter(client=client, scope=Consent.Scope.FAMILY_PORTAL, family_member_id=grant.member_id)
             .exists()
         )
         if not consented or grant.member.until is not None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from circles import access
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, Consent
 from network.models import User
 from network.text import clean_line
 from portal.models import Invitation, PortalAccess
@@ -41,9 +41,11 @@ def invitation_create(
                 or member.until is not None
             ):
                 raise ValidationError({"member": "Choose a family member or carer who is in the circle."})
-            if not client.consents.filter(
-                scope="family_portal", family_member=member, withdrawn_at=None
-            ).exists():
+            if (
+                not Consent.objects.current()
+                .filter(client=client, scope=Consent.Scope.FAMILY_PORTAL, family_member=member)
+                .exists()
+            ):
                 raise ValidationError(
                     {
                         "member": f"{client.given_name} has not agreed to {member.name} seeing the portal. Record that consent first."
