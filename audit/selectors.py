@@ -46,16 +46,12 @@ def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict
 
 
 def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, QuerySet[AuditEvent]]:
-    """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise.
-
-    Agency admins export the audit of clients their organisation works (or worked) with.
-    """
+    """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise."""
     try:
         client = Client.objects.get(public_id=public_id.normalise(public_id_text))
     except (public_id.InvalidPublicId, Client.DoesNotExist):
         raise Http404("No client with that ID") from None
-    involved = CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()
-    if not (access.is_agency_admin(user) and involved):
+    if not access.may_export_audit(user, client):
         raise Http404("No client with that ID")
     rows = (
         AuditEvent.objects.filter(client=client)

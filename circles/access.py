@@ -24,15 +24,13 @@ What a member sees of what others wrote in notes
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from circles.models import CircleMember, Client, Consent, EmergencyAccess
-
-if TYPE_CHECKING:
-    from network.models import User
+from network.models import User
 
 # Events after which every open socket on the client re-checks what its person may see.
 ACCESS_CHANGING_EVENTS = frozenset(
@@ -45,11 +43,12 @@ ACCESS_CHANGING_EVENTS = frozenset(
     }
 )
 
-DISCOVERY_ROLES = frozenset({"practitioner", "manager", "admin"})
+DISCOVERY_ROLES = frozenset({User.OrgRole.PRACTITIONER, User.OrgRole.MANAGER, User.OrgRole.ADMIN})
+PORTAL_KINDS = frozenset({User.Kind.CLIENT, User.Kind.FAMILY})
 
 
 def is_professional(user: "User | Any") -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.kind == "professional")
+    return bool(user and user.is_authenticated and user.is_active and user.kind == User.Kind.PROFESSIONAL)
 
 
 def is_practitioner(user: "User | Any") -> bool:
@@ -59,15 +58,19 @@ def is_practitioner(user: "User | Any") -> bool:
 
 def is_frontline(user: "User | Any") -> bool:
     """A practitioner proper: the only role that may break the glass (not managers, admins or chairs)."""
-    return is_practitioner(user) and user.org_role == "practitioner"
+    return is_practitioner(user) and user.org_role == User.OrgRole.PRACTITIONER
 
 
 def is_agency_admin(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role == "admin"
+    return is_professional(user) and bool(user.organisation_id) and user.org_role == User.OrgRole.ADMIN
 
 
 def is_agency_manager(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role in ("manager", "admin")
+    return (
+        is_professional(user)
+        and bool(user.organisation_id)
+        and user.org_role in (User.OrgRole.MANAGER, User.OrgRole.ADMIN)
+    )
 
 
 def current_membership(user: "User", client: Client) -> CircleMember | None:
@@ -125,6 +128,7 @@ class RecordAccess:
 
     @property
     def may_edit_plan(self) -> bool:
+        """The plan belongs to the whole circle: every current member may change it; nobody else can."""
         return self.membership is not None
 
     @property
@@ -176,20 +180,6 @@ def may_view_client(user: "User", client: Client) -> bool:
     return record_access(user, client).may_view
 
 
-def may_manage_circle(user: "User", client: Client) -> bool:
-    membership = current_membership(user, client)
-    return membership is not None and membership.is_lead
-
-
-def may_add_note(user: "User", client: Client) -> bool:
-    return current_membership(user, client) is not None
-
-
-def may_edit_plan(user: "User", client: Client) -> bool:
-    """The plan belongs to the whole circle: every current member may change it; nobody else can."""
-    return current_membership(user, client) is not None
-
-
 def in_circle_now(user: "User") -> Exists:
     """For a query on clients: is `user` in this client's circle now?"""
     return Exists(CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None))
@@ -230,7 +220,7 @@ def circle_members_visible_filter(access: RecordAccess) -> Q:
 
 def shows_contact_details(access: RecordAccess, member: CircleMember) -> bool:
     """Family members' phone numbers and emails are for the circle; professionals' are for anyone looking."""
-    return access.membership is not None or member.kind == "professional"
+    return access.membership is not None or member.kind == CircleMember.Kind.PROFESSIONAL
 
 
 def caseload_filter(user: "User") -> Q:
@@ -322,10 +312,10 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     """
     from portal.models import PortalAccess
 
-    if not (user and user.is_authenticated and user.is_active and user.kind in ("client", "family")):
+    if not (user and user.is_authenticated and user.is_active and user.kind in PORTAL_KINDS):
         return None
     grant = PortalAccess.objects.filter(user=user, client=client, until=None).select_related("member").first()
-    if grant is None or (grant.member_id is None) != (user.kind == "client"):
+    if grant is None or (grant.member_id is None) != (user.kind == User.Kind.CLIENT):
         return None
     if grant.member_id is not None:
         consented = (
@@ -340,7 +330,7 @@ def portal_access(user: "User | Any", client: Client) -> Any:
 
 def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
     """What a live socket may show this person about this client now (professional or portal), or None."""
-    if user is not None and getattr(user, "kind", None) in ("client", "family"):
+    if user is not None and getattr(user, "kind", None) in PORTAL_KINDS:
         if portal_access(user, client) is None:
             return None
         return Viewer(
@@ -358,14 +348,20 @@ def portal_clients(user: "User | Any") -> list[Client]:
     """The clients whose portal this person may open now."""
     from portal.models import PortalAccess
 
-    if not (user and user.is_authenticated and user.kind in ("client", "family")):
+    if not (user and user.is_authenticated and user.kind in PORTAL_KINDS):
         return []
     grants = PortalAccess.objects.filter(user=user, until=None).select_related("client")
     return [grant.client for grant in grants if portal_access(user, grant.client) is not None]
 
 
-def may_invite_to_portal(user: "User", client: Client) -> bool:
-    return may_manage_circle(user, client)
+# The audit trail.
+
+
+def may_export_audit(user: "User | Any", client: Client) -> bool:
+    """Agency admins export the audit of clients their organisation works (or worked) with."""
+    if not is_agency_admin(user):
+        return False
+    return CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()
 
 
 def _named_through() -> Any:

@@ -111,7 +111,7 @@ def client_stage_change(*, actor: "User", client: Client, stage: str) -> Client:
         raise ValidationError({"stage": "Choose a stage."})
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change the stage.")
         before = client.stage
         if before == stage:
@@ -183,7 +183,7 @@ def circle_member_add(
 
     with transaction.atomic():
         _lock(client)  # orders concurrent changes to one circle, so the checks below hold
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = _member_add(
             actor=actor, client=client, kind=kind, role=role, fields=fields | {"is_hidden": is_hidden}
@@ -213,7 +213,7 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
     """End a membership. The row stays, with `until`, so the circle's history is kept."""
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = CircleMember.objects.select_related("user").get(pk=member.pk, client=client)
         if member.until is not None:
@@ -247,7 +247,7 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
     """Hand the lead to another current professional member."""
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can hand over the lead.")
         member = CircleMember.objects.get(pk=member.pk, client=client)
         if member.until is not None or member.kind != CircleMember.Kind.PROFESSIONAL:
@@ -274,6 +274,13 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
             audience={"client_visible": not member.is_hidden},
         )
     return member
+
+
+def _tell_the_lead(client: Client, *, kind: str, text: str, url: str) -> None:
+    """Notify the circle's lead professional (in the caller's transaction: rung on commit)."""
+    lead = CircleMember.objects.filter(client=client, until=None, is_lead=True).select_related("user").first()
+    if lead and lead.user:
+        notify(user=lead.user, kind=kind, text=text, url=url)
 
 
 def _lock(client: Client) -> None:
@@ -337,14 +344,16 @@ def consent_record(
     if scope == Consent.Scope.ORGANISATION and organisation is None:
         errors["organisation"] = "Choose the organisation the client agreed to share with."
     if scope == Consent.Scope.FAMILY_PORTAL and (
-        family_member is None or family_member.client_id != client.pk or family_member.kind != "family"
+        family_member is None
+        or family_member.client_id != client.pk
+        or family_member.kind != CircleMember.Kind.FAMILY
     ):
         errors["family_member"] = "Choose the family member or carer who may see the portal."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can record consent.")
         consent = Consent.objects.create(
             client=client,
@@ -372,7 +381,7 @@ def consent_withdraw(*, actor: "User", consent: Consent, note: str = "") -> Cons
     client = consent.client
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can withdraw consent.")
         consent = Consent.objects.get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -445,18 +454,12 @@ def join_request_create(*, actor: "User", client: Client, reason: str, role: str
             after={"reason": reason, "role": role},
         )
         publish(client=client, type="join_request.created", payload={"request_id": request.pk})
-        lead = (
-            CircleMember.objects.filter(client=client, until=None, is_lead=True)
-            .select_related("user")
-            .first()
+        _tell_the_lead(
+            client,
+            kind="join_request.created",
+            text=f"{actor.full_name} ({actor.organisation}) asks to join {client.full_name}'s circle.",
+            url=reverse("circles:client", args=[client.public_id]) + "#join-requests",
         )
-        if lead and lead.user:
-            notify(
-                user=lead.user,
-                kind="join_request.created",
-                text=f"{actor.full_name} ({actor.organisation}) asks to join {client.full_name}'s circle.",
-                url=reverse("circles:client", args=[client.public_id]) + "#join-requests",
-            )
     return request
 
 
@@ -468,7 +471,7 @@ def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, n
     client = request.client
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can decide requests to join.")
         request = JoinRequest.objects.select_related("requester").get(pk=request.pk)
         if not request.is_open:
@@ -550,19 +553,13 @@ def emergency_access_start(*, actor: "User", client: Client, reason: str) -> Eme
             emergency=True,
         )
         publish(client=client, type="emergency.started", payload={"grant_id": grant.pk, "user_id": actor.pk})
-        lead = (
-            CircleMember.objects.filter(client=client, until=None, is_lead=True)
-            .select_related("user")
-            .first()
+        _tell_the_lead(
+            client,
+            kind="emergency.started",
+            text=f"Emergency access: {actor.full_name} ({actor.organisation}) opened {client.full_name}'s record. "
+            f"Reason: {reason[:200]}",
+            url=reverse("circles:client", args=[client.public_id]) + "#emergency",
         )
-        if lead and lead.user:
-            notify(
-                user=lead.user,
-                kind="emergency.started",
-                text=f"Emergency access: {actor.full_name} ({actor.organisation}) opened {client.full_name}'s record. "
-                f"Reason: {reason[:200]}",
-                url=reverse("circles:client", args=[client.public_id]) + "#emergency",
-            )
     return grant
 
 

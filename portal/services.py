@@ -32,7 +32,7 @@ def invitation_create(
     if not email or "@" not in email or len(email) > 254:
         raise ValidationError({"email": "Enter an email address, like name@example.org."})
     with transaction.atomic():
-        if not access.may_invite_to_portal(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional invites people to the portal.")
         if member is not None:
             if (
@@ -87,7 +87,7 @@ def invitation_create(
 def invitation_revoke(*, actor: "UserType", invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not access.may_invite_to_portal(actor, invitation.client):
+        if not access.record_access(actor, invitation.client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can take back an invitation.")
         if invitation.revoked_at is None and invitation.accepted_at is None:
             invitation.revoked_at = timezone.now()

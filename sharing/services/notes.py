@@ -56,7 +56,7 @@ def note_create(
 
     with transaction.atomic():
         Client.objects.select_for_update().only("pk").get(pk=client.pk)  # the circle cannot change meanwhile
-        if not access.may_add_note(actor, client):
+        if not access.record_access(actor, client).may_add_note:
             raise PermissionDenied("Only members of the circle can add notes.")
         _check_named_are_members(client, named)
         goals, actions = list(goals), list(actions)
@@ -113,7 +113,7 @@ def note_visibility_change(
         raise ValidationError(errors)
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
-        if note.author_id != actor.pk or not access.may_add_note(actor, note.client):
+        if note.author_id != actor.pk or not access.record_access(actor, note.client).may_add_note:
             raise PermissionDenied("Only the author of a note, while in the circle, can change who sees it.")
         _check_named_are_members(note.client, named)
         before = {

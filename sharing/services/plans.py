@@ -301,7 +301,7 @@ def plan_agree(
         raise ValidationError({"participants": "Choose who took part in agreeing the plan."})
     with transaction.atomic():
         plan = _plan_for_writing(actor, client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional marks the plan agreed.")
         outsiders = [m for m in participants if m.client_id != client.pk or m.until is not None]
         if outsiders:
@@ -355,7 +355,7 @@ def _plan_for_writing(
     """
     if not client_locked:
         Client.objects.select_for_update().only("pk").get(pk=client.pk)
-    if not checked and not access.may_edit_plan(actor, client):
+    if not checked and not access.record_access(actor, client).may_edit_plan:
         raise PermissionDenied("Only members of the circle can change the plan.")
     plan, _created = Plan.objects.get_or_create(client=client)
     plan = Plan.objects.select_for_update().select_related("client").get(pk=plan.pk)
