@@ -8,19 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from changes.catalogue import catalogue
 from circles import access, public_id
 from circles.models import CircleMember, Client
-
-READ_ACTIONS = (
-    "client.view",
-    "note.view",
-    "note.list",
-    "client.discover",
-    "client.timeline",
-    "plan.view",
-    "plan.history",
-)
-
+from network.models import User
 
 READERS_DAYS = 90
 
@@ -36,7 +27,10 @@ def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict
     since = timezone.now() - datetime.timedelta(days=READERS_DAYS)
     rows = (
         AuditEvent.objects.filter(
-            client=record.client, at__gte=since, action__in=READ_ACTIONS, actor__isnull=False
+            client=record.client,
+            at__gte=since,
+            action__in=sorted(catalogue.reads()),
+            actor__kind=User.Kind.PROFESSIONAL,  # not the client or their family reading their own portal
         )
         .values("actor_id", "actor__full_name", "actor__organisation__name")
         .annotate(last_seen=Max("at"), times=Count("id"), emergency=Count("id", filter=Q(emergency=True)))

@@ -29,22 +29,21 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from changes.catalogue import catalogue
 from circles.models import CircleMember, Client, Consent, EmergencyAccess
 from network.models import User
 
-# Events after which every open socket on the client re-checks what its person may see.
-ACCESS_CHANGING_EVENTS = frozenset(
-    {
-        "circle.member_removed",
-        "circle.member_added",
-        "circle.lead_changed",
-        "consent.recorded",
-        "consent.withdrawn",
-    }
-)
-
 DISCOVERY_ROLES = frozenset({User.OrgRole.PRACTITIONER, User.OrgRole.MANAGER, User.OrgRole.ADMIN})
 PORTAL_KINDS = frozenset({User.Kind.CLIENT, User.Kind.FAMILY})
+
+
+def changes_access(event_type: str) -> bool:
+    """After an event of this kind every open socket on the client re-checks what its person may see.
+
+    The catalogue of changes says which kinds those are. An unknown name (an outbox row older than the
+    catalogue) changes nothing.
+    """
+    return event_type in catalogue and catalogue.get(event_type).changes_access
 
 
 def is_professional(user: "User | Any") -> bool:

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record
+from changes.services import record
 from circles import access
 from circles.models import CircleMember, Client, Consent
 from network.models import User
 from network.text import clean_line
+from portal import changes as c
 from portal.models import Invitation, PortalAccess
 from realtime.publish import notify
 
@@ -59,9 +60,9 @@ def invitation_create(
             created_by=actor,
             expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
         )
-        audit_record(
+        record(
+            change=c.INVITE,
             actor=actor,
-            action="portal.invite",
             client=client,
             obj=invitation,
             after={
@@ -92,7 +93,7 @@ def invitation_revoke(*, actor: "UserType", invitation: Invitation) -> Invitatio
         if invitation.revoked_at is None and invitation.accepted_at is None:
             invitation.revoked_at = timezone.now()
             invitation.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="portal.invite_revoke", client=invitation.client, obj=invitation)
+            record(change=c.INVITE_REVOKE, actor=actor, client=invitation.client, obj=invitation)
     return invitation
 
 
@@ -124,7 +125,7 @@ def invitation_accept(*, token: str) -> User:
         PortalAccess.objects.create(user=user, client=invitation.client, member=invitation.member)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(actor=user, action="portal.invite_accept", client=invitation.client, obj=invitation)
+        record(change=c.INVITE_ACCEPT, actor=user, client=invitation.client, obj=invitation)
         notify(
             user=invitation.created_by,
             kind="portal.joined",

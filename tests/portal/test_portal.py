@@ -194,7 +194,7 @@ def test_the_client_ticks_off_their_own_action_and_the_team_hears(grace_portal, 
     response = browser.post(f"/portal/actions/{plan['mine'].pk}/done/")
     assert response.status_code == 302
     assert Action.objects.get(pk=plan["mine"].pk).status == "done"
-    event = Event.objects.filter(client=grace, type="plan.action_updated").last()
+    event = Event.objects.filter(client=grace, type="plan.action_update").last()
     assert event.payload["action_id"] == plan["mine"].pk and event.payload["by"] == grace_portal.full_name
     assert plan["mine"].changes.filter(field="status", actor=grace_portal).exists()
 
