@@ -65,7 +65,7 @@ if (root) {
       else if (type === "plan.goal_move" || type === "plan.action_move") refreshOrder();
       else if (type === "plan.agree") document.body.dispatchEvent(new CustomEvent("plan-agreed"));
       else if (payload.goal_id) refreshGoal(payload.goal_id, payload);
-      if (type.startsWith("plan.action")) document.body.dispatchEvent(new CustomEvent("plan-changed"));
+      if (type.startsWith("plan.action") && type !== "plan.action_move") document.body.dispatchEvent(new CustomEvent("plan-changed"));
     },
   });
 
