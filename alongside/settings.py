@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "network",
     "audit",
+    "changes",
     "circles",
     "sharing",
     "realtime",

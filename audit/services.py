@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -7,6 +7,15 @@ from django.db import connection, transaction
 from audit.context import current_origin
 from audit.models import AuditEvent
 from network.text import clean_line
+
+# Which names an audit row may carry is the catalogue of changes' to say (changes/, which sits above audit):
+# it registers its check here when Django starts. Until it has, every row is refused.
+_action_checks: list[Callable[[str], None]] = []
+
+
+def check_actions_with(check: Callable[[str], None]) -> None:
+    """`check(action)` raises unless `action` names a kind of change in the catalogue."""
+    _action_checks[:] = [check]
 
 
 def audit_record(
@@ -20,6 +29,9 @@ def audit_record(
     emergency: bool = False,
 ) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the writing transaction."""
+    if not _action_checks:
+        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
+    _action_checks[0](action)
     origin = current_origin.get()
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

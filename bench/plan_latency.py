@@ -14,7 +14,7 @@ action per editor), starts its own daphne process(es) on free loopback ports, an
 1. Edit-to-peer latency, idle: one editor PATCHes over HTTP, alternately the goal and an action, one edit
    at a time (the next after every viewer has the last, and a short pause). For each viewer the latency is
    the time from just before the request is sent to that viewer's socket receiving the matching
-   "plan.goal_updated" / "plan.action_updated" event (matched on item and version).
+   "plan.goal_update" / "plan.action_update" event (matched on item and version).
 2. Sustained edits: 1 editor, then EDITORS editors at once, each PATCHing its own action (`what` and
    `due_on` by turns, If-Match from its last response) as fast as the server answers, for a fixed time.
    Reports edits/s, the PATCH round trip, and the same edit-to-peer latency while under that load.
@@ -340,9 +340,9 @@ class Viewer:
                     self.other_messages += 1
                     continue
                 payload = message.get("payload", {})
-                if message["event"] == "plan.goal_updated":
+                if message["event"] == "plan.goal_update":
                     key = ("goal", payload["goal_id"], payload["version"])
-                elif message["event"] == "plan.action_updated":
+                elif message["event"] == "plan.action_update":
                     key = ("action", payload["action_id"], payload["version"])
                 else:
                     continue

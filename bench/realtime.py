@@ -440,9 +440,9 @@ def alongside_key(raw: str) -> Any:
     if message.get("type") != "event":
         return None
     payload = message.get("payload", {})
-    if message["event"] == "note.created":
+    if message["event"] == "note.create":
         return ("note", payload["note_id"])
-    if message["event"] == "plan.action_updated":
+    if message["event"] == "plan.action_update":
         return ("action", payload["action_id"], payload["version"])
     return None
 

@@ -24,29 +24,27 @@ What a member sees of what others wrote in notes
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from changes.catalogue import catalogue
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, PortalAccess
+from network.models import User
 from network.roles import is_agency_admin, is_agency_manager, is_professional  # noqa: F401 (part of the policy)
 
-if TYPE_CHECKING:
-    from network.models import User
+DISCOVERY_ROLES = frozenset({User.OrgRole.PRACTITIONER, User.OrgRole.MANAGER, User.OrgRole.ADMIN})
+PORTAL_KINDS = frozenset({User.Kind.CLIENT, User.Kind.FAMILY})
 
-# Events after which every open socket on the client re-checks what its person may see.
-ACCESS_CHANGING_EVENTS = frozenset(
-    {
-        "circle.member_removed",
-        "circle.member_added",
-        "circle.lead_changed",
-        "consent.recorded",
-        "consent.withdrawn",
-    }
-)
 
-DISCOVERY_ROLES = frozenset({"practitioner", "manager", "admin"})
+def changes_access(event_type: str) -> bool:
+    """After an event of this kind every open socket on the client re-checks what its person may see.
+
+    The catalogue of changes says which kinds those are. An unknown name (an outbox row older than the
+    catalogue) changes nothing.
+    """
+    return event_type in catalogue and catalogue.get(event_type).changes_access
 
 
 def is_practitioner(user: "User | Any") -> bool:
@@ -56,7 +54,7 @@ def is_practitioner(user: "User | Any") -> bool:
 
 def is_frontline(user: "User | Any") -> bool:
     """A practitioner proper: the only role that may break the glass (not managers, admins or chairs)."""
-    return is_practitioner(user) and user.org_role == "practitioner"
+    return is_practitioner(user) and user.org_role == User.OrgRole.PRACTITIONER
 
 
 def current_membership(user: "User", client: Client) -> CircleMember | None:
@@ -75,10 +73,9 @@ def shares_with(client: Client, organisation_id: int | None) -> bool:
     """Has the client consented to information reaching this organisation from the others?"""
     if organisation_id is None:
         return False
-    today = timezone.localdate()
     return (
-        Consent.objects.filter(client=client, withdrawn_at=None)
-        .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+        Consent.objects.current()
+        .filter(client=client)
         .filter(
             Q(scope=Consent.Scope.CIRCLE)
             | Q(scope=Consent.Scope.ORGANISATION, organisation_id=organisation_id)
@@ -115,6 +112,7 @@ class RecordAccess:
 
     @property
     def may_edit_plan(self) -> bool:
+        """The plan belongs to the whole circle: every current member may change it; nobody else can."""
         return self.membership is not None
 
     @property
@@ -166,20 +164,6 @@ def may_view_client(user: "User", client: Client) -> bool:
     return record_access(user, client).may_view
 
 
-def may_manage_circle(user: "User", client: Client) -> bool:
-    membership = current_membership(user, client)
-    return membership is not None and membership.is_lead
-
-
-def may_add_note(user: "User", client: Client) -> bool:
-    return current_membership(user, client) is not None
-
-
-def may_edit_plan(user: "User", client: Client) -> bool:
-    """The plan belongs to the whole circle: every current member may change it; nobody else can."""
-    return current_membership(user, client) is not None
-
-
 def in_circle_now(user: "User") -> Exists:
     """For a query on clients: is `user` in this client's circle now?"""
     return Exists(CircleMember.objects.filter(client=OuterRef("pk"), user=user, until=None))
@@ -220,7 +204,7 @@ def circle_members_visible_filter(access: RecordAccess) -> Q:
 
 def shows_contact_details(access: RecordAccess, member: CircleMember) -> bool:
     """Family members' phone numbers and emails are for the circle; professionals' are for anyone looking."""
-    return access.membership is not None or member.kind == "professional"
+    return access.membership is not None or member.kind == CircleMember.Kind.PROFESSIONAL
 
 
 def caseload_filter(user: "User") -> Q:
@@ -278,21 +262,15 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     The client has it while their access stands. A family member or carer also needs the client's current
     "family portal" consent naming them, and to be in the circle still: withdrawing either ends it at once.
     """
-    if not (user and user.is_authenticated and user.is_active and user.kind in ("client", "family")):
+    if not (user and user.is_authenticated and user.is_active and user.kind in PORTAL_KINDS):
         return None
     grant = PortalAccess.objects.filter(user=user, client=client, until=None).select_related("member").first()
-    if grant is None or (grant.member_id is None) != (user.kind == "client"):
+    if grant is None or (grant.member_id is None) != (user.kind == User.Kind.CLIENT):
         return None
     if grant.member_id is not None:
-        today = timezone.localdate()
         consented = (
-            Consent.objects.filter(
-                client=client,
-                scope=Consent.Scope.FAMILY_PORTAL,
-                family_member_id=grant.member_id,
-                withdrawn_at=None,
-            )
-            .filter(Q(expires_on=None) | Q(expires_on__gte=today))
+            Consent.objects.current()
+            .filter(client=client, scope=Consent.Scope.FAMILY_PORTAL, family_member_id=grant.member_id)
             .exists()
         )
         if not consented or grant.member.until is not None:
@@ -302,7 +280,7 @@ def portal_access(user: "User | Any", client: Client) -> Any:
 
 def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
     """What a live socket may show this person about this client now (professional or portal), or None."""
-    if user is not None and getattr(user, "kind", None) in ("client", "family"):
+    if user is not None and getattr(user, "kind", None) in PORTAL_KINDS:
         if portal_access(user, client) is None:
             return None
         return Viewer(
@@ -318,11 +296,17 @@ def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
 
 def portal_clients(user: "User | Any") -> list[Client]:
     """The clients whose portal this person may open now."""
-    if not (user and user.is_authenticated and user.kind in ("client", "family")):
+    if not (user and user.is_authenticated and user.kind in PORTAL_KINDS):
         return []
     grants = PortalAccess.objects.filter(user=user, until=None).select_related("client")
     return [grant.client for grant in grants if portal_access(user, grant.client) is not None]
 
 
-def may_invite_to_portal(user: "User", client: Client) -> bool:
-    return may_manage_circle(user, client)
+# The audit trail.
+
+
+def may_export_audit(user: "User | Any", client: Client) -> bool:
+    """Agency admins export the audit of clients their organisation works (or worked) with."""
+    if not is_agency_admin(user):
+        return False
+    return CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()

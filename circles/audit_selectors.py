@@ -11,19 +11,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from changes.catalogue import catalogue
 from circles import access, public_id
 from circles.models import CircleMember, Client
-
-READ_ACTIONS = (
-    "client.view",
-    "note.view",
-    "note.list",
-    "client.discover",
-    "client.timeline",
-    "plan.view",
-    "plan.history",
-)
-
+from network.models import User
 
 READERS_DAYS = 90
 
@@ -39,7 +30,10 @@ def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict
     since = timezone.now() - datetime.timedelta(days=READERS_DAYS)
     rows = (
         AuditEvent.objects.filter(
-            client=record.client, at__gte=since, action__in=READ_ACTIONS, actor__isnull=False
+            client=record.client,
+            at__gte=since,
+            action__in=sorted(catalogue.reads()),
+            actor__kind=User.Kind.PROFESSIONAL,  # not the client or their family reading their own portal
         )
         .values("actor_id", "actor__full_name", "actor__organisation__name")
         .annotate(last_seen=Max("at"), times=Count("id"), emergency=Count("id", filter=Q(emergency=True)))
@@ -49,16 +43,12 @@ def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict
 
 
 def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, QuerySet[AuditEvent]]:
-    """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise.
-
-    Agency admins export the audit of clients their organisation works (or worked) with.
-    """
+    """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise."""
     try:
         client = Client.objects.get(public_id=public_id.normalise(public_id_text))
     except (public_id.InvalidPublicId, Client.DoesNotExist):
         raise Http404("No client with that ID") from None
-    involved = CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()
-    if not (access.is_agency_admin(user) and involved):
+    if not access.may_export_audit(user, client):
         raise Http404("No client with that ID")
     rows = (
         AuditEvent.objects.filter(client=client)

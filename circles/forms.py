@@ -174,7 +174,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["family_member"].queryset = CircleMember.objects.filter(
-            client=client, kind="family", until=None
+            client=client, kind=CircleMember.Kind.FAMILY, until=None
         )
         self.fields["family_member"].label_from_instance = lambda m: (
             f"{m.name} ({m.relationship or m.get_role_display()})"

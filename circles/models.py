@@ -181,6 +181,14 @@ class CircleMember(models.Model):
         return self.user.email if self.user_id else self.email
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def current(self) -> "ConsentQuerySet":
+        """Consents in force today: not withdrawn, and not past their end date (the one rule, see is_current)."""
+        return self.filter(withdrawn_at=None).filter(
+            Q(expires_on=None) | Q(expires_on__gte=timezone.localdate())
+        )
+
+
 class Consent(models.Model):
     """What the client agreed to, as a record: scope, how, who gave and who recorded it, until when.
 
@@ -228,6 +236,8 @@ class Consent(models.Model):
     )
     withdrawal_note = models.CharField(max_length=500, blank=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["client", "scope"], name="consent_client_scope_idx")]
@@ -243,6 +253,7 @@ class Consent(models.Model):
 
     @property
     def is_current(self) -> bool:
+        """The same rule as Consent.objects.current(), for a row already in hand."""
         return self.withdrawn_at is None and (
             self.expires_on is None or self.expires_on >= timezone.localdate()
         )

@@ -168,7 +168,7 @@ def circle_members(record: access.RecordAccess) -> tuple[list[CircleMember], lis
     everyone = list(members)
     current = sorted(
         (m for m in everyone if m.until is None),
-        key=lambda m: (not m.is_lead, m.kind != "professional", m.since, m.pk),
+        key=lambda m: (not m.is_lead, m.kind != CircleMember.Kind.PROFESSIONAL, m.since, m.pk),
     )
     past = sorted((m for m in everyone if m.until is not None), key=lambda m: m.until, reverse=True)
     return current, past

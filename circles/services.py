@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record
+from changes.services import record
 from circles import access, public_id
+from circles import changes as c
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 from network.text import clean_line, clean_text, length_errors
-from realtime.publish import notify, publish
+from realtime.publish import notify
 
 if TYPE_CHECKING:
     from network.models import Organisation, User
@@ -83,21 +84,22 @@ def client_create(
                     is_lead=True,
                     added_by=actor,
                 )
-                audit_record(
+                record(
+                    change=c.CLIENT_CREATE,
                     actor=actor,
-                    action="client.create",
                     client=client,
                     obj=client,
                     after=_client_snapshot(client),
+                    payload=c.ClientCreated(public_id=client.public_id),
                 )
-                audit_record(
+                # The founding lead's membership is part of the creation: audited, with no event of its own.
+                record(
+                    change=c.MEMBER_ADD,
                     actor=actor,
-                    action="circle.member_add",
                     client=client,
                     obj=member,
                     after=_member_snapshot(member),
                 )
-                publish(client=client, type="client.created", payload={"public_id": client.public_id})
                 return client
         except IntegrityError:
             # A public ID clash (one in 34 billion per pair); draw another.
@@ -111,22 +113,22 @@ def client_stage_change(*, actor: "User", client: Client, stage: str) -> Client:
         raise ValidationError({"stage": "Choose a stage."})
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change the stage.")
         before = client.stage
         if before == stage:
             return client
         client.stage = stage
         client.save(update_fields=["stage"])
-        audit_record(
+        record(
+            change=c.CLIENT_STAGE_CHANGE,
             actor=actor,
-            action="client.stage_change",
             client=client,
             obj=client,
             before={"stage": before},
             after={"stage": stage},
+            payload=c.StageChanged(stage=stage),
         )
-        publish(client=client, type="client.stage_changed", payload={"stage": stage})
     return client
 
 
@@ -183,7 +185,7 @@ def circle_member_add(
 
     with transaction.atomic():
         _lock(client)  # orders concurrent changes to one circle, so the checks below hold
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = _member_add(
             actor=actor, client=client, kind=kind, role=role, fields=fields | {"is_hidden": is_hidden}
@@ -197,13 +199,13 @@ def _member_add(*, actor: "User", client: Client, kind: str, role: str, fields: 
     if user is not None and CircleMember.objects.filter(client=client, user=user, until=None).exists():
         raise ValidationError({"user": f"{user.full_name} is already in this circle."})
     member = CircleMember.objects.create(client=client, kind=kind, role=role, added_by=actor, **fields)
-    audit_record(
-        actor=actor, action="circle.member_add", client=client, obj=member, after=_member_snapshot(member)
-    )
-    publish(
+    record(
+        change=c.MEMBER_ADD,
+        actor=actor,
         client=client,
-        type="circle.member_added",
-        payload={"member_id": member.pk, "user_id": member.user_id},
+        obj=member,
+        after=_member_snapshot(member),
+        payload=c.MemberChanged(member_id=member.pk, user_id=member.user_id),
         audience={"client_visible": not member.is_hidden},
     )
     return member
@@ -213,7 +215,7 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
     """End a membership. The row stays, with `until`, so the circle's history is kept."""
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = CircleMember.objects.select_related("user").get(pk=member.pk, client=client)
         if member.until is not None:
@@ -226,18 +228,14 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
         member.until = timezone.now()
         member.removed_by = actor
         member.save(update_fields=["until", "removed_by"])
-        audit_record(
+        record(
+            change=c.MEMBER_REMOVE,
             actor=actor,
-            action="circle.member_remove",
             client=client,
             obj=member,
             before=before,
             after=_member_snapshot(member),
-        )
-        publish(
-            client=client,
-            type="circle.member_removed",
-            payload={"member_id": member.pk, "user_id": member.user_id},
+            payload=c.MemberChanged(member_id=member.pk, user_id=member.user_id),
             audience={"client_visible": not member.is_hidden},
         )
     return member
@@ -247,7 +245,7 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
     """Hand the lead to another current professional member."""
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can hand over the lead.")
         member = CircleMember.objects.get(pk=member.pk, client=client)
         if member.until is not None or member.kind != CircleMember.Kind.PROFESSIONAL:
@@ -259,21 +257,24 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
         old_lead.save(update_fields=["is_lead"])
         member.is_lead = True
         member.save(update_fields=["is_lead"])
-        audit_record(
+        record(
+            change=c.LEAD_CHANGE,
             actor=actor,
-            action="circle.lead_change",
             client=client,
             obj=member,
             before={"lead_member_id": old_lead.pk},
             after={"lead_member_id": member.pk},
-        )
-        publish(
-            client=client,
-            type="circle.lead_changed",
-            payload={"member_id": member.pk},
+            payload=c.LeadChanged(member_id=member.pk),
             audience={"client_visible": not member.is_hidden},
         )
     return member
+
+
+def _tell_the_lead(client: Client, *, kind: str, text: str, url: str) -> None:
+    """Notify the circle's lead professional (in the caller's transaction: rung on commit)."""
+    lead = CircleMember.objects.filter(client=client, until=None, is_lead=True).select_related("user").first()
+    if lead and lead.user:
+        notify(user=lead.user, kind=kind, text=text, url=url)
 
 
 def _lock(client: Client) -> None:
@@ -337,14 +338,16 @@ def consent_record(
     if scope == Consent.Scope.ORGANISATION and organisation is None:
         errors["organisation"] = "Choose the organisation the client agreed to share with."
     if scope == Consent.Scope.FAMILY_PORTAL and (
-        family_member is None or family_member.client_id != client.pk or family_member.kind != "family"
+        family_member is None
+        or family_member.client_id != client.pk
+        or family_member.kind != CircleMember.Kind.FAMILY
     ):
         errors["family_member"] = "Choose the family member or carer who may see the portal."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can record consent.")
         consent = Consent.objects.create(
             client=client,
@@ -357,10 +360,14 @@ def consent_record(
             family_member=family_member if scope == Consent.Scope.FAMILY_PORTAL else None,
             recorded_by=actor,
         )
-        audit_record(
-            actor=actor, action="consent.record", client=client, obj=consent, after=_consent_snapshot(consent)
+        record(
+            change=c.CONSENT_RECORD,
+            actor=actor,
+            client=client,
+            obj=consent,
+            after=_consent_snapshot(consent),
+            payload=c.ConsentChanged(consent_id=consent.pk, scope=scope),
         )
-        publish(client=client, type="consent.recorded", payload={"consent_id": consent.pk, "scope": scope})
     return consent
 
 
@@ -372,7 +379,7 @@ def consent_withdraw(*, actor: "User", consent: Consent, note: str = "") -> Cons
     client = consent.client
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can withdraw consent.")
         consent = Consent.objects.get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -382,18 +389,14 @@ def consent_withdraw(*, actor: "User", consent: Consent, note: str = "") -> Cons
         consent.withdrawn_by = actor
         consent.withdrawal_note = note
         consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-        audit_record(
+        record(
+            change=c.CONSENT_WITHDRAW,
             actor=actor,
-            action="consent.withdraw",
             client=client,
             obj=consent,
             before=before,
             after=_consent_snapshot(consent),
-        )
-        publish(
-            client=client,
-            type="consent.withdrawn",
-            payload={"consent_id": consent.pk, "scope": consent.scope},
+            payload=c.ConsentChanged(consent_id=consent.pk, scope=consent.scope),
         )
     return consent
 
@@ -437,26 +440,20 @@ def join_request_create(*, actor: "User", client: Client, reason: str, role: str
             reason=reason,
             expires_at=now + datetime.timedelta(days=settings.JOIN_REQUEST_DAYS),
         )
-        audit_record(
+        record(
+            change=c.JOIN_REQUEST_CREATE,
             actor=actor,
-            action="join_request.create",
             client=client,
             obj=request,
             after={"reason": reason, "role": role},
+            payload=c.JoinRequestChanged(request_id=request.pk),
         )
-        publish(client=client, type="join_request.created", payload={"request_id": request.pk})
-        lead = (
-            CircleMember.objects.filter(client=client, until=None, is_lead=True)
-            .select_related("user")
-            .first()
+        _tell_the_lead(
+            client,
+            kind="join_request.created",
+            text=f"{actor.full_name} ({actor.organisation}) asks to join {client.full_name}'s circle.",
+            url=reverse("circles:client", args=[client.public_id]) + "#join-requests",
         )
-        if lead and lead.user:
-            notify(
-                user=lead.user,
-                kind="join_request.created",
-                text=f"{actor.full_name} ({actor.organisation}) asks to join {client.full_name}'s circle.",
-                url=reverse("circles:client", args=[client.public_id]) + "#join-requests",
-            )
     return request
 
 
@@ -468,7 +465,7 @@ def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, n
     client = request.client
     with transaction.atomic():
         _lock(client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can decide requests to join.")
         request = JoinRequest.objects.select_related("requester").get(pk=request.pk)
         if not request.is_open:
@@ -478,15 +475,15 @@ def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, n
         request.decided_at = timezone.now()
         request.decision_note = note
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        audit_record(
+        record(
+            change=c.JOIN_REQUEST_DECIDE,
             actor=actor,
-            action="join_request.decide",
             client=client,
             obj=request,
-            before={"status": "pending"},
+            before={"status": JoinRequest.Status.PENDING},
             after={"status": request.status, "note": note},
+            payload=c.JoinRequestChanged(request_id=request.pk),
         )
-        publish(client=client, type="join_request.decided", payload={"request_id": request.pk})
         requester = request.requester
         if approve:
             _member_add(
@@ -541,28 +538,22 @@ def emergency_access_start(*, actor: "User", client: Client, reason: str) -> Eme
             started_at=now,
             expires_at=now + datetime.timedelta(minutes=settings.EMERGENCY_ACCESS_MINUTES),
         )
-        audit_record(
+        record(
+            change=c.EMERGENCY_START,
             actor=actor,
-            action="emergency.start",
             client=client,
             obj=grant,
             after={"reason": reason, "expires_at": grant.expires_at.isoformat()},
             emergency=True,
+            payload=c.EmergencyStarted(grant_id=grant.pk, user_id=actor.pk),
         )
-        publish(client=client, type="emergency.started", payload={"grant_id": grant.pk, "user_id": actor.pk})
-        lead = (
-            CircleMember.objects.filter(client=client, until=None, is_lead=True)
-            .select_related("user")
-            .first()
+        _tell_the_lead(
+            client,
+            kind="emergency.started",
+            text=f"Emergency access: {actor.full_name} ({actor.organisation}) opened {client.full_name}'s record. "
+            f"Reason: {reason[:200]}",
+            url=reverse("circles:client", args=[client.public_id]) + "#emergency",
         )
-        if lead and lead.user:
-            notify(
-                user=lead.user,
-                kind="emergency.started",
-                text=f"Emergency access: {actor.full_name} ({actor.organisation}) opened {client.full_name}'s record. "
-                f"Reason: {reason[:200]}",
-                url=reverse("circles:client", args=[client.public_id]) + "#emergency",
-            )
     return grant
 
 

@@ -13,6 +13,7 @@ from audit.services import audit_search
 from circles import access, selectors, services
 from circles.audit_selectors import audit_export_for_user, hidden_people_for_export
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
+from circles.models import CircleMember
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.models import User
@@ -89,7 +90,7 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 client=record.client,
                 kind=data["kind"],
                 role=data["role"],
-                user=data["user"] if data["kind"] == "professional" else None,
+                user=data["user"] if data["kind"] == CircleMember.Kind.PROFESSIONAL else None,
                 name=data["name"],
                 relationship=data["relationship"],
                 phone=data["phone"],
@@ -97,7 +98,9 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(
-                form, exc, rename={"role": "family_role"} if data["kind"] == "family" else None
+                form,
+                exc,
+                rename={"role": "family_role"} if data["kind"] == CircleMember.Kind.FAMILY else None,
             )
         else:
             messages.success(request, f"{member.display_name} is now in {record.client.given_name}'s circle.")

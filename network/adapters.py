@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from network import hooks
+from network.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,7 +14,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Clients and families land on their portal; professionals on My clients."""
-        if request.user.is_authenticated and request.user.kind != "professional":
+        if request.user.is_authenticated and request.user.kind != User.Kind.PROFESSIONAL:
             return reverse("portal:home")
         return super().get_login_redirect_url(request)
 

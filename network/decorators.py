@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from network.models import User
+
 
 def professional_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed in, and a professional: clients and family use the portal, never these pages."""
@@ -13,7 +15,7 @@ def professional_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.kind != "professional":
+        if request.user.kind != User.Kind.PROFESSIONAL:
             raise PermissionDenied("These pages are for professionals.")
         return view(request, *args, **kwargs)
 
@@ -26,7 +28,7 @@ def portal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.kind == "professional":
+        if request.user.kind == User.Kind.PROFESSIONAL:
             raise PermissionDenied("The portal is for clients and their families.")
         return view(request, *args, **kwargs)
 

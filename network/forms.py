@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from network.fields import CleanCharField
+from network.models import User
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
@@ -20,11 +21,9 @@ class PersonForm(forms.Form):
     job_title = CleanCharField(label="Job title", max_length=200, required=False)
     phone = CleanCharField(label="Work phone (optional)", max_length=40, required=False)
     org_role = forms.ChoiceField(
-        label="Role in Alongside", choices=[], initial="practitioner", widget=forms.RadioSelect
+        label="Role in Alongside", choices=[], initial=User.OrgRole.PRACTITIONER, widget=forms.RadioSelect
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from network.models import User
-
         super().__init__(*args, **kwargs)
         self.fields["org_role"].choices = User.OrgRole.choices

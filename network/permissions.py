@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import permissions
 
+from network.models import User
 from network.two_factor import needs_two_factor_setup
 
 
@@ -14,6 +15,6 @@ class IsProfessional(permissions.BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
-        if not (user and user.is_authenticated and user.is_active and user.kind == "professional"):
+        if not (user and user.is_authenticated and user.is_active and user.kind == User.Kind.PROFESSIONAL):
             return False
         return not needs_two_factor_setup(user)

@@ -4,19 +4,22 @@ The access policy (circles/access.py) builds on these and re-exports them; the d
 (agency admins managing their people) ask here, since the directory never imports the client record.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from network.models import User
+from network.models import User
 
 
 def is_professional(user: "User | Any") -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.kind == "professional")
+    return bool(user and user.is_authenticated and user.is_active and user.kind == User.Kind.PROFESSIONAL)
 
 
 def is_agency_admin(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role == "admin"
+    return is_professional(user) and bool(user.organisation_id) and user.org_role == User.OrgRole.ADMIN
 
 
 def is_agency_manager(user: "User | Any") -> bool:
-    return is_professional(user) and bool(user.organisation_id) and user.org_role in ("manager", "admin")
+    return (
+        is_professional(user)
+        and bool(user.organisation_id)
+        and user.org_role in (User.OrgRole.MANAGER, User.OrgRole.ADMIN)
+    )

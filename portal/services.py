@@ -10,11 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record
+from changes.services import record
 from circles import access
-from circles.models import CircleMember, Client, PortalAccess
+from circles.models import CircleMember, Client, Consent, PortalAccess
 from network.models import User
 from network.text import clean_line
+from portal import changes as c
 from portal.models import Invitation
 from realtime.publish import notify
 
@@ -32,7 +33,7 @@ def invitation_create(
     if not email or "@" not in email or len(email) > 254:
         raise ValidationError({"email": "Enter an email address, like name@example.org."})
     with transaction.atomic():
-        if not access.may_invite_to_portal(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional invites people to the portal.")
         if member is not None:
             if (
@@ -41,9 +42,11 @@ def invitation_create(
                 or member.until is not None
             ):
                 raise ValidationError({"member": "Choose a family member or carer who is in the circle."})
-            if not client.consents.filter(
-                scope="family_portal", family_member=member, withdrawn_at=None
-            ).exists():
+            if (
+                not Consent.objects.current()
+                .filter(client=client, scope=Consent.Scope.FAMILY_PORTAL, family_member=member)
+                .exists()
+            ):
                 raise ValidationError(
                     {
                         "member": f"{client.given_name} has not agreed to {member.name} seeing the portal. Record that consent first."
@@ -57,9 +60,9 @@ def invitation_create(
             created_by=actor,
             expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
         )
-        audit_record(
+        record(
+            change=c.INVITE,
             actor=actor,
-            action="portal.invite",
             client=client,
             obj=invitation,
             after={
@@ -85,12 +88,12 @@ def invitation_create(
 def invitation_revoke(*, actor: "UserType", invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not access.may_invite_to_portal(actor, invitation.client):
+        if not access.record_access(actor, invitation.client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can take back an invitation.")
         if invitation.revoked_at is None and invitation.accepted_at is None:
             invitation.revoked_at = timezone.now()
             invitation.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="portal.invite_revoke", client=invitation.client, obj=invitation)
+            record(change=c.INVITE_REVOKE, actor=actor, client=invitation.client, obj=invitation)
     return invitation
 
 
@@ -122,7 +125,7 @@ def invitation_accept(*, token: str) -> User:
         PortalAccess.objects.create(user=user, client=invitation.client, member=invitation.member)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(actor=user, action="portal.invite_accept", client=invitation.client, obj=invitation)
+        record(change=c.INVITE_ACCEPT, actor=user, client=invitation.client, obj=invitation)
         notify(
             user=invitation.created_by,
             kind="portal.joined",

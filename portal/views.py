@@ -104,7 +104,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 def invite(request: HttpRequest, public_id: str) -> HttpResponse:
     """The lead invites the client, or a family member with consent, to the portal."""
     record = client_get_for_user(request.user, public_id, need="manage")
-    family = list(CircleMember.objects.filter(client=record.client, kind="family", until=None))
+    family = list(
+        CircleMember.objects.filter(client=record.client, kind=CircleMember.Kind.FAMILY, until=None)
+    )
     form = InvitationForm(
         request.POST if request.method == "POST" else None,
         family=family,

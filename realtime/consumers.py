@@ -5,7 +5,7 @@ asks circles.access who may hear what.
 
 Messages to the browser (JSON):
     {"type": "hello", "seq": N, "presence": [...]}     after connecting (and catching up)
-    {"type": "event", "seq": N, "event": "note.created", "payload": {...}}
+    {"type": "event", "seq": N, "event": "note.create", "payload": {...}}
     {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah", "focus": "Keep our flat"}, ...]}
                                                         everyone else on the same page (?page=record|plan)
     {"type": "reload"}                                  what this person may see changed: reload the page
@@ -156,7 +156,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             if viewer is None:
                 await self.revoke()
                 return
-        if event["type"] in access.ACCESS_CHANGING_EVENTS:
+        if access.changes_access(event["type"]):
             viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
             if viewer is None:
                 await self.revoke()

@@ -6,6 +6,7 @@ gap in the client's sequence numbers on the next event, or ask on reconnect, and
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,6 +17,16 @@ from django.utils import timezone
 from realtime.models import Event, Notification
 
 logger = logging.getLogger(__name__)
+
+
+# Which events may be published, and with what payload, is the catalogue of changes' to say (changes/, which
+# sits above the outbox): it registers its check here when Django starts. Until it has, nothing is published.
+_event_checks: list[Callable[[str, dict[str, Any]], None]] = []
+
+
+def check_events_with(check: Callable[[str, dict[str, Any]], None]) -> None:
+    """`check(type, payload)` raises unless `type` is a published change and `payload` matches its type."""
+    _event_checks[:] = [check]
 
 
 def client_group(client_id: int) -> str:
@@ -32,6 +43,9 @@ def publish(
     """Record an event for `client` (a circles.models.Client) and deliver it to subscribers on commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() belongs inside the writing service's transaction")
+    if not _event_checks:
+        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
+    _event_checks[0](type, payload)
     # Incrementing the client row in place locks it until commit, so the next sequence number is handed
     # out with no gaps and no duplicates (a second writer waits here, then reads the committed value).
     now = timezone.now()

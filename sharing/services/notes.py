@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from changes.services import record
 from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_text, length_errors
-from realtime.publish import publish
+from sharing import changes as c
 from sharing.access import note_audience
 from sharing.models import Action, Goal, Note
 
@@ -57,7 +57,7 @@ def note_create(
 
     with transaction.atomic():
         Client.objects.select_for_update().only("pk").get(pk=client.pk)  # the circle cannot change meanwhile
-        if not access.may_add_note(actor, client):
+        if not access.record_access(actor, client).may_add_note:
             raise PermissionDenied("Only members of the circle can add notes.")
         _check_named_are_members(client, named)
         goals, actions = list(goals), list(actions)
@@ -81,9 +81,9 @@ def note_create(
             note.goals.add(*goals)
         if actions:
             note.actions.add(*actions)
-        audit_record(
+        record(
+            change=c.NOTE_CREATE,
             actor=actor,
-            action="note.create",
             client=client,
             obj=note,
             after={
@@ -94,11 +94,7 @@ def note_create(
                 "goals": [g.pk for g in goals],
                 "actions": [a.pk for a in actions],
             },
-        )
-        publish(
-            client=client,
-            type="note.created",
-            payload={"note_id": note.pk},
+            payload=c.NoteChanged(note_id=note.pk),
             audience=note_audience(note),
         )
     return note
@@ -114,7 +110,7 @@ def note_visibility_change(
         raise ValidationError(errors)
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
-        if note.author_id != actor.pk or not access.may_add_note(actor, note.client):
+        if note.author_id != actor.pk or not access.record_access(actor, note.client).may_add_note:
             raise PermissionDenied("Only the author of a note, while in the circle, can change who sees it.")
         _check_named_are_members(note.client, named)
         before = {
@@ -129,19 +125,15 @@ def note_visibility_change(
             "named": sorted(u.pk for u in named) if visibility == V.NAMED else [],
         }
         widened = _widens(note, V(before["visibility"]), set(before["named"]), V(visibility), named)
-        audit_record(
+        # Everyone's page re-reads the note: those who may no longer see it are told it is gone.
+        record(
+            change=c.NOTE_VISIBILITY_WIDEN if widened else c.NOTE_VISIBILITY_NARROW,
             actor=actor,
-            action="note.visibility_widen" if widened else "note.visibility_narrow",
             client=note.client,
             obj=note,
             before=before,
             after=after,
-        )
-        # Everyone's page re-reads the note: those who may no longer see it are told it is gone.
-        publish(
-            client=note.client,
-            type="note.visibility_changed",
-            payload={"note_id": note.pk},
+            payload=c.NoteChanged(note_id=note.pk),
             audience={"client_visible": V.CLIENT in (visibility, before["visibility"])},
         )
     return note

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audit.services import audit_record
+from changes.catalogue import Change
+from changes.services import record
 from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_line, clean_text
-from realtime.publish import publish
+from sharing import changes as c
 from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
 from sharing.selectors.plans import plan_snapshot
 
@@ -67,11 +68,13 @@ def goal_add(
         position = (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
         goal = Goal.objects.create(plan=plan, position=position, created_by=actor, **values)
         _record(actor, plan, goal, "created", None, _snapshot_of(goal))
-        audit_record(actor=actor, action="plan.goal_add", client=client, obj=goal, after=_snapshot_of(goal))
-        publish(
+        record(
+            change=c.GOAL_ADD,
+            actor=actor,
             client=client,
-            type="plan.goal_added",
-            payload={"goal_id": goal.pk, "plan_version": plan.version},
+            obj=goal,
+            after=_snapshot_of(goal),
+            payload=c.GoalAddedOrRemoved(goal_id=goal.pk, plan_version=plan.version),
             audience={"client_visible": goal.shared_with_client},
         )
     return goal
@@ -80,7 +83,7 @@ def goal_add(
 def goal_update(*, actor: "User", goal: Goal, changes: dict[str, Any], base_version: int) -> Goal:
     """Change some fields of a goal, as edited from `base_version`. StaleEdit if someone got there first."""
     values = _clean_goal(changes)
-    return _update(actor, Goal, goal.pk, values, base_version, event="plan.goal_updated")
+    return _update(actor, Goal, goal.pk, values, base_version, change=c.GOAL_UPDATE)
 
 
 def goal_remove(*, actor: "User", goal: Goal) -> Goal:
@@ -93,13 +96,13 @@ def goal_remove(*, actor: "User", goal: Goal) -> Goal:
         goal.version += 1
         goal.save(update_fields=["removed_at", "version"])
         _record(actor, plan, goal, "removed", None, None)
-        audit_record(
-            actor=actor, action="plan.goal_remove", client=plan.client, obj=goal, before=_snapshot_of(goal)
-        )
-        publish(
+        record(
+            change=c.GOAL_REMOVE,
+            actor=actor,
             client=plan.client,
-            type="plan.goal_removed",
-            payload={"goal_id": goal.pk, "plan_version": plan.version},
+            obj=goal,
+            before=_snapshot_of(goal),
+            payload=c.GoalAddedOrRemoved(goal_id=goal.pk, plan_version=plan.version),
             audience={"client_visible": goal.shared_with_client},
         )
     return goal
@@ -138,13 +141,13 @@ def action_add(
             **values,
         )
         _record(actor, plan, action, "created", None, _snapshot_of(action))
-        audit_record(
-            actor=actor, action="plan.action_add", client=plan.client, obj=action, after=_snapshot_of(action)
-        )
-        publish(
+        record(
+            change=c.ACTION_ADD,
+            actor=actor,
             client=plan.client,
-            type="plan.action_added",
-            payload={"goal_id": goal.pk, "action_id": action.pk, "plan_version": plan.version},
+            obj=action,
+            after=_snapshot_of(action),
+            payload=c.ActionAddedOrRemoved(goal_id=goal.pk, action_id=action.pk, plan_version=plan.version),
             audience={"client_visible": action.shared_with_client and goal.shared_with_client},
         )
     return action
@@ -156,7 +159,7 @@ def action_update(*, actor: "User", action: Action, changes: dict[str, Any], bas
     `owner` takes a CircleMember, or the string "client" for the client themself.
     """
     values = _clean_action(changes)
-    return _update(actor, Action, action.pk, values, base_version, event="plan.action_updated")
+    return _update(actor, Action, action.pk, values, base_version, change=c.ACTION_UPDATE)
 
 
 def action_set_status(*, actor: "User", action: Action, status: str, dropped_reason: str = "") -> Action:
@@ -189,7 +192,7 @@ def action_done_by_client(*, user: "User", action: Action) -> Action:
         action.pk,
         {"status": Action.Status.DONE},
         current,
-        event="plan.action_updated",
+        change=c.ACTION_UPDATE,
         checked=True,
     )
 
@@ -208,13 +211,13 @@ def goal_comment_add(*, user: "User", goal: Goal, text: str) -> GoalComment:
         if grant is None or grant.member_id is not None or not goal.shared_with_client or goal.removed_at:
             raise PermissionDenied("Only the client adds their own words to their own goals.")
         comment = GoalComment.objects.create(goal=goal, author=user, text=text)
-        audit_record(
-            actor=user, action="plan.comment_add", client=client, obj=comment, after={"goal_id": goal.pk}
-        )
-        publish(
+        record(
+            change=c.COMMENT_ADD,
+            actor=user,
             client=client,
-            type="plan.comment_added",
-            payload={"goal_id": goal.pk, "by": user.full_name},
+            obj=comment,
+            after={"goal_id": goal.pk},
+            payload=c.CommentAdded(goal_id=goal.pk, by=user.full_name),
             audience={"client_visible": True},
         )
     return comment
@@ -229,17 +232,15 @@ def action_remove(*, actor: "User", action: Action) -> Action:
         action.version += 1
         action.save(update_fields=["removed_at", "version"])
         _record(actor, plan, action, "removed", None, None)
-        audit_record(
+        record(
+            change=c.ACTION_REMOVE,
             actor=actor,
-            action="plan.action_remove",
             client=plan.client,
             obj=action,
             before=_snapshot_of(action),
-        )
-        publish(
-            client=plan.client,
-            type="plan.action_removed",
-            payload={"goal_id": action.goal_id, "action_id": action.pk, "plan_version": plan.version},
+            payload=c.ActionAddedOrRemoved(
+                goal_id=action.goal_id, action_id=action.pk, plan_version=plan.version
+            ),
             audience={"client_visible": action.shared_with_client and action.goal.shared_with_client},
         )
     return action
@@ -271,20 +272,16 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
             if sibling.position != position:
                 model.objects.filter(pk=sibling.pk).update(position=position)
         _record(actor, plan, item, "position", index + 1, swap_with + 1)
-        audit_record(
+        # The portal hears of a move only if both things that swapped places are shared with the client.
+        visible = _shared_with_client(item) and _shared_with_client(siblings[index])
+        record(
+            change=c.GOAL_MOVE if model is Goal else c.ACTION_MOVE,
             actor=actor,
-            action=f"plan.{model.__name__.lower()}_move",
             client=client,
             obj=item,
             before={"position": index + 1},
             after={"position": swap_with + 1},
-        )
-        # The portal hears of a move only if both things that swapped places are shared with the client.
-        visible = _shared_with_client(item) and _shared_with_client(siblings[index])
-        publish(
-            client=client,
-            type="plan.reordered",
-            payload={"plan_version": plan.version},
+            payload=c.PlanReordered(plan_version=plan.version),
             audience={"client_visible": visible},
         )
     return item
@@ -301,7 +298,7 @@ def plan_agree(
         raise ValidationError({"participants": "Choose who took part in agreeing the plan."})
     with transaction.atomic():
         plan = _plan_for_writing(actor, client)
-        if not access.may_manage_circle(actor, client):
+        if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional marks the plan agreed.")
         outsiders = [m for m in participants if m.client_id != client.pk or m.until is not None]
         if outsiders:
@@ -313,14 +310,14 @@ def plan_agree(
             note=note,
             snapshot=plan_snapshot(plan),
         )
-        audit_record(
+        record(
+            change=c.PLAN_AGREE,
             actor=actor,
-            action="plan.agree",
             client=client,
             obj=agreement,
             after={"participants": agreement.participants, "note": note},
+            payload=c.PlanAgreed(agreement_id=agreement.pk),
         )
-        publish(client=client, type="plan.agreed", payload={"agreement_id": agreement.pk})
     return agreement
 
 
@@ -355,7 +352,7 @@ def _plan_for_writing(
     """
     if not client_locked:
         Client.objects.select_for_update().only("pk").get(pk=client.pk)
-    if not checked and not access.may_edit_plan(actor, client):
+    if not checked and not access.record_access(actor, client).may_edit_plan:
         raise PermissionDenied("Only members of the circle can change the plan.")
     plan, _created = Plan.objects.get_or_create(client=client)
     plan = Plan.objects.select_for_update().select_related("client").get(pk=plan.pk)
@@ -371,7 +368,7 @@ def _update(
     values: dict[str, Any],
     base_version: int,
     *,
-    event: str,
+    change: Change,
     checked: bool = False,
 ) -> Item:
     """Apply a versioned change; `checked` means the caller has already checked the actor may make it."""
@@ -434,14 +431,6 @@ def _update(
                 actor=actor,
             )
         after = {field: _value(item, field) for field in changed}
-        audit_record(
-            actor=actor,
-            action=f"plan.{model.__name__.lower()}_update",
-            client=client,
-            obj=item,
-            before=before,
-            after=after,
-        )
         payload = {
             f"{model.__name__.lower()}_id": item.pk,
             "version": item.version,
@@ -453,7 +442,16 @@ def _update(
         if isinstance(item, Action):
             payload["goal_id"] = item.goal_id
             shared = shared and item.goal.shared_with_client
-        publish(client=client, type=event, payload=payload, audience={"client_visible": shared})
+        record(
+            change=change,
+            actor=actor,
+            client=client,
+            obj=item,
+            before=before,
+            after=after,
+            payload=payload,
+            audience={"client_visible": shared},
+        )
     return item
 
 

@@ -48,8 +48,8 @@ if (root) {
   openLiveSocket(root, {
     onEvent(type, payload) {
       const panel = panels[type.split(".")[0]];
-      if (type === "note.created" && onFirstPage) addNote(payload.note_id);
-      else if (type === "note.visibility_changed") refreshNote(payload.note_id);
+      if (type === "note.create" && onFirstPage) addNote(payload.note_id);
+      else if (type === "note.visibility_widen" || type === "note.visibility_narrow") refreshNote(payload.note_id);
       else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
     },
   });

@@ -61,11 +61,11 @@ if (root) {
   const live = openLiveSocket(root, {
     describePerson: (person) => (person.focus ? `${person.name} is editing ‘${person.focus}’` : person.name),
     onEvent(type, payload) {
-      if (type === "plan.goal_removed") document.getElementById(`goal-${payload.goal_id}`)?.remove();
-      else if (type === "plan.reordered") refreshOrder();
-      else if (type === "plan.agreed") document.body.dispatchEvent(new CustomEvent("plan-agreed"));
+      if (type === "plan.goal_remove") document.getElementById(`goal-${payload.goal_id}`)?.remove();
+      else if (type === "plan.goal_move" || type === "plan.action_move") refreshOrder();
+      else if (type === "plan.agree") document.body.dispatchEvent(new CustomEvent("plan-agreed"));
       else if (payload.goal_id) refreshGoal(payload.goal_id, payload);
-      if (type.startsWith("plan.action")) document.body.dispatchEvent(new CustomEvent("plan-changed"));
+      if (type.startsWith("plan.action") && type !== "plan.action_move") document.body.dispatchEvent(new CustomEvent("plan-changed"));
     },
   });
 

@@ -300,7 +300,7 @@ async def test_withdrawing_reloads_open_pages_and_stops_what_no_longer_crosses(a
     assert (await receive_until(as_carol, "reload"))["type"] == "reload"
     assert (await receive_until(as_bob, "reload"))["type"] == "reload"  # Bob no longer reads Carol's notes
     for communicator in (as_bob, as_carol):
-        assert (await receive_until(communicator, "event"))["event"] == "consent.withdrawn"
+        assert (await receive_until(communicator, "event"))["event"] == "consent.withdraw"
 
     # From now on Alice's notes for the circle stay in Early Help: Bob hears of them, Carol does not.
     note = await database_sync_to_async(note_create)(actor=alice, client=grace, text="After withdrawal")
@@ -320,7 +320,7 @@ async def test_recording_consent_reloads_open_pages(alice, carol, grace):
     )
 
     assert (await receive_until(as_carol, "reload"))["type"] == "reload"
-    assert (await receive_until(as_carol, "event"))["event"] == "consent.recorded"
+    assert (await receive_until(as_carol, "event"))["event"] == "consent.record"
     note = await database_sync_to_async(note_create)(actor=alice, client=grace, text="Now shared")
     assert (await receive_until(as_carol, "event"))["payload"] == {"note_id": note.pk}
     await as_carol.disconnect()

@@ -31,12 +31,12 @@ def test_it_works(alice, bob, carol, charlie, grace):
     sharing_services.note_create(actor=carol, client=grace, text="Two.", visibility="organisation")
 
     assert events(grace) == [
-        (1, "note.created"),
-        (2, "circle.member_added"),
-        (3, "circle.member_removed"),
-        (4, "circle.lead_changed"),
-        (5, "client.stage_changed"),
-        (6, "note.created"),
+        (1, "note.create"),
+        (2, "circle.member_add"),
+        (3, "circle.member_remove"),
+        (4, "circle.lead_change"),
+        (5, "client.stage_change"),
+        (6, "note.create"),
     ]
     grace.refresh_from_db()
     assert grace.last_event_seq == 6
@@ -67,7 +67,7 @@ def test_each_client_counts_on_its_own(alice, grace):
     sharing_services.note_create(actor=alice, client=other, text="Amara 2.")
     sharing_services.note_create(actor=alice, client=grace, text="Grace 2.")
 
-    assert events(other) == [(1, "client.created"), (2, "note.created")]
+    assert events(other) == [(1, "client.create"), (2, "note.create")]
     assert [seq for seq, _ in events(grace)] == [1, 2]
 
 
@@ -102,7 +102,7 @@ def test_events_are_small_json_with_the_right_audience(alice, carol, charlie, gr
     assert messages == [
         {
             "seq": 1,
-            "type": "note.created",
+            "type": "note.create",
             "payload": {"note_id": circle_note.pk},
             "audience": {
                 "organisation": alice.organisation_id,
@@ -113,7 +113,7 @@ def test_events_are_small_json_with_the_right_audience(alice, carol, charlie, gr
         },
         {
             "seq": 2,
-            "type": "note.created",
+            "type": "note.create",
             "payload": {"note_id": org_note.pk},
             "audience": {
                 "organisation": carol.organisation_id,
@@ -124,7 +124,7 @@ def test_events_are_small_json_with_the_right_audience(alice, carol, charlie, gr
         },
         {
             "seq": 3,
-            "type": "circle.member_added",
+            "type": "circle.member_add",
             "payload": {"member_id": member.pk, "user_id": charlie.pk},
             "audience": {"client_visible": True},  # the client sees who is helping (never hidden members)
         },

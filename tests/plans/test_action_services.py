@@ -37,7 +37,7 @@ def test_it_works(alice, bob, goal, grace):
     [created] = changes_of(action)
     assert (created.field, created.version, created.actor) == ("created", 1, alice)
     assert created.new_value["owner"] == membership(grace, bob).pk
-    [event] = events_of(grace, "plan.action_added")
+    [event] = events_of(grace, "plan.action_add")
     assert event.payload["goal_id"] == goal.pk
     assert event.payload["action_id"] == action.pk
     assert AuditEvent.objects.filter(action="plan.action_add", object_id=str(action.pk), actor=alice).exists()
@@ -71,7 +71,7 @@ def test_bad_input_is_refused_and_nothing_is_written(fields, field, alice, goal,
         services.action_add(actor=alice, goal=goal, **fields)
     assert field in refused.value.message_dict
     assert not Action.objects.exists()
-    assert not events_of(grace, "plan.action_added")
+    assert not events_of(grace, "plan.action_add")
 
 
 # Who does it.
@@ -134,7 +134,7 @@ def test_status_is_one_click(status, bob, action, grace):
         services.action_set_status(actor=bob, action=action, status="done")
     services.action_set_status(actor=bob, action=action, status=status)
     assert fresh(action).status == status
-    last = events_of(grace, "plan.action_updated")[-1]
+    last = events_of(grace, "plan.action_update")[-1]
     assert last.payload == {
         "action_id": action.pk,
         "goal_id": action.goal_id,
@@ -209,7 +209,7 @@ def test_taking_an_action_off_keeps_its_history(alice, action, grace):
     action = fresh(action)
     assert action.removed_at is not None
     assert [c.field for c in changes_of(action)] == ["created", "removed"]
-    [event] = events_of(grace, "plan.action_removed")
+    [event] = events_of(grace, "plan.action_remove")
     assert event.payload["action_id"] == action.pk
     assert event.payload["goal_id"] == action.goal_id
     with pytest.raises(ValidationError):

@@ -336,10 +336,10 @@ def test_ten_editors_fifty_edits_each_lose_nothing(alice, bob, carol, grace):
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     updates = Counter(
         ("goals", e.payload["goal_id"], e.payload["version"])
-        if e.type == "plan.goal_updated"
+        if e.type == "plan.goal_update"
         else ("actions", e.payload["action_id"], e.payload["version"])
         for e in events
-        if e.type in ("plan.goal_updated", "plan.action_updated")
+        if e.type in ("plan.goal_update", "plan.action_update")
     )
     assert updates == Counter((a.target.kind, a.target.item_id, written[id(a)].version) for a in accepted)
     assert Goal.objects.get(pk=goal.pk).version == final[("goals", goal.pk)][2]["version"]

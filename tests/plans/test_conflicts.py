@@ -35,7 +35,7 @@ def test_the_same_field_changed_since_is_a_conflict(alice, bob, goal, grace):
     goal = fresh(goal)
     assert (goal.in_own_words, goal.version) == ("Keep our home", 2)
     assert [c.actor for c in changes_of(goal) if c.field == "in_own_words"] == [alice]
-    assert len(events_of(grace, "plan.goal_updated")) == 1
+    assert len(events_of(grace, "plan.goal_update")) == 1
     assert not AuditEvent.objects.filter(action="plan.goal_update", actor=bob).exists()
 
 
@@ -62,7 +62,7 @@ def test_writing_the_value_already_there_is_not_a_conflict(alice, bob, goal, gra
     goal = fresh(goal)
     assert (goal.in_own_words, goal.version) == ("Keep our home", 2)
     assert [c.field for c in changes_of(goal)] == ["created", "in_own_words"]
-    assert len(events_of(grace, "plan.goal_updated")) == 1
+    assert len(events_of(grace, "plan.goal_update")) == 1
 
 
 def test_a_stale_edit_is_refused_whole(alice, bob, goal):

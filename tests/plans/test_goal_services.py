@@ -90,7 +90,7 @@ def test_bad_input_is_refused_and_nothing_is_written(fields, field, alice, grace
     assert field in refused.value.message_dict
     assert not Goal.objects.exists()
     assert not PlanChange.objects.exists()
-    assert not events_of(grace, "plan.goal_added")
+    assert not events_of(grace, "plan.goal_add")
 
 
 def test_adding_is_recorded_in_history_audit_and_outbox(alice, grace):
@@ -106,7 +106,7 @@ def test_adding_is_recorded_in_history_audit_and_outbox(alice, grace):
     }
     audit = AuditEvent.objects.get(action="plan.goal_add")
     assert (audit.actor, audit.client, audit.object_id) == (alice, grace, str(goal.pk))
-    [event] = events_of(grace, "plan.goal_added")
+    [event] = events_of(grace, "plan.goal_add")
     assert event.payload == {"goal_id": goal.pk, "plan_version": Plan.objects.get(client=grace).version}
 
 
@@ -123,7 +123,7 @@ def test_a_change_is_saved_versioned_and_announced(alice, bob, goal, grace):
     assert goal.success_looks_like == "Rent paid for a year"
     assert goal.review_on == datetime.date(2030, 9, 1)
     assert goal.in_own_words == "Keep our flat"  # untouched
-    [event] = events_of(grace, "plan.goal_updated")
+    [event] = events_of(grace, "plan.goal_update")
     assert event.payload == {
         "goal_id": goal.pk,
         "version": 2,
@@ -178,7 +178,7 @@ def test_saving_what_is_already_there_changes_nothing(alice, goal, grace):
     services.goal_update(actor=alice, goal=goal, changes={"in_own_words": "Keep our flat"}, base_version=1)
     assert fresh(goal).version == 1
     assert [c.field for c in changes_of(goal)] == ["created"]
-    assert not events_of(grace, "plan.goal_updated")
+    assert not events_of(grace, "plan.goal_update")
 
 
 def test_taking_a_goal_off_keeps_its_history(alice, bob, goal, action, grace):
@@ -189,7 +189,7 @@ def test_taking_a_goal_off_keeps_its_history(alice, bob, goal, action, grace):
     assert goal.version == 2
     assert [c.field for c in changes_of(goal)] == ["created", "removed"]
     assert changes_of(goal)[-1].actor == bob
-    [event] = events_of(grace, "plan.goal_removed")
+    [event] = events_of(grace, "plan.goal_remove")
     assert event.payload["goal_id"] == goal.pk
     # Off the plan as people see it, with its actions.
     from circles.access import record_access

@@ -47,7 +47,7 @@ def test_it_works(alice, bob, carol, goal, action, grace):
             }
         ]
     }
-    [event] = events_of(grace, "plan.agreed")
+    [event] = events_of(grace, "plan.agree")
     assert event.payload == {"agreement_id": agreement.pk}
     audit = AuditEvent.objects.get(action="plan.agree")
     assert (audit.actor, audit.after["participants"]) == (alice, ["Alice Lead", "Carol Other-Org"])
@@ -60,7 +60,7 @@ def test_it_checks_ownership(who, request, alice, goal, grace):
             actor=request.getfixturevalue(who), client=grace, participants=[membership(grace, alice)]
         )
     assert not PlanAgreement.objects.exists()
-    assert not events_of(grace, "plan.agreed")
+    assert not events_of(grace, "plan.agree")
 
 
 def test_who_took_part_must_be_in_the_circle_now(alice, bob, goal, grace):

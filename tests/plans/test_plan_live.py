@@ -97,7 +97,7 @@ async def test_a_member_sees_another_members_edit(alice, bob, grace):
     assert json.loads(json.dumps(event)) == {
         "type": "event",
         "seq": 2,
-        "event": "plan.goal_updated",
+        "event": "plan.goal_update",
         "payload": {
             "goal_id": goal.pk,
             "version": 2,
@@ -117,7 +117,7 @@ async def test_plan_events_reach_members_of_every_organisation(alice, bob, carol
 
     for socket in sockets:
         event = await next_event(socket)
-        assert (event["event"], event["payload"]["goal_id"]) == ("plan.goal_added", goal.pk)
+        assert (event["event"], event["payload"]["goal_id"]) == ("plan.goal_add", goal.pk)
         await socket.disconnect()
 
 
@@ -138,11 +138,11 @@ async def test_every_kind_of_plan_change_is_announced(alice, bob, carol, grace):
     assert [
         (e["event"], {k: v for k, v in e["payload"].items() if k != "plan_version"}) for e in received
     ] == [
-        ("plan.goal_added", {"goal_id": goal.pk}),
-        ("plan.goal_added", {"goal_id": second.pk}),
-        ("plan.action_added", {"goal_id": goal.pk, "action_id": action.pk}),
+        ("plan.goal_add", {"goal_id": goal.pk}),
+        ("plan.goal_add", {"goal_id": second.pk}),
+        ("plan.action_add", {"goal_id": goal.pk, "action_id": action.pk}),
         (
-            "plan.action_updated",
+            "plan.action_update",
             {
                 "action_id": action.pk,
                 "goal_id": goal.pk,
@@ -151,9 +151,9 @@ async def test_every_kind_of_plan_change_is_announced(alice, bob, carol, grace):
                 "by": "Bob Same-Org",
             },
         ),
-        ("plan.reordered", {}),
-        ("plan.agreed", {"agreement_id": agreement.pk}),
-        ("plan.action_removed", {"goal_id": goal.pk, "action_id": action.pk}),
+        ("plan.goal_move", {}),
+        ("plan.agree", {"agreement_id": agreement.pk}),
+        ("plan.action_remove", {"goal_id": goal.pk, "action_id": action.pk}),
     ]
     # Each structural change carries the plan's version, rising with each.
     plan_versions = [e["payload"]["plan_version"] for e in received if "plan_version" in e["payload"]]

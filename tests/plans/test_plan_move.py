@@ -33,7 +33,7 @@ def test_it_works(bob, three_goals, grace):
     [first, second] = PlanChange.objects.filter(field="position").order_by("pk")
     assert (first.goal, first.old_value, first.new_value, first.actor) == (three, 3, 2, bob)
     assert (second.goal, second.old_value, second.new_value) == (one, 1, 2)
-    events = events_of(grace, "plan.reordered")
+    events = events_of(grace, "plan.goal_move")
     assert len(events) == 2
     assert events[-1].payload == {"plan_version": Plan.objects.get(client=grace).version}
 
@@ -49,7 +49,7 @@ def test_moving_past_either_end_changes_nothing(index, direction, alice, three_g
     services.plan_move(actor=alice, item=three_goals[index], direction=direction)
     assert order(grace) == ["One", "Two", "Three"]
     assert not PlanChange.objects.filter(field="position").exists()
-    assert not events_of(grace, "plan.reordered")
+    assert not events_of(grace, "plan.goal_move")
 
 
 @pytest.mark.parametrize("direction", ["left", "", "UP", None])

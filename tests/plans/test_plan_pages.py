@@ -546,7 +546,7 @@ def test_the_lead_marks_the_plan_agreed_and_compares_it_later(alice, bob, carol,
     assert response.status_code == 302
     agreement = PlanAgreement.objects.get()
     assert agreement.participants == ["Alice Lead", "Bob Same-Org"]
-    assert len(events_of(grace, "plan.agreed")) == 1
+    assert len(events_of(grace, "plan.agree")) == 1
 
     services.goal_update(actor=carol, goal=goal, changes={"in_own_words": "Keep our home"}, base_version=1)
     services.action_remove(actor=carol, action=action)

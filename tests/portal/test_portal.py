@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -125,6 +126,27 @@ def test_family_need_the_clients_consent_to_be_invited(alice, grace):
     assert signed_in(ama).get("/portal/").status_code == 200
 
 
+def test_an_expired_family_portal_consent_does_not_let_the_lead_invite(alice, grace):
+    """Consent that has run out is no consent: the invitation is refused, as for no consent at all."""
+    sister = FamilyMemberFactory(client=grace, name="Ama Okafor")
+    ConsentFactory(
+        client=grace,
+        scope="family_portal",
+        family_member=sister,
+        recorded_by=alice,
+        given_on=timezone.localdate() - datetime.timedelta(days=30),
+        expires_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError, match="has not agreed"):
+        portal_services.invitation_create(actor=alice, client=grace, email="ama@example.org", member=sister)
+    response = signed_in(alice).post(
+        f"/portal/invite/{grace.public_id}/", {"who": str(sister.pk), "email": "ama@example.org"}
+    )
+    assert response.status_code == 200
+    assert "has not agreed" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
 def test_withdrawing_consent_ends_a_family_members_access_at_once(alice, grace):
     sister = FamilyMemberFactory(client=grace, name="Ama Okafor")
     consent = ConsentFactory(client=grace, scope="family_portal", family_member=sister, recorded_by=alice)
@@ -172,7 +194,7 @@ def test_the_client_ticks_off_their_own_action_and_the_team_hears(grace_portal, 
     response = browser.post(f"/portal/actions/{plan['mine'].pk}/done/")
     assert response.status_code == 302
     assert Action.objects.get(pk=plan["mine"].pk).status == "done"
-    event = Event.objects.filter(client=grace, type="plan.action_updated").last()
+    event = Event.objects.filter(client=grace, type="plan.action_update").last()
     assert event.payload["action_id"] == plan["mine"].pk and event.payload["by"] == grace_portal.full_name
     assert plan["mine"].changes.filter(field="status", actor=grace_portal).exists()
 

@@ -238,12 +238,12 @@ async def test_the_client_hears_only_of_what_is_shared_with_them(
         actor=alice, client=grace, text="The rent is sorted", visibility=Note.Visibility.CLIENT
     )
 
-    received = await events_until(portal, "note.created")
+    received = await events_until(portal, "note.create")
     assert [event for event, _ in received] == [
-        "plan.goal_added",
-        "plan.action_added",
-        "plan.goal_updated",
-        "note.created",
+        "plan.goal_add",
+        "plan.action_add",
+        "plan.goal_update",
+        "note.create",
     ], f"the portal heard of things not shared with the client: {received}"
     assert received[0][1]["goal_id"] == new_goal.pk
     assert received[1][1]["action_id"] == new_action.pk
@@ -253,7 +253,7 @@ async def test_the_client_hears_only_of_what_is_shared_with_them(
 
     # The professional on the plan page did hear of the hidden goal (the filter is the portal's, not a lost bell).
     first = await receive_until(professional, "event")
-    assert first["event"] == "plan.goal_added" and first["payload"]["goal_id"] == hidden_goal.pk
+    assert first["event"] == "plan.goal_add" and first["payload"]["goal_id"] == hidden_goal.pk
 
     await portal.disconnect()
     await professional.disconnect()
@@ -268,7 +268,7 @@ async def test_a_goal_taken_out_of_the_portal_is_heard_once_then_never(
     )
     # The portal must hear that it went (so the page drops it)...
     event = await receive_until(portal, "event")
-    assert event["event"] == "plan.goal_updated" and event["payload"]["goal_id"] == shared_goal.pk
+    assert event["event"] == "plan.goal_update" and event["payload"]["goal_id"] == shared_goal.pk
     # ...and nothing about it after that.
     await sync(sharing_services.goal_update)(
         actor=alice, goal=unshared, changes={"success_looks_like": "Secret"}, base_version=unshared.version
@@ -286,7 +286,7 @@ async def test_a_family_member_hears_shared_things_too(ama_portal, alice, grace,
         actor=alice, client=grace, text="For Grace and Ama", visibility=Note.Visibility.CLIENT
     )
     event = await receive_until(family, "event")
-    assert event["event"] == "note.created" and event["payload"] == {"note_id": note.pk}
+    assert event["event"] == "note.create" and event["payload"] == {"note_id": note.pk}
     await family.disconnect()
 
 
@@ -302,8 +302,8 @@ async def test_moving_things_hidden_from_the_client_does_not_reach_the_portal(gr
     note = await sync(sharing_services.note_create)(
         actor=alice, client=grace, text="Sentinel", visibility=Note.Visibility.CLIENT
     )
-    received = await events_until(portal, "note.created")
-    assert received == [("note.created", {"note_id": note.pk})], received
+    received = await events_until(portal, "note.create")
+    assert received == [("note.create", {"note_id": note.pk})], received
     assert first.pk
     await portal.disconnect()
 
@@ -327,8 +327,8 @@ async def test_withdrawing_family_portal_consent_closes_the_family_members_open_
     note = await sync(sharing_services.note_create)(
         actor=alice, client=grace, text="Still here", visibility=Note.Visibility.CLIENT
     )
-    received = await events_until(client_socket, "note.created")
-    assert received == [("note.created", {"note_id": note.pk})], received
+    received = await events_until(client_socket, "note.create")
+    assert received == [("note.create", {"note_id": note.pk})], received
     # And Ama may not reconnect.
     again, connected, code = await connect(ama_portal, grace)
     assert not connected and code == 4403
@@ -358,7 +358,7 @@ async def test_the_clients_own_words_reach_a_professionals_plan_socket(
         user=grace_portal, goal=shared_goal, text="I rang them today."
     )
     event = await receive_until(plan_socket, "event")
-    assert event["event"] == "plan.comment_added"
+    assert event["event"] == "plan.comment_add"
     assert event["payload"] == {"goal_id": shared_goal.pk, "by": grace_portal.full_name}
     await plan_socket.disconnect()
 
@@ -370,7 +370,7 @@ async def test_the_clients_tick_reaches_a_professionals_plan_socket(grace_portal
     plan_socket = await open_socket(alice, grace, page="plan")
     await sync(sharing_services.action_done_by_client)(user=grace_portal, action=action)
     event = await receive_until(plan_socket, "event")
-    assert event["event"] == "plan.action_updated"
+    assert event["event"] == "plan.action_update"
     assert event["payload"]["action_id"] == action.pk and event["payload"]["fields"] == ["status"]
     assert event["payload"]["by"] == grace_portal.full_name
     await plan_socket.disconnect()

@@ -86,7 +86,7 @@ async def test_a_new_note_reaches_every_member(alice, bob, carol, grace):
         assert json.loads(json.dumps(event)) == {
             "type": "event",
             "seq": 1,
-            "event": "note.created",
+            "event": "note.create",
             "payload": {"note_id": note.pk},
         }
         await communicator.disconnect()
@@ -125,7 +125,7 @@ async def test_removal_from_the_circle_closes_the_open_page(alice, bob, grace):
     closed = await as_bob.receive_output(timeout=TIMEOUT)
     assert closed == {"type": "websocket.close", "code": 4403}
     # The lead is told, so her page refreshes the circle.
-    assert (await next_event(as_alice))["event"] == "circle.member_removed"
+    assert (await next_event(as_alice))["event"] == "circle.member_remove"
     # After a later note, Bob hears nothing more (his socket is gone) and may not reconnect.
     communicator, connected, _ = await connect(bob, grace)
     assert not connected
@@ -241,5 +241,5 @@ async def test_an_idle_page_still_hears_after_longer_than_the_redis_timeouts(ali
     await asyncio.sleep(7)
     await add_note(actor=bob, client=grace, text="After a quiet spell")
 
-    assert (await next_event(communicator))["event"] == "note.created"
+    assert (await next_event(communicator))["event"] == "note.create"
     await communicator.disconnect()

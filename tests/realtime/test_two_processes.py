@@ -61,5 +61,5 @@ def test_a_note_posted_to_one_process_reaches_a_socket_on_the_other(alice, bob, 
 
         result = asyncio.run(scenario())
 
-    assert result["event"]["event"] == "note.created"
+    assert result["event"]["event"] == "note.create"
     assert result["event"]["payload"] == {"note_id": result["note"]["id"]}

@@ -1,0 +1,16 @@
+"""The directory's changes (organisations and professionals' accounts), audited, never published.
+
+Declared here rather than in network/changes.py: network sits below the catalogue and imports nothing
+above it.
+"""
+
+from changes.catalogue import Change, register
+
+ORGANISATION_CREATE = Change("organisation.create", "An organisation is added to the directory")
+ORGANISATION_TWO_FACTOR = Change(
+    "organisation.two_factor", "An organisation starts or stops requiring two-factor sign-in"
+)
+PROFESSIONAL_CREATE = Change("professional.create", "A professional's account is made")
+PROFESSIONAL_UPDATE = Change("professional.update", "A professional's account, role or access is changed")
+
+register(ORGANISATION_CREATE, ORGANISATION_TWO_FACTOR, PROFESSIONAL_CREATE, PROFESSIONAL_UPDATE)
