@@ -24,13 +24,21 @@ Between = TypeVar("Between")
 class StaleEdit(Exception):
     """The writer started from an older version and someone has since changed the same field(s).
 
-    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when}.
+    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when} (the API
+    sends it as it is); `mine` maps it to the value the refused writer sent. Both as history keeps them.
     """
 
-    def __init__(self, item: Any, conflicts: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, item: Any, conflicts: dict[str, dict[str, Any]], mine: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{type(item).__name__} {item.pk} changed since you started: {', '.join(conflicts)}")
         self.item = item
         self.conflicts = conflicts
+        self.mine = mine or {}
+
+    @property
+    def theirs(self) -> dict[str, Any]:
+        return {name: conflict["current"] for name, conflict in self.conflicts.items()}
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ def edit_apply(
     if base_version < item.version and changed:
         conflicts = history.conflicts_since(item, fields, base_version, list(changed))
         if conflicts:
-            raise StaleEdit(item, conflicts)
+            raise StaleEdit(item, conflicts, mine={name: stored(changed[name]) for name in conflicts})
     if not changed:
         return None
     before = {name: fields[name].value_of(item) for name in changed}

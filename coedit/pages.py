@@ -138,5 +138,5 @@ def _clash(
         "mine": mine_shown,
         "by": details["by"],
         "mergeable": mergeable,
-        "merged": f"{theirs}\n{as_text(mine)}" if mergeable else "",
+        "merged": f"{details['current']}\n{as_text(mine)}" if mergeable else "",  # to edit: as they are
     }
