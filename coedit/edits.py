@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
 
 from coedit.fields import VersionedFields, stored
 
-Top = TypeVar("Top", bound=models.Model)
 Between = TypeVar("Between")
 
 
@@ -46,7 +44,7 @@ class History:
     """Where one item's changes are kept: the change model, the columns that tie a row to the item
     (which also find its rows), and any more columns a new row needs."""
 
-    model: type[models.Model]
+    model: type[Any]  # a concrete model with the columns of coedit.models.FieldChange
     item: Mapping[str, Any]  # e.g. {"goal": goal}
     also: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"plan": plan}
 
@@ -81,8 +79,8 @@ class Edit:
 
 
 def lock_in_order(
-    model: type[models.Model], pk: Any, *, first: type[Top], path: str, then: Callable[[Top], Between]
-) -> tuple[Top, Between, Any]:
+    model: type[Any], pk: Any, *, first: type[Any], path: str, then: Callable[[Any], Between]
+) -> tuple[Any, Between, Any]:
     """Take a write's locks in the one order every writer of this group uses: `first` (found from the
     item by `path`), then whatever `then` locks and checks, then the item itself.
 

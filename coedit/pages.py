@@ -61,7 +61,7 @@ def edit_with_merge(
     values only the app can name (a person, from their id) in the clash rows.
     """
     prefix = f"{type(item).__name__.lower()}{item.pk}"  # several items can be open for editing on one page
-    make_form = partial(form_class, prefix=prefix, **form_kwargs)
+    make_form: Callable[..., forms.Form] = partial(form_class, prefix=prefix, **form_kwargs)
     names = list(form_class.base_fields)
     initial = fields.form_values(item, names)
     current = {name: as_text(value) for name, value in initial.items()}
