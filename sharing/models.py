@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 from circles.models import Client
+from coedit.fields import CHOICE, DATE, TEXT, YES_NO, VersionedField, VersionedFields
+from coedit.models import FieldChange
 from network.models import Organisation
 
 
@@ -60,7 +62,16 @@ class Plan(models.Model):
 class Goal(models.Model):
     """A goal in the client's own words. Fields are co-edited: `version` counts every saved change."""
 
-    EDITABLE = ("in_own_words", "success_looks_like", "review_on", "shared_with_client")
+    # The co-edited fields, what people call them, and how their values read: for the edit form, the API,
+    # the history, the timeline and the comparison with an agreed version alike.
+    EDITABLE = VersionedFields(
+        VersionedField("in_own_words", "Goal", kind=TEXT),
+        VersionedField("success_looks_like", "What success looks like", kind=TEXT),
+        VersionedField("review_on", "Review date", kind=DATE),
+        VersionedField(
+            "shared_with_client", "Shared with the client", noun="sharing with the client", kind=YES_NO
+        ),
+    )
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
     position = models.PositiveIntegerField(default=0)
@@ -80,16 +91,40 @@ class Goal(models.Model):
         return self.in_own_words
 
 
+def _owner_value(action: "Action") -> str | int | None:
+    return "client" if action.owner_is_client else action.owner_id
+
+
+def _owner_set(action: "Action", owner) -> tuple[str, ...]:
+    action.owner = None if owner == "client" else owner
+    action.owner_is_client = owner == "client"
+    return ("owner", "owner_is_client")
+
+
+def _owner_choice(action: "Action") -> str:
+    return "client" if action.owner_is_client else (str(action.owner_id) if action.owner_id else "")
+
+
 class Action(models.Model):
     """Something to do towards a goal: what, who, by when, and how it is going."""
-
-    EDITABLE = ("what", "owner", "due_on", "status", "dropped_reason", "shared_with_client")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
         DROPPED = "dropped", "Dropped"
+
+    EDITABLE = VersionedFields(
+        VersionedField("what", "What", kind=TEXT),
+        # A circle member, or the client themself: kept as "client" or the member's id.
+        VersionedField("owner", "Who", read=_owner_value, write=_owner_set, initial=_owner_choice),
+        VersionedField("due_on", "By when", noun="date", kind=DATE),
+        VersionedField("status", "Status", kind=CHOICE, choices=tuple(Status.choices)),
+        VersionedField("dropped_reason", "Why dropped", noun="reason for dropping", kind=TEXT),
+        VersionedField(
+            "shared_with_client", "Shared with the client", noun="sharing with the client", kind=YES_NO
+        ),
+    )
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="actions")
     position = models.PositiveIntegerField(default=0)
@@ -124,31 +159,22 @@ class Action(models.Model):
         return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
 
 
-class PlanChange(models.Model):
-    """One field of one goal or action changed: old value, new value, who, when. The plan's history."""
+class PlanChange(FieldChange):
+    """One field of one goal or action changed: old value, new value, who, when. The plan's history.
+
+    Besides the co-edited fields, `field` can be "created", "removed" or "position" (a move).
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="changes")
     goal = models.ForeignKey(Goal, null=True, on_delete=models.PROTECT, related_name="changes")
     action = models.ForeignKey(Action, null=True, on_delete=models.PROTECT, related_name="changes")
-    field = models.CharField(max_length=40)  # a field name, or "created" / "removed" / "position"
-    old_value = models.JSONField(null=True)
-    new_value = models.JSONField(null=True)
-    # The item's version after this change: a writer who started from an older version conflicts only
-    # if a change since then touched a field they are changing.
-    version = models.PositiveIntegerField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(FieldChange.Meta):
         indexes = [
             models.Index(fields=["goal", "version"], name="planchange_goal_idx"),
             models.Index(fields=["action", "version"], name="planchange_action_idx"),
             models.Index(fields=["plan", "-at"], name="planchange_plan_recent_idx"),  # the timeline
         ]
-
-    def __str__(self) -> str:
-        return f"{self.field} changed by {self.actor_id}"
 
 
 class PlanAgreement(models.Model):

@@ -5,14 +5,14 @@ PATCH …/plan/goals/7/           If-Match: "goal-7-v3"   {"in_own_words": "…"
     200 + new ETag              saved
     412 + current values        someone changed the same field since v3: look, then choose
     428                         no If-Match: say which version you are changing
+
+(The ETag, If-Match, 412 and 428 are the co-editing engine's: `coedit.api`.)
 """
 
-import re
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from audit.services import audit_read
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
+from coedit.api import etag, versioned_response, versioned_update
 from network.fields import CleanTextInput
 from sharing import selectors, services
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
@@ -28,19 +29,6 @@ from sharing.models import Action, Goal, PlanAgreement, PlanChange
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "goal-7-v3"'
 )
-
-
-def etag(item: Goal | Action) -> str:
-    return f'"{type(item).__name__.lower()}-{item.pk}-v{item.version}"'
-
-
-def base_version(request: Request, item: Goal | Action) -> int | None:
-    """The version named by If-Match, or None if there is none. A malformed or foreign tag is a 412."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    match = re.fullmatch(rf'(?:W/)?"{type(item).__name__.lower()}-{item.pk}-v(\d+)"', header.strip())
-    return int(match.group(1)) if match else 0
 
 
 class ActionOutput(serializers.ModelSerializer):
@@ -168,40 +156,9 @@ def _owner(record, data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _updated(item: Goal | Action, output: type[serializers.Serializer], record) -> Response:
-    fresh = (selectors.goal_get_for if isinstance(item, Goal) else selectors.action_get_for)(record, item.pk)
-    return Response(output(fresh).data, headers={"ETag": etag(fresh)})
-
-
-def _patch(request: Request, record, item: Goal | Action, data: dict[str, Any], output, service) -> Response:
-    version = base_version(request, item)
-    if version is None:
-        return Response(
-            {"detail": "Say which version you are changing: send If-Match with the ETag you read."},
-            status=status.HTTP_428_PRECONDITION_REQUIRED,
-        )
-    try:
-        kind = "goal" if isinstance(item, Goal) else "action"
-        if version < 1 or version > item.version:
-            raise services.StaleEdit(item, {})
-        # The write and the read of what it made are one transaction: the answer (body, version, ETag) is
-        # the state this write produced, not a later one.
-        with transaction.atomic():
-            saved = service(actor=request.user, **{kind: item}, changes=data, base_version=version)
-            return _updated(saved, output, record)
-    except services.StaleEdit as stale:
-        current = (selectors.goal_get_for if isinstance(item, Goal) else selectors.action_get_for)(
-            record, item.pk
-        )
-        return Response(
-            {
-                "detail": "Someone changed this since you read it. Here is what it says now.",
-                "conflicts": stale.conflicts,
-                "current": output(current).data,
-            },
-            status=status.HTTP_412_PRECONDITION_FAILED,
-            headers={"ETag": etag(current)},
-        )
+def _item_get(record, kind: str, item_id: int) -> Goal | Action:
+    """A goal or an action of this record ("goal" / "action"), as the selectors give it."""
+    return (selectors.goal_get_for if kind == "goal" else selectors.action_get_for)(record, item_id)
 
 
 class PlanApi(APIView):
@@ -219,34 +176,65 @@ class GoalListApi(APIView):
         data = GoalInput(data=request.data)
         data.is_valid(raise_exception=True)
         goal = services.goal_add(actor=request.user, client=record.client, **data.validated_data)
-        response = _updated(goal, GoalOutput, record)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return versioned_response(
+            _item_get(record, "goal", goal.pk), GoalOutput, status=status.HTTP_201_CREATED
+        )
 
 
-class GoalDetailApi(APIView):
-    @extend_schema(responses=GoalOutput, summary="One goal (its ETag is in the ETag header)")
-    def get(self, request: Request, public_id: str, goal_id: int) -> Response:
+class _ItemDetailApi(APIView):
+    # One goal or one action: read it (its ETag in the ETag header), change it from the version If-Match
+    # names, or take it off the plan (its history stays). A comment, not a docstring: drf-spectacular
+    # would publish a docstring as every operation's description.
+
+    kind: str  # "goal" or "action"; the URL names the item `<kind>_id`
+    output: type[serializers.Serializer]
+    patch_input: type[serializers.Serializer]
+
+    def get(self, request: Request, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
-        goal = selectors.goal_get_for(record, goal_id)
-        audit_read(record=record, action="plan.view", obj=goal)
-        return _updated(goal, GoalOutput, record)
+        item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
+        audit_read(record=record, action="plan.view", obj=item)
+        return versioned_response(item, self.output)
 
-    @extend_schema(
-        request=GoalPatch, responses={200: GoalOutput}, parameters=[IF_MATCH], summary="Change a goal"
-    )
-    def patch(self, request: Request, public_id: str, goal_id: int) -> Response:
+    def patch(self, request: Request, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
-        goal = selectors.goal_get_for(record, goal_id)
-        data = GoalPatch(data=request.data)
+        item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
+        data = self.patch_input(data=request.data)
         data.is_valid(raise_exception=True)
-        return _patch(request, record, goal, data.validated_data, GoalOutput, services.goal_update)
+        changes = self.changes(record, data.validated_data)
+        update = services.goal_update if self.kind == "goal" else services.action_update
+        return versioned_update(
+            request,
+            item,
+            save=lambda version: update(
+                actor=request.user, **{self.kind: item}, changes=changes, base_version=version
+            ),
+            reread=lambda: _item_get(record, self.kind, item.pk),
+            output=self.output,
+        )
 
-    @extend_schema(responses={204: None}, summary="Take a goal off the plan (its history stays)")
-    def delete(self, request: Request, public_id: str, goal_id: int) -> Response:
+    def delete(self, request: Request, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
-        services.goal_remove(actor=request.user, goal=selectors.goal_get_for(record, goal_id))
+        item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
+        remove = services.goal_remove if self.kind == "goal" else services.action_remove
+        remove(actor=request.user, **{self.kind: item})
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def changes(self, record, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+
+@extend_schema_view(
+    get=extend_schema(responses=GoalOutput, summary="One goal (its ETag is in the ETag header)"),
+    patch=extend_schema(
+        request=GoalPatch, responses={200: GoalOutput}, parameters=[IF_MATCH], summary="Change a goal"
+    ),
+    delete=extend_schema(responses={204: None}, summary="Take a goal off the plan (its history stays)"),
+)
+class GoalDetailApi(_ItemDetailApi):
+    kind = "goal"
+    output = GoalOutput
+    patch_input = GoalPatch
 
 
 class ActionListApi(APIView):
@@ -267,36 +255,25 @@ class ActionListApi(APIView):
             owner_is_client=owner == "client",
             **fields,
         )
-        response = _updated(action, ActionOutput, record)
-        response.status_code = status.HTTP_201_CREATED
-        return response
-
-
-class ActionDetailApi(APIView):
-    @extend_schema(responses=ActionOutput, summary="One action (its ETag is in the ETag header)")
-    def get(self, request: Request, public_id: str, action_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
-        action = selectors.action_get_for(record, action_id)
-        audit_read(record=record, action="plan.view", obj=action)
-        return _updated(action, ActionOutput, record)
-
-    @extend_schema(
-        request=ActionPatch, responses={200: ActionOutput}, parameters=[IF_MATCH], summary="Change an action"
-    )
-    def patch(self, request: Request, public_id: str, action_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
-        action = selectors.action_get_for(record, action_id)
-        data = ActionPatch(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _patch(
-            request, record, action, _owner(record, data.validated_data), ActionOutput, services.action_update
+        return versioned_response(
+            _item_get(record, "action", action.pk), ActionOutput, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={204: None}, summary="Take an action off the plan (its history stays)")
-    def delete(self, request: Request, public_id: str, action_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
-        services.action_remove(actor=request.user, action=selectors.action_get_for(record, action_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+
+@extend_schema_view(
+    get=extend_schema(responses=ActionOutput, summary="One action (its ETag is in the ETag header)"),
+    patch=extend_schema(
+        request=ActionPatch, responses={200: ActionOutput}, parameters=[IF_MATCH], summary="Change an action"
+    ),
+    delete=extend_schema(responses={204: None}, summary="Take an action off the plan (its history stays)"),
+)
+class ActionDetailApi(_ItemDetailApi):
+    kind = "action"
+    output = ActionOutput
+    patch_input = ActionPatch
+
+    def changes(self, record, data: dict[str, Any]) -> dict[str, Any]:
+        return _owner(record, data)
 
 
 class HistoryApi(APIView):
@@ -307,8 +284,7 @@ class HistoryApi(APIView):
         record = client_get_for_user(request.user, public_id)
         if kind not in ("goals", "actions"):
             raise Http404("Goals or actions")
-        getter = selectors.goal_get_for if kind == "goals" else selectors.action_get_for
-        item = getter(record, item_id)
+        item = _item_get(record, "goal" if kind == "goals" else "action", item_id)
         audit_read(record=record, action="plan.history", obj=item)
         return Response(ChangeOutput(selectors.item_history(record, item), many=True).data)
 
@@ -373,11 +349,9 @@ class AgreementDetailApi(APIView):
     def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         agreement = selectors.agreement_get_for(record, agreement_id)
-        plan = selectors.plan_for(record).plan
-        current = selectors.plan_snapshot(plan) if plan else {"goals": []}
         return Response(
             AgreementOutput(agreement).data
-            | {"differences": selectors.plan_compare(agreement.snapshot, current)}
+            | {"differences": selectors.agreement_differences(record, agreement)}
         )
 
 

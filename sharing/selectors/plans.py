@@ -1,6 +1,5 @@
 """Reads of a client's plan, for a record already opened (and access-checked) by circles.selectors."""
 
-import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -205,22 +204,6 @@ def _owner_name(action: Action) -> str:
     return action.owner.display_name if action.owner else ""
 
 
-GOAL_FIELDS = {
-    "in_own_words": "Goal",
-    "success_looks_like": "What success looks like",
-    "review_on": "Review date",
-    "shared_with_client": "Shared with the client",
-}
-ACTION_FIELDS = {
-    "what": "What",
-    "owner": "Who",
-    "due_on": "By when",
-    "status": "Status",
-    "dropped_reason": "Why dropped",
-    "shared_with_client": "Shared with the client",
-}
-
-
 def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """What differs between two snapshots: goals and actions added, removed, or with fields changed."""
     differences: list[dict[str, Any]] = []
@@ -231,17 +214,16 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
         if before is None:
             differences.append({"kind": "goal_added", "goal": goal["in_own_words"]})
             continue
-        for key, label in GOAL_FIELDS.items():
-            if before.get(key) != goal.get(key):
-                differences.append(
-                    {
-                        "kind": "goal_changed",
-                        "goal": goal["in_own_words"],
-                        "field": label,
-                        "old": before.get(key),
-                        "new": goal.get(key),
-                    }
-                )
+        for changed, old_value, new_value in Goal.EDITABLE.differences(before, goal):
+            differences.append(
+                {
+                    "kind": "goal_changed",
+                    "goal": goal["in_own_words"],
+                    "field": changed.label,
+                    "old": old_value,
+                    "new": new_value,
+                }
+            )
         old_actions = {a["id"]: a for a in before["actions"]}
         new_actions = {a["id"]: a for a in goal["actions"]}
         for action_id, action in new_actions.items():
@@ -251,18 +233,17 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
                     {"kind": "action_added", "goal": goal["in_own_words"], "action": action["what"]}
                 )
                 continue
-            for key, label in ACTION_FIELDS.items():
-                if was.get(key) != action.get(key):
-                    differences.append(
-                        {
-                            "kind": "action_changed",
-                            "goal": goal["in_own_words"],
-                            "action": action["what"],
-                            "field": label,
-                            "old": was.get(key),
-                            "new": action.get(key),
-                        }
-                    )
+            for changed, old_value, new_value in Action.EDITABLE.differences(was, action):
+                differences.append(
+                    {
+                        "kind": "action_changed",
+                        "goal": goal["in_own_words"],
+                        "action": action["what"],
+                        "field": changed.label,
+                        "old": old_value,
+                        "new": new_value,
+                    }
+                )
         for action_id, action in old_actions.items():
             if action_id not in new_actions:
                 differences.append(
@@ -274,31 +255,21 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
     return differences
 
 
+def agreement_differences(record: access.RecordAccess, agreement: PlanAgreement) -> list[dict[str, Any]]:
+    """How today's plan differs from an agreed version of it."""
+    plan = plan_for(record).plan
+    return plan_compare(agreement.snapshot, plan_snapshot(plan) if plan else {"goals": []})
+
+
 def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[str, Any]]:
     """The item's history in words for people: field names, owners' names, dates and yes/no."""
-    labels = GOAL_FIELDS if isinstance(item, Goal) else ACTION_FIELDS
+    fields = item.EDITABLE
     members = {m.pk: m.display_name for m in CircleMember.objects.filter(client=record.client)}
-    statuses = dict(Action.Status.choices)
 
-    def shown(field: str, value: Any) -> str:
-        if value in (None, ""):
-            return ""
-        if field == "owner":
-            return (
-                f"{record.client.given_name} (the client)"
-                if value == "client"
-                else members.get(value, "Someone")
-            )
-        if field == "status":
-            return statuses.get(value, value)
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if field in ("review_on", "due_on"):
-            try:
-                return datetime.date.fromisoformat(value).strftime("%-d %B %Y")
-            except (TypeError, ValueError):
-                return str(value)
-        return str(value)
+    def owner(value: Any) -> str:
+        return (
+            f"{record.client.given_name} (the client)" if value == "client" else members.get(value, "Someone")
+        )
 
     rows = []
     for change in item_history(record, item):
@@ -309,8 +280,9 @@ def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[
         elif change.field == "position":
             label, old, new = "Place in the list", str(change.old_value), str(change.new_value)
         else:
-            label = labels.get(change.field, change.field)
-            old, new = shown(change.field, change.old_value), shown(change.field, change.new_value)
+            label = fields.label(change.field)
+            old = fields.in_words(change.field, change.old_value, shown={"owner": owner})
+            new = fields.in_words(change.field, change.new_value, shown={"owner": owner})
         rows.append(
             {"at": change.at, "actor": change.actor.full_name, "field": label, "old": old, "new": new}
         )

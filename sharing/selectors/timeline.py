@@ -9,20 +9,14 @@ from dataclasses import dataclass
 
 from circles import access
 from circles.models import CircleMember, Consent
-from sharing.models import PlanAgreement, PlanChange
+from sharing.models import Action, Goal, PlanAgreement, PlanChange
 from sharing.selectors.notes import note_list_for
 
 LIMIT = 100
+# What each field is called inside a sentence ("Changed the date of …"), as the models declare it.
 FIELD_NAMES = {
-    "in_own_words": "goal",
-    "success_looks_like": "what success looks like",
-    "review_on": "review date",
-    "shared_with_client": "sharing with the client",
-    "what": "what",
-    "owner": "who",
-    "due_on": "date",
-    "status": "status",
-    "dropped_reason": "reason for dropping",
+    **{name: field.in_sentence for name, field in Goal.EDITABLE.items()},
+    **{name: field.in_sentence for name, field in Action.EDITABLE.items()},
     "position": "order",
 }
 

@@ -1,8 +1,8 @@
 """Writes to what the circle shares: notes (notes.py) and the plan (plans.py)."""
 
+from coedit import StaleEdit  # what goal_update and action_update raise: the co-editing engine's
 from sharing.services.notes import NOTE_MAX_LENGTH, note_create, note_visibility_change
 from sharing.services.plans import (
-    StaleEdit,
     action_add,
     action_done_by_client,
     action_remove,

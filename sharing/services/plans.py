@@ -1,10 +1,10 @@
 """Writes to a client's plan. Co-edited live, so every change is versioned and nothing is lost.
 
-Each goal and action has a `version`, raised by every saved change, and every change of a field is kept
-as a PlanChange (old value, new value, who, when, the version it made). A writer says which version
-they started from. If someone else has since changed one of the *same fields* to something else, the
-write is refused with StaleEdit, which carries the newer values, so the writer can see them and choose.
-Changes to other fields of the same item never conflict.
+Goals and actions are co-edited with the engine in `coedit`: each has a `version`, raised by every saved
+change, and every change of a field is kept as a PlanChange (old value, new value, who, when, the version
+it made). A writer says which version they started from. If someone else has since changed one of the
+*same fields* to something else, the write is refused with StaleEdit, which carries the newer values, so
+the writer can see them and choose. Changes to other fields of the same item never conflict.
 """
 
 import datetime
@@ -19,6 +19,7 @@ from changes.catalogue import Change
 from changes.services import record
 from circles import access
 from circles.models import CircleMember, Client
+from coedit import History, edit_apply, lock_in_order
 from network.text import clean_line, clean_text
 from sharing import changes as c
 from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
@@ -28,19 +29,6 @@ if TYPE_CHECKING:
     from network.models import User
 
 Item = Goal | Action
-
-
-class StaleEdit(Exception):
-    """The writer started from an older version and someone has since changed the same field(s).
-
-    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when}.
-    """
-
-    def __init__(self, item: Item, conflicts: dict[str, dict[str, Any]]) -> None:
-        super().__init__(f"{type(item).__name__} {item.pk} changed since you started: {', '.join(conflicts)}")
-        self.item = item
-        self.conflicts = conflicts
-
 
 # Goals.
 
@@ -88,24 +76,7 @@ def goal_update(*, actor: "User", goal: Goal, changes: dict[str, Any], base_vers
 
 def goal_remove(*, actor: "User", goal: Goal) -> Goal:
     """Take a goal (and its actions) off the plan. Its history stays."""
-    with transaction.atomic():
-        goal, _client, plan = _lock_item(actor, Goal, goal.pk)
-        if goal.removed_at is not None:
-            raise ValidationError("This goal has already been taken off the plan.")
-        goal.removed_at = timezone.now()
-        goal.version += 1
-        goal.save(update_fields=["removed_at", "version"])
-        _record(actor, plan, goal, "removed", None, None)
-        record(
-            change=c.GOAL_REMOVE,
-            actor=actor,
-            client=plan.client,
-            obj=goal,
-            before=_snapshot_of(goal),
-            payload=c.GoalAddedOrRemoved(goal_id=goal.pk, plan_version=plan.version),
-            audience={"client_visible": goal.shared_with_client},
-        )
-    return goal
+    return _item_remove(actor, Goal, goal.pk, change=c.GOAL_REMOVE)
 
 
 # Actions.
@@ -224,26 +195,7 @@ def goal_comment_add(*, user: "User", goal: Goal, text: str) -> GoalComment:
 
 
 def action_remove(*, actor: "User", action: Action) -> Action:
-    with transaction.atomic():
-        action, _client, plan = _lock_item(actor, Action, action.pk)
-        if action.removed_at is not None:
-            raise ValidationError("This action has already been taken off the plan.")
-        action.removed_at = timezone.now()
-        action.version += 1
-        action.save(update_fields=["removed_at", "version"])
-        _record(actor, plan, action, "removed", None, None)
-        record(
-            change=c.ACTION_REMOVE,
-            actor=actor,
-            client=plan.client,
-            obj=action,
-            before=_snapshot_of(action),
-            payload=c.ActionAddedOrRemoved(
-                goal_id=action.goal_id, action_id=action.pk, plan_version=plan.version
-            ),
-            audience={"client_visible": action.shared_with_client and action.goal.shared_with_client},
-        )
-    return action
+    return _item_remove(actor, Action, action.pk, change=c.ACTION_REMOVE)
 
 
 # The plan as a whole.
@@ -329,17 +281,17 @@ def _lock_item(
 ) -> tuple[Any, Client, Plan]:
     """For changing a goal or action: lock its client, raise the plan's version, then lock the item.
 
-    Every plan write takes its locks in one order — the client, the plan, then goals and actions — so two
-    writers never each hold what the other waits for. (Locking the item first would deadlock a move, which
-    locks the neighbour it swaps with after the client, against an edit of that neighbour.)
+    Every plan write takes its locks in this one order (`coedit.lock_in_order`) — the client, the plan,
+    then goals and actions — so two writers never each hold what the other waits for.
     """
-    path = "plan__goals" if model is Goal else "plan__goals__actions"
-    try:
-        client = Client.objects.select_for_update(of=("self",)).get(**{path: pk})
-    except Client.DoesNotExist:
-        raise model.DoesNotExist(f"No {model.__name__.lower()} {pk}") from None
-    plan = _plan_for_writing(actor, client, checked=checked, client_locked=True)
-    return model.objects.select_for_update().get(pk=pk), client, plan
+    client, plan, item = lock_in_order(
+        model,
+        pk,
+        first=Client,
+        path="plan__goals" if model is Goal else "plan__goals__actions",
+        then=lambda client: _plan_for_writing(actor, client, checked=checked, client_locked=True),
+    )
+    return item, client, plan
 
 
 def _plan_for_writing(
@@ -385,60 +337,25 @@ def _update(
             reason = values.get("dropped_reason", item.dropped_reason)
             if status == Action.Status.DROPPED and not reason:
                 raise ValidationError({"dropped_reason": "Say why the action is dropped."})
-        changed = {field: value for field, value in values.items() if _value(item, field) != _json(value)}
-        if not isinstance(base_version, int) or base_version < 1 or base_version > item.version:
-            raise ValidationError({"version": "That version of the item does not exist."})
-        if base_version < item.version and changed:
-            newer = (
-                PlanChange.objects.filter(
-                    **{model.__name__.lower(): item}, version__gt=base_version, field__in=list(changed)
-                )
-                .select_related("actor")
-                .order_by("version")
-            )
-            conflicts = {
-                change.field: {
-                    "current": _value(item, change.field),
-                    "by": change.actor.full_name,
-                    "at": change.at.isoformat(),
-                }
-                for change in newer
-            }
-            if conflicts:
-                raise StaleEdit(item, conflicts)
-        if not changed:
-            return item
-        before = {field: _value(item, field) for field in changed}
-        for field, value in changed.items():
-            if field == "owner":  # a circle member, or the client themself
-                item.owner = None if value == "client" else value
-                item.owner_is_client = value == "client"
-            else:
-                setattr(item, field, value)
-        item.version += 1
-        stored = [f for f in changed if f != "owner"] + (
-            ["owner", "owner_is_client"] if "owner" in changed else []
+        edit = edit_apply(
+            item,
+            fields=model.EDITABLE,
+            values=values,
+            base_version=base_version,
+            actor=actor,
+            history=_history(plan, item),
         )
-        item.save(update_fields=[*stored, "version"])
-        for field in changed:
-            PlanChange.objects.create(
-                plan=plan,
-                **{model.__name__.lower(): item},
-                field=field,
-                old_value=before[field],
-                new_value=_value(item, field),
-                version=item.version,
-                actor=actor,
-            )
-        after = {field: _value(item, field) for field in changed}
+        if edit is None:
+            return item
+        before, after = edit.before, edit.after
         payload = {
             f"{model.__name__.lower()}_id": item.pk,
             "version": item.version,
-            "fields": sorted(changed),
+            "fields": sorted(edit.after),
             "by": actor.full_name,
         }
         # The portal hears of it if the item is (or was, until now) shared with the client.
-        shared = bool(item.shared_with_client or before.get("shared_with_client"))
+        shared = bool(item.shared_with_client or edit.before.get("shared_with_client"))
         if isinstance(item, Action):
             payload["goal_id"] = item.goal_id
             shared = shared and item.goal.shared_with_client
@@ -455,22 +372,46 @@ def _update(
     return item
 
 
+def _item_remove(actor: "User", model: type[Item], pk: int, *, change: Change) -> Any:
+    """Take a goal or an action off the plan. Its history stays."""
+    with transaction.atomic():
+        item, _client, plan = _lock_item(actor, model, pk)
+        if item.removed_at is not None:
+            raise ValidationError(f"This {model.__name__.lower()} has already been taken off the plan.")
+        item.removed_at = timezone.now()
+        item.version += 1
+        item.save(update_fields=["removed_at", "version"])
+        _record(actor, plan, item, "removed", None, None)
+        record(
+            change=change,
+            actor=actor,
+            client=plan.client,
+            obj=item,
+            before=_snapshot_of(item),
+            payload={**_ids(item), "plan_version": plan.version},
+            audience={"client_visible": _shared_with_client(item)},
+        )
+    return item
+
+
+def _ids(item: Item) -> dict[str, int]:
+    if isinstance(item, Action):
+        return {"goal_id": item.goal_id, "action_id": item.pk}
+    return {"goal_id": item.pk}
+
+
 def _shared_with_client(item: Item) -> bool:
     if isinstance(item, Action):
         return item.shared_with_client and item.goal.shared_with_client
     return item.shared_with_client
 
 
+def _history(plan: Plan, item: Item) -> History:
+    return History(PlanChange, item={type(item).__name__.lower(): item}, also={"plan": plan})
+
+
 def _record(actor: "User", plan: Plan, item: Item, field: str, old: Any, new: Any) -> None:
-    PlanChange.objects.create(
-        plan=plan,
-        **{type(item).__name__.lower(): item},
-        field=field,
-        old_value=old,
-        new_value=new,
-        version=item.version,
-        actor=actor,
-    )
+    _history(plan, item).record(field=field, old=old, new=new, version=item.version, actor=actor)
 
 
 def _clean_goal(values: dict[str, Any]) -> dict[str, Any]:
@@ -548,22 +489,5 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> datetime.date | Non
         return None
 
 
-def _json(value: Any) -> Any:
-    if value == "client":
-        return "client"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, CircleMember):
-        return value.pk
-    return value
-
-
-def _value(item: Item, field: str) -> Any:
-    """A field's value as history and conflicts show it (JSON: dates as ISO text, owner as member id)."""
-    if field == "owner":
-        return "client" if getattr(item, "owner_is_client", False) else item.owner_id
-    return _json(getattr(item, field))
-
-
 def _snapshot_of(item: Item) -> dict[str, Any]:
-    return {field: _value(item, field) for field in item.EDITABLE}
+    return item.EDITABLE.snapshot(item)

@@ -2,7 +2,8 @@
 
 Editing a goal or an action sends only the fields the person changed, with the version they started
 from, so two people changing different fields never collide. If someone saved the same field first,
-the form comes back showing both values, and the person chooses: keep theirs, keep mine, or merge.
+the form comes back showing both values, and the person chooses: keep theirs, keep mine, or merge
+(the round trip is the co-editing engine's: `coedit.pages.edit_with_merge`).
 """
 
 from typing import Any
@@ -17,13 +18,12 @@ from django_htmx.http import reswap, retarget
 
 from audit.services import audit_read
 from circles.selectors import circle_members_current, client_get_for_user
+from coedit.pages import EditPage, edit_with_merge
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from sharing import selectors, services
 from sharing.forms import ActionForm, AgreeForm, GoalForm
 from sharing.models import Action, Goal
-
-TEXT_FIELDS = {"in_own_words", "success_looks_like", "what", "dropped_reason"}
 
 
 def _plan_url(record, anchor: str = "") -> str:
@@ -260,15 +260,13 @@ def plan_agree(request: HttpRequest, public_id: str) -> HttpResponse:
 def agreement_compare(request: HttpRequest, public_id: str, agreement_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     agreement = selectors.agreement_get_for(record, agreement_id)
-    plan = selectors.plan_for(record).plan
-    current = selectors.plan_snapshot(plan) if plan else {"goals": []}
     return render(
         request,
         "sharing/plan/compare.html",
         {
             "client": record.client,
             "agreement": agreement,
-            "differences": selectors.plan_compare(agreement.snapshot, current),
+            "differences": selectors.agreement_differences(record, agreement),
         },
     )
 
@@ -289,109 +287,27 @@ def _item(record, kind: str, item_id: int) -> Goal | Action:
     raise Http404("Goals or actions")
 
 
-def _initial(item: Goal | Action) -> dict[str, Any]:
-    if isinstance(item, Goal):
-        return {
-            f: getattr(item, f)
-            for f in ("in_own_words", "success_looks_like", "review_on", "shared_with_client")
-        }
-    owner = "client" if item.owner_is_client else (str(item.owner_id) if item.owner_id else "")
-    return {
-        "what": item.what,
-        "owner": owner,
-        "due_on": item.due_on,
-        "shared_with_client": item.shared_with_client,
-    }
-
-
-def _as_text(value: Any) -> str:
-    """Form values and stored values in one shape, to tell which fields the person actually changed."""
-    if hasattr(value, "pk"):
-        return str(value.pk)
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _form_data(values: dict[str, str], prefix: str) -> dict[str, str]:
-    """Values as a browser would post them (an unticked checkbox is simply absent)."""
-    data = {f"{prefix}-{name}": value for name, value in values.items() if name != "shared_with_client"}
-    if values.get("shared_with_client") == "True":
-        data[f"{prefix}-shared_with_client"] = "on"
-    return data
-
-
 def _edit(
     request: HttpRequest, record, item: Goal | Action, form_class, service, extra: dict[str, Any]
 ) -> HttpResponse:
     """Edit a goal or an action: send only what changed, from the version the form was opened at."""
     kind = type(item).__name__.lower()
-    prefix = f"{kind}{item.pk}"  # several items can be open for editing on one page
-    current = {name: _as_text(value) for name, value in _initial(item).items()}
-    if request.method != "POST":
-        form = form_class(initial=_initial(item), prefix=prefix, **extra)
-        return _edit_response(request, record, item, form, base_version=item.version, originals=current)
-
-    form = form_class(request.POST, prefix=prefix, **extra)
-    originals = {name: request.POST.get(f"original_{name}", current.get(name, "")) for name in form.fields}
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
-        base_version = item.version
-    if not form.is_valid():
-        return _edit_response(request, record, item, form, base_version=base_version, originals=originals)
-    # Only what this person changed since they opened the form is saved.
-    changes = {name: value for name, value in form.cleaned_data.items() if _as_text(value) != originals[name]}
-    for name in list(changes):
-        choice = request.POST.get(f"resolve_{name}")
-        if choice == "theirs":
-            changes.pop(name)
-        elif choice == "merge":
-            changes[name] = request.POST.get(f"merge_{name}", "")
-    if not changes:
+    page = edit_with_merge(
+        request,
+        item,
+        fields=item.EDITABLE,
+        form_class=form_class,
+        form_kwargs=extra,
+        save=lambda changes, base_version: service(
+            actor=request.user, **{kind: item}, changes=changes, base_version=base_version
+        ),
+        reread=lambda: _item(record, f"{kind}s", item.pk),
+        add_errors=add_service_errors,
+        shown={"owner": lambda owner: _owner_label(record, owner)},
+    )
+    if page.saved:
         return _saved_response(request, record, item)
-    try:
-        service(actor=request.user, **{kind: item}, changes=changes, base_version=base_version)
-    except services.StaleEdit as stale:
-        fresh = (
-            selectors.goal_get_for(record, item.pk)
-            if kind == "goal"
-            else selectors.action_get_for(record, item.pk)
-        )
-        fresh_values = {name: _as_text(value) for name, value in _initial(fresh).items()}
-        # Start again from what it says now, keeping this person's own changes, and ask about the clashes.
-        values = fresh_values | {name: _as_text(value) for name, value in changes.items()}
-        form = form_class(_form_data(values, prefix), prefix=prefix, **extra)
-        form.is_valid()
-        rows = [
-            _conflict_row(record, form, name, details, changes.get(name))
-            for name, details in stale.conflicts.items()
-        ]
-        return _edit_response(
-            request, record, fresh, form, base_version=fresh.version, originals=fresh_values, conflicts=rows
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _edit_response(request, record, item, form, base_version=base_version, originals=originals)
-    return _saved_response(request, record, item)
-
-
-def _conflict_row(record, form, name: str, details: dict[str, Any], mine: Any) -> dict[str, Any]:
-    theirs = details["current"]
-    if name == "owner":
-        theirs, mine = _owner_label(record, theirs), _owner_label(record, _as_text(mine) if mine else None)
-    field = form.fields.get(name)
-    return {
-        "name": name,
-        "label": field.label if field else name,
-        "theirs": "" if theirs is None else theirs,
-        "mine": "" if mine is None else _as_text(mine) if name != "owner" else mine,
-        "by": details["by"],
-        "mergeable": name in TEXT_FIELDS,
-        "merged": f"{theirs}\n{_as_text(mine)}" if name in TEXT_FIELDS else "",
-    }
+    return _edit_response(request, record, page)
 
 
 def _saved_response(request: HttpRequest, record, item: Goal | Action) -> HttpResponse:
@@ -401,22 +317,20 @@ def _saved_response(request: HttpRequest, record, item: Goal | Action) -> HttpRe
     return redirect(_plan_url(record, f"goal-{goal_id}"))
 
 
-def _edit_response(
-    request, record, item, form, *, base_version: int, originals: dict[str, str], conflicts=None
-):
-    kind = type(item).__name__.lower()
+def _edit_response(request: HttpRequest, record, page: EditPage) -> HttpResponse:
+    kind = type(page.item).__name__.lower()
     context = {
         "record": record,
         "client": record.client,
-        "item": item,
+        "item": page.item,
         "kind": kind,
-        "form": form,
-        "base_version": base_version,
-        "originals": originals,
-        "conflicts": conflicts or [],
+        "form": page.form,
+        "base_version": page.base_version,
+        "originals": page.originals,
+        "conflicts": page.conflicts,
     }
     if request.htmx:
-        slot = f"#goal-{item.pk}-body" if kind == "goal" else f"#action-{item.pk}"
+        slot = f"#goal-{page.item.pk}-body" if kind == "goal" else f"#action-{page.item.pk}"
         return reswap(retarget(render(request, "sharing/plan/_item_edit.html", context), slot), "innerHTML")
     return render(request, "sharing/plan/edit.html", context)
 

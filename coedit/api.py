@@ -1,0 +1,83 @@
+"""The API side of co-editing: an item's ETag is its version, and a change must say which one it started
+from.
+
+    GET    ETag: "goal-7-v3"
+    PATCH  If-Match: "goal-7-v3"
+        200 + new ETag         saved
+        412 + current values   someone changed the same field since v3: look, then choose
+        428                    no If-Match: say which version you are changing
+"""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coedit.edits import StaleEdit
+
+
+def etag(item: Any) -> str:
+    return f'"{type(item).__name__.lower()}-{item.pk}-v{item.version}"'
+
+
+def if_match_version(request: Request, item: Any) -> int | None:
+    """The version named by If-Match, or None if there is none. A malformed or foreign tag is 0 (a 412)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None
+    match = re.fullmatch(rf'(?:W/)?"{type(item).__name__.lower()}-{item.pk}-v(\d+)"', header.strip())
+    return int(match.group(1)) if match else 0
+
+
+def versioned_response(item: Any, output: type[serializers.Serializer], **kwargs: Any) -> Response:
+    """The item as `output` shows it, with its ETag."""
+    return Response(output(item).data, headers={"ETag": etag(item)}, **kwargs)
+
+
+def precondition_required() -> Response:
+    return Response(
+        {"detail": "Say which version you are changing: send If-Match with the ETag you read."},
+        status=status.HTTP_428_PRECONDITION_REQUIRED,
+    )
+
+
+def precondition_failed(stale: StaleEdit, current: Any, output: type[serializers.Serializer]) -> Response:
+    return Response(
+        {
+            "detail": "Someone changed this since you read it. Here is what it says now.",
+            "conflicts": stale.conflicts,
+            "current": output(current).data,
+        },
+        status=status.HTTP_412_PRECONDITION_FAILED,
+        headers={"ETag": etag(current)},
+    )
+
+
+def versioned_update(
+    request: Request,
+    item: Any,
+    *,
+    save: Callable[[int], Any],
+    reread: Callable[[], Any],
+    output: type[serializers.Serializer],
+) -> Response:
+    """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit),
+    `reread()` fetches the item as it is now. 428 without If-Match; 412 with the current values if stale.
+    """
+    version = if_match_version(request, item)
+    if version is None:
+        return precondition_required()
+    try:
+        if version < 1 or version > item.version:
+            raise StaleEdit(item, {})
+        # The write and the read of what it made are one transaction: the answer (body, version, ETag) is
+        # the state this write produced, not a later one.
+        with transaction.atomic():
+            save(version)
+            return versioned_response(reread(), output)
+    except StaleEdit as stale:
+        return precondition_failed(stale, reread(), output)

@@ -1,0 +1,110 @@
+"""coedit.api: the ETag is the version; a change without If-Match is 428; a stale one is 412 with what the
+item says now (and its ETag); a saved one is 200 with the new ETag."""
+
+import pytest
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from coedit import StaleEdit
+from coedit.api import etag, if_match_version, versioned_response, versioned_update
+from sharing.models import Goal
+from tests.coedit.conftest import edit
+
+pytestmark = pytest.mark.django_db
+
+
+class GoalOut(serializers.ModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ["id", "version", "in_own_words"]
+
+
+def patch(if_match: str | None = None) -> Request:
+    headers = {"HTTP_IF_MATCH": if_match} if if_match is not None else {}
+    return Request(APIRequestFactory().patch("/", {}, format="json", **headers))
+
+
+def test_the_etag_is_the_version(goal):
+    assert etag(goal) == f'"goal-{goal.pk}-v1"'
+    response = versioned_response(goal, GoalOut)
+    assert response["ETag"] == f'"goal-{goal.pk}-v1"'
+    assert response.data["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "version"),
+    [
+        (None, None),
+        ("", None),
+        ('"goal-{pk}-v3"', 3),
+        ('W/"goal-{pk}-v3"', 3),
+        ('"goal-999999-v3"', 0),  # another item's tag
+        ('"action-{pk}-v3"', 0),  # another kind's tag
+        ("v3", 0),
+    ],
+)
+def test_if_match_names_the_version(goal, header, version):
+    request = patch(header.format(pk=goal.pk) if header is not None else None)
+    assert if_match_version(request, goal) == version
+
+
+def update(goal, request, save):
+    return versioned_update(
+        request, goal, save=save, reread=lambda: Goal.objects.get(pk=goal.pk), output=GoalOut
+    )
+
+
+def test_without_if_match_it_is_428_and_nothing_is_saved(goal):
+    saved = []
+    response = update(goal, patch(), saved.append)
+    assert response.status_code == 428
+    assert "If-Match" in response.data["detail"]
+    assert saved == []
+
+
+def test_a_saved_change_is_200_with_the_new_etag(alice, goal):
+    def save(version):
+        edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=version)
+
+    response = update(goal, patch(etag(goal)), save)
+
+    assert response.status_code == 200
+    assert response["ETag"] == f'"goal-{goal.pk}-v2"'
+    assert response.data == {"id": goal.pk, "version": 2, "in_own_words": "Keep our home"}
+
+
+def test_a_stale_change_is_412_with_the_current_values(alice, bob, goal):
+    stale_tag = etag(goal)
+    edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=1)
+
+    def save(version):
+        edit(goal, bob, {"in_own_words": "Stay put"}, base_version=version)
+
+    response = update(goal, patch(stale_tag), save)
+
+    assert response.status_code == 412
+    assert response["ETag"] == f'"goal-{goal.pk}-v2"'
+    assert response.data["current"] == {"id": goal.pk, "version": 2, "in_own_words": "Keep our home"}
+    assert response.data["conflicts"]["in_own_words"]["current"] == "Keep our home"
+    assert response.data["conflicts"]["in_own_words"]["by"] == "Alice Lead"
+
+
+@pytest.mark.parametrize("tag", ['"goal-{pk}-v0"', '"goal-{pk}-v9"', '"nonsense"'])
+def test_a_version_that_does_not_exist_is_412_without_trying(goal, tag):
+    def save(version):
+        raise AssertionError("not called")
+
+    response = update(goal, patch(tag.format(pk=goal.pk)), save)
+    assert response.status_code == 412
+    assert response.data["conflicts"] == {}
+    assert response["ETag"] == f'"goal-{goal.pk}-v1"'
+
+
+def test_a_refusal_from_the_save_is_412(goal):
+    def save(version):
+        raise StaleEdit(goal, {"in_own_words": {"current": "x", "by": "Someone", "at": "now"}})
+
+    response = update(goal, patch(etag(goal)), save)
+    assert response.status_code == 412
+    assert list(response.data["conflicts"]) == ["in_own_words"]
