@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
+from network.client_ip import request_client_ip
 from realtime.publish import end_sessions
 
 
@@ -23,3 +25,10 @@ class AccountAdapter(DefaultAccountAdapter):
         super().logout(request)
         if user_id is not None:
             end_sessions(user_id=user_id)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """Sign-in limits count per client address, read through our trusted proxies (network.client_ip)."""
+        ip = request_client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

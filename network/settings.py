@@ -7,6 +7,7 @@ See `.env.example` for every variable.
 """
 
 import importlib.util
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -47,6 +48,17 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envnetworks(name: str, default: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (10.0.0.0/8), each checked at start."""
+    items = envlist(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {item!r}") from None
+    return items
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = envstr("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -57,6 +69,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# Behind a reverse proxy: the addresses or networks of our own proxies, whose X-Forwarded-For is believed
+# (network.client_ip) for the audit trail's "from" and the per-address sign-in limits. Empty, the default:
+# the header is ignored and the connecting address is the client's.
+TRUSTED_PROXIES = envnetworks("ALONGSIDE_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "daphne",
