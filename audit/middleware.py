@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from audit.context import Origin, current_origin
+from audit.context import Origin, current_origin, current_request
 from network.client_ip import request_client_ip
 from network.text import clean_line
 
@@ -18,7 +18,9 @@ class RequestContextMiddleware:
             via="api" if request.path.startswith("/api/") else "web",
         )
         token = current_origin.set(origin)
+        request_token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
+            current_request.reset(request_token)
             current_origin.reset(token)

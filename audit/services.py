@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from audit.context import current_origin
+from audit.context import origin_now
 from audit.models import AuditEvent
 from network.text import clean_line
 
@@ -20,7 +20,7 @@ def audit_record(
     emergency: bool = False,
 ) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the writing transaction."""
-    origin = current_origin.get()
+    origin = origin_now()
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -32,6 +32,7 @@ def audit_record(
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         via=origin.via,
+        api_token=origin.api_token,
         emergency=emergency,
     )
 

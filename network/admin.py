@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from network.models import Organisation, User
+from network import services
+from network.models import ApiToken, Organisation, User
 
 
 @admin.register(Organisation)
@@ -28,3 +29,31 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "password1", "password2"]},
         )
     ]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The site administrator may see and revoke API tokens, never make one: a token acts as its owner,
+    so only the owner makes theirs (on their Security pages)."""
+
+    list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__full_name", "user__email"]
+    fields = ["name", "user", "created_at", "last_used_at", "revoked_at", "revoked_by"]
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke_tokens(self, request, queryset):
+        for token in queryset.filter(revoked_at=None):
+            services.api_token_revoke(actor=request.user, token=token)
+        self.message_user(request, "The tokens have been revoked.")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -28,3 +28,11 @@ class PersonForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["org_role"].choices = User.OrgRole.choices
+
+
+class ApiTokenForm(forms.Form):
+    name = CleanCharField(
+        label="Name",
+        max_length=100,
+        help_text="What will use it, so you know later which to revoke. For example, “Case system sync”.",
+    )

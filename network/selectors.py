@@ -8,7 +8,7 @@ from circles import access
 from circles.models import CircleMember, Client
 
 if TYPE_CHECKING:
-    from network.models import User
+    from network.models import ApiToken, User
 
 
 def people_for_admin(user: "User") -> QuerySet["User"]:
@@ -49,3 +49,21 @@ def caseload_for_manager(user: "User") -> QuerySet[Client]:
         .prefetch_related(members)
         .order_by("family_name", "given_name")
     )
+
+
+def api_tokens_of(user: "User") -> QuerySet["ApiToken"]:
+    """A person's own API tokens, newest first; nobody sees anyone else's here."""
+    from network.models import ApiToken
+
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_of(user: "User", token_id: int | str) -> "ApiToken":
+    from django.http import Http404
+
+    from network.models import ApiToken
+
+    try:
+        return api_tokens_of(user).get(pk=int(token_id))
+    except (ValueError, TypeError, ApiToken.DoesNotExist):
+        raise Http404("No such token of yours") from None

@@ -82,6 +82,7 @@ urlpatterns = [
     path("notifications/", realtime_views.notifications, name="notifications"),
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
     path("organisation/", include("network.organisation_urls")),
+    path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.urls import get_resolver, reverse
 
 from circles.models import CircleMember, JoinRequest
 from network.models import User
+from network.services import api_token_create
 from portal.models import Invitation, PortalAccess
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
@@ -154,6 +155,10 @@ MATRIX = {
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
     ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
     ("network:caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
+    ("api_tokens:list", "get"): (None, None, page(200)),
+    ("api_tokens:list", "post"): (None, {}, page(200)),
+    ("api_tokens:revoke", "post"): ("api_token", {}, page(404, lead=302)),
     # The API.
     ("api:clients", "get"): (None, None, api(200)),
     ("api:clients", "post"): (None, {}, api(400)),
@@ -266,6 +271,7 @@ def world(alice, bob, carol, charlie, grace, early_help):
             ).pk,
         },
         "person": {"person_id": bob.pk},
+        "api_token": {"token_id": api_token_create(actor=alice, name="Alice's script")[0].pk},
     }
     goal = plan_services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
     action = plan_services.action_add(actor=alice, goal=goal, what="Call the housing office")

@@ -221,11 +221,11 @@ def test_before_it_is_required_nobody_is_sent(bob, grace):
 
 
 def test_an_api_token_does_not_get_round_it(bob, grace, two_factor_required):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key_for
 
-    token = Token.objects.create(user=bob)
+    key = api_key_for(bob)
     response = BrowserClient().get(
-        f"/api/v1/clients/{grace.public_id}/notes/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/clients/{grace.public_id}/notes/", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert response.status_code == 403
 
