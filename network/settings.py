@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "network.middleware.TwoFactorRequiredMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "network.middleware.NoStoreMiddleware",  # nothing shown to a signed-in person is cached
 ]
 
 ROOT_URLCONF = "network.urls"
@@ -291,6 +292,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Clients, their circles and notes. Same access rules as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for the professionals who may use the API. They hold nothing secret, but
+    # they map every route and field an attacker could try; nobody else has a use for them.
+    "SERVE_PERMISSIONS": ["network.permissions.IsProfessional"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

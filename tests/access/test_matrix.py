@@ -79,8 +79,9 @@ PORTAL_PAGE = {
 MATRIX = {
     ("home", "get"): (None, None, profile(anonymous=302, portal=302, default=302)),
     ("healthz", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
-    ("api_schema", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
-    ("api_docs", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    # The API's schema and docs are for the professionals who may use the API (network/settings.py says why).
+    ("api_schema", "get"): (None, None, api(200)),
+    ("api_docs", "get"): (None, None, api(200)),
     ("notifications", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
     ("notifications_read", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
     # Client pages.
@@ -159,6 +160,8 @@ MATRIX = {
     ("api_tokens:list", "get"): (None, None, page(200)),
     ("api_tokens:list", "post"): (None, {}, page(200)),
     ("api_tokens:revoke", "post"): ("api_token", {}, page(404, lead=302)),
+    # The admin's sign-in is Alongside's own: strangers are sent there, staff on to the admin, others refused.
+    ("admin:login", "get"): (None, None, profile(anonymous=302, portal=403, default=403, site_admin=302)),
     # The API.
     ("api:clients", "get"): (None, None, api(200)),
     ("api:clients", "post"): (None, {}, api(400)),
