@@ -56,7 +56,7 @@ async def test_after_signing_out_the_old_cookie_opens_nothing(alice, grace):
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)
     cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
-    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
 
     before = WebsocketCommunicator(application, "/ws/me/", headers=headers)
     connected, _ = await before.connect(timeout=SOCKET_TIMEOUT)
@@ -151,6 +151,7 @@ async def test_an_idle_session_ends_its_live_pages_too(alice, charlie, grace):
     await database_sync_to_async(browser.force_login)(alice)
     key = browser.cookies[settings.SESSION_COOKIE_NAME].value
     headers = [
+        (b"host", b"127.0.0.1:8000"),
         (b"origin", b"http://127.0.0.1:8000"),
         (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()),
     ]
