@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -25,6 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):
         super().logout(request)
         if user_id is not None:
             end_sessions(user_id=user_id)
+
+    def set_password(self, user, password: str) -> None:
+        """A new password (changed, or reset by email) closes every live page of this person at once; the
+        sessions they came from no longer sign anyone in (Django checks the password's hash in each)."""
+        super().set_password(user, password)
+        transaction.on_commit(lambda: end_sessions(user_id=user.pk))
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """Sign-in limits count per client address, read through our trusted proxies (network.client_ip)."""
