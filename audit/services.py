@@ -1,3 +1,4 @@
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +36,15 @@ def audit_record(
         api_token=origin.api_token,
         emergency=emergency,
     )
+
+
+def text_fingerprint(text: str) -> dict:
+    """What the audit keeps of written content: a SHA-256 and the length, never the words.
+
+    The trail is append-only: text in it could never be corrected or erased when a client asks. The
+    fingerprint still proves which text was written, against the record's own copy.
+    """
+    return {"text_sha256": hashlib.sha256(text.encode()).hexdigest(), "text_length": len(text)}
 
 
 def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None = None) -> AuditEvent:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, text_fingerprint
 from circles import access
 from circles.models import CircleMember, Client
 from network.text import clean_text, length_errors
@@ -88,7 +88,7 @@ def note_create(
             after={
                 "kind": kind,
                 "visibility": visibility,
-                "text": text,
+                **text_fingerprint(text),
                 "named": [u.pk for u in named],
                 "goals": [g.pk for g in goals],
                 "actions": [a.pk for a in actions],
