@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.export import write_audit_csv
 from audit.selectors import READERS_DAYS, audit_export_for_user, hidden_people_for_export, record_readers
 from audit.services import audit_read, audit_search
-from circles import selectors, services
+from circles import access, selectors, services
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
+from circles.public_id import is_mistyped
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.paging import Page
@@ -35,7 +36,10 @@ def search(request: HttpRequest) -> HttpResponse:
     results = selectors.client_search_for_user(request.user, query)
     if query.strip():
         audit_search(actor=request.user, query=query[:100], result_count=len(results))
-    return render(request, "circles/search.html", {"query": query, "results": results})
+    mistyped_id = not results and is_mistyped(query)
+    return render(
+        request, "circles/search.html", {"query": query, "results": results, "mistyped_id": mistyped_id}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,6 +76,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if record.client.public_id != public_id:
         return redirect("circles:client", public_id=record.client.public_id)
     members, past_members = selectors.circle_members(record)
+    may_export_audit = _may_export_audit(request, record.client.public_id)
     if not record.may_view:
         audit_read(record=record, action="client.discover")
         return render(
@@ -82,6 +87,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "client": record.client,
                 "members": members,
                 "my_request": selectors.my_join_request(record),
+                "may_export_audit": may_export_audit,
             },
         )
     notes = Page(note_list_for(record), request.GET.get("page"), NOTES_PER_PAGE)
@@ -100,8 +106,21 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "emergencies": selectors.emergency_accesses_recent(record),
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
+            "may_export_audit": may_export_audit,
         },
     )
+
+
+def _may_export_audit(request: HttpRequest, public_id: str) -> bool:
+    """The audit export's own rule (audit.selectors.audit_export_for_user), asked only of agency admins:
+    nobody else may export, so their pages cost no query for it."""
+    if not access.is_agency_admin(request.user):
+        return False
+    try:
+        audit_export_for_user(request.user, public_id)
+    except Http404:
+        return False
+    return True
 
 
 @require_GET
