@@ -33,6 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
         super().set_password(user, password)
         transaction.on_commit(lambda: end_sessions(user_id=user.pk))
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every sign-in email speaks as the site (settings.SITE_NAME), not as the host it was sent from."""
+        super().send_mail(template_prefix, email, {**context, "site_name": settings.SITE_NAME})
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """Sign-in limits count per client address, read through our trusted proxies (network.client_ip)."""
         ip = request_client_ip(request)

@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "realtime.context_processors.notifications",
+                "network.context_processors.site_name",
             ],
         },
     },
@@ -233,7 +234,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Alongside"
+# The name people see in emails, sign-in pages and their authenticator app.
+SITE_NAME = envstr("ALONGSIDE_SITE_NAME", "Alongside")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name the site themselves (templates/account/email/)
+MFA_TOTP_ISSUER = SITE_NAME
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "circles:my_clients"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
