@@ -7,6 +7,7 @@ See `.env.example` for every variable.
 """
 
 import importlib.util
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -47,6 +48,17 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envnetworks(name: str, default: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (10.0.0.0/8), each checked at start."""
+    items = envlist(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {item!r}") from None
+    return items
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = envstr("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -57,6 +69,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# Behind a reverse proxy: the addresses or networks of our own proxies, whose X-Forwarded-For is believed
+# (network.client_ip) for the audit trail's "from" and the per-address sign-in limits. Empty, the default:
+# the header is ignored and the connecting address is the client's.
+TRUSTED_PROXIES = envnetworks("ALONGSIDE_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "daphne",
@@ -69,7 +86,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -100,6 +116,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "network.middleware.TwoFactorRequiredMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "network.middleware.NoStoreMiddleware",  # nothing shown to a signed-in person is cached
 ]
 
 ROOT_URLCONF = "alongside.urls"
@@ -117,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "realtime.context_processors.notifications",
+                "network.context_processors.site_name",
             ],
         },
     },
@@ -218,7 +236,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Alongside"
+# The name people see in emails, sign-in pages and their authenticator app.
+SITE_NAME = envstr("ALONGSIDE_SITE_NAME", "Alongside")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name the site themselves (templates/account/email/)
+MFA_TOTP_ISSUER = SITE_NAME
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "circles:my_clients"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -264,7 +285,7 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alongside <no-reply@alongside
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "network.authentication.CheckedTokenAuthentication",
+        "network.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["network.permissions.IsProfessional"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -277,6 +298,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Clients, their circles and notes. Same access rules as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for the professionals who may use the API. They hold nothing secret, but
+    # they map every route and field an attacker could try; nobody else has a use for them.
+    "SERVE_PERMISSIONS": ["network.permissions.IsProfessional"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -90,6 +90,7 @@ urlpatterns = [
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/", include("network.organisation_urls")),
+    path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "object_id",
         "via",
         "ip_address",
+        "api_token",
         "emergency",
     ]
     readonly_fields = fields

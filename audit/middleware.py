@@ -2,7 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from audit.context import Origin, current_origin
+from audit.context import Origin, current_origin, current_request
+from network.client_ip import request_client_ip
 from network.text import clean_line
 
 
@@ -12,12 +13,14 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         origin = Origin(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=request_client_ip(request),
             user_agent=clean_line(request.META.get("HTTP_USER_AGENT", ""))[:300],
             via="api" if request.path.startswith("/api/") else "web",
         )
         token = current_origin.set(origin)
+        request_token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
+            current_request.reset(request_token)
             current_origin.reset(token)

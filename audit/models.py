@@ -17,6 +17,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=300, blank=True)
     via = models.CharField(max_length=20, blank=True)  # "web", "api", "socket", "command"
+    # The API token that signed the request, so a leaked or misused token's calls can be found.
+    api_token = models.ForeignKey(
+        "network.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Done under emergency ("break the glass") access: these rows stand out in every audit view.
     emergency = models.BooleanField(default=False)
 

@@ -1,10 +1,11 @@
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
 
-from audit.context import current_origin
+from audit.context import origin_now
 from audit.models import AuditEvent
 from network.text import clean_line
 
@@ -32,7 +33,7 @@ def audit_record(
     if not _action_checks:
         raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
     _action_checks[0](action)
-    origin = current_origin.get()
+    origin = origin_now()
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -44,8 +45,18 @@ def audit_record(
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         via=origin.via,
+        api_token=origin.api_token,
         emergency=emergency,
     )
+
+
+def text_fingerprint(text: str) -> dict:
+    """What the audit keeps of written content: a SHA-256 and the length, never the words.
+
+    The trail is append-only: text in it could never be corrected or erased when a client asks. The
+    fingerprint still proves which text was written, against the record's own copy.
+    """
+    return {"text_sha256": hashlib.sha256(text.encode()).hexdigest(), "text_length": len(text)}
 
 
 def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None = None) -> AuditEvent:

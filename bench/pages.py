@@ -82,11 +82,11 @@ def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
 
     from circles.models import CircleMember
     from circles.models import Client as ClientRecord
     from network.models import User
+    from network.services import api_token_create
 
     rnd = random.Random(args.seed)
     practitioners = list(
@@ -107,8 +107,8 @@ def measure(args: argparse.Namespace) -> dict:
         clients = list(ClientRecord.objects.filter(pk__in=client_ids).values_list("public_id", "family_name"))
         browser = Client()
         browser.force_login(user)
-        token, _ = Token.objects.get_or_create(user=user)
-        api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = api_token_create(actor=user, name="bench")
+        api = Client(HTTP_AUTHORIZATION=f"Token {key}")
         people.append((browser, api, clients))
 
     def client_of(person):

@@ -142,11 +142,11 @@ def build_cast(args: argparse.Namespace) -> Cast:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
 
     from circles import services as circles
     from circles.models import CircleMember, Consent
     from network.models import Organisation, User
+    from network.services import api_token_create
     from sharing import services as sharing
 
     organisation = Organisation.objects.create(name="Bench Early Help", kind=Organisation.Kind.EARLY_HELP)
@@ -187,7 +187,7 @@ def build_cast(args: argparse.Namespace) -> Cast:
         public_id=client.public_id,
         goal_id=goal.pk,
         action_ids=[action.pk for action in actions],
-        editor_tokens=[Token.objects.create(user=editor).key for editor in editors],
+        editor_tokens=[api_token_create(actor=editor, name="bench")[1] for editor in editors],
         viewer_sessions=sessions,
         session_cookie=settings.SESSION_COOKIE_NAME,
     )

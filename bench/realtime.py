@@ -314,11 +314,11 @@ class Cast:
 def build_cast(sockets: int) -> Cast:
     """A client, their circle (one member per socket) and plan, made through the services."""
     from django.conf import settings
-    from rest_framework.authtoken.models import Token
 
     from circles import services as circles
     from circles.models import CircleMember, Consent
     from network.models import Organisation, User
+    from network.services import api_token_create
     from sharing import services as sharing
 
     organisation = Organisation.objects.create(name="Bench Early Help", kind=Organisation.Kind.EARLY_HELP)
@@ -346,7 +346,7 @@ def build_cast(sockets: int) -> Cast:
     return Cast(
         public_id=client.public_id,
         action_id=action.pk,
-        writer_token=Token.objects.create(user=lead).key,
+        writer_token=api_token_create(actor=lead, name="bench")[1],
         sessions=[make_session(user) for user in members],
         session_cookie=settings.SESSION_COOKIE_NAME,
     )

@@ -13,4 +13,16 @@ ORGANISATION_TWO_FACTOR = Change(
 PROFESSIONAL_CREATE = Change("professional.create", "A professional's account is made")
 PROFESSIONAL_UPDATE = Change("professional.update", "A professional's account, role or access is changed")
 
-register(ORGANISATION_CREATE, ORGANISATION_TWO_FACTOR, PROFESSIONAL_CREATE, PROFESSIONAL_UPDATE)
+API_TOKEN_CREATE = Change("api_token.create", "A professional makes an API token of their own")
+API_TOKEN_REVOKE = Change(
+    "api_token.revoke", "An API token is revoked, by its owner or the site administrator"
+)
+
+register(
+    ORGANISATION_CREATE,
+    ORGANISATION_TWO_FACTOR,
+    PROFESSIONAL_CREATE,
+    PROFESSIONAL_UPDATE,
+    API_TOKEN_CREATE,
+    API_TOKEN_REVOKE,
+)

@@ -1,7 +1,7 @@
 """API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -51,6 +51,28 @@ class ClientOutput(serializers.ModelSerializer):
         return LeadSerializer(leads[0]).data if leads else None
 
 
+class ClientFoundOutput(ClientOutput):
+    """A search result outside one's circles: what the search page shows of it, no more."""
+
+    class Meta:
+        model = Client
+        fields = ["public_id", "given_name", "family_name", "preferred_name", "date_of_birth", "lead"]
+
+
+CLIENT_OR_FOUND = PolymorphicProxySerializer(
+    component_name="ClientOrFound",
+    serializers=[ClientOutput, ClientFoundOutput],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
+def _client_row(client: Client) -> dict:
+    if getattr(client, "in_my_circles", True):
+        return ClientOutput(client).data
+    return ClientFoundOutput(client, context={"in_circle": False}).data
+
+
 class ClientInput(serializers.Serializer):
     given_name = CleanTextInput(max_length=100)
     family_name = CleanTextInput(max_length=100)
@@ -65,7 +87,11 @@ class ClientInput(serializers.Serializer):
 
 
 class ClientListApi(APIView):
-    @extend_schema(responses=ClientOutput(many=True), summary="My clients (or search them with ?q=)")
+    @extend_schema(
+        responses=CLIENT_OR_FOUND,
+        summary="My clients (or search them with ?q=)",
+        description="A search result outside your circles has only what the search page shows of it.",
+    )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q")
         if query is not None:
@@ -76,7 +102,7 @@ class ClientListApi(APIView):
             clients = selectors.client_list_for_user(request.user)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(clients, request, view=self)
-        return paginator.get_paginated_response(ClientOutput(page, many=True).data)
+        return paginator.get_paginated_response([_client_row(client) for client in page])
 
     @extend_schema(
         request=ClientInput, responses={201: ClientOutput}, summary="Add a client; you become the lead"
@@ -86,16 +112,6 @@ class ClientListApi(APIView):
         data.is_valid(raise_exception=True)
         client = services.client_create(actor=request.user, **data.validated_data)
         return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)
-
-
-class ClientDetailApi(APIView):
-    @extend_schema(responses=ClientOutput, summary="One client")
-    def get(self, request: Request, public_id: str) -> Response:
-        record = selectors.client_get_for_user(request.user, public_id, need="discover")
-        audit_read(record=record, action="client.view" if record.may_view else "client.discover")
-        return Response(
-            ClientOutput(record.client, context={"in_circle": record.membership is not None}).data
-        )
 
 
 class MemberOutput(serializers.ModelSerializer):
@@ -133,6 +149,56 @@ class MemberOutput(serializers.ModelSerializer):
 
     def get_email(self, member: CircleMember) -> str:
         return member.contact_email if self._shows_contact(member) else ""
+
+
+class ClientDiscoveryOutput(ClientOutput):
+    """A client outside one's circle: exactly what the discovery page shows (name, date of birth, ID, and
+    who is involved: the lead and the members, without hidden ones or family contact details)."""
+
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "public_id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "lead",
+            "members",
+        ]
+
+    @extend_schema_field(MemberOutput(many=True))
+    def get_members(self, client: Client) -> list:
+        return MemberOutput(
+            self.context["members"], many=True, context={"record": self.context["record"]}
+        ).data
+
+
+class ClientDetailApi(APIView):
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="ClientOrDiscovery",
+            serializers=[ClientOutput, ClientDiscoveryOutput],
+            resource_type_field_name=None,
+        ),
+        summary="One client",
+        description="Outside the circle (discovery): only what the discovery page shows.",
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="discover")
+        audit_read(record=record, action="client.view" if record.may_view else "client.discover")
+        if not record.may_view:
+            members, _past = selectors.circle_members(record)
+            return Response(
+                ClientDiscoveryOutput(
+                    record.client, context={"members": members, "record": record, "in_circle": False}
+                ).data
+            )
+        return Response(
+            ClientOutput(record.client, context={"in_circle": record.membership is not None}).data
+        )
 
 
 class MemberInput(serializers.Serializer):

@@ -58,3 +58,14 @@ def looks_like(text: str) -> bool:
         and all(symbol in _VALUE for symbol in compact)
         and any(symbol.isdigit() for symbol in compact)
     )
+
+
+def is_mistyped(text: str) -> bool:
+    """True if `text` is shaped like an ID but its check symbol does not fit: a typo, not a stranger."""
+    if not looks_like(text):
+        return False
+    try:
+        normalise(text)
+    except InvalidPublicId:
+        return True
+    return False

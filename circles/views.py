@@ -14,6 +14,7 @@ from circles import access, selectors, services
 from circles.audit_selectors import audit_export_for_user, hidden_people_for_export
 from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
 from circles.models import CircleMember
+from circles.public_id import is_mistyped
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.models import User
@@ -33,7 +34,10 @@ def search(request: HttpRequest) -> HttpResponse:
     results = selectors.client_search_for_user(request.user, query)
     if query.strip():
         audit_search(actor=request.user, query=query[:100], result_count=len(results))
-    return render(request, "circles/search.html", {"query": query, "results": results})
+    mistyped_id = not results and is_mistyped(query)
+    return render(
+        request, "circles/search.html", {"query": query, "results": results, "mistyped_id": mistyped_id}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,4 +16,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, exceptions.AuthenticationFailed):
+        # A token was sent and is wrong, revoked or malformed: 401, naming the scheme. (DRF would answer
+        # 403, because session authentication, which has no scheme to name, is listed first.)
+        exc.status_code = 401
+        exc.auth_header = "Token"
     return drf_exception_handler(exc, context)

@@ -27,3 +27,11 @@ class PersonForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_role"].choices = User.OrgRole.choices
+
+
+class ApiTokenForm(forms.Form):
+    name = CleanCharField(
+        label="Name",
+        max_length=100,
+        help_text="What will use it, so you know later which to revoke. For example, “Case system sync”.",
+    )

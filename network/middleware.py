@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from network.two_factor import needs_two_factor_setup
 
@@ -67,3 +68,22 @@ class IdleTimeoutMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
                 session[self.KEY] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every answer to a signed-in person (a page, the API, a portal page, an export) may show a client's
+    information, so no browser or proxy may keep a copy: `Cache-Control: no-store, private`.
+
+    Asked after the view, so a person the API signed in with a token counts too. Static files are left
+    to be cached (they are served before the middleware anyway, but behind another server they may not be).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,13 +1,10 @@
 """Reads of the directory, each checked against the person asking."""
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
+from django.http import Http404
 
+from network.models import ApiToken, User
 from network.roles import is_agency_admin
-
-if TYPE_CHECKING:
-    from network.models import User
 
 
 def people_for_admin(user: "User") -> QuerySet["User"]:
@@ -20,9 +17,19 @@ def people_for_admin(user: "User") -> QuerySet["User"]:
 
 
 def person_for_admin(user: "User", person_id: int | str) -> "User":
-    from django.http import Http404
-
     try:
         return people_for_admin(user).get(pk=int(person_id))
     except (ValueError, TypeError, people_for_admin(user).model.DoesNotExist):
         raise Http404("No such person in your organisation") from None
+
+
+def api_tokens_of(user: "User") -> QuerySet["ApiToken"]:
+    """A person's own API tokens, newest first; nobody sees anyone else's here."""
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_of(user: "User", token_id: int | str) -> "ApiToken":
+    try:
+        return api_tokens_of(user).get(pk=int(token_id))
+    except (ValueError, TypeError, ApiToken.DoesNotExist):
+        raise Http404("No such token of yours") from None

@@ -4,11 +4,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from network import hooks
-from network.models import Organisation, User
+from network.models import ApiToken, Organisation, User
 from network.roles import is_agency_admin
 from network.text import clean_line
+from network.tokens import key_hash, new_key
 
 
 def organisation_create(*, actor: Any, name: str, kind: str, phone: str = "") -> Organisation:
@@ -116,3 +118,36 @@ def organisation_set_two_factor(*, actor: User, organisation: Organisation, requ
             after={"require_two_factor": required},
         )
     return organisation
+
+
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for `actor` themself, and its key (shown once: only a hash is kept).
+
+    There is deliberately no way to make a token for someone else: whoever holds a token acts as its owner.
+    """
+    if not (actor.is_authenticated and actor.is_active and actor.kind == User.Kind.PROFESSIONAL):
+        raise PermissionDenied("API tokens are for professionals.")
+    name = clean_line(name)
+    if not name:
+        raise ValidationError({"name": "Give the token a name, so you know later what uses it."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Use 100 characters or fewer."})
+    key = new_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=actor, name=name, key_hash=key_hash(key))
+        hooks.audit(actor=actor, action="api_token.create", obj=token, after={"name": name})
+    return token, key
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stop a token working at once: its owner may, and so may the site administrator."""
+    if not (token.user_id == actor.pk or actor.is_superuser):
+        raise PermissionDenied("Only the token's owner can revoke it.")
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.revoked_by = actor
+            token.save(update_fields=["revoked_at", "revoked_by"])
+            hooks.audit(actor=actor, action="api_token.revoke", obj=token, after={"user_id": token.user_id})
+    return token

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from circles import access
-from circles.models import CircleMember, Client
+from circles.models import CircleMember, Client, PortalAccess
+from network.models import User
 from sharing.models import Action, Goal, GoalComment, Note
 
 
@@ -109,3 +110,25 @@ def my_action_for(view: PortalView, action_id: int | str) -> Action:
         if str(action.pk) == str(action_id) and action.owner_is_client:
             return action
     raise Http404("No such thing to do")
+
+
+def ended_portal_for(user: Any) -> dict | None:
+    """For someone whose portal has closed (consent withdrawn, access ended), what a calm page may say:
+    whose plan it was and whom to speak to. Never why: that is the client's to tell. None if their portal
+    is open (so a 404 was about something else) or they never had one."""
+    if not (user and user.is_authenticated) or access.portal_clients(user):
+        return None
+    grant = PortalAccess.objects.filter(user=user).select_related("client").order_by("-since", "-pk").first()
+    if grant is None:
+        return None
+    client = grant.client
+    lead = (
+        CircleMember.objects.filter(client=client, until=None, is_lead=True, is_hidden=False)
+        .select_related("user")
+        .first()
+    )
+    return {
+        "name": client.preferred_name or client.given_name,
+        "is_client": user.kind == User.Kind.CLIENT,
+        "contact": lead.display_name if lead else None,
+    }

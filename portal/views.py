@@ -1,9 +1,13 @@
 """Portal pages for clients and families, and the lead's invitation pages. Thin: selectors and services."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +23,22 @@ from portal.models import Invitation
 from sharing import services as plan_services
 
 
+def _calm_when_ended(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Someone whose portal has closed gets a calm page in plain words, not a bare "Not Found"."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            ended = selectors.ended_portal_for(request.user)
+            if ended is None:
+                raise
+            return render(request, "portal/ended.html", ended, status=404)
+
+    return wrapper
+
+
 def _portal(request: HttpRequest):
     view = selectors.portal_for(request.user, request.GET.get("client"))
     audit_record(actor=request.user, action="portal.view", client=view.client)
@@ -27,6 +47,7 @@ def _portal(request: HttpRequest):
 
 @require_GET
 @portal_required
+@_calm_when_ended
 def home(request: HttpRequest) -> HttpResponse:
     """Your plan: what is happening next, who is doing it and by when."""
     view = _portal(request)
@@ -35,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
+@_calm_when_ended
 def people(request: HttpRequest) -> HttpResponse:
     view = _portal(request)
     return render(request, "portal/people.html", {"view": view, "people": selectors.people_helping(view)})
@@ -42,6 +64,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
+@_calm_when_ended
 def shared(request: HttpRequest) -> HttpResponse:
     view = _portal(request)
     return render(
@@ -53,6 +76,7 @@ def shared(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @portal_required
+@_calm_when_ended
 def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     view = selectors.portal_for(request.user, request.POST.get("client"))
     action = selectors.my_action_for(view, action_id)
@@ -63,6 +87,7 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @require_POST
 @portal_required
+@_calm_when_ended
 def comment_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     """ "In my words": the client says something about a goal, and the team sees it."""
     view = selectors.portal_for(request.user, request.POST.get("client"))

@@ -84,3 +84,10 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     method = Consent.Method.WRITTEN
     given_by = "The client"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+def api_key_for(user: User, name: str = "Tests") -> str:
+    """A new API token for `user`, made as its owner would make it; the key to send as `Token <key>`."""
+    from network.services import api_token_create
+
+    return api_token_create(actor=user, name=name)[1]

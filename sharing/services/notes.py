@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import text_fingerprint
 from changes.services import record
 from circles import access
 from circles.models import CircleMember, Client
@@ -89,7 +90,7 @@ def note_create(
             after={
                 "kind": kind,
                 "visibility": visibility,
-                "text": text,
+                **text_fingerprint(text),
                 "named": [u.pk for u in named],
                 "goals": [g.pk for g in goals],
                 "actions": [a.pk for a in actions],

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from audit.services import audit_read
-from circles import selectors
+from circles import access, selectors
 from circles.audit_selectors import READERS_DAYS, record_readers
 from network.decorators import professional_required
 from network.paging import Page
@@ -25,6 +25,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if record.client.public_id != public_id:
         return redirect("circles:client", public_id=record.client.public_id)
     members, past_members = selectors.circle_members(record)
+    may_export_audit = access.may_export_audit(request.user, record.client)
     if not record.may_view:
         audit_read(record=record, action="client.discover")
         return render(
@@ -35,6 +36,7 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "client": record.client,
                 "members": members,
                 "my_request": selectors.my_join_request(record),
+                "may_export_audit": may_export_audit,
             },
         )
     notes = Page(note_list_for(record), request.GET.get("page"), NOTES_PER_PAGE)
@@ -53,5 +55,6 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "emergencies": selectors.emergency_accesses_recent(record),
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
+            "may_export_audit": may_export_audit,
         },
     )

@@ -159,6 +159,12 @@ def call(name, cast):
         "network.services.organisation_set_two_factor": lambda: network_services.organisation_set_two_factor(
             actor=admin, organisation=admin.organisation, required=True
         ),
+        "network.services.api_token_create": lambda: network_services.api_token_create(
+            actor=bob, name="Script"
+        ),
+        "network.services.api_token_revoke": lambda: network_services.api_token_revoke(
+            actor=bob, token=network_services.api_token_create(actor=bob, name="Script")[0]
+        ),
     }
     return calls[name]
 

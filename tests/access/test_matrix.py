@@ -10,6 +10,7 @@ from django.urls import get_resolver, reverse
 
 from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
+from network.services import api_token_create
 from portal.models import Invitation
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
@@ -78,8 +79,9 @@ PORTAL_PAGE = {
 MATRIX = {
     ("home", "get"): (None, None, profile(anonymous=302, portal=302, default=302)),
     ("healthz", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
-    ("api_schema", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
-    ("api_docs", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    # The API's schema and docs are for the professionals who may use the API (network/settings.py says why).
+    ("api_schema", "get"): (None, None, api(200)),
+    ("api_docs", "get"): (None, None, api(200)),
     ("notifications", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
     ("notifications_read", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
     # Client pages.
@@ -154,6 +156,12 @@ MATRIX = {
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
     ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
     ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
+    ("api_tokens:list", "get"): (None, None, page(200)),
+    ("api_tokens:list", "post"): (None, {}, page(200)),
+    ("api_tokens:revoke", "post"): ("api_token", {}, page(404, lead=302)),
+    # The admin's sign-in is Alongside's own: strangers are sent there, staff on to the admin, others refused.
+    ("admin:login", "get"): (None, None, profile(anonymous=302, portal=403, default=403, site_admin=302)),
     # The API.
     ("api:clients", "get"): (None, None, api(200)),
     ("api:clients", "post"): (None, {}, api(400)),
@@ -266,6 +274,7 @@ def world(alice, bob, carol, charlie, grace, early_help):
             ).pk,
         },
         "person": {"person_id": bob.pk},
+        "api_token": {"token_id": api_token_create(actor=alice, name="Alice's script")[0].pk},
     }
     goal = plan_services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
     action = plan_services.action_add(actor=alice, goal=goal, what="Call the housing office")

@@ -56,7 +56,7 @@ async def test_after_signing_out_the_old_cookie_opens_nothing(alice, grace):
     browser = BrowserClient()
     await database_sync_to_async(browser.force_login)(alice)
     cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
-    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
 
     before = WebsocketCommunicator(application, "/ws/me/", headers=headers)
     connected, _ = await before.connect(timeout=SOCKET_TIMEOUT)
@@ -151,6 +151,7 @@ async def test_an_idle_session_ends_its_live_pages_too(alice, charlie, grace):
     await database_sync_to_async(browser.force_login)(alice)
     key = browser.cookies[settings.SESSION_COOKIE_NAME].value
     headers = [
+        (b"host", b"127.0.0.1:8000"),
         (b"origin", b"http://127.0.0.1:8000"),
         (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()),
     ]
@@ -221,11 +222,11 @@ def test_before_it_is_required_nobody_is_sent(bob, grace):
 
 
 def test_an_api_token_does_not_get_round_it(bob, grace, two_factor_required):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key_for
 
-    token = Token.objects.create(user=bob)
+    key = api_key_for(bob)
     response = BrowserClient().get(
-        f"/api/v1/clients/{grace.public_id}/notes/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/clients/{grace.public_id}/notes/", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert response.status_code == 403
 

@@ -5,11 +5,11 @@ import re
 from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
-from tests.conftest import signed_in
+from tests.conftest import api_as, signed_in
 
 
-def test_the_schema_renders(db):
-    response = APIClient().get("/api/schema/")
+def test_the_schema_renders(alice):
+    response = api_as(alice).get("/api/schema/")
 
     assert response.status_code == 200
     schema = response.content.decode()
@@ -25,8 +25,8 @@ def test_the_schema_renders(db):
         assert path in schema
 
 
-def test_the_schema_is_json_on_request(db):
-    response = APIClient().get("/api/schema/", {"format": "json"})
+def test_the_schema_is_json_on_request(alice):
+    response = api_as(alice).get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     assert "/api/v1/clients/" in response.json()["paths"]
 
@@ -51,9 +51,14 @@ def test_the_docs_page_uses_our_own_assets(alice):
     assert not re.search(r"https?://", scripts)
 
 
-def test_the_docs_page_has_nothing_inline_that_the_csp_would_block(db):
-    response = APIClient().get("/api/docs/")
+def test_the_docs_page_has_nothing_inline_that_the_csp_would_block(alice):
+    response = signed_in(alice).get("/api/docs/")
     assert "style-src 'self'" in response["Content-Security-Policy"]
     html = response.content.decode()
     assert "<style" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+
+
+def test_the_schema_and_docs_are_for_professionals(db):
+    assert APIClient().get("/api/schema/").status_code == 403
+    assert APIClient().get("/api/docs/").status_code == 403

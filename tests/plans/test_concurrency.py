@@ -39,7 +39,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from circles.models import CircleMember
@@ -47,7 +46,7 @@ from realtime.models import Event
 from sharing import selectors as sharing_selectors
 from sharing import services
 from sharing.models import Action, Goal, PlanChange
-from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.factories import MemberFactory, OrganisationFactory, UserFactory, api_key_for
 from tests.servers import running_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -206,7 +205,7 @@ def test_ten_editors_fifty_edits_each_lose_nothing(alice, bob, carol, grace):
         user = UserFactory(full_name=f"Editor {n + 3}", organisation=organisation)
         MemberFactory(client=grace, user=user, role=CircleMember.Role.KEY_WORKER)
         people.append(user)
-    tokens = [Token.objects.create(user=person).key for person in people]
+    tokens = [api_key_for(person) for person in people]
 
     goal = services.goal_add(
         actor=alice, client=grace, in_own_words="I want to get back to college", success_looks_like="Enrolled"

@@ -211,13 +211,16 @@ async def test_the_full_stack_needs_a_session_and_an_allowed_origin(alice, grace
     assert not connected
     await foreign.disconnect()
 
-    no_session = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1:8000")])
+    host = (b"host", b"127.0.0.1:8000")  # the origin must be exactly the site's own (network.origins)
+    no_session = WebsocketCommunicator(
+        application, path, headers=[host, (b"origin", b"http://127.0.0.1:8000")]
+    )
     connected, _ = await no_session.connect(timeout=TIMEOUT)
     assert not connected
     await no_session.disconnect()
 
     signed_in = WebsocketCommunicator(
-        application, path, headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
+        application, path, headers=[host, (b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
     )
     connected, _ = await signed_in.connect(timeout=TIMEOUT)
     assert connected

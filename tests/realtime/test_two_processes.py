@@ -9,8 +9,8 @@ import pytest
 import websockets
 from django.conf import settings
 from django.test import Client as BrowserClient
-from rest_framework.authtoken.models import Token
 
+from tests.factories import api_key_for
 from tests.servers import running_server
 
 pytestmark = [
@@ -36,7 +36,7 @@ def post_note(base: str, token: str, public_id: str, text: str) -> dict:
 
 
 def test_a_note_posted_to_one_process_reaches_a_socket_on_the_other(alice, bob, grace):
-    token = Token.objects.create(user=alice).key
+    token = api_key_for(alice)
     browser = BrowserClient()
     browser.force_login(bob)
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
