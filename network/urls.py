@@ -69,6 +69,9 @@ api_v1 = [
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 
+# While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
+handler500 = "network.outage.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include("circles.urls")),
