@@ -27,6 +27,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from circles import access
 from realtime import selectors
@@ -97,11 +98,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
                 self.last_seq = after
             await self.catch_up()
         elif content.get("type") == "ping":
-            if self.viewer.has_expired() or not await self.session_alive():
-                await self.revoke()
-                return
-            # A lost doorbell with nothing written after it leaves no gap to notice: look at the outbox.
-            await self.catch_up()
+            try:
+                if self.viewer.has_expired() or not await self.session_alive():
+                    await self.revoke()
+                    return
+                # A lost doorbell with nothing written after it leaves no gap to notice: look at the outbox.
+                await self.catch_up()
+            except (OperationalError, InterfaceError) as error:
+                # The database is restarting: keep the page open; the next ping looks at the outbox again.
+                logger.info("Ping: the database did not answer (%s)", error)
             if self.revoked:
                 return
             if self.expire_presence():

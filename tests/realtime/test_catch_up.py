@@ -136,3 +136,20 @@ async def test_an_event_arriving_by_doorbell_after_the_ping_read_it_is_not_sent_
 
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
+
+
+async def test_a_ping_while_the_database_is_down_leaves_the_page_open(alice, bob, grace):
+    from django.db import OperationalError
+
+    communicator, _, _ = await connect(bob, grace)
+    await receive_until(communicator, "hello")
+
+    with mock.patch(
+        "realtime.selectors.latest_seq", side_effect=OperationalError("server closed the connection")
+    ):
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_nothing(timeout=0.3)
+
+    note = await add_note(actor=alice, client=grace, text="After the database came back")
+    assert (await next_event(communicator))["payload"] == {"note_id": note.pk}
+    await communicator.disconnect()
