@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "network.outage.DatabaseOutageMiddleware",
     "network.middleware.MalformedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,10 +149,12 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # While PostgreSQL is down a request waits this long for a connection, then gets a 503
+        # (network.outage): short, so that requests fail fast rather than pile up behind the pool.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 1),
             "max_size": envint("DATABASE_POOL_MAX", 10),
-            "timeout": 10,
+            "timeout": envint("DATABASE_POOL_TIMEOUT", 3),
         }
 else:
     DATABASES = {
@@ -173,9 +176,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = envstr("REDIS_URL", "")
 REDIS_SOCKET_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", 30)
 REDIS_MAX_CONNECTIONS = envint("REDIS_MAX_CONNECTIONS", 1000)
+REDIS_HEALTH_CHECK_SECONDS = envint("REDIS_HEALTH_CHECK_SECONDS", 15)
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}")
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialWithJitterBackoff
+    from redis.retry import Retry
+
+    # Redis (or a proxy, a firewall) closes idle connections, and restarts. A connection idle for longer
+    # than the health-check interval is PINGed before use, and a command that meets a closed connection is
+    # retried on a fresh one (3 times, 50 ms to 1 s apart) instead of dropping a doorbell. Connecting gives
+    # up after 2 s, so a write's doorbell never holds it up for long while Redis is away (the outbox has
+    # the event, and open pages find it on their next ping).
+    REDIS_CONNECTION = {
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
+        "max_connections": REDIS_MAX_CONNECTIONS,
+    }
+    _backoff = ExponentialWithJitterBackoff(base=0.05, cap=1)
     # Redis pub/sub: a doorbell is published once and every process with a subscriber hears it at once.
     # Delivery is at most once, as with any channel layer; the outbox (realtime.models.Event) and its
     # gap-free numbers are what make sure nothing is missed. Measured against channels-redis's list-based
@@ -186,13 +206,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_timeout": REDIS_SOCKET_TIMEOUT,
-                        "max_connections": REDIS_MAX_CONNECTIONS,
-                    }
-                ],
+                "hosts": [{"address": REDIS_URL, **REDIS_CONNECTION, "retry": AsyncRetry(_backoff, 3)}],
                 "prefix": envstr("REDIS_PREFIX", "alongside"),
             },
         }
@@ -202,6 +216,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("REDIS_PREFIX", "alongside"),
+            "OPTIONS": {**REDIS_CONNECTION, "retry": Retry(_backoff, 3)},
         }
     }
 else:
@@ -379,6 +394,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
+# A live page this many events behind is told to reload rather than be sent them all (realtime.consumers).
+REALTIME_RELOAD_AFTER = envint("ALONGSIDE_RELOAD_AFTER", 1000)
 # How long a "who else is here" entry lives without a heartbeat from its socket.
 PRESENCE_TTL_SECONDS = envint("ALONGSIDE_PRESENCE_TTL", 60)
 # A request to join a circle that nobody decides lapses after this many days.

@@ -76,6 +76,9 @@ api_v1 = [
 # (the client page, notes, the timeline). Put together here so that circles never imports sharing.
 client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, circles_urls.app_name)
 
+# While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
+handler500 = "network.outage.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include(client_record)),

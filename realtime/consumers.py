@@ -8,15 +8,17 @@ Messages to the browser (JSON):
     {"type": "event", "seq": N, "event": "note.create", "payload": {...}}
     {"type": "presence", "people": [{"user_id": 1, "name": "Priya Shah", "focus": "Keep our flat"}, ...]}
                                                         everyone else on the same page (?page=record|plan)
-    {"type": "reload"}                                  what this person may see changed: reload the page
+    {"type": "reload", "seq": N}                        reload the page: what this person may see changed,
+                                                        or it is more than REALTIME_RELOAD_AFTER events behind
     {"type": "revoked"}                                 just before the socket closes (code 4403)
 Messages from the browser:
     {"type": "resume", "after": N}   "I have seen up to N": send anything newer from the outbox
-    {"type": "ping"}                 every ~25 s; keeps this person's presence fresh for the others
+    {"type": "ping"}                 every ~25 s; keeps this person's presence fresh for the others, and
+                                     sends anything the outbox has that this socket has not (a lost doorbell)
     {"type": "focus", "label": "…"}  what this person is editing now (null when they stop)
 """
 
-import contextlib
+import logging
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,10 +27,14 @@ from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from circles import access
+from network.sessions import session_is_current
 from realtime import selectors
 from realtime.publish import client_group, user_group
+
+logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
@@ -51,6 +57,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.groups_joined = []
+        self.revoked = False
         self.others: dict[str, Here] = {}  # channel name -> who is there
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -73,15 +80,14 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
 
         after = _int_or_none(_query_param(self.scope, "after"))
         self.last_seq = after if after is not None and 0 <= after <= current_seq else current_seq
-        await self.catch_up(upto=None)
+        await self.catch_up(latest=current_seq)
         await self.send_json({"type": "hello", "seq": self.last_seq, "presence": self.presence_list()})
         await self.announce("presence.join")
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "client_id", None) is not None and self.groups_joined:
             await self.announce("presence.leave")
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await leave_groups(self, self.groups_joined)
         self.groups_joined = []
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
@@ -91,10 +97,18 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             after = _int_or_none(content.get("after"))
             if after is not None and 0 <= after < self.last_seq:
                 self.last_seq = after
-            await self.catch_up(upto=None)
+            await self.catch_up()
         elif content.get("type") == "ping":
-            if self.viewer.has_expired() or not await self.session_alive():
-                await self.revoke()
+            try:
+                if self.viewer.has_expired() or not await self.session_alive():
+                    await self.revoke()
+                    return
+                # A lost doorbell with nothing written after it leaves no gap to notice: look at the outbox.
+                await self.catch_up()
+            except (OperationalError, InterfaceError) as error:
+                # The database is restarting: keep the page open; the next ping looks at the outbox again.
+                logger.info("Ping: the database did not answer (%s)", error)
+            if self.revoked:
                 return
             if self.expire_presence():
                 await self.send_presence()
@@ -111,8 +125,9 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         if event["seq"] <= self.last_seq:
             return  # already delivered, by catch-up
         if event["seq"] > self.last_seq + 1:
-            await self.catch_up(upto=event["seq"] - 1)  # a doorbell went missing: read the outbox
-        await self.deliver(event)
+            await self.catch_up(latest=event["seq"])  # a doorbell went missing: read the outbox
+        else:
+            await self.deliver(event)
 
     async def user_signed_out(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -127,8 +142,12 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         await self.send_presence()
         # Tell the newcomer we are here too. Presence is best effort: when many pages open at once the
         # newcomer's channel can be full, and that must not end this socket (their next ping will do).
-        with contextlib.suppress(ChannelFull):
+        try:
             await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
+        except ChannelFull:
+            pass
+        except Exception as error:
+            logger.info("Presence not sent (%s)", error)
 
     async def presence_here(self, message: dict[str, Any]) -> None:
         if message["channel"] == self.channel_name or message.get("page") != self.page:
@@ -170,12 +189,24 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
             )
 
-    async def catch_up(self, *, upto: int | None) -> None:
-        missed = await database_sync_to_async(selectors.events_after)(self.client_id, self.last_seq, upto)
-        for event in missed:
-            if getattr(self, "revoked", False):
+    async def catch_up(self, *, latest: int | None = None) -> None:
+        """Send every event after last_seq up to `latest` (the outbox's newest if not given), in order, a
+        page at a time; last_seq moves only past what was sent. A page too far behind reloads instead."""
+        if latest is None:
+            latest = await database_sync_to_async(selectors.latest_seq)(self.client_id)
+        if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
+            # Replaying that many events (each one a fetch by the page) costs more than one fresh page.
+            self.last_seq = latest
+            await self.send_json({"type": "reload", "seq": latest})
+            return
+        while self.last_seq < latest and not self.revoked:
+            page = await database_sync_to_async(selectors.events_after)(self.client_id, self.last_seq, latest)
+            if not page:
                 return
-            await self.deliver(event)
+            for event in page:
+                if self.revoked:
+                    return
+                await self.deliver(event)
 
     async def session_alive(self) -> bool:
         return await session_alive(self.scope, self)
@@ -186,7 +217,13 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_REVOKED)
 
     async def announce(self, message_type: str) -> None:
-        await self.channel_layer.group_send(client_group(self.client_id), self.presence_message(message_type))
+        """Tell the others on this page. Best effort: a channel-layer (Redis) error never ends the socket."""
+        try:
+            await self.channel_layer.group_send(
+                client_group(self.client_id), self.presence_message(message_type)
+            )
+        except Exception as error:
+            logger.info("Presence not sent (%s)", error)
 
     def presence_message(self, message_type: str) -> dict[str, Any]:
         return {
@@ -260,7 +297,7 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await leave_groups(self, [self.group])
 
     async def user_notification(self, message: dict[str, Any]) -> None:
         if not await session_alive(self.scope, self):
@@ -280,6 +317,15 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
 
+async def leave_groups(consumer: AsyncJsonWebsocketConsumer, groups: list[str]) -> None:
+    """Leave every group, even if the channel layer fails for one (Redis down): the others still go."""
+    for group in groups:
+        try:
+            await consumer.channel_layer.group_discard(group, consumer.channel_name)
+        except Exception as error:
+            logger.info("Could not leave %s (%s)", group, error)
+
+
 SESSION_CHECK_SECONDS = 60
 
 
@@ -297,14 +343,4 @@ async def session_alive(scope: dict[str, Any], consumer: Any) -> bool:
     if now - getattr(consumer, "_session_checked", 0) < SESSION_CHECK_SECONDS:
         return True
     consumer._session_checked = now
-    return await database_sync_to_async(_session_has_user)(type(session), key)
-
-
-def _session_has_user(store_class: Any, key: str) -> bool:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import SESSION_KEY
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
-    return SESSION_KEY in store.load()
+    return await database_sync_to_async(session_is_current)(key)

@@ -9,7 +9,8 @@ from realtime.models import Event, Notification
 if TYPE_CHECKING:
     from network.models import User
 
-CATCH_UP_LIMIT = 500
+# Catch-up reads the outbox this many events at a time (and sends each page before reading the next).
+CATCH_UP_PAGE = 500
 
 
 def subscription_for(user: "User", public_id_text: str) -> tuple[int, access.Viewer, int] | None:
@@ -38,12 +39,18 @@ def viewer_now(user_id: int, client_id: int) -> access.Viewer | None:
     return access.viewer_for(user, client)
 
 
-def events_after(client_id: int, after: int, upto: int | None = None) -> list[dict[str, Any]]:
-    """The client's events with seq in (after, upto], oldest first, as doorbell messages carry them."""
-    events = Event.objects.filter(client_id=client_id, seq__gt=after)
-    if upto is not None:
-        events = events.filter(seq__lte=upto)
-    return [event.as_message() for event in events.order_by("seq")[:CATCH_UP_LIMIT]]
+def latest_seq(client_id: int) -> int:
+    """The seq of the client's newest event (0 if none): how far the outbox has got."""
+    seq = Client.objects.filter(pk=client_id).values_list("last_event_seq", flat=True).first()
+    return seq or 0
+
+
+def events_after(
+    client_id: int, after: int, upto: int, *, limit: int = CATCH_UP_PAGE
+) -> list[dict[str, Any]]:
+    """The first `limit` of the client's events with seq in (after, upto], oldest first, as doorbells carry them."""
+    events = Event.objects.filter(client_id=client_id, seq__gt=after, seq__lte=upto).order_by("seq")
+    return [event.as_message() for event in events[:limit]]
 
 
 def notifications_for(user: "User", *, limit: int = 50) -> list[Notification]:

@@ -41,14 +41,15 @@ def server_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_server(port: int | None = None) -> Iterator[str]:
-    """Start one daphne process; yield its base URL; stop it afterwards."""
+def running_server(port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start one daphne process (with `env`, or one sharing this test run's services); yield its base URL;
+    stop it afterwards."""
     port = port or free_port()
     log = open(REPO / f".server-{port}.log", "w+")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "alongside.asgi:application"],
         cwd=REPO,
-        env=server_env(),
+        env=env if env is not None else server_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -3,7 +3,9 @@
 //
 // The socket only rings the bell ("note 42 was added"); pages fetch what changed over HTTP, so every
 // access rule is the server's. After a reconnect (or the laptop lid opening) the page tells the server
-// the last event it saw, and the server sends whatever came after.
+// the last event it saw, and the server sends whatever came after. The ping every 25 s also makes the server
+// look at the outbox, so an event whose doorbell was lost arrives within one ping (docs/architecture.md,
+// "Delivery guarantees"); a page too far behind is told to reload instead of being sent every event.
 
 export function openLiveSocket(root, { onEvent, describePerson = (person) => person.name }) {
   const status = document.getElementById("live-status");
@@ -60,6 +62,7 @@ export function openLiveSocket(root, { onEvent, describePerson = (person) => per
     } else if (message.type === "presence") {
       showPresence(message.people);
     } else if (message.type === "reload") {
+      // What this person may see changed, or the page is too far behind to replay: start afresh.
       closedForGood = true;
       location.reload();
     } else if (message.type === "revoked") {
