@@ -180,7 +180,7 @@ def start_daphne(env: dict[str, str], workdir: Path, number: int) -> Daphne:
     port = free_port()
     log_path = workdir / f"daphne-{number}.log"
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "network.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "alongside.asgi:application"],
         cwd=REPO,
         env=env,
         stdout=log_path.open("w"),
@@ -436,7 +436,7 @@ def main() -> int:
         env.update(
             DATABASE_URL=postgres.url(DB_NAME),
             REDIS_URL=redis.url,
-            DJANGO_SETTINGS_MODULE="network.settings",
+            DJANGO_SETTINGS_MODULE="alongside.settings",
             LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
             ALONGSIDE_IDLE_SECONDS=str(int(args.minutes * 60 + 3600)),
         )

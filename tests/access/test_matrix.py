@@ -79,7 +79,7 @@ PORTAL_PAGE = {
 MATRIX = {
     ("home", "get"): (None, None, profile(anonymous=302, portal=302, default=302)),
     ("healthz", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
-    # The API's schema and docs are for the professionals who may use the API (network/settings.py says why).
+    # The API's schema and docs are for the professionals who may use the API (alongside/settings.py says why).
     ("api_schema", "get"): (None, None, api(200)),
     ("api_docs", "get"): (None, None, api(200)),
     ("notifications", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),

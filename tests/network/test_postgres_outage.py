@@ -26,7 +26,7 @@ HEALTHZ_TIMEOUT = 8
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH")}
-    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="network.settings", **extra)
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="alongside.settings", **extra)
     return env
 
 
