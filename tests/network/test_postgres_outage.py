@@ -55,7 +55,9 @@ def test_pages_and_the_api_answer_503_while_postgresql_is_down(postgres):
         assert headers["Retry-After"] == "30"
         assert "can’t reach its database" in body.decode()
 
-        status, headers, body = get(f"{base}/api/v1/clients/", Authorization="Token " + "a" * 40)
+        status, headers, body = get(
+            f"{base}/api/v1/clients/", Authorization="Token " + "a" * 64
+        )  # well-formed, so it is looked up
         assert status == 503
         assert headers["Retry-After"] == "30"
         assert json.loads(body) == {"detail": "Alongside can’t reach its database; try again in a minute."}
