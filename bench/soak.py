@@ -97,11 +97,11 @@ def build_cast(clients: int, sockets: int) -> Cast:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
 
     from circles import services as circles
     from circles.models import CircleMember, Consent
     from network.models import Organisation, User
+    from network.services import api_token_create
 
     organisation = Organisation.objects.create(name="Soak Early Help", kind=Organisation.Kind.EARLY_HELP)
 
@@ -142,7 +142,7 @@ def build_cast(clients: int, sockets: int) -> Cast:
         )
         pages.append((client.public_id, session_for(user)))
     return Cast(
-        writer_token=Token.objects.create(user=lead).key,
+        writer_token=api_token_create(actor=lead, name="soak")[1],
         public_ids=[client.public_id for client in made],
         sockets=pages,
     )
