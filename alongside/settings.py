@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["network.permissions.IsProfessional"],
     "DEFAULT_SCHEMA_CLASS": "network.api_schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "network.api.Pages",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "network.api.exception_handler",
 }

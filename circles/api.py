@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from audit.services import audit_read, audit_search
 from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import Organisation, User
@@ -95,7 +95,7 @@ class ClientInput(serializers.Serializer):
 
 
 class ClientListApi(APIView):
-    pagination_class = LimitOffsetPagination
+    pagination_class = Pages
 
     @extend_schema(
         responses=answers({200: CLIENT_OR_FOUND}),

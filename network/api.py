@@ -10,8 +10,28 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pages(LimitOffsetPagination):
+    """?limit= and ?offset= within what the database can count: at most max_limit a page (a larger limit
+    is cut to it), and an offset past every row is an empty page rather than an overflow (a 500)."""
+
+    max_limit = 1000
+    max_offset = 2**62
+
+    def get_offset(self, request: Request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            bound = self.max_limit if parameter["name"] == self.limit_query_param else self.max_offset
+            parameter["schema"] |= {"minimum": 0, "maximum": bound}
+        return parameters
 
 
 class Conflict(exceptions.ValidationError):

@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
+from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import User
@@ -59,7 +59,7 @@ def _people(ids: list[int]) -> list[User]:
 
 
 class NoteListApi(APIView):
-    pagination_class = LimitOffsetPagination
+    pagination_class = Pages
 
     @extend_schema(
         responses=answers({200: NoteOutput(many=True)}, 404),
