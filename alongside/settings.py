@@ -303,8 +303,8 @@ REST_FRAMEWORK = {
         "network.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["network.permissions.IsProfessional"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "network.api_schema.ApiAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "network.api.Pages",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "network.api.exception_handler",
 }
@@ -320,9 +320,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is documented as the serializer the view validates it with (whose fields say what is
+    # required), not as a copy with every field optional.
+    "COMPONENT_SPLIT_PATCH": False,
+    # The API is documented as JSON in, JSON out. (It also reads forms, which the browsable API sends.)
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "network.api_schema.any_of_where_variants_overlap",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CircleRoleEnum": "circles.models.CircleMember.Role",
         "ProfessionalRoleEnum": "circles.forms.PROFESSIONAL_ROLES",
+        "JoiningRoleEnum": "circles.api.JOINING_ROLES",
         "MemberKindEnum": "circles.models.CircleMember.Kind",
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",

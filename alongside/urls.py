@@ -78,6 +78,8 @@ client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, cir
 
 # While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
 handler500 = "network.outage.server_error"
+# A URL no route matches under /api/ (an id that is not a number, say) answers JSON, as the schema says.
+handler404 = "network.api.not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),

@@ -1,9 +1,13 @@
 """API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,13 +16,15 @@ from audit.services import audit_read, audit_search
 from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from network.api import Pages
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import Organisation, User
 
 
 class LeadSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name")
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
 
 
 class ClientOutput(serializers.ModelSerializer):
@@ -77,7 +83,9 @@ class ClientInput(serializers.Serializer):
     given_name = CleanTextInput(max_length=100)
     family_name = CleanTextInput(max_length=100)
     preferred_name = CleanTextInput(max_length=100, required=False, default="", allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Today or in the past"
+    )
     pronouns = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
     language = CleanTextInput(max_length=60, required=False, default="", allow_blank=True)
     phone = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
@@ -87,8 +95,15 @@ class ClientInput(serializers.Serializer):
 
 
 class ClientListApi(APIView):
+    pagination_class = Pages
+
     @extend_schema(
-        responses=CLIENT_OR_FOUND,
+        responses=answers({200: CLIENT_OR_FOUND}),
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Search by ID, or by name and date of birth, as the search page does"
+            )
+        ],
         summary="My clients (or search them with ?q=)",
         description="A search result outside your circles has only what the search page shows of it.",
     )
@@ -100,12 +115,14 @@ class ClientListApi(APIView):
                 audit_search(actor=request.user, query=query[:100], result_count=len(clients))
         else:
             clients = selectors.client_list_for_user(request.user)
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(clients, request, view=self)
         return paginator.get_paginated_response([_client_row(client) for client in page])
 
     @extend_schema(
-        request=ClientInput, responses={201: ClientOutput}, summary="Add a client; you become the lead"
+        request=ClientInput,
+        responses=answers({201: ClientOutput}, 400),
+        summary="Add a client; you become the lead",
     )
     def post(self, request: Request) -> Response:
         data = ClientInput(data=request.data)
@@ -116,7 +133,7 @@ class ClientListApi(APIView):
 
 class MemberOutput(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name")
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
     phone = serializers.SerializerMethodField()
@@ -178,10 +195,15 @@ class ClientDiscoveryOutput(ClientOutput):
 
 class ClientDetailApi(APIView):
     @extend_schema(
-        responses=PolymorphicProxySerializer(
-            component_name="ClientOrDiscovery",
-            serializers=[ClientOutput, ClientDiscoveryOutput],
-            resource_type_field_name=None,
+        responses=answers(
+            {
+                200: PolymorphicProxySerializer(
+                    component_name="ClientOrDiscovery",
+                    serializers=[ClientOutput, ClientDiscoveryOutput],
+                    resource_type_field_name=None,
+                )
+            },
+            404,
         ),
         summary="One client",
         description="Outside the circle (discovery): only what the discovery page shows.",
@@ -202,9 +224,14 @@ class ClientDetailApi(APIView):
 
 
 class MemberInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=CircleMember.Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=CircleMember.Kind.choices,
+        help_text="A professional needs `user_id` (someone in the directory) and a professional role "
+        "other than lead (hand the lead over afterwards); a family member needs `name` and the role "
+        "family member, carer or friend.",
+    )
     role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES + FAMILY_ROLE_CHOICES)
-    user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    user_id = IdInput(required=False, allow_null=True, default=None)
     name = CleanTextInput(max_length=200, required=False, default="", allow_blank=True)
     relationship = CleanTextInput(max_length=100, required=False, default="", allow_blank=True)
     phone = CleanTextInput(max_length=40, required=False, default="", allow_blank=True)
@@ -218,7 +245,9 @@ class MemberInput(serializers.Serializer):
 
 class MemberListApi(APIView):
     @extend_schema(
-        responses=MemberOutput(many=True), summary="Who is in the circle (add ?past=1 for history)"
+        responses=answers({200: MemberOutput(many=True)}, 404),
+        parameters=[OpenApiParameter("past", str, description="Any value: include people who have left")],
+        summary="Who is in the circle (add ?past=1 for history)",
     )
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
@@ -228,7 +257,11 @@ class MemberListApi(APIView):
             members += past_members
         return Response(MemberOutput(members, many=True, context={"record": record}).data)
 
-    @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")
+    @extend_schema(
+        request=MemberInput,
+        responses=answers({201: MemberOutput}, 400, 404),
+        summary="Add someone (lead only)",
+    )
     def post(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = MemberInput(data=request.data)
@@ -252,7 +285,7 @@ class MemberListApi(APIView):
 
 
 class MemberDetailApi(APIView):
-    @extend_schema(responses=MemberOutput, summary="One member of the circle")
+    @extend_schema(responses=answers({200: MemberOutput}, 404), summary="One member of the circle")
     def get(self, request: Request, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         member = selectors.circle_member_get(record, member_id)
@@ -260,7 +293,8 @@ class MemberDetailApi(APIView):
         return Response(MemberOutput(member, context={"record": record}).data)
 
     @extend_schema(
-        responses=MemberOutput, summary="Remove someone from the circle (lead only); history is kept"
+        responses=answers({200: MemberOutput}, 400, 404, 409),
+        summary="Remove someone from the circle (lead only); history is kept",
     )
     def delete(self, request: Request, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
@@ -271,15 +305,21 @@ class MemberDetailApi(APIView):
 
 class JoinRequestOutput(serializers.ModelSerializer):
     requester = serializers.CharField(source="requester.full_name")
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
 
     class Meta:
         model = JoinRequest
         fields = ["id", "requester", "organisation", "role", "reason", "status", "created_at", "expires_at"]
 
 
+# Someone asking to join takes a role in the circle; the lead is handed over, never asked for.
+JOINING_ROLES = [
+    (value, label) for value, label in PROFESSIONAL_ROLES if value != CircleMember.Role.LEAD_PROFESSIONAL
+]
+
+
 class JoinRequestInput(serializers.Serializer):
-    role = serializers.ChoiceField(choices=PROFESSIONAL_ROLES)
+    role = serializers.ChoiceField(choices=JOINING_ROLES)
     reason = CleanTextInput(max_length=2000)
 
 
@@ -289,13 +329,18 @@ class DecisionInput(serializers.Serializer):
 
 
 class JoinRequestListApi(APIView):
-    @extend_schema(responses=JoinRequestOutput(many=True), summary="Requests to join waiting (lead only)")
+    @extend_schema(
+        responses=answers({200: JoinRequestOutput(many=True)}, 404),
+        summary="Requests to join waiting (lead only)",
+    )
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         return Response(JoinRequestOutput(selectors.join_requests_open(record), many=True).data)
 
     @extend_schema(
-        request=JoinRequestInput, responses={201: JoinRequestOutput}, summary="Ask to join the circle"
+        request=JoinRequestInput,
+        responses=answers({201: JoinRequestOutput}, 400, 404, 409),
+        summary="Ask to join the circle",
     )
     def post(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
@@ -309,7 +354,9 @@ class JoinRequestListApi(APIView):
 
 class JoinRequestDecisionApi(APIView):
     @extend_schema(
-        request=DecisionInput, responses=JoinRequestOutput, summary="Approve or decline (lead only)"
+        request=DecisionInput,
+        responses=answers({200: JoinRequestOutput}, 400, 404, 409),
+        summary="Approve or decline (lead only)",
     )
     def post(self, request: Request, public_id: str, request_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
@@ -323,8 +370,8 @@ class JoinRequestDecisionApi(APIView):
 
 
 class ConsentOutput(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.name", default=None)
-    family_member = serializers.CharField(source="family_member.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
+    family_member = serializers.CharField(source="family_member.name", default=None, allow_null=True)
     is_current = serializers.BooleanField()
 
     class Meta:
@@ -346,13 +393,17 @@ class ConsentOutput(serializers.ModelSerializer):
 
 
 class ConsentInput(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=Consent.Scope.choices)
+    scope = serializers.ChoiceField(
+        choices=Consent.Scope.choices,
+        help_text="`organisation` needs `organisation_id`; `family_portal` needs `family_member_id` (a "
+        "family member in the circle). `given_on` is not in the future; `expires_on` is after it.",
+    )
     method = serializers.ChoiceField(choices=Consent.Method.choices)
     given_by = CleanTextInput(max_length=200)
     given_on = serializers.DateField(required=False, allow_null=True, default=None)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
-    organisation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    family_member_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    organisation_id = IdInput(required=False, allow_null=True, default=None)
+    family_member_id = IdInput(required=False, allow_null=True, default=None)
 
 
 class WithdrawInput(serializers.Serializer):
@@ -360,13 +411,19 @@ class WithdrawInput(serializers.Serializer):
 
 
 class ConsentListApi(APIView):
-    @extend_schema(responses=ConsentOutput(many=True), summary="The client's consent records")
+    @extend_schema(
+        responses=answers({200: ConsentOutput(many=True)}, 404), summary="The client's consent records"
+    )
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id)
         audit_read(record=record, action="client.view")
         return Response(ConsentOutput(selectors.consents_for(record), many=True).data)
 
-    @extend_schema(request=ConsentInput, responses={201: ConsentOutput}, summary="Record consent (lead only)")
+    @extend_schema(
+        request=ConsentInput,
+        responses=answers({201: ConsentOutput}, 400, 404),
+        summary="Record consent (lead only)",
+    )
     def post(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = ConsentInput(data=request.data)
@@ -387,7 +444,9 @@ class ConsentListApi(APIView):
 
 class ConsentWithdrawApi(APIView):
     @extend_schema(
-        request=WithdrawInput, responses=ConsentOutput, summary="Withdraw consent, at once (lead only)"
+        request=WithdrawInput,
+        responses=answers({200: ConsentOutput}, 400, 404, 409),
+        summary="Withdraw consent, at once (lead only)",
     )
     def post(self, request: Request, public_id: str, consent_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
@@ -399,7 +458,7 @@ class ConsentWithdrawApi(APIView):
 
 
 class EmergencyInput(serializers.Serializer):
-    reason = CleanTextInput(max_length=2000)
+    reason = CleanTextInput(max_length=2000, cleaned_min_length=10)
 
 
 class EmergencyOutput(serializers.ModelSerializer):
@@ -410,7 +469,9 @@ class EmergencyOutput(serializers.ModelSerializer):
 
 class EmergencyAccessApi(APIView):
     @extend_schema(
-        request=EmergencyInput, responses={201: EmergencyOutput}, summary="Break the glass (audited)"
+        request=EmergencyInput,
+        responses=answers({201: EmergencyOutput}, 400, 404, 409),
+        summary="Break the glass (audited)",
     )
     def post(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")

@@ -219,7 +219,7 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = CircleMember.objects.select_related("user").get(pk=member.pk, client=client)
         if member.until is not None:
-            raise ValidationError("That person has already left the circle.")
+            raise ValidationError("That person has already left the circle.", code="conflict")
         if member.is_lead:
             raise ValidationError(
                 "The lead professional cannot be removed. Make someone else the lead first."
@@ -383,7 +383,7 @@ def consent_withdraw(*, actor: "User", consent: Consent, note: str = "") -> Cons
             raise PermissionDenied("Only the lead professional can withdraw consent.")
         consent = Consent.objects.get(pk=consent.pk)
         if consent.withdrawn_at is not None:
-            raise ValidationError("This consent has already been withdrawn.")
+            raise ValidationError("This consent has already been withdrawn.", code="conflict")
         before = _consent_snapshot(consent)
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = actor
@@ -423,7 +423,7 @@ def join_request_create(*, actor: "User", client: Client, reason: str, role: str
         if not access.is_practitioner(actor):
             raise PermissionDenied("Only practitioners can ask to join a circle.")
         if access.current_membership(actor, client):
-            raise ValidationError("You are already in this circle.")
+            raise ValidationError("You are already in this circle.", code="conflict")
         now = timezone.now()
         JoinRequest.objects.filter(
             client=client, requester=actor, status=JoinRequest.Status.PENDING, expires_at__lte=now
@@ -431,7 +431,9 @@ def join_request_create(*, actor: "User", client: Client, reason: str, role: str
         if JoinRequest.objects.filter(
             client=client, requester=actor, status=JoinRequest.Status.PENDING
         ).exists():
-            raise ValidationError("You have already asked to join. The lead professional has been told.")
+            raise ValidationError(
+                "You have already asked to join. The lead professional has been told.", code="conflict"
+            )
         request = JoinRequest.objects.create(
             client=client,
             requester=actor,
@@ -469,7 +471,9 @@ def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, n
             raise PermissionDenied("Only the lead professional can decide requests to join.")
         request = JoinRequest.objects.select_related("requester").get(pk=request.pk)
         if not request.is_open:
-            raise ValidationError("This request has already been decided, withdrawn or has lapsed.")
+            raise ValidationError(
+                "This request has already been decided, withdrawn or has lapsed.", code="conflict"
+            )
         request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
         request.decided_by = actor
         request.decided_at = timezone.now()
@@ -526,7 +530,9 @@ def emergency_access_start(*, actor: "User", client: Client, reason: str) -> Eme
         if not access.is_frontline(actor):
             raise PermissionDenied("Only practitioners can use emergency access.")
         if access.current_membership(actor, client):
-            raise ValidationError("You are in this circle already; you do not need emergency access.")
+            raise ValidationError(
+                "You are in this circle already; you do not need emergency access.", code="conflict"
+            )
         existing = access.active_emergency(actor, client)
         if existing:
             return existing

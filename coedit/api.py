@@ -6,6 +6,10 @@ from.
         200 + new ETag         saved
         412 + current values   someone changed the same field since v3: look, then choose
         428                    no If-Match: say which version you are changing
+
+What a co-edited resource's operations answer is documented here once, for all of them: IF_MATCH (the
+header a change needs), ETAG (the header every answer with an item carries) and
+`versioned_update_responses(output)` (200, 412, 428).
 """
 
 import re
@@ -13,11 +17,66 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coedit.edits import StaleEdit
+
+ETAG_PATTERN = r'^\s*(W/)?"[a-z]+-[0-9]+-v[0-9]+"\s*$'
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    pattern=ETAG_PATTERN,
+    description='The ETag you read, e.g. "goal-7-v3": the version your change starts from.',
+)
+# The ETag header, on every answer that carries an item (a read, an add, a change, a refused change).
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201, 412],
+    description='The item\'s version, e.g. "goal-7-v3": send it back as If-Match to change the item.',
+)
+
+PRECONDITION_REQUIRED = inline_serializer(
+    name="PreconditionRequired", fields={"detail": serializers.CharField()}
+)
+
+
+def versioned_update_responses(output: type[serializers.Serializer]) -> dict[int, Any]:
+    """What a change through `versioned_update` answers (with the IF_MATCH and ETAG parameters): 200 with
+    the item as `output` shows it, 412 with its current values, 428 without If-Match."""
+    name = output.__name__.removesuffix("Output")
+    stale = inline_serializer(
+        name=f"Stale{name}",
+        fields={
+            "detail": serializers.CharField(),
+            "conflicts": serializers.DictField(
+                child=inline_serializer(
+                    name=f"Stale{name}Field",
+                    fields={
+                        "current": serializers.JSONField(),
+                        "by": serializers.CharField(),
+                        "at": serializers.DateTimeField(),
+                    },
+                ),
+                help_text="Each field someone changed since your version: its value now, who, when.",
+            ),
+            "current": output(),
+        },
+    )
+    return {
+        200: output,
+        412: OpenApiResponse(stale, description="Someone changed the same field since your version."),
+        428: OpenApiResponse(
+            PRECONDITION_REQUIRED, description="No If-Match: say which version you are changing."
+        ),
+    }
 
 
 def etag(item: Any) -> str:

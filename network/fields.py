@@ -19,6 +19,13 @@ class CleanCharField(forms.CharField):
 
 
 class CleanTextInput(serializers.CharField):
+    """`cleaned_min_length`: the fewest characters the service accepts once the text is cleaned. The schema
+    states it (network.api_schema); the service checks it, in its own words."""
+
+    def __init__(self, *, cleaned_min_length: int = 1, **kwargs: Any) -> None:
+        self.cleaned_min_length = cleaned_min_length
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any) -> str:
         return super().to_internal_value(without_nul(data))
 

@@ -2,13 +2,14 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
+from network.api import Pages
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import User
 from sharing import selectors, services
@@ -18,7 +19,7 @@ from sharing.services import NOTE_MAX_LENGTH
 
 class NoteOutput(serializers.ModelSerializer):
     author = serializers.CharField(source="author.full_name")
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
 
     class Meta:
         model = Note
@@ -29,12 +30,22 @@ class NoteInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Note.Kind.choices, default=Note.Kind.UPDATE)
     text = CleanTextInput(max_length=NOTE_MAX_LENGTH)
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices, default=Note.Visibility.CIRCLE)
-    named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    named_people = serializers.ListField(
+        child=IdInput(),
+        required=False,
+        default=list,
+        help_text="Ids of people in the circle; at least one when visibility is `named`",
+    )
 
 
 class NoteVisibilityInput(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices)
-    named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    named_people = serializers.ListField(
+        child=IdInput(),
+        required=False,
+        default=list,
+        help_text="Ids of people in the circle; at least one when visibility is `named`",
+    )
 
 
 def _people(ids: list[int]) -> list[User]:
@@ -43,20 +54,25 @@ def _people(ids: list[int]) -> list[User]:
         return []
     found = list(User.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise serializers.ValidationError({"named_people": "Some of those people do not exist."})
+        raise serializers.ValidationError({"named_people": ["Some of those people do not exist."]})
     return found
 
 
 class NoteListApi(APIView):
-    @extend_schema(responses=NoteOutput(many=True), summary="The client's notes you may read, newest first")
+    pagination_class = Pages
+
+    @extend_schema(
+        responses=answers({200: NoteOutput(many=True)}, 404),
+        summary="The client's notes you may read, newest first",
+    )
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.note_list_for(record), request, view=self)
         audit_read(record=record, action="note.list")
         return paginator.get_paginated_response(NoteOutput(page, many=True).data)
 
-    @extend_schema(request=NoteInput, responses={201: NoteOutput}, summary="Add a note")
+    @extend_schema(request=NoteInput, responses=answers({201: NoteOutput}, 400, 404), summary="Add a note")
     def post(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = NoteInput(data=request.data)
@@ -72,14 +88,18 @@ class NoteListApi(APIView):
 
 
 class NoteDetailApi(APIView):
-    @extend_schema(responses=NoteOutput, summary="One note")
+    @extend_schema(responses=answers({200: NoteOutput}, 404), summary="One note")
     def get(self, request: Request, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         audit_read(record=record, action="note.view", obj=note)
         return Response(NoteOutput(note).data)
 
-    @extend_schema(request=NoteVisibilityInput, responses=NoteOutput, summary="Change who can see your note")
+    @extend_schema(
+        request=NoteVisibilityInput,
+        responses=answers({200: NoteOutput}, 400, 404),
+        summary="Change who can see your note",
+    )
     def patch(self, request: Request, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)

@@ -12,7 +12,7 @@ PATCH …/plan/goals/7/           If-Match: "goal-7-v3"   {"in_own_words": "…"
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,14 +21,16 @@ from rest_framework.views import APIView
 from audit.services import audit_read
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
-from coedit.api import etag, versioned_response, versioned_update
+from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from sharing import selectors, services
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 
-IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "goal-7-v3"'
-)
+
+class OwnerOutput(serializers.Serializer):
+    member_id = serializers.IntegerField(allow_null=True, help_text="None when the client owns the action")
+    name = serializers.CharField()
 
 
 class ActionOutput(serializers.ModelSerializer):
@@ -50,6 +52,7 @@ class ActionOutput(serializers.ModelSerializer):
             "shared_with_client",
         ]
 
+    @extend_schema_field(OwnerOutput(allow_null=True))
     def get_owner(self, action: Action) -> dict | None:
         if action.owner_is_client:
             return {"member_id": None, "name": "The client"}
@@ -96,7 +99,7 @@ class GoalPatch(GoalInput):
 
 class ActionInput(serializers.Serializer):
     what = CleanTextInput(max_length=500)
-    owner_member_id = serializers.IntegerField(required=False, allow_null=True)
+    owner_member_id = IdInput(required=False, allow_null=True)
     owner_is_client = serializers.BooleanField(required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
@@ -125,7 +128,7 @@ class AgreementOutput(serializers.ModelSerializer):
 
 
 class AgreementInput(serializers.Serializer):
-    participant_member_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    participant_member_ids = serializers.ListField(child=IdInput(), min_length=1)
     note = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
 
 
@@ -151,7 +154,7 @@ def _owner(record, data: dict[str, Any]) -> dict[str, Any]:
             CircleMember.objects.filter(client=record.client, pk=member_id).first() if member_id else None
         )
         if member_id and member is None:
-            raise serializers.ValidationError({"owner_member_id": "Nobody with that id is in this circle."})
+            raise serializers.ValidationError({"owner_member_id": ["Nobody with that id is in this circle."]})
         changes["owner"] = member
     return changes
 
@@ -162,7 +165,9 @@ def _item_get(record, kind: str, item_id: int) -> Goal | Action:
 
 
 class PlanApi(APIView):
-    @extend_schema(responses=PlanOutput, summary="The plan: goals in order, each with its actions")
+    @extend_schema(
+        responses=answers({200: PlanOutput}, 404), summary="The plan: goals in order, each with its actions"
+    )
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         audit_read(record=record, action="plan.view")
@@ -170,7 +175,12 @@ class PlanApi(APIView):
 
 
 class GoalListApi(APIView):
-    @extend_schema(request=GoalInput, responses={201: GoalOutput}, summary="Add a goal")
+    @extend_schema(
+        request=GoalInput,
+        responses=answers({201: GoalOutput}, 400, 404),
+        parameters=[ETAG],
+        summary="Add a goal",
+    )
     def post(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = GoalInput(data=request.data)
@@ -225,11 +235,20 @@ class _ItemDetailApi(APIView):
 
 
 @extend_schema_view(
-    get=extend_schema(responses=GoalOutput, summary="One goal (its ETag is in the ETag header)"),
-    patch=extend_schema(
-        request=GoalPatch, responses={200: GoalOutput}, parameters=[IF_MATCH], summary="Change a goal"
+    get=extend_schema(
+        responses=answers({200: GoalOutput}, 404),
+        parameters=[ETAG],
+        summary="One goal (its ETag is in the ETag header)",
     ),
-    delete=extend_schema(responses={204: None}, summary="Take a goal off the plan (its history stays)"),
+    patch=extend_schema(
+        request=GoalPatch,
+        responses=answers(versioned_update_responses(GoalOutput), 400, 404),
+        parameters=[IF_MATCH, ETAG],
+        summary="Change a goal",
+    ),
+    delete=extend_schema(
+        responses=answers({204: None}, 404, 409), summary="Take a goal off the plan (its history stays)"
+    ),
 )
 class GoalDetailApi(_ItemDetailApi):
     kind = "goal"
@@ -238,7 +257,12 @@ class GoalDetailApi(_ItemDetailApi):
 
 
 class ActionListApi(APIView):
-    @extend_schema(request=ActionInput, responses={201: ActionOutput}, summary="Add an action under a goal")
+    @extend_schema(
+        request=ActionInput,
+        responses=answers({201: ActionOutput}, 400, 404),
+        parameters=[ETAG],
+        summary="Add an action under a goal",
+    )
     def post(self, request: Request, public_id: str, goal_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         goal = selectors.goal_get_for(record, goal_id)
@@ -261,11 +285,20 @@ class ActionListApi(APIView):
 
 
 @extend_schema_view(
-    get=extend_schema(responses=ActionOutput, summary="One action (its ETag is in the ETag header)"),
-    patch=extend_schema(
-        request=ActionPatch, responses={200: ActionOutput}, parameters=[IF_MATCH], summary="Change an action"
+    get=extend_schema(
+        responses=answers({200: ActionOutput}, 404),
+        parameters=[ETAG],
+        summary="One action (its ETag is in the ETag header)",
     ),
-    delete=extend_schema(responses={204: None}, summary="Take an action off the plan (its history stays)"),
+    patch=extend_schema(
+        request=ActionPatch,
+        responses=answers(versioned_update_responses(ActionOutput), 400, 404),
+        parameters=[IF_MATCH, ETAG],
+        summary="Change an action",
+    ),
+    delete=extend_schema(
+        responses=answers({204: None}, 404, 409), summary="Take an action off the plan (its history stays)"
+    ),
 )
 class ActionDetailApi(_ItemDetailApi):
     kind = "action"
@@ -278,7 +311,9 @@ class ActionDetailApi(_ItemDetailApi):
 
 class HistoryApi(APIView):
     @extend_schema(
-        responses=ChangeOutput(many=True), summary="Every change to a goal or an action, oldest first"
+        responses=answers({200: ChangeOutput(many=True)}, 404),
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["goals", "actions"])],
+        summary="Every change to a goal or an action, oldest first",
     )
     def get(self, request: Request, public_id: str, kind: str, item_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
@@ -290,13 +325,18 @@ class HistoryApi(APIView):
 
 
 class AgreementListApi(APIView):
-    @extend_schema(responses=AgreementOutput(many=True), summary="Agreed versions of the plan, newest first")
+    @extend_schema(
+        responses=answers({200: AgreementOutput(many=True)}, 404),
+        summary="Agreed versions of the plan, newest first",
+    )
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         return Response(AgreementOutput(selectors.agreements_for(record), many=True).data)
 
     @extend_schema(
-        request=AgreementInput, responses={201: AgreementOutput}, summary="Mark the plan agreed (lead)"
+        request=AgreementInput,
+        responses=answers({201: AgreementOutput}, 400, 404),
+        summary="Mark the plan agreed (lead)",
     )
     def post(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id, need="manage")
@@ -306,7 +346,7 @@ class AgreementListApi(APIView):
         participants = list(CircleMember.objects.filter(client=record.client, pk__in=ids))
         if len(participants) != len(set(ids)):
             raise serializers.ValidationError(
-                {"participant_member_ids": "Some of those people are not in this circle."}
+                {"participant_member_ids": ["Some of those people are not in this circle."]}
             )
         agreement = services.plan_agree(
             actor=request.user,
@@ -344,7 +384,8 @@ class MyActionOutput(ActionOutput):
 
 class AgreementDetailApi(APIView):
     @extend_schema(
-        responses=AgreementCompareOutput, summary="An agreed version, and how today's plan differs from it"
+        responses=answers({200: AgreementCompareOutput}, 404),
+        summary="An agreed version, and how today's plan differs from it",
     )
     def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
@@ -356,6 +397,9 @@ class AgreementDetailApi(APIView):
 
 
 class MyActionsApi(APIView):
-    @extend_schema(responses=MyActionOutput(many=True), summary="My actions across my clients, overdue first")
+    @extend_schema(
+        responses=answers({200: MyActionOutput(many=True)}),
+        summary="My actions across my clients, overdue first",
+    )
     def get(self, request: Request) -> Response:
         return Response(MyActionOutput(selectors.actions_owned_by(request.user), many=True).data)

@@ -377,7 +377,9 @@ def _item_remove(actor: "User", model: type[Item], pk: int, *, change: Change) -
     with transaction.atomic():
         item, _client, plan = _lock_item(actor, model, pk)
         if item.removed_at is not None:
-            raise ValidationError(f"This {model.__name__.lower()} has already been taken off the plan.")
+            raise ValidationError(
+                f"This {model.__name__.lower()} has already been taken off the plan.", code="conflict"
+            )
         item.removed_at = timezone.now()
         item.version += 1
         item.save(update_fields=["removed_at", "version"])

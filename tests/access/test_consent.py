@@ -285,7 +285,7 @@ def test_withdrawing_through_the_api_takes_effect_on_the_next_request(alice, car
 def test_withdrawing_twice_is_refused(alice, grace, consent):
     services.consent_withdraw(actor=alice, consent=consent)
     response = api_as(alice).post(f"/api/v1/clients/{grace.public_id}/consents/{consent.pk}/withdraw/")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert AuditEvent.objects.filter(action="consent.withdraw").count() == 1
 
 

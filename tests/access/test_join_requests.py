@@ -114,7 +114,7 @@ def test_a_member_is_not_offered_to_ask(carol, grace):
     api = api_as(carol).post(
         f"/api/v1/clients/{grace.public_id}/join-requests/", {"role": "nurse", "reason": REASON}
     )
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert not JoinRequest.objects.exists()
 
 
@@ -144,7 +144,7 @@ def test_one_request_at_a_time(alice, charlie, grace):
     again = api_as(charlie).post(
         f"/api/v1/clients/{grace.public_id}/join-requests/", {"role": "police_officer", "reason": REASON}
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert JoinRequest.objects.filter(requester=charlie).count() == 1
     assert Notification.objects.filter(user=alice).count() == 1
 
@@ -279,7 +279,7 @@ def test_a_decided_request_cannot_be_decided_again(alice, charlie, grace):
         {"approve": True},
         format="json",
     )
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert not CircleMember.objects.filter(user=charlie).exists()
 
 

@@ -62,3 +62,35 @@ def test_the_docs_page_has_nothing_inline_that_the_csp_would_block(alice):
 def test_the_schema_and_docs_are_for_professionals(db):
     assert APIClient().get("/api/schema/").status_code == 403
     assert APIClient().get("/api/docs/").status_code == 403
+
+
+def test_every_operation_documents_what_any_operation_can_answer(alice):
+    # A bad token (401), not allowed (403), the database out of reach (503): `answers(...)` adds them.
+    schema = api_as(alice).get("/api/schema/", {"format": "json"}).json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "503"} <= set(operation["responses"]), f"{method.upper()} {path}"
+
+
+def test_lists_of_clients_and_notes_are_documented_as_pages(alice):
+    schema = api_as(alice).get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/v1/clients/", "/api/v1/clients/{public_id}/notes/"):
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        page = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
+        assert {"count", "next", "previous", "results"} <= set(page["properties"]), path
+
+
+def test_a_huge_limit_or_offset_is_a_page_not_a_500(alice, grace):
+    api = api_as(alice)
+    huge = "9" * 30
+    assert api.get("/api/v1/clients/", {"limit": huge}).status_code == 200
+    response = api.get("/api/v1/clients/", {"offset": huge})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_an_api_url_that_matches_no_route_answers_json(alice, grace):
+    response = api_as(alice).get(f"/api/v1/clients/{grace.public_id}/members/not-a-number/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
