@@ -57,9 +57,12 @@ class ActionOutput(serializers.ModelSerializer):
             return {"member_id": None, "name": "The client"}
         if action.owner_id is None:
             return None
+        record = self.context["record"]
+        if access.hides(record, action.owner):
+            return {"member_id": None, "name": access.HIDDEN_LABEL}  # not even which membership
         return {
             "member_id": action.owner_id,
-            "name": access.person_label(self.context["record"], action.owner),
+            "name": access.person_label(record, action.owner),
         }
 
     def get_etag(self, action: Action) -> str:
