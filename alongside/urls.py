@@ -23,6 +23,11 @@ api_v1 = [
         name="member",
     ),
     path(
+        "clients/<str:public_id>/members/<int:member_id>/hidden/",
+        circles_api.MemberHideApi.as_view(),
+        name="member_hidden",
+    ),
+    path(
         "clients/<str:public_id>/join-requests/",
         circles_api.JoinRequestListApi.as_view(),
         name="join_requests",

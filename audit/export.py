@@ -70,42 +70,39 @@ def _safe_values(values: dict | None) -> str:
 
 
 def write_audit_csv(
-    out: IO[str], rows: Iterable[AuditEvent], *, hidden_user_ids: frozenset[int] = frozenset()
+    out: IO[str],
+    rows: Iterable[AuditEvent],
+    *,
+    hidden_user_ids: frozenset[int] = frozenset(),
+    hidden_member_ids: frozenset[int] = frozenset(),
 ) -> None:
-    """Write the rows; people in `hidden_user_ids` (hidden members the reader may not know of) are unnamed."""
+    """Write the rows; hidden members the reader may not know of (as the access policy lists them: their
+    accounts and memberships) are unnamed, whether they acted or were acted on."""
     writer = csv.writer(out)
     writer.writerow(HEADER)
+    hidden_members = {str(pk) for pk in hidden_member_ids}
     for row in rows:
         actor = row.actor
-        if actor is not None and actor.pk in hidden_user_ids:
-            writer.writerow(
-                [
-                    row.at.isoformat(),
-                    "a member of the circle",
-                    "",
-                    row.action,
-                    row.object_type,
-                    "",
-                    "yes" if row.emergency else "",
-                    row.via,
-                    "",
-                    "",
-                    "",
-                ]
-            )
-            continue
+        hidden_actor = actor is not None and actor.pk in hidden_user_ids
+        about_hidden = row.object_type == "CircleMember" and row.object_id in hidden_members
+        if hidden_actor:
+            who, organisation = "a member of the circle", ""
+        else:
+            who = _safe(actor.full_name if actor else "system")
+            organisation = _safe(str(actor.organisation) if actor and actor.organisation_id else "")
+        untold = hidden_actor or about_hidden  # what, of whom, from where: nothing that points at them
         writer.writerow(
             [
                 row.at.isoformat(),
-                _safe(actor.full_name if actor else "system"),
-                _safe(str(actor.organisation) if actor and actor.organisation_id else ""),
+                who,
+                organisation,
                 row.action,
                 row.object_type,
-                row.object_id,
+                "" if untold else row.object_id,
                 "yes" if row.emergency else "",
                 row.via,
-                row.ip_address or "",
-                _safe_values(row.before),
-                _safe_values(row.after),
+                "" if hidden_actor else row.ip_address or "",
+                "" if untold else _safe_values(row.before),
+                "" if untold else _safe_values(row.after),
             ]
         )

@@ -15,6 +15,12 @@ The plan
     The plan is the circle's shared agreement: every current member sees and edits it (emergency
     access sees it), and nobody else does.
 
+Hidden members (person_label, event_for)
+    A hidden member's identity (name, account, membership) reaches only the circle's current
+    professional members. Everyone else who sees something they did or own (emergency access, the
+    client and family in the portal, another organisation's audit export, a declined requester) reads
+    "A member of the circle", and events about them never reach those people at all.
+
 What a member sees of what others wrote in notes
     Information crosses from one organisation to another only with the client's consent: a current
     "share with the circle" consent, or a "share with a named organisation" consent naming the viewer's
@@ -23,8 +29,9 @@ What a member sees of what others wrote in notes
     only the named people. Authors always see their own notes.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -84,6 +91,125 @@ def shares_with(client: Client, organisation_id: int | None) -> bool:
     )
 
 
+HIDDEN_LABEL = "A member of the circle"
+
+
+@dataclass(frozen=True)
+class Names:
+    """How people are named to one onlooker of one client's record: the hidden-member rule's input.
+
+    `sees_hidden` is true only for the circle's current professional members. For everyone else the
+    hidden people are listed three ways: their accounts, their membership rows, and their names as they
+    were written down (agreed versions and event payloads keep names as text).
+    """
+
+    sees_hidden: bool
+    hidden_user_ids: frozenset[int] = frozenset()
+    hidden_member_ids: frozenset[int] = frozenset()
+    hidden_names: frozenset[str] = frozenset()
+
+
+EVERYONE_NAMED = Names(sees_hidden=True)
+
+
+def names_for(client: Client | int, *, sees_hidden: bool, except_organisation_id: int | None = None) -> Names:
+    """Who is hidden from an onlooker of this client who does (not) see hidden members (one or two queries).
+
+    A person is hidden if their latest membership of this circle (the current one, else the last) is
+    hidden; a family member's portal account is hidden with their membership. `except_organisation_id`
+    leaves out an organisation's own people (an agency admin's export names their own staff).
+    """
+    if sees_hidden:
+        return EVERYONE_NAMED
+    rows = CircleMember.objects.filter(client=client).select_related("user").order_by("since", "pk")
+    latest: dict[int | str, CircleMember] = {}
+    by_person: dict[int | str, list[CircleMember]] = {}
+    for member in rows:
+        person: int | str = member.user_id if member.user_id else f"m{member.pk}"
+        by_person.setdefault(person, []).append(member)
+        if person not in latest or latest[person].until is not None:
+            latest[person] = member
+    hidden = [
+        member
+        for member in latest.values()
+        if member.is_hidden
+        and not (except_organisation_id and member.organisation_id == except_organisation_id)
+    ]
+    if not hidden:
+        return Names(sees_hidden=False)
+    member_ids = {
+        row.pk
+        for member in hidden
+        for row in by_person[member.user_id if member.user_id else f"m{member.pk}"]
+    }
+    user_ids = {member.user_id for member in hidden if member.user_id}
+    family = [member.pk for member in hidden if not member.user_id]
+    if family:
+        user_ids |= set(PortalAccess.objects.filter(member_id__in=family).values_list("user_id", flat=True))
+    return Names(
+        sees_hidden=False,
+        hidden_user_ids=frozenset(user_ids),
+        hidden_member_ids=frozenset(member_ids),
+        hidden_names=frozenset(member.display_name for member in hidden),
+    )
+
+
+class Onlooker(Protocol):
+    """Anyone looking at a client's record: a RecordAccess, a socket's Viewer, the portal's view."""
+
+    @property
+    def names(self) -> Names: ...
+
+
+def person_label(onlooker: "Onlooker | Names", person: "User | CircleMember | str | None") -> str:
+    """What `person` is called to `onlooker`: their name, or "A member of the circle" if they are a hidden
+    member and the onlooker is not one of the circle's current professional members.
+
+    The one rule for every page, serializer, export, email and event: nothing else decides it.
+    `person` is an account, a membership, or a name as it was written down at the time.
+    """
+    if person is None or person == "":
+        return ""
+    if hides(onlooker, person):
+        return HIDDEN_LABEL
+    if isinstance(person, str):
+        return person
+    return person.display_name if isinstance(person, CircleMember) else person.full_name
+
+
+def hides(onlooker: "Onlooker | Names", person: "User | CircleMember | str | None") -> bool:
+    """Is `person` a hidden member whom `onlooker` may not know (so nor their organisation, nor contact)?"""
+    names = onlooker if isinstance(onlooker, Names) else onlooker.names
+    if names.sees_hidden or person is None:
+        return False
+    if isinstance(person, str):
+        return person in names.hidden_names
+    if isinstance(person, CircleMember):
+        return person.pk in names.hidden_member_ids
+    return person.pk in names.hidden_user_ids
+
+
+# Payload fields that identify a person by account or membership: an event about a hidden member never
+# reaches anyone outside the circle. Fields that name someone in words are relabelled instead.
+IDENTIFYING_FIELDS = {"member_id": "hidden_member_ids", "user_id": "hidden_user_ids"}
+NAMING_FIELDS = ("by",)
+
+
+def event_for(viewer: "Viewer", payload: dict[str, Any]) -> dict[str, Any] | None:
+    """An event's payload as this socket's person may receive it: unchanged for the circle; for anyone
+    else, None if it is about a hidden member, or with hidden people's names replaced (person_label)."""
+    names = viewer.names
+    if names.sees_hidden:
+        return payload
+    for key, hidden in IDENTIFYING_FIELDS.items():
+        if payload.get(key) is not None and payload[key] in getattr(names, hidden):
+            return None
+    return {
+        key: person_label(names, value) if key in NAMING_FIELDS and isinstance(value, str) else value
+        for key, value in payload.items()
+    }
+
+
 @dataclass(frozen=True)
 class RecordAccess:
     """What one person may do with one client's record, right now."""
@@ -131,6 +257,15 @@ class RecordAccess:
     def organisation_id(self) -> int | None:
         return self.user.organisation_id
 
+    @property
+    def sees_hidden_members(self) -> bool:
+        """Only the circle's current professional members know who its hidden members are."""
+        return self.membership is not None
+
+    @cached_property
+    def names(self) -> Names:
+        return names_for(self.client, sees_hidden=self.sees_hidden_members)
+
     def viewer(self) -> "Viewer":
         return Viewer(
             user_id=self.user.pk,
@@ -141,6 +276,7 @@ class RecordAccess:
             expires_at=self.emergency.expires_at.timestamp()
             if self.membership is None and self.emergency
             else None,
+            names=self.names,
         )
 
 
@@ -225,6 +361,13 @@ class Viewer:
     is_hidden: bool = False  # this person is a hidden member: only the circle sees them here
     expires_at: float | None = None  # when emergency access ends (a Unix time), if that is how they are here
     portal: bool = False  # the client or a family member, in the portal: only what is shared with the client
+    # Who is hidden from this person (see person_label). Unnamed-by-default for anyone not in the circle.
+    names: Names = field(default=Names(sees_hidden=False))
+
+    def same_access(self, other: "Viewer") -> bool:
+        """Equal but for the hidden people: a change only to those is not told to the page (a reload would
+        give away that someone hidden came or went)."""
+        return replace(self, names=other.names) == other
 
     def has_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now().timestamp()
@@ -289,6 +432,7 @@ def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
             shares_across_organisations=False,
             in_circle=False,
             portal=True,
+            names=names_for(client, sees_hidden=False),
         )
     record = record_access(user, client)
     return record.viewer() if record.may_view else None

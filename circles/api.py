@@ -1,6 +1,9 @@
 """API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -20,6 +23,19 @@ from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import Organisation, User
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PersonLabelField(serializers.Field):
+    """A person (account, membership or name as written) as the reader may see them: through the
+    hidden-member rule (circles.access.person_label). Needs the reader's RecordAccess in context["record"]."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, person: Any) -> str:
+        return access.person_label(self.context["record"], person)
 
 
 class LeadSerializer(serializers.Serializer):
@@ -150,6 +166,8 @@ class MemberOutput(serializers.ModelSerializer):
             "role",
             "role_label",
             "is_lead",
+            "is_hidden",
+            "hidden_reason",
             "relationship",
             "phone",
             "email",
@@ -303,6 +321,28 @@ class MemberDetailApi(APIView):
         return Response(MemberOutput(member).data)
 
 
+class MemberHideInput(serializers.Serializer):
+    hidden = serializers.BooleanField()
+    reason = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
+
+
+class MemberHideApi(APIView):
+    @extend_schema(
+        request=MemberHideInput,
+        responses=answers({200: MemberOutput}, 400, 404, 409),
+        summary="Hide a member from everyone outside the circle, with a reason, or stop (lead only)",
+    )
+    def post(self, request: Request, public_id: str, member_id: int) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        member = selectors.circle_member_get(record, member_id)
+        data = MemberHideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.circle_member_hide(
+            actor=request.user, client=record.client, member=member, **data.validated_data
+        )
+        return Response(MemberOutput(member, context={"record": record}).data)
+
+
 class JoinRequestOutput(serializers.ModelSerializer):
     requester = serializers.CharField(source="requester.full_name")
     organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
@@ -371,7 +411,7 @@ class JoinRequestDecisionApi(APIView):
 
 class ConsentOutput(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
-    family_member = serializers.CharField(source="family_member.name", default=None, allow_null=True)
+    family_member = PersonLabelField(default=None, allow_null=True)
     is_current = serializers.BooleanField()
 
     class Meta:
@@ -417,7 +457,9 @@ class ConsentListApi(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id)
         audit_read(record=record, action="client.view")
-        return Response(ConsentOutput(selectors.consents_for(record), many=True).data)
+        return Response(
+            ConsentOutput(selectors.consents_for(record), many=True, context={"record": record}).data
+        )
 
     @extend_schema(
         request=ConsentInput,
@@ -439,7 +481,9 @@ class ConsentListApi(APIView):
             else None,
             **fields,
         )
-        return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConsentOutput(consent, context={"record": record}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ConsentWithdrawApi(APIView):
@@ -454,7 +498,7 @@ class ConsentWithdrawApi(APIView):
         data = WithdrawInput(data=request.data)
         data.is_valid(raise_exception=True)
         withdrawn = services.consent_withdraw(actor=request.user, consent=consent, **data.validated_data)
-        return Response(ConsentOutput(withdrawn).data)
+        return Response(ConsentOutput(withdrawn, context={"record": record}).data)
 
 
 class EmergencyInput(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from changes.catalogue import catalogue
 from circles import access, public_id
-from circles.models import CircleMember, Client
+from circles.models import Client
 from network.models import User
 
 READERS_DAYS = 90
@@ -58,10 +58,8 @@ def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, Query
     return client, rows
 
 
-def hidden_people_for_export(user: Any, client: Client) -> frozenset[int]:
-    """Hidden members of the circle from other organisations: the export does not name them."""
-    return frozenset(
-        CircleMember.objects.filter(client=client, is_hidden=True, user__isnull=False)
-        .exclude(organisation_id=user.organisation_id)
-        .values_list("user_id", flat=True)
-    )
+def names_for_export(user: Any, client: Client) -> access.Names:
+    """Who the export leaves unnamed (circles.access.person_label's rule): hidden members, unless the
+    exporter is in the circle now, or the hidden member is one of the exporter's own organisation's staff."""
+    in_circle = access.current_membership(user, client) is not None
+    return access.names_for(client, sees_hidden=in_circle, except_organisation_id=user.organisation_id)

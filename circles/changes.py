@@ -44,6 +44,12 @@ MEMBER_ADD = Change("circle.member_add", "Someone joins the circle", MemberChang
 MEMBER_REMOVE = Change(
     "circle.member_remove", "Someone leaves the circle", MemberChanged, changes_access=True
 )
+MEMBER_HIDE = Change(
+    "circle.member_hide",
+    "The lead hides a member from everyone outside the circle, or stops hiding them",
+    MemberChanged,
+    changes_access=True,
+)
 LEAD_CHANGE = Change(
     "circle.lead_change", "Another professional becomes the lead", LeadChanged, changes_access=True
 )
@@ -72,6 +78,7 @@ register(
     CLIENT_STAGE_CHANGE,
     MEMBER_ADD,
     MEMBER_REMOVE,
+    MEMBER_HIDE,
     LEAD_CHANGE,
     CONSENT_RECORD,
     CONSENT_WITHDRAW,

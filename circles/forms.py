@@ -110,6 +110,23 @@ class MemberForm(forms.Form):
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y"]
 
 
+class MemberHideForm(forms.Form):
+    """Hide a member from everyone outside the circle, with the reason the circle will see."""
+
+    hidden = forms.TypedChoiceField(
+        choices=[("yes", "Hide them"), ("no", "Stop hiding them")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Why must they be hidden?",
+        help_text="The circle sees this. For example: domestic abuse adviser; the client's safety depends on it.",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class JoinRequestForm(forms.Form):
     role = forms.ChoiceField(
         label="Your role with this person",

@@ -122,6 +122,7 @@ class CircleMember(models.Model):
     is_lead = models.BooleanField(default=False)
     # A sensitive role (e.g. a domestic-abuse adviser): never shown to anyone outside the circle.
     is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)  # why, for the circle (who alone sees it)
     since = models.DateTimeField(default=timezone.now)
     until = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(

@@ -144,6 +144,7 @@ def circle_member_add(
     phone: str = "",
     email: str = "",
     is_hidden: bool = False,
+    hidden_reason: str = "",
 ) -> CircleMember:
     """Add a professional (a user) or a family member or friend (a contact) to the client's circle.
 
@@ -188,7 +189,12 @@ def circle_member_add(
         if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change who is in the circle.")
         member = _member_add(
-            actor=actor, client=client, kind=kind, role=role, fields=fields | {"is_hidden": is_hidden}
+            actor=actor,
+            client=client,
+            kind=kind,
+            role=role,
+            fields=fields
+            | {"is_hidden": is_hidden, "hidden_reason": clean_line(hidden_reason)[:500] if is_hidden else ""},
         )
     return member
 
@@ -237,6 +243,45 @@ def circle_member_remove(*, actor: "User", client: Client, member: CircleMember)
             after=_member_snapshot(member),
             payload=c.MemberChanged(member_id=member.pk, user_id=member.user_id),
             audience={"client_visible": not member.is_hidden},
+        )
+    return member
+
+
+def circle_member_hide(
+    *, actor: "User", client: Client, member: CircleMember, hidden: bool, reason: str = ""
+) -> CircleMember:
+    """Hide a member from everyone outside the circle (say, a domestic-abuse adviser), or stop hiding them.
+
+    Hiding needs a reason, which the circle sees. Outsiders then read "A member of the circle" wherever
+    the member's name would be (circles.access.person_label) and never learn of the membership itself.
+    """
+    reason = clean_line(reason) if hidden else ""
+    errors = length_errors({"reason": (reason, 500)})
+    if hidden and not reason:
+        errors["reason"] = "Say why they are hidden, so the rest of the circle knows."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(client)
+        if not access.record_access(actor, client).may_manage_circle:
+            raise PermissionDenied("Only the lead professional can hide someone.")
+        member = CircleMember.objects.select_related("user").get(pk=member.pk, client=client)
+        if member.until is not None:
+            raise ValidationError("That person has already left the circle.", code="conflict")
+        if member.is_hidden == hidden and member.hidden_reason == reason:
+            return member
+        before = {"is_hidden": member.is_hidden, "hidden_reason": member.hidden_reason}
+        member.is_hidden, member.hidden_reason = hidden, reason
+        member.save(update_fields=["is_hidden", "hidden_reason"])
+        record(
+            change=c.MEMBER_HIDE,
+            actor=actor,
+            client=client,
+            obj=member,
+            before=before,
+            after={"is_hidden": hidden, "hidden_reason": reason},
+            payload=c.MemberChanged(member_id=member.pk, user_id=member.user_id),
+            audience={"client_visible": False},
         )
     return member
 
@@ -499,7 +544,9 @@ def join_request_decide(*, actor: "User", request: JoinRequest, approve: bool, n
             )
             text = f"{actor.full_name} added you to {client.full_name}'s circle."
         else:
-            text = f"{actor.full_name} declined your request to join {client.full_name}'s circle." + (
+            # The requester stays outside the circle: a hidden lead is not named to them.
+            lead = access.person_label(access.names_for(client, sees_hidden=False), actor)
+            text = f"{lead} declined your request to join {client.full_name}'s circle." + (
                 f" They said: {note}" if note else ""
             )
         notify(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:public_id>/circle/", views.circle_panel, name="circle_panel"),
     path("<str:public_id>/circle/add/", views.member_add, name="member_add"),
     path("<str:public_id>/circle/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("<str:public_id>/circle/<int:member_id>/hide/", views.member_hide, name="member_hide"),
     path(
         "<str:public_id>/circle/<int:member_id>/make-lead/", views.member_make_lead, name="member_make_lead"
     ),

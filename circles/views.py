@@ -11,8 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.export import write_audit_csv
 from audit.services import audit_search
 from circles import access, selectors, services
-from circles.audit_selectors import audit_export_for_user, hidden_people_for_export
-from circles.forms import ClientForm, ConsentForm, EmergencyAccessForm, JoinRequestForm, MemberForm
+from circles.audit_selectors import audit_export_for_user, names_for_export
+from circles.forms import (
+    ClientForm,
+    ConsentForm,
+    EmergencyAccessForm,
+    JoinRequestForm,
+    MemberForm,
+    MemberHideForm,
+)
 from circles.models import CircleMember
 from circles.public_id import is_mistyped
 from network.decorators import professional_required
@@ -131,6 +138,40 @@ def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpR
     else:
         messages.success(request, f"{member.display_name} has left the circle. Their history is kept.")
     return redirect("circles:client", public_id=record.client.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def member_hide(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
+    """GET: hide a member (with a reason) or stop hiding them; POST: do it (lead only)."""
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    member = selectors.circle_member_get(record, member_id)
+    form = MemberHideForm(request.POST or None, initial={"hidden": "no" if member.is_hidden else "yes"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circle_member_hide(
+                actor=request.user,
+                client=record.client,
+                member=member,
+                hidden=form.cleaned_data["hidden"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if form.cleaned_data["hidden"]:
+                messages.success(
+                    request, f"{member.display_name} is now hidden from everyone outside the circle."
+                )
+            else:
+                messages.success(request, f"{member.display_name} is no longer hidden.")
+            return redirect("circles:client", public_id=record.client.public_id)
+    return render(
+        request,
+        "circles/member_hide.html",
+        {"client": record.client, "member": member, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -293,7 +334,10 @@ def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
     audit_search(actor=request.user, query=f"audit export {client.public_id}", result_count=rows.count())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{client.public_id}.csv"'
-    write_audit_csv(response, rows, hidden_user_ids=hidden_people_for_export(request.user, client))
+    names = names_for_export(request.user, client)
+    write_audit_csv(
+        response, rows, hidden_user_ids=names.hidden_user_ids, hidden_member_ids=names.hidden_member_ids
+    )
     return response
 
 

@@ -92,9 +92,15 @@ def if_match_version(request: Request, item: Any) -> int | None:
     return int(match.group(1)) if match else 0
 
 
-def versioned_response(item: Any, output: type[serializers.Serializer], **kwargs: Any) -> Response:
-    """The item as `output` shows it, with its ETag."""
-    return Response(output(item).data, headers={"ETag": etag(item)}, **kwargs)
+def versioned_response(
+    item: Any,
+    output: type[serializers.Serializer],
+    *,
+    context: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Response:
+    """The item as `output` shows it (given the serializer `context`), with its ETag."""
+    return Response(output(item, context=context or {}).data, headers={"ETag": etag(item)}, **kwargs)
 
 
 def precondition_required() -> Response:
@@ -104,12 +110,17 @@ def precondition_required() -> Response:
     )
 
 
-def precondition_failed(stale: StaleEdit, current: Any, output: type[serializers.Serializer]) -> Response:
+def precondition_failed(
+    stale: StaleEdit,
+    current: Any,
+    output: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
+) -> Response:
     return Response(
         {
             "detail": "Someone changed this since you read it. Here is what it says now.",
             "conflicts": stale.conflicts,
-            "current": output(current).data,
+            "current": output(current, context=context or {}).data,
         },
         status=status.HTTP_412_PRECONDITION_FAILED,
         headers={"ETag": etag(current)},
@@ -123,6 +134,7 @@ def versioned_update(
     save: Callable[[int], Any],
     reread: Callable[[], Any],
     output: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
 ) -> Response:
     """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit),
     `reread()` fetches the item as it is now. 428 without If-Match; 412 with the current values if stale.
@@ -137,6 +149,6 @@ def versioned_update(
         # the state this write produced, not a later one.
         with transaction.atomic():
             save(version)
-            return versioned_response(reread(), output)
+            return versioned_response(reread(), output, context=context)
     except StaleEdit as stale:
-        return precondition_failed(stale, reread(), output)
+        return precondition_failed(stale, reread(), output, context)

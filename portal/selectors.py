@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch
@@ -25,6 +26,11 @@ class PortalView:
     @property
     def is_client(self) -> bool:
         return self.grant.member_id is None
+
+    @cached_property
+    def names(self) -> access.Names:
+        """The client and family are not the circle: hidden members are "A member of the circle" here."""
+        return access.names_for(self.client, sees_hidden=False)
 
     @property
     def actions(self) -> list[Action]:

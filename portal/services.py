@@ -72,9 +72,10 @@ def invitation_create(
         )
         link = base_url + reverse("portal:accept", args=[invitation.token])
         name = member.name if member else client.preferred_name or client.given_name
+        inviter = access.person_label(access.names_for(client, sees_hidden=False), actor)
         body = (
             f"Hello {name},\n\n"
-            f"{actor.full_name} has invited you to see {'your' if member is None else client.given_name + chr(39) + 's'} "
+            f"{inviter} has invited you to see {'your' if member is None else client.given_name + chr(39) + 's'} "
             f"plan on Alongside: what is happening next, and who is helping.\n\n"
             f"Open this link to start (it works for {INVITATION_DAYS} days):\n{link}\n\n"
             "After that, you can sign in with a code we email you. You do not need a password.\n"

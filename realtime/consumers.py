@@ -71,7 +71,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             return
         self.client_id, self.viewer, current_seq = subscription
         self.name = user.full_name
-        self.page = (_query_param(self.scope, "page") or "record")[:20]
+        self.page = page_kind(self.viewer, _query_param(self.scope, "page"))
         self.focus: str | None = None
         for group in (client_group(self.client_id), user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
@@ -169,24 +169,24 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         if self.viewer.has_expired() or not await self.session_alive():
             await self.revoke()
             return
-        if not self.viewer.in_circle:
-            # Emergency access is rare and time-limited: re-check it with the record before each delivery.
+        if not self.viewer.in_circle or access.changes_access(event["type"]):
+            # Emergency access and the portal are re-checked with the record before each delivery (and
+            # everyone after a change of access): who may see what, and who is hidden from them, now.
             viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
             if viewer is None:
                 await self.revoke()
                 return
-        if access.changes_access(event["type"]):
-            viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
-            if viewer is None:
-                await self.revoke()
-                return
-            if viewer != self.viewer:
+            changed = not viewer.same_access(self.viewer)
+            self.viewer = viewer
+            if changed:
                 # What this person may see has changed (e.g. consent withdrawn): the page starts afresh.
-                self.viewer = viewer
                 await self.send_json({"type": "reload", "seq": event["seq"]})
-        if access.may_receive(self.viewer, event["audience"]):
+        if not access.may_receive(self.viewer, event["audience"]):
+            return
+        payload = access.event_for(self.viewer, event["payload"])
+        if payload is not None:
             await self.send_json(
-                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
+                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload}
             )
 
     async def catch_up(self, *, latest: int | None = None) -> None:
@@ -259,12 +259,21 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             if who.user_id == self.viewer.user_id or (who.hidden and not self.viewer.in_circle):
                 continue  # hidden members are never shown to anyone outside the circle
             person = people.setdefault(who.user_id, {"user_id": who.user_id, "name": who.name})
-            if who.focus:
+            # What professionals are editing is theirs: the portal hears who is here, never what they edit.
+            if who.focus and not self.viewer.portal:
                 person["focus"] = who.focus
         return sorted(people.values(), key=lambda person: person["name"])
 
     async def send_presence(self) -> None:
         await self.send_json({"type": "presence", "people": self.presence_list()})
+
+
+def page_kind(viewer: access.Viewer, asked: str | None) -> str:
+    """Which page's presence this socket shares, decided here: the portal is "portal", whatever it asks
+    (a portal socket asking for "plan" would hear what professionals are editing)."""
+    if viewer.portal:
+        return "portal"
+    return (asked or "record")[:20]
 
 
 def _query_param(scope: dict[str, Any], name: str) -> str | None:

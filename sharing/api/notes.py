@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
+from circles import access
+from circles.api import PersonLabelField
 from circles.selectors import client_get_for_user
 from network.api import Pages
 from network.api_schema import IdInput, answers
@@ -18,8 +20,13 @@ from sharing.services import NOTE_MAX_LENGTH
 
 
 class NoteOutput(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.full_name")
-    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
+    author = PersonLabelField()
+    organisation = serializers.SerializerMethodField()
+
+    def get_organisation(self, note: Note) -> str | None:
+        if note.organisation is None or access.hides(self.context["record"], note.author):
+            return None  # a hidden member's organisation would point at them
+        return note.organisation.name
 
     class Meta:
         model = Note
@@ -70,7 +77,7 @@ class NoteListApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.note_list_for(record), request, view=self)
         audit_read(record=record, action="note.list")
-        return paginator.get_paginated_response(NoteOutput(page, many=True).data)
+        return paginator.get_paginated_response(NoteOutput(page, many=True, context={"record": record}).data)
 
     @extend_schema(request=NoteInput, responses=answers({201: NoteOutput}, 400, 404), summary="Add a note")
     def post(self, request: Request, public_id: str) -> Response:
@@ -84,7 +91,7 @@ class NoteListApi(APIView):
             note.organisation = (
                 request.user.organisation
             )  # already read with the user: no query for the reply
-        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        return Response(NoteOutput(note, context={"record": record}).data, status=status.HTTP_201_CREATED)
 
 
 class NoteDetailApi(APIView):
@@ -93,7 +100,7 @@ class NoteDetailApi(APIView):
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         audit_read(record=record, action="note.view", obj=note)
-        return Response(NoteOutput(note).data)
+        return Response(NoteOutput(note, context={"record": record}).data)
 
     @extend_schema(
         request=NoteVisibilityInput,
@@ -111,4 +118,4 @@ class NoteDetailApi(APIView):
             visibility=data.validated_data["visibility"],
             named_people=_people(data.validated_data["named_people"]),
         )
-        return Response(NoteOutput(note).data)
+        return Response(NoteOutput(note, context={"record": record}).data)

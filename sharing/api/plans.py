@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
+from circles import access
+from circles.api import PersonLabelField
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
 from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
@@ -58,7 +60,13 @@ class ActionOutput(serializers.ModelSerializer):
             return {"member_id": None, "name": "The client"}
         if action.owner_id is None:
             return None
-        return {"member_id": action.owner_id, "name": action.owner.display_name}
+        record = self.context["record"]
+        if access.hides(record, action.owner):
+            return {"member_id": None, "name": access.HIDDEN_LABEL}  # not even which membership
+        return {
+            "member_id": action.owner_id,
+            "name": access.person_label(record, action.owner),
+        }
 
     def get_etag(self, action: Action) -> str:
         return etag(action)
@@ -112,7 +120,7 @@ class ActionPatch(ActionInput):
 
 
 class ChangeOutput(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.full_name")
+    actor = PersonLabelField()
 
     class Meta:
         model = PlanChange
@@ -120,11 +128,19 @@ class ChangeOutput(serializers.ModelSerializer):
 
 
 class AgreementOutput(serializers.ModelSerializer):
-    agreed_by = serializers.CharField(source="agreed_by.full_name")
+    agreed_by = PersonLabelField()
+    participants = serializers.SerializerMethodField()
+    snapshot = serializers.SerializerMethodField()
 
     class Meta:
         model = PlanAgreement
         fields = ["id", "agreed_by", "agreed_at", "participants", "note", "snapshot"]
+
+    def get_participants(self, agreement: PlanAgreement) -> list[str]:
+        return [access.person_label(self.context["record"], name) for name in agreement.participants]
+
+    def get_snapshot(self, agreement: PlanAgreement) -> dict:
+        return selectors.snapshot_for(self.context["record"], agreement.snapshot)
 
 
 class AgreementInput(serializers.Serializer):
@@ -171,7 +187,7 @@ class PlanApi(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         audit_read(record=record, action="plan.view")
-        return Response(PlanOutput(selectors.plan_for(record)).data)
+        return Response(PlanOutput(selectors.plan_for(record), context={"record": record}).data)
 
 
 class GoalListApi(APIView):
@@ -187,7 +203,10 @@ class GoalListApi(APIView):
         data.is_valid(raise_exception=True)
         goal = services.goal_add(actor=request.user, client=record.client, **data.validated_data)
         return versioned_response(
-            _item_get(record, "goal", goal.pk), GoalOutput, status=status.HTTP_201_CREATED
+            _item_get(record, "goal", goal.pk),
+            GoalOutput,
+            context={"record": record},
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -204,7 +223,7 @@ class _ItemDetailApi(APIView):
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         audit_read(record=record, action="plan.view", obj=item)
-        return versioned_response(item, self.output)
+        return versioned_response(item, self.output, context={"record": record})
 
     def patch(self, request: Request, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
@@ -221,6 +240,7 @@ class _ItemDetailApi(APIView):
             ),
             reread=lambda: _item_get(record, self.kind, item.pk),
             output=self.output,
+            context={"record": record},
         )
 
     def delete(self, request: Request, public_id: str, **ids: int) -> Response:
@@ -280,7 +300,10 @@ class ActionListApi(APIView):
             **fields,
         )
         return versioned_response(
-            _item_get(record, "action", action.pk), ActionOutput, status=status.HTTP_201_CREATED
+            _item_get(record, "action", action.pk),
+            ActionOutput,
+            context={"record": record},
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -321,7 +344,9 @@ class HistoryApi(APIView):
             raise Http404("Goals or actions")
         item = _item_get(record, "goal" if kind == "goals" else "action", item_id)
         audit_read(record=record, action="plan.history", obj=item)
-        return Response(ChangeOutput(selectors.item_history(record, item), many=True).data)
+        return Response(
+            ChangeOutput(selectors.item_history(record, item), many=True, context={"record": record}).data
+        )
 
 
 class AgreementListApi(APIView):
@@ -331,7 +356,9 @@ class AgreementListApi(APIView):
     )
     def get(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
-        return Response(AgreementOutput(selectors.agreements_for(record), many=True).data)
+        return Response(
+            AgreementOutput(selectors.agreements_for(record), many=True, context={"record": record}).data
+        )
 
     @extend_schema(
         request=AgreementInput,
@@ -354,7 +381,9 @@ class AgreementListApi(APIView):
             participants=participants,
             note=data.validated_data["note"],
         )
-        return Response(AgreementOutput(agreement).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AgreementOutput(agreement, context={"record": record}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class DifferenceOutput(serializers.Serializer):
@@ -381,6 +410,10 @@ class MyActionOutput(ActionOutput):
     class Meta(ActionOutput.Meta):
         fields = [*ActionOutput.Meta.fields, "goal", "client", "overdue"]
 
+    def get_owner(self, action: Action) -> dict | None:
+        # The reader's own actions, in circles they are in: the owner is the reader.
+        return {"member_id": action.owner_id, "name": action.owner.display_name} if action.owner else None
+
 
 class AgreementDetailApi(APIView):
     @extend_schema(
@@ -391,7 +424,7 @@ class AgreementDetailApi(APIView):
         record = client_get_for_user(request.user, public_id)
         agreement = selectors.agreement_get_for(record, agreement_id)
         return Response(
-            AgreementOutput(agreement).data
+            AgreementOutput(agreement, context={"record": record}).data
             | {"differences": selectors.agreement_differences(record, agreement)}
         )
 

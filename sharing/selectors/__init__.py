@@ -16,6 +16,7 @@ from sharing.selectors.plans import (
     plan_compare,
     plan_for,
     plan_snapshot,
+    snapshot_for,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "plan_compare",
     "plan_for",
     "plan_snapshot",
+    "snapshot_for",
 ]

@@ -1,5 +1,6 @@
 """Reads of a client's plan, for a record already opened (and access-checked) by circles.selectors."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from circles import access
 from circles.models import CircleMember
+from coedit.fields import VersionedFields
 from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
 
 if TYPE_CHECKING:
@@ -204,8 +206,26 @@ def _owner_name(action: Action) -> str:
     return action.owner.display_name if action.owner else ""
 
 
-def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """What differs between two snapshots: goals and actions added, removed, or with fields changed."""
+def plan_compare(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    person: Callable[[str], str] = str,
+    in_words: bool = False,
+) -> list[dict[str, Any]]:
+    """What differs between two snapshots: goals and actions added, removed, or with fields changed.
+
+    `person` says what an owner (a name as the snapshot kept it) is called to the reader; `in_words`
+    gives values as the page shows them ("Not started", "3 March 2025", "Yes") instead of as stored.
+    """
+
+    def shown(fields: VersionedFields, name: str, value: Any) -> Any:
+        if name == "owner" and isinstance(value, str) and value:
+            value = person(value)
+        if not in_words:
+            return value
+        return fields.in_words(name, value, shown={"owner": str}) or "nothing"
+
     differences: list[dict[str, Any]] = []
     old_goals = {g["id"]: g for g in old["goals"]}
     new_goals = {g["id"]: g for g in new["goals"]}
@@ -220,8 +240,8 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
                     "kind": "goal_changed",
                     "goal": goal["in_own_words"],
                     "field": changed.label,
-                    "old": old_value,
-                    "new": new_value,
+                    "old": shown(Goal.EDITABLE, changed.name, old_value),
+                    "new": shown(Goal.EDITABLE, changed.name, new_value),
                 }
             )
         old_actions = {a["id"]: a for a in before["actions"]}
@@ -240,8 +260,8 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
                         "goal": goal["in_own_words"],
                         "action": action["what"],
                         "field": changed.label,
-                        "old": old_value,
-                        "new": new_value,
+                        "old": shown(Action.EDITABLE, changed.name, old_value),
+                        "new": shown(Action.EDITABLE, changed.name, new_value),
                     }
                 )
         for action_id, action in old_actions.items():
@@ -255,16 +275,43 @@ def plan_compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
     return differences
 
 
-def agreement_differences(record: access.RecordAccess, agreement: PlanAgreement) -> list[dict[str, Any]]:
-    """How today's plan differs from an agreed version of it."""
+def agreement_differences(
+    record: access.RecordAccess, agreement: PlanAgreement, *, in_words: bool = False
+) -> list[dict[str, Any]]:
+    """How today's plan differs from an agreed version of it (in the page's words if `in_words`)."""
     plan = plan_for(record).plan
-    return plan_compare(agreement.snapshot, plan_snapshot(plan) if plan else {"goals": []})
+    return plan_compare(
+        agreement.snapshot,
+        plan_snapshot(plan) if plan else {"goals": []},
+        person=lambda name: access.person_label(record, name),
+        in_words=in_words,
+    )
+
+
+def snapshot_for(record: access.RecordAccess, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """An agreed version's snapshot as this reader may see it: owners' names through the hidden rule."""
+    return {
+        **snapshot,
+        "goals": [
+            {
+                **goal,
+                "actions": [
+                    {**action, "owner": access.person_label(record, action.get("owner") or "")}
+                    for action in goal.get("actions", [])
+                ],
+            }
+            for goal in snapshot.get("goals", [])
+        ],
+    }
 
 
 def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[str, Any]]:
     """The item's history in words for people: field names, owners' names, dates and yes/no."""
     fields = item.EDITABLE
-    members = {m.pk: m.display_name for m in CircleMember.objects.filter(client=record.client)}
+    members = {
+        m.pk: access.person_label(record, m)
+        for m in CircleMember.objects.filter(client=record.client).select_related("user")
+    }
 
     def owner(value: Any) -> str:
         return (
@@ -284,6 +331,12 @@ def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[
             old = fields.in_words(change.field, change.old_value, shown={"owner": owner})
             new = fields.in_words(change.field, change.new_value, shown={"owner": owner})
         rows.append(
-            {"at": change.at, "actor": change.actor.full_name, "field": label, "old": old, "new": new}
+            {
+                "at": change.at,
+                "actor": access.person_label(record, change.actor),
+                "field": label,
+                "old": old,
+                "new": new,
+            }
         )
     return rows

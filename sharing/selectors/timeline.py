@@ -6,6 +6,7 @@ and goings and the consent records, and merges them by time.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from circles import access
 from circles.models import CircleMember, Consent
@@ -35,6 +36,10 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
         return []
     client = record.client
     moments: list[Moment] = []
+
+    def named(person: Any) -> str:
+        return access.person_label(record, person)
+
     for note in note_list_for(record)[:LIMIT]:
         moments.append(
             Moment(
@@ -42,7 +47,7 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
                 "note",
                 f"{note.get_kind_display()} note",
                 note.text[:200],
-                note.author.full_name,
+                named(note.author),
             )
         )
     changes = (
@@ -64,27 +69,27 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
             if change.field in ("created", "removed")
             else f"{_show(change.old_value)} → {_show(change.new_value)}"
         )
-        moments.append(Moment(change.at, "plan", title, detail, change.actor.full_name))
+        moments.append(Moment(change.at, "plan", title, detail, named(change.actor)))
     for agreement in PlanAgreement.objects.filter(plan__client=client).select_related("agreed_by")[:LIMIT]:
         moments.append(
             Moment(
                 agreement.agreed_at,
                 "agreement",
                 "Plan agreed",
-                ", ".join(agreement.participants),
-                agreement.agreed_by.full_name,
+                ", ".join(named(name) for name in agreement.participants),
+                named(agreement.agreed_by),
             )
         )
     members = CircleMember.objects.filter(client=client).filter(access.circle_members_visible_filter(record))
     for member in members.select_related("user", "organisation", "added_by", "removed_by")[:LIMIT]:
-        name = member.display_name
+        name = named(member)
         moments.append(
             Moment(
                 member.since,
                 "circle",
                 f"{name} joined the circle",
                 member.get_role_display(),
-                member.added_by.full_name if member.added_by else "",
+                named(member.added_by),
             )
         )
         if member.until:
@@ -94,7 +99,7 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
                     "circle",
                     f"{name} left the circle",
                     "",
-                    member.removed_by.full_name if member.removed_by else "",
+                    named(member.removed_by),
                 )
             )
     for consent in Consent.objects.filter(client=client).select_related("recorded_by", "withdrawn_by")[
@@ -106,7 +111,7 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
                 "consent",
                 f"Consent recorded: {consent.get_scope_display().lower()}",
                 consent.given_by,
-                consent.recorded_by.full_name,
+                named(consent.recorded_by),
             )
         )
         if consent.withdrawn_at:
@@ -116,7 +121,7 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
                     "consent",
                     f"Consent withdrawn: {consent.get_scope_display().lower()}",
                     consent.withdrawal_note,
-                    consent.withdrawn_by.full_name if consent.withdrawn_by else "",
+                    named(consent.withdrawn_by),
                 )
             )
     return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]

@@ -39,7 +39,11 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             if request.htmx:
                 # The note goes straight into the list (out of band) and the form closes.
-                return render(request, "sharing/_note_added.html", {"note": note, "client": record.client})
+                return render(
+                    request,
+                    "sharing/_note_added.html",
+                    {"note": note, "client": record.client, "record": record},
+                )
             messages.success(request, "Your note has been added.")
             return redirect("circles:client", public_id=record.client.public_id)
     if request.htmx:
@@ -56,7 +60,11 @@ def note_detail(request: HttpRequest, public_id: str, note_id: int) -> HttpRespo
     record = client_get_for_user(request.user, public_id)
     note = selectors.note_get_for(record, note_id)
     audit_read(record=record, action="note.view", obj=note)
-    return render(request, "sharing/_note.html", {"note": note, "client": record.client, "is_new": True})
+    return render(
+        request,
+        "sharing/_note.html",
+        {"note": note, "client": record.client, "record": record, "is_new": True},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,5 +95,7 @@ def note_visibility(request: HttpRequest, public_id: str, note_id: int) -> HttpR
             messages.success(request, "Who can see the note has been changed.")
             return redirect("circles:client", public_id=record.client.public_id)
     return render(
-        request, "sharing/note_visibility.html", {"form": form, "note": note, "client": record.client}
+        request,
+        "sharing/note_visibility.html",
+        {"form": form, "note": note, "client": record.client, "record": record},
     )

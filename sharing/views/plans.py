@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from audit.services import audit_read
+from circles import access
 from circles.selectors import circle_members_current, client_get_for_user
 from coedit.pages import EditPage, edit_with_merge
 from network.decorators import professional_required
@@ -221,6 +222,7 @@ def item_history(request: HttpRequest, public_id: str, kind: str, item_id: int) 
         request,
         "sharing/plan/history.html",
         {
+            "record": record,
             "client": record.client,
             "item": item,
             "changes": selectors.history_rows(record, item),
@@ -264,9 +266,10 @@ def agreement_compare(request: HttpRequest, public_id: str, agreement_id: int) -
         request,
         "sharing/plan/compare.html",
         {
+            "record": record,
             "client": record.client,
             "agreement": agreement,
-            "differences": selectors.agreement_differences(record, agreement),
+            "differences": selectors.agreement_differences(record, agreement, in_words=True),
         },
     )
 
@@ -341,4 +344,4 @@ def _owner_label(record, value) -> str:
     if not value:
         return "Nobody yet"
     member = next((m for m in selectors.owner_choices(record) if str(m.pk) == str(value)), None)
-    return member.display_name if member else "Someone who has left the circle"
+    return access.person_label(record, member) if member else "Someone who has left the circle"

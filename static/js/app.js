@@ -16,7 +16,25 @@ function start(scope) {
   }
 }
 
+// Radios that reveal more questions (data-reveals="<id>"). GOV.UK Frontend's own reveal marks the radio
+// aria-expanded, which a radio may not carry (axe: aria-allowed-attr, critical); this reveals the same way
+// without it. The revealed questions follow their radio in the page, so screen readers meet them next.
+function syncReveals(scope) {
+  scope.querySelectorAll("input[type=radio][data-reveals]").forEach((radio) => {
+    document.getElementById(radio.dataset.reveals)?.classList.toggle("govuk-radios__conditional--hidden", !radio.checked);
+  });
+}
+
+document.addEventListener("change", (event) => {
+  const radio = event.target;
+  if (radio instanceof HTMLInputElement && radio.type === "radio" && radio.form) syncReveals(radio.form);
+});
+
 start(document);
+syncReveals(document);
 document.body.addEventListener("htmx:load", (event) => {
-  if (event.target !== document.body) start(event.target);
+  if (event.target !== document.body) {
+    start(event.target);
+    syncReveals(event.target);
+  }
 });

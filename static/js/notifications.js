@@ -11,7 +11,10 @@ function connect() {
   socket.addEventListener("open", () => { retry = 0; });
   socket.addEventListener("message", (message) => {
     const data = JSON.parse(message.data);
-    if (data.type === "notification") show(data.notification);
+    if (data.type === "notification") {
+      show(data.notification);
+      joinRequestDecided(data.notification);
+    }
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4401) {
@@ -55,6 +58,22 @@ function show(notification) {
     const tag = count.querySelector(".govuk-tag");
     tag.textContent = String(Number(tag.textContent || 0) + 1);
     count.hidden = false;
+  }
+}
+
+// On the page of a circle this person asked to join, the lead's decision replaces "the lead will decide"
+// at once: approved, the record opens; declined, the page says so (in the lead's words, if any).
+function joinRequestDecided(notification) {
+  const waiting = document.getElementById("my-join-request");
+  if (!waiting || !notification.kind.startsWith("join_request.")) return;
+  if (new URL(notification.url, location.href).pathname !== waiting.dataset.clientUrl) return;
+  waiting.textContent = notification.text + " ";
+  if (notification.kind === "join_request.approved") {
+    const link = document.createElement("a");
+    link.className = "govuk-link";
+    link.href = waiting.dataset.clientUrl;
+    link.textContent = "Open the record";
+    waiting.append(link);
   }
 }
 

@@ -74,6 +74,9 @@ def call(name, cast):
         "circles.services.circle_member_remove": lambda: circle_services.circle_member_remove(
             actor=alice, client=grace, member=bob_member
         ),
+        "circles.services.circle_member_hide": lambda: circle_services.circle_member_hide(
+            actor=alice, client=grace, member=bob_member, hidden=True, reason="Domestic abuse adviser"
+        ),
         "circles.services.circle_lead_change": lambda: circle_services.circle_lead_change(
             actor=alice, client=grace, member=bob_member
         ),

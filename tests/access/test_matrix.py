@@ -94,6 +94,8 @@ MATRIX = {
     ("circles:member_remove", "get"): ("member", None, page(404, **MANAGE)),
     ("circles:member_remove", "post"): ("member", {}, page(404, **with_status(MANAGE, 302))),
     ("circles:member_make_lead", "post"): ("member", {}, page(404, **with_status(MANAGE, 302))),
+    ("circles:member_hide", "get"): ("member", None, page(404, **MANAGE)),
+    ("circles:member_hide", "post"): ("member", {}, page(404, **with_status(MANAGE, 400))),
     ("circles:join_request_new", "get"): (
         "client",
         None,
@@ -170,6 +172,7 @@ MATRIX = {
     ("api:members", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:member", "get"): ("member", None, api(404, **DISCOVER)),
     ("api:member", "delete"): ("member", None, api(404, **MANAGE)),
+    ("api:member_hidden", "post"): ("member", {}, api(404, **with_status(MANAGE, 400))),
     ("api:join_requests", "get"): ("client", None, api(404, **MANAGE)),
     ("api:join_requests", "post"): ("client", {}, api(404, **with_status(DISCOVER, 400))),
     ("api:join_request_decision", "post"): ("request", {}, api(404, **with_status(MANAGE, 400))),

@@ -53,6 +53,7 @@ def test_the_access_changing_events_and_the_reads_come_from_the_catalogue():
     assert catalogue.access_changing() == {
         "circle.member_add",
         "circle.member_remove",
+        "circle.member_hide",
         "circle.lead_change",
         "consent.record",
         "consent.withdraw",

@@ -43,6 +43,9 @@ def make_every_published_change(alice, bob, carol, charlie):
     circle_services.emergency_access_start(
         actor=charlie, client=client, reason="A call about the flat tonight"
     )
+    circle_services.circle_member_hide(
+        actor=bob, client=client, member=as_carol, hidden=True, reason="Domestic abuse adviser"
+    )
     circle_services.circle_member_remove(actor=bob, client=client, member=as_carol)
 
     note = sharing_services.note_create(actor=alice, client=client, text="One.", visibility="organisation")

@@ -38,6 +38,8 @@ def test_it_works(alice, carol, grace, mary):
         "role": "lead_professional",
         "role_label": "Lead professional",
         "is_lead": True,
+        "is_hidden": False,
+        "hidden_reason": "",
         "relationship": "",
         "phone": "",
         "email": "alice@example.org",

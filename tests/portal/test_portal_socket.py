@@ -374,3 +374,39 @@ async def test_the_clients_tick_reaches_a_professionals_plan_socket(grace_portal
     assert event["payload"]["action_id"] == action.pk and event["payload"]["fields"] == ["status"]
     assert event["payload"]["by"] == grace_portal.full_name
     await plan_socket.disconnect()
+
+
+# Presence: the portal's page kind is the server's to decide (issue 17, item 2).
+
+
+async def test_a_portal_socket_asking_for_the_plan_hears_no_professional_presence(
+    alice, grace_portal, grace, private_goal
+):
+    as_alice = await open_socket(alice, grace, page="plan")
+    await as_alice.send_json_to({"type": "focus", "label": "Safeguarding review"})
+    nosy = await open_socket(grace_portal, grace, page="plan")
+    try:
+        heard = []
+        while not await nosy.receive_nothing(timeout=0.5):
+            heard.append(await nosy.receive_json_from(timeout=TIMEOUT))
+        assert "Safeguarding review" not in str(heard)
+        assert "Alice Lead" not in str(heard)  # she is on the plan page; the portal socket is on "portal"
+    finally:
+        await as_alice.disconnect()
+        await nosy.disconnect()
+
+
+async def test_presence_sent_to_the_portal_carries_no_focus(alice, grace_portal, grace, private_goal):
+    # A professional on the portal page (say, looking at what Grace sees) while editing elsewhere.
+    as_alice = await open_socket(alice, grace, page="portal")
+    portal = await open_socket(grace_portal, grace)
+    try:
+        await as_alice.send_json_to({"type": "focus", "label": "Safeguarding review"})
+        heard = []
+        while not await portal.receive_nothing(timeout=0.5):
+            heard.append(await portal.receive_json_from(timeout=TIMEOUT))
+        assert any(m["type"] == "presence" and m["people"] for m in heard)  # Grace sees Alice is here
+        assert "Safeguarding review" not in str(heard)
+    finally:
+        await as_alice.disconnect()
+        await portal.disconnect()

@@ -258,6 +258,7 @@ class Command(BaseCommand):
             role=R.ADVOCATE,
             user=self.people["rachel"],
             is_hidden=True,
+            hidden_reason="Domestic abuse adviser: Sam's safety depends on nobody outside the circle knowing.",
         )
         for client, count in [(grace, 24), (daniel, 14), (ruth, 10), (harold, 22), (jade, 18), (sam, 14)]:
             self.notes(rng, client, count)

@@ -1,0 +1,302 @@
+"""A hidden member's identity reaches only the circle's current professional members: every audience × every
+surface (issue 17, item 1).
+
+Ida, a domestic-abuse adviser from a refuge, is a hidden member of Grace's circle. She writes notes (one
+shared with Grace), owns an action Grace can see, changes a goal and takes part in agreeing the plan. Then
+each audience reads each surface it can reach, and nothing but the circle may learn her name, her
+organisation, her email or her account and membership ids. The circle itself sees her (the control).
+"""
+
+import datetime
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from circles import access
+from circles import services as circle_services
+from circles.models import CircleMember, EmergencyAccess, PortalAccess
+from network.models import User
+from portal import services as portal_services
+from realtime.models import Notification
+from sharing import services as sharing_services
+from sharing.models import Note
+from tests.access.conftest import client_socket, receive_until
+from tests.conftest import api_as, signed_in
+from tests.factories import (
+    ClientFactory,
+    ConsentFactory,
+    FamilyMemberFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+NAME, ORGANISATION, EMAIL = "Ida Hidden-Adviser", "Safe Haven Refuge", "ida@example.org"
+
+
+@pytest.fixture
+def refuge(db):
+    return OrganisationFactory(name=ORGANISATION, kind="voluntary")
+
+
+@pytest.fixture
+def ida(refuge):
+    return UserFactory(email=EMAIL, full_name=NAME, organisation=refuge)
+
+
+@pytest.fixture
+def world(alice, bob, carol, charlie, grace, ida):
+    """Grace's circle with Ida hidden in it, and something of Ida's on every surface."""
+    hidden = circle_services.circle_member_add(
+        actor=alice, client=grace, kind="professional", user=ida, role="advocate", is_hidden=True
+    )
+    note = sharing_services.note_create(actor=ida, client=grace, text="Safety plan reviewed with Grace.")
+    shared_note = sharing_services.note_create(
+        actor=ida, client=grace, text="Grace, here is the helpline number.", visibility=Note.Visibility.CLIENT
+    )
+    goal = sharing_services.goal_add(actor=alice, client=grace, in_own_words="Feel safe at home")
+    sharing_services.goal_update(
+        actor=ida, goal=goal, changes={"success_looks_like": "Locks changed"}, base_version=1
+    )
+    action = sharing_services.action_add(actor=alice, goal=goal, what="Fit new locks", owner=hidden)
+    sharing_services.plan_agree(
+        actor=alice,
+        client=grace,
+        participants=[CircleMember.objects.get(client=grace, user=alice, until=None), hidden],
+    )
+    agreement = grace.plan.agreements.get()
+    sister = FamilyMemberFactory(client=grace, name="Ama Okafor")
+    ConsentFactory(client=grace, scope="family_portal", family_member=sister, recorded_by=alice)
+    client_user = User.objects.create_user("grace@example.net", None, full_name="Grace Okafor", kind="client")
+    PortalAccess.objects.create(user=client_user, client=grace)
+    family_user = User.objects.create_user("ama@example.net", None, full_name="Ama Okafor", kind="family")
+    PortalAccess.objects.create(user=family_user, client=grace, member=sister)
+    return {
+        "hidden": hidden,
+        "note": note,
+        "shared_note": shared_note,
+        "goal": goal,
+        "action": action,
+        "agreement": agreement,
+        "client_user": client_user,
+        "family_user": family_user,
+    }
+
+
+def emergency(user, client):
+    EmergencyAccess.objects.create(
+        client=client,
+        user=user,
+        reason="Grace is in A&E and cannot speak",
+        expires_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+
+
+def record_surfaces(grace, w) -> dict:
+    """Everything a professional may open about Grace: pages and the API."""
+    pid = grace.public_id
+    api = f"/api/v1/clients/{pid}/"
+    return {
+        "client page": ("page", reverse("circles:client", args=[pid])),
+        "note page": ("page", reverse("circles:note", args=[pid, w["note"].pk])),
+        "plan page": ("page", reverse("plan:plan", args=[pid])),
+        "goal history page": ("page", reverse("plan:item_history", args=[pid, "goals", w["goal"].pk])),
+        "action history page": ("page", reverse("plan:item_history", args=[pid, "actions", w["action"].pk])),
+        "agreed version page": ("page", reverse("plan:agreement", args=[pid, w["agreement"].pk])),
+        "timeline": ("page", reverse("circles:timeline", args=[pid])),
+        "API client": ("api", api),
+        "API members": ("api", api + "members/?past=1"),
+        "API notes": ("api", api + "notes/"),
+        "API note": ("api", api + f"notes/{w['note'].pk}/"),
+        "API plan": ("api", api + "plan/"),
+        "API goal history": ("api", api + f"plan/goals/{w['goal'].pk}/history/"),
+        "API action": ("api", api + f"plan/actions/{w['action'].pk}/"),
+        "API agreements": ("api", api + "plan/agreements/"),
+        "API agreed version": ("api", api + f"plan/agreements/{w['agreement'].pk}/"),
+        "API consents": ("api", api + "consents/"),
+    }
+
+
+def read(user, kind: str, url: str):
+    return (signed_in(user) if kind == "page" else api_as(user)).get(url)
+
+
+def gives_away(text: str, ida, hidden) -> list[str]:
+    clues = [NAME, ORGANISATION, EMAIL, f'"user_id": {ida.pk}', f'"member_id": {hidden.pk}']
+    return [clue for clue in clues if clue in text]
+
+
+def as_text(response) -> str:
+    if hasattr(response, "data") and response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(response.data, default=str)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol"])
+def test_the_circle_sees_her_everywhere(who, request, grace, ida, world):
+    user = request.getfixturevalue(who)
+    for surface, (kind, url) in record_surfaces(grace, world).items():
+        response = read(user, kind, url)
+        assert response.status_code == 200, surface
+        if surface not in ("API client", "API consents", "action history page", "API action"):
+            assert NAME in as_text(response), f"the circle should see her on the {surface}"
+
+
+def test_emergency_access_never_names_her(charlie, grace, ida, world):
+    emergency(charlie, grace)
+    leaks = {}
+    for surface, (kind, url) in record_surfaces(grace, world).items():
+        response = read(charlie, kind, url)
+        assert response.status_code == 200, surface
+        if found := gives_away(as_text(response), ida, world["hidden"]):
+            leaks[surface] = found
+    assert leaks == {}
+    # What she wrote and owns is still there, unnamed.
+    assert (
+        access.HIDDEN_LABEL
+        in signed_in(charlie).get(reverse("circles:client", args=[grace.public_id])).content.decode()
+    )
+    assert (
+        access.HIDDEN_LABEL
+        in signed_in(charlie).get(reverse("plan:plan", args=[grace.public_id])).content.decode()
+    )
+
+
+@pytest.mark.parametrize("who", ["charlie", "manager", "police_admin"])
+def test_discovery_never_names_her(who, request, grace, ida, world):
+    user = request.getfixturevalue(who)
+    pid = grace.public_id
+    for kind, url in [
+        ("page", reverse("circles:client", args=[pid])),
+        ("page", reverse("circles:search") + f"?q={pid}"),
+        ("api", f"/api/v1/clients/{pid}/"),
+        ("api", f"/api/v1/clients/{pid}/members/?past=1"),
+        ("api", f"/api/v1/clients/?q={pid}"),
+    ]:
+        response = read(user, kind, url)
+        assert response.status_code == 200, url
+        assert gives_away(as_text(response), ida, world["hidden"]) == [], url
+
+
+def test_the_managers_caseload_never_names_her(manager, grace, ida, world):
+    response = signed_in(manager).get(reverse("caseload"))
+    assert "Grace Okafor" in response.content.decode()
+    assert gives_away(response.content.decode(), ida, world["hidden"]) == []
+
+
+@pytest.mark.parametrize("who", ["client_user", "family_user"])
+def test_the_portal_never_names_her(who, grace, ida, world):
+    user = world[who]
+    for name in ("portal:home", "portal:shared", "portal:people"):
+        response = signed_in(user).get(reverse(name))
+        assert response.status_code == 200, name
+        assert gives_away(response.content.decode(), ida, world["hidden"]) == [], name
+    home = signed_in(user).get(reverse("portal:home")).content.decode()
+    assert "Fit new locks" in home and access.HIDDEN_LABEL in home  # her action, unnamed
+    shared = signed_in(user).get(reverse("portal:shared")).content.decode()
+    assert "here is the helpline number" in shared and access.HIDDEN_LABEL in shared
+
+
+def test_another_organisations_audit_export_never_names_her(health_admin, grace, ida, world):
+    circle_services.circle_member_hide(
+        actor=grace.members.get(is_lead=True).user,
+        client=grace,
+        member=world["hidden"],
+        hidden=True,
+        reason="Domestic abuse adviser",
+    )
+    response = signed_in(health_admin).get(reverse("circles:audit_export", args=[grace.public_id]))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    assert "a member of the circle" in text
+    assert NAME not in text and ORGANISATION not in text
+    hidden_rows = [
+        line for line in text.splitlines() if "CircleMember" in line and str(world["hidden"].pk) in line
+    ]
+    assert not any(f'"user_id": {ida.pk}' in line for line in hidden_rows)
+
+
+def test_her_own_organisation_export_names_her(refuge, grace, ida, world):
+    refuge_admin = UserFactory(email="rita@example.org", organisation=refuge, org_role="admin")
+    response = signed_in(refuge_admin).get(reverse("circles:audit_export", args=[grace.public_id]))
+    assert NAME in response.content.decode()
+
+
+def test_a_hidden_lead_is_not_named_in_a_declined_request_or_an_invitation(
+    charlie, ida, django_capture_on_commit_callbacks
+):
+    hope = ClientFactory(given_name="Hope", family_name="Mensah")
+    CircleMember.objects.create(
+        client=hope,
+        user=ida,
+        organisation=ida.organisation,
+        role="lead_professional",
+        is_lead=True,
+        is_hidden=True,
+    )
+    request = circle_services.join_request_create(
+        actor=charlie, client=hope, reason="A report about the flat", role="police_officer"
+    )
+    circle_services.join_request_decide(actor=ida, request=request, approve=False)
+    told = Notification.objects.get(user=charlie)
+    assert NAME not in told.text and access.HIDDEN_LABEL in told.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_services.invitation_create(actor=ida, client=hope, email="hope@example.net")
+    assert NAME not in mail.outbox[-1].body
+
+
+# Sockets.
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_events_never_name_her_outside_the_circle(alice, bob, charlie, grace, ida, world):
+    await database_sync_to_async(emergency)(charlie, grace)
+    as_bob = await client_socket(bob, grace)
+    as_charlie = await client_socket(charlie, grace)
+    as_family = await client_socket(world["family_user"], grace)
+    goal = world["goal"]
+    try:
+        await database_sync_to_async(sharing_services.goal_update)(
+            actor=ida, goal=goal, changes={"success_looks_like": "Locks changed twice"}, base_version=2
+        )
+        heard = {}
+        for who, socket in [("bob", as_bob), ("charlie", as_charlie), ("family", as_family)]:
+            heard[who] = (await receive_until(socket, "event"))["payload"]["by"]
+        assert heard == {"bob": NAME, "charlie": access.HIDDEN_LABEL, "family": access.HIDDEN_LABEL}
+
+        await database_sync_to_async(circle_services.circle_member_remove)(
+            actor=alice, client=grace, member=world["hidden"]
+        )
+        removed = await receive_until(as_bob, "event")
+        assert removed["event"] == "circle.member_remove"
+        # The emergency reader hears nothing of it: not her account, not her membership.
+        assert await _never_mentions(as_charlie, ida, world["hidden"])
+    finally:
+        for socket in (as_bob, as_charlie, as_family):
+            await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_catch_up_never_names_her_outside_the_circle(charlie, grace, ida, world):
+    """A socket asking for the whole outbox again (?after=0) reads it through the same rule."""
+    from tests.access.conftest import socket
+
+    await database_sync_to_async(emergency)(charlie, grace)
+    communicator, connected, _code = await socket(charlie, f"/ws/clients/{grace.public_id}/?after=0")
+    assert connected
+    try:
+        assert await _never_mentions(communicator, ida, world["hidden"])
+    finally:
+        await communicator.disconnect()
+
+
+async def _never_mentions(communicator, ida, hidden) -> bool:
+    while not await communicator.receive_nothing(timeout=0.3):
+        message = await communicator.receive_json_from()
+        if gives_away(json.dumps(message), ida, hidden):
+            return False
+    return True
