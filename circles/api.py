@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +12,7 @@ from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 from network.fields import CleanTextInput
+from network.http import AuthenticatedRequest
 from network.models import Organisation, User
 
 
@@ -92,7 +92,7 @@ class ClientListApi(APIView):
         summary="My clients (or search them with ?q=)",
         description="A search result outside your circles has only what the search page shows of it.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         query = request.query_params.get("q")
         if query is not None:
             clients = selectors.client_search_for_user(request.user, query)
@@ -107,7 +107,7 @@ class ClientListApi(APIView):
     @extend_schema(
         request=ClientInput, responses={201: ClientOutput}, summary="Add a client; you become the lead"
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = ClientInput(data=request.data)
         data.is_valid(raise_exception=True)
         client = services.client_create(actor=request.user, **data.validated_data)
@@ -186,7 +186,7 @@ class ClientDetailApi(APIView):
         summary="One client",
         description="Outside the circle (discovery): only what the discovery page shows.",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         if not record.may_view:
@@ -220,7 +220,7 @@ class MemberListApi(APIView):
     @extend_schema(
         responses=MemberOutput(many=True), summary="Who is in the circle (add ?past=1 for history)"
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         members, past_members = selectors.circle_members(record)
@@ -229,7 +229,7 @@ class MemberListApi(APIView):
         return Response(MemberOutput(members, many=True, context={"record": record}).data)
 
     @extend_schema(request=MemberInput, responses={201: MemberOutput}, summary="Add someone (lead only)")
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = MemberInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -253,7 +253,7 @@ class MemberListApi(APIView):
 
 class MemberDetailApi(APIView):
     @extend_schema(responses=MemberOutput, summary="One member of the circle")
-    def get(self, request: Request, public_id: str, member_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         member = selectors.circle_member_get(record, member_id)
         audit_read(record=record, action="client.view" if record.may_view else "client.discover", obj=member)
@@ -262,7 +262,7 @@ class MemberDetailApi(APIView):
     @extend_schema(
         responses=MemberOutput, summary="Remove someone from the circle (lead only); history is kept"
     )
-    def delete(self, request: Request, public_id: str, member_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         member = selectors.circle_member_get(record, member_id)
         member = services.circle_member_remove(actor=request.user, client=record.client, member=member)
@@ -290,14 +290,14 @@ class DecisionInput(serializers.Serializer):
 
 class JoinRequestListApi(APIView):
     @extend_schema(responses=JoinRequestOutput(many=True), summary="Requests to join waiting (lead only)")
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         return Response(JoinRequestOutput(selectors.join_requests_open(record), many=True).data)
 
     @extend_schema(
         request=JoinRequestInput, responses={201: JoinRequestOutput}, summary="Ask to join the circle"
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         data = JoinRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -311,7 +311,7 @@ class JoinRequestDecisionApi(APIView):
     @extend_schema(
         request=DecisionInput, responses=JoinRequestOutput, summary="Approve or decline (lead only)"
     )
-    def post(self, request: Request, public_id: str, request_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, request_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         join_request = selectors.join_request_get_for_lead(record, request_id)
         data = DecisionInput(data=request.data)
@@ -361,13 +361,13 @@ class WithdrawInput(serializers.Serializer):
 
 class ConsentListApi(APIView):
     @extend_schema(responses=ConsentOutput(many=True), summary="The client's consent records")
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id)
         audit_read(record=record, action="client.view")
         return Response(ConsentOutput(selectors.consents_for(record), many=True).data)
 
     @extend_schema(request=ConsentInput, responses={201: ConsentOutput}, summary="Record consent (lead only)")
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -389,7 +389,7 @@ class ConsentWithdrawApi(APIView):
     @extend_schema(
         request=WithdrawInput, responses=ConsentOutput, summary="Withdraw consent, at once (lead only)"
     )
-    def post(self, request: Request, public_id: str, consent_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, consent_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         consent = selectors.consent_get_for_lead(record, consent_id)
         data = WithdrawInput(data=request.data)
@@ -412,7 +412,7 @@ class EmergencyAccessApi(APIView):
     @extend_schema(
         request=EmergencyInput, responses={201: EmergencyOutput}, summary="Break the glass (audited)"
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         data = EmergencyInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -2,24 +2,25 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from network import selectors, services
 from network.decorators import professional_required
 from network.forms import PersonForm, add_service_errors
+from network.http import AuthenticatedHttpRequest
 from network.roles import is_agency_admin
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not is_agency_admin(request.user):
         raise PermissionDenied("Only agency admins can manage people.")
 
 
 @require_GET
 @professional_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     return render(
         request,
@@ -30,7 +31,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def person_add(request: HttpRequest) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     form = PersonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @professional_required
-def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_update(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     _admin_only(request)
     person = selectors.person_for_admin(request.user, person_id)
     role = request.POST.get("org_role") or None
@@ -74,7 +75,7 @@ def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 @professional_required
-def two_factor_requirement(request: HttpRequest) -> HttpResponse:
+def two_factor_requirement(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     required = request.POST.get("required") == "yes"
     services.organisation_set_two_factor(

@@ -3,13 +3,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
 from network.fields import CleanTextInput
+from network.http import AuthenticatedRequest
 from network.models import User
 from sharing import selectors, services
 from sharing.models import Note
@@ -49,7 +49,7 @@ def _people(ids: list[int]) -> list[User]:
 
 class NoteListApi(APIView):
     @extend_schema(responses=NoteOutput(many=True), summary="The client's notes you may read, newest first")
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.note_list_for(record), request, view=self)
@@ -57,7 +57,7 @@ class NoteListApi(APIView):
         return paginator.get_paginated_response(NoteOutput(page, many=True).data)
 
     @extend_schema(request=NoteInput, responses={201: NoteOutput}, summary="Add a note")
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,14 +73,14 @@ class NoteListApi(APIView):
 
 class NoteDetailApi(APIView):
     @extend_schema(responses=NoteOutput, summary="One note")
-    def get(self, request: Request, public_id: str, note_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         audit_read(record=record, action="note.view", obj=note)
         return Response(NoteOutput(note).data)
 
     @extend_schema(request=NoteVisibilityInput, responses=NoteOutput, summary="Change who can see your note")
-    def patch(self, request: Request, public_id: str, note_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         data = NoteVisibilityInput(data=request.data)

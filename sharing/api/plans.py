@@ -14,7 +14,6 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from circles.models import CircleMember
 from circles.selectors import client_get_for_user
 from coedit.api import etag, versioned_response, versioned_update
 from network.fields import CleanTextInput
+from network.http import AuthenticatedRequest
 from sharing import selectors, services
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 
@@ -163,7 +163,7 @@ def _item_get(record, kind: str, item_id: int) -> Goal | Action:
 
 class PlanApi(APIView):
     @extend_schema(responses=PlanOutput, summary="The plan: goals in order, each with its actions")
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         audit_read(record=record, action="plan.view")
         return Response(PlanOutput(selectors.plan_for(record)).data)
@@ -171,7 +171,7 @@ class PlanApi(APIView):
 
 class GoalListApi(APIView):
     @extend_schema(request=GoalInput, responses={201: GoalOutput}, summary="Add a goal")
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = GoalInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -190,13 +190,13 @@ class _ItemDetailApi(APIView):
     output: type[serializers.Serializer]
     patch_input: type[serializers.Serializer]
 
-    def get(self, request: Request, public_id: str, **ids: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         audit_read(record=record, action="plan.view", obj=item)
         return versioned_response(item, self.output)
 
-    def patch(self, request: Request, public_id: str, **ids: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         data = self.patch_input(data=request.data)
@@ -213,7 +213,7 @@ class _ItemDetailApi(APIView):
             output=self.output,
         )
 
-    def delete(self, request: Request, public_id: str, **ids: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         remove = services.goal_remove if self.kind == "goal" else services.action_remove
@@ -239,7 +239,7 @@ class GoalDetailApi(_ItemDetailApi):
 
 class ActionListApi(APIView):
     @extend_schema(request=ActionInput, responses={201: ActionOutput}, summary="Add an action under a goal")
-    def post(self, request: Request, public_id: str, goal_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, goal_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         goal = selectors.goal_get_for(record, goal_id)
         data = ActionInput(data=request.data)
@@ -280,7 +280,7 @@ class HistoryApi(APIView):
     @extend_schema(
         responses=ChangeOutput(many=True), summary="Every change to a goal or an action, oldest first"
     )
-    def get(self, request: Request, public_id: str, kind: str, item_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, kind: str, item_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         if kind not in ("goals", "actions"):
             raise Http404("Goals or actions")
@@ -291,14 +291,14 @@ class HistoryApi(APIView):
 
 class AgreementListApi(APIView):
     @extend_schema(responses=AgreementOutput(many=True), summary="Agreed versions of the plan, newest first")
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         return Response(AgreementOutput(selectors.agreements_for(record), many=True).data)
 
     @extend_schema(
         request=AgreementInput, responses={201: AgreementOutput}, summary="Mark the plan agreed (lead)"
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id, need="manage")
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -346,7 +346,7 @@ class AgreementDetailApi(APIView):
     @extend_schema(
         responses=AgreementCompareOutput, summary="An agreed version, and how today's plan differs from it"
     )
-    def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, agreement_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         agreement = selectors.agreement_get_for(record, agreement_id)
         return Response(
@@ -357,5 +357,5 @@ class AgreementDetailApi(APIView):
 
 class MyActionsApi(APIView):
     @extend_schema(responses=MyActionOutput(many=True), summary="My actions across my clients, overdue first")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MyActionOutput(selectors.actions_owned_by(request.user), many=True).data)
