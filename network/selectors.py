@@ -11,7 +11,7 @@ def people_for_admin(user: "User") -> QuerySet["User"]:
     """The people in an agency admin's organisation (nobody else's, and nothing for anyone else)."""
     from network.models import User
 
-    if not is_agency_admin(user):
+    if not is_agency_admin(user) or user.organisation_id is None:
         return User.objects.none()
     return User.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "full_name")
 
