@@ -1,6 +1,7 @@
 """API for clients and their circles, under /api/v1/. Same selectors, services and access policy as pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -94,6 +95,7 @@ class ClientListApi(APIView):
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         query = request.query_params.get("q")
+        clients: list[Client] | QuerySet[Client]
         if query is not None:
             clients = selectors.client_search_for_user(request.user, query)
             if query.strip():
@@ -102,6 +104,7 @@ class ClientListApi(APIView):
             clients = selectors.client_list_for_user(request.user)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(clients, request, view=self)
+        assert page is not None  # PAGE_SIZE is set, so LimitOffsetPagination always pages
         return paginator.get_paginated_response([_client_row(client) for client in page])
 
     @extend_schema(
@@ -171,7 +174,8 @@ class ClientDiscoveryOutput(ClientOutput):
 
     @extend_schema_field(MemberOutput(many=True))
     def get_members(self, client: Client) -> list:
-        return MemberOutput(
+        # The stubs type a serializer made with many=True as itself (data: ReturnDict); it is a ListSerializer.
+        return MemberOutput(  # type: ignore[return-value]
             self.context["members"], many=True, context={"record": self.context["record"]}
         ).data
 

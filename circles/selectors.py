@@ -1,6 +1,7 @@
 """Reads of clients and circles. Each selector fetches *and* checks access, through circles.access."""
 
 import datetime
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -170,7 +171,7 @@ def circle_members(record: access.RecordAccess) -> tuple[list[CircleMember], lis
         (m for m in everyone if m.until is None),
         key=lambda m: (not m.is_lead, m.kind != CircleMember.Kind.PROFESSIONAL, m.since, m.pk),
     )
-    past = sorted((m for m in everyone if m.until is not None), key=lambda m: m.until, reverse=True)
+    past = sorted((m for m in everyone if m.until is not None), key=attrgetter("until"), reverse=True)
     return current, past
 
 

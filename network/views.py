@@ -10,12 +10,21 @@ from network import selectors, services
 from network.decorators import professional_required
 from network.forms import PersonForm, add_service_errors
 from network.http import AuthenticatedHttpRequest
+from network.models import Organisation
 from network.roles import is_agency_admin
 
 
 def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not is_agency_admin(request.user):
         raise PermissionDenied("Only agency admins can manage people.")
+
+
+def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
+    """The agency admin's organisation (`is_agency_admin` has checked there is one)."""
+    organisation = request.user.organisation
+    if organisation is None:
+        raise PermissionDenied("Only agency admins can manage people.")
+    return organisation
 
 
 @require_GET
@@ -41,7 +50,7 @@ def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user,
                 email=data["email"],
                 full_name=data["full_name"],
-                organisation=request.user.organisation,
+                organisation=_own_organisation(request),
                 job_title=data["job_title"],
                 phone=data["phone"],
                 org_role=data["org_role"],
@@ -79,7 +88,7 @@ def two_factor_requirement(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     required = request.POST.get("required") == "yes"
     services.organisation_set_two_factor(
-        actor=request.user, organisation=request.user.organisation, required=required
+        actor=request.user, organisation=_own_organisation(request), required=required
     )
     messages.success(
         request,

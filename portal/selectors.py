@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,6 +13,14 @@ from circles.models import CircleMember, Client, PortalAccess
 from network.models import User
 from sharing.models import Action, Goal, GoalComment, Note
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _SharedGoalPrefetches(TypedDict):
+    shared_actions: list[Action]
+    client_comments: list[GoalComment]
+
 
 @dataclass
 class PortalView:
@@ -20,7 +28,7 @@ class PortalView:
 
     client: Client
     grant: Any
-    goals: list[Goal] = field(default_factory=list)
+    goals: "list[WithAnnotations[Goal, _SharedGoalPrefetches]]" = field(default_factory=list)
 
     @property
     def is_client(self) -> bool:

@@ -53,7 +53,7 @@ class ActionOutput(serializers.ModelSerializer):
     def get_owner(self, action: Action) -> dict | None:
         if action.owner_is_client:
             return {"member_id": None, "name": "The client"}
-        if action.owner_id is None:
+        if action.owner is None:
             return None
         return {"member_id": action.owner_id, "name": action.owner.display_name}
 
@@ -202,13 +202,20 @@ class _ItemDetailApi(APIView):
         data = self.patch_input(data=request.data)
         data.is_valid(raise_exception=True)
         changes = self.changes(record, data.validated_data)
-        update = services.goal_update if self.kind == "goal" else services.action_update
+
+        def save(version: int) -> Goal | Action:
+            if isinstance(item, Goal):
+                return services.goal_update(
+                    actor=request.user, goal=item, changes=changes, base_version=version
+                )
+            return services.action_update(
+                actor=request.user, action=item, changes=changes, base_version=version
+            )
+
         return versioned_update(
             request,
             item,
-            save=lambda version: update(
-                actor=request.user, **{self.kind: item}, changes=changes, base_version=version
-            ),
+            save=save,
             reread=lambda: _item_get(record, self.kind, item.pk),
             output=self.output,
         )
@@ -216,8 +223,10 @@ class _ItemDetailApi(APIView):
     def delete(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
-        remove = services.goal_remove if self.kind == "goal" else services.action_remove
-        remove(actor=request.user, **{self.kind: item})
+        if isinstance(item, Goal):
+            services.goal_remove(actor=request.user, goal=item)
+        else:
+            services.action_remove(actor=request.user, action=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def changes(self, record, data: dict[str, Any]) -> dict[str, Any]:

@@ -188,9 +188,11 @@ def item_remove(request: AuthenticatedHttpRequest, public_id: str, kind: str, it
     record = client_get_for_user(request.user, public_id)
     item = _item(record, kind, item_id)
     if request.method == "POST":
-        remove = services.goal_remove if isinstance(item, Goal) else services.action_remove
         try:
-            remove(actor=request.user, **{type(item).__name__.lower(): item})
+            if isinstance(item, Goal):
+                services.goal_remove(actor=request.user, goal=item)
+            else:
+                services.action_remove(actor=request.user, action=item)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
