@@ -14,7 +14,7 @@ from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
 from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
 from network.fields import CleanTextInput
 from network.http import AuthenticatedRequest
-from network.models import Organisation, User
+from network.selectors import organisation_by_id, person_in_directory
 
 
 class LeadSerializer(serializers.Serializer):
@@ -215,7 +215,7 @@ class MemberInput(serializers.Serializer):
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_user_id(self, value: int | None) -> int | None:
-        if value is not None and not User.objects.filter(pk=value, is_active=True).exists():
+        if value is not None and person_in_directory(value) is None:
             raise serializers.ValidationError("No professional with that id.")
         return value
 
@@ -243,7 +243,7 @@ class MemberListApi(APIView):
             member = services.circle_member_add(
                 actor=request.user,
                 client=record.client,
-                user=User.objects.get(pk=user_id) if user_id else None,
+                user=person_in_directory(user_id) if user_id else None,
                 **fields,
             )
         except DjangoValidationError as exc:
@@ -380,8 +380,8 @@ class ConsentListApi(APIView):
         consent = services.consent_record(
             actor=request.user,
             client=record.client,
-            organisation=Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
-            family_member=record.client.members.filter(pk=family_member_id).first()
+            organisation=organisation_by_id(organisation_id) if organisation_id else None,
+            family_member=selectors.circle_member_by_id(record, family_member_id)
             if family_member_id
             else None,
             **fields,

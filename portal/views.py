@@ -11,14 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_record
-from circles.models import CircleMember
 from circles.selectors import client_get_for_user
 from network.decorators import AuthenticatedView, P, portal_required, professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
 from portal import selectors, services
 from portal.forms import InvitationForm
-from portal.models import Invitation
 from sharing import services as plan_services
 
 
@@ -110,7 +108,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "portal/accept.html", {"error": " ".join(exc.messages)}, status=400)
         login(request, user, backend="network.backends.ModelBackend")
         return redirect("portal:home")
-    invitation = Invitation.objects.filter(token=token).select_related("client").first()
+    invitation = selectors.invitation_for_token(token)
     ok = invitation is not None and invitation.is_open
     return render(
         request,
@@ -128,9 +126,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 def invite(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The lead invites the client, or a family member with consent, to the portal."""
     record = client_get_for_user(request.user, public_id, need="manage")
-    family = list(
-        CircleMember.objects.filter(client=record.client, kind=CircleMember.Kind.FAMILY, until=None)
-    )
+    family = selectors.family_to_invite(record)
     form = InvitationForm(
         request.POST if request.method == "POST" else None,
         family=family,
@@ -152,7 +148,7 @@ def invite(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
                 request, f"Invitation sent to {form.cleaned_data['email']}. It works for 14 days."
             )
             return redirect("circles:client", public_id=record.client.public_id)
-    invitations = Invitation.objects.filter(client=record.client).select_related("member")[:20]
+    invitations = selectors.invitations_for_lead(record)
     return render(
         request, "portal/invite.html", {"form": form, "client": record.client, "invitations": invitations}
     )
@@ -162,7 +158,7 @@ def invite(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
 @professional_required
 def invite_revoke(request: AuthenticatedHttpRequest, public_id: str, invitation_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id, need="manage")
-    invitation = Invitation.objects.filter(client=record.client, pk=invitation_id).first()
+    invitation = selectors.invitation_get_for_lead(record, invitation_id)
     if invitation is not None:
         services.invitation_revoke(actor=request.user, invitation=invitation)
         messages.success(request, "The invitation link no longer works.")

@@ -11,6 +11,7 @@ from circles.selectors import client_get_for_user
 from network.fields import CleanTextInput
 from network.http import AuthenticatedRequest
 from network.models import User
+from network.selectors import people_by_id
 from sharing import selectors, services
 from sharing.models import Note
 from sharing.services import NOTE_MAX_LENGTH
@@ -41,7 +42,7 @@ def _people(ids: list[int]) -> list[User]:
     """Users by id, for "named people only"; the service checks they are in the circle."""
     if not ids:
         return []
-    found = list(User.objects.filter(pk__in=ids))
+    found = people_by_id(ids)
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({"named_people": "Some of those people do not exist."})
     return found

@@ -18,8 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
-from circles.models import CircleMember
-from circles.selectors import client_get_for_user
+from circles.selectors import circle_member_by_id, circle_members_by_id, client_get_for_user
 from coedit.api import etag, versioned_response, versioned_update
 from network.fields import CleanTextInput
 from network.http import AuthenticatedRequest
@@ -147,9 +146,7 @@ def _owner(record, data: dict[str, Any]) -> dict[str, Any]:
     if is_client:
         changes["owner"] = "client"
     elif "owner_member_id" in data:
-        member = (
-            CircleMember.objects.filter(client=record.client, pk=member_id).first() if member_id else None
-        )
+        member = circle_member_by_id(record, member_id) if member_id else None
         if member_id and member is None:
             raise serializers.ValidationError({"owner_member_id": "Nobody with that id is in this circle."})
         changes["owner"] = member
@@ -312,7 +309,7 @@ class AgreementListApi(APIView):
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data["participant_member_ids"]
-        participants = list(CircleMember.objects.filter(client=record.client, pk__in=ids))
+        participants = circle_members_by_id(record, ids)
         if len(participants) != len(set(ids)):
             raise serializers.ValidationError(
                 {"participant_member_ids": "Some of those people are not in this circle."}
