@@ -3,7 +3,7 @@
 #   make            same as `make run`
 #   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000
 #   make test       set up .venv (+ Chromium if possible), run pytest; extra args: make test ARGS="-k chat -x"
-#   make lint       ruff check, ruff format --check, lint-imports (the layers in pyproject.toml)
+#   make lint       ruff check, ruff format --check, lint-imports (the layers in pyproject.toml), mypy
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
 #   make assets     build front-end assets
 #   make bench      every benchmark on PostgreSQL + Redis (not CI; ~30 min): bench/README.md
@@ -49,6 +49,7 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy .
 
 lock:
 	@py="$$(bash scripts/bootstrap --print-python)"; \

@@ -77,7 +77,7 @@ TRUSTED_PROXIES = envnetworks("ALONGSIDE_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "network.apps.AdminConfig",  # django.contrib.admin, signing in through allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

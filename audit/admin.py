@@ -11,7 +11,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "action", "actor", "client_id", "object_type", "object_id", "via", "emergency"]
     list_filter = ["action", "via", "emergency"]
     search_fields = ["action", "object_id"]
-    fields = [
+    fields = (
         "at",
         "action",
         "actor",
@@ -22,7 +22,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "ip_address",
         "api_token",
         "emergency",
-    ]
+    )
     readonly_fields = fields
 
     # The trail is append-only, here as in the database.

@@ -3,9 +3,12 @@
 import csv
 import json
 from collections.abc import Iterable
-from typing import IO
+from typing import TYPE_CHECKING
 
 from audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 HEADER = [
     "when",
@@ -70,7 +73,7 @@ def _safe_values(values: dict | None) -> str:
 
 
 def write_audit_csv(
-    out: IO[str],
+    out: "SupportsWrite[str]",
     rows: Iterable[AuditEvent],
     *,
     hidden_user_ids: frozenset[int] = frozenset(),

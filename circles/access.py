@@ -410,7 +410,7 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     grant = PortalAccess.objects.filter(user=user, client=client, until=None).select_related("member").first()
     if grant is None or (grant.member_id is None) != (user.kind == User.Kind.CLIENT):
         return None
-    if grant.member_id is not None:
+    if grant.member is not None:
         consented = (
             Consent.objects.current()
             .filter(client=client, scope=Consent.Scope.FAMILY_PORTAL, family_member_id=grant.member_id)
@@ -451,6 +451,6 @@ def portal_clients(user: "User | Any") -> list[Client]:
 
 def may_export_audit(user: "User | Any", client: Client) -> bool:
     """Agency admins export the audit of clients their organisation works (or worked) with."""
-    if not is_agency_admin(user):
+    if not is_agency_admin(user) or user.organisation_id is None:
         return False
     return CircleMember.objects.filter(client=client, organisation_id=user.organisation_id).exists()

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,7 +12,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +22,8 @@ from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinR
 from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
-from network.models import Organisation, User
+from network.http import AuthenticatedRequest
+from network.selectors import organisation_by_id, person_in_directory
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -123,8 +124,9 @@ class ClientListApi(APIView):
         summary="My clients (or search them with ?q=)",
         description="A search result outside your circles has only what the search page shows of it.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         query = request.query_params.get("q")
+        clients: list[Client] | QuerySet[Client]
         if query is not None:
             clients = selectors.client_search_for_user(request.user, query)
             if query.strip():
@@ -133,6 +135,7 @@ class ClientListApi(APIView):
             clients = selectors.client_list_for_user(request.user)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(clients, request, view=self)
+        assert page is not None  # PAGE_SIZE is set, so LimitOffsetPagination always pages
         return paginator.get_paginated_response([_client_row(client) for client in page])
 
     @extend_schema(
@@ -140,7 +143,7 @@ class ClientListApi(APIView):
         responses=answers({201: ClientOutput}, 400),
         summary="Add a client; you become the lead",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = ClientInput(data=request.data)
         data.is_valid(raise_exception=True)
         client = services.client_create(actor=request.user, **data.validated_data)
@@ -206,7 +209,8 @@ class ClientDiscoveryOutput(ClientOutput):
 
     @extend_schema_field(MemberOutput(many=True))
     def get_members(self, client: Client) -> list:
-        return MemberOutput(
+        # The stubs type a serializer made with many=True as itself (data: ReturnDict); it is a ListSerializer.
+        return MemberOutput(  # type: ignore[return-value]
             self.context["members"], many=True, context={"record": self.context["record"]}
         ).data
 
@@ -226,7 +230,7 @@ class ClientDetailApi(APIView):
         summary="One client",
         description="Outside the circle (discovery): only what the discovery page shows.",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         if not record.may_view:
@@ -256,7 +260,7 @@ class MemberInput(serializers.Serializer):
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_user_id(self, value: int | None) -> int | None:
-        if value is not None and not User.objects.filter(pk=value, is_active=True).exists():
+        if value is not None and person_in_directory(value) is None:
             raise serializers.ValidationError("No professional with that id.")
         return value
 
@@ -267,7 +271,7 @@ class MemberListApi(APIView):
         parameters=[OpenApiParameter("past", str, description="Any value: include people who have left")],
         summary="Who is in the circle (add ?past=1 for history)",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         audit_read(record=record, action="client.view" if record.may_view else "client.discover")
         members, past_members = selectors.circle_members(record)
@@ -280,7 +284,7 @@ class MemberListApi(APIView):
         responses=answers({201: MemberOutput}, 400, 404),
         summary="Add someone (lead only)",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = MemberInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -290,7 +294,7 @@ class MemberListApi(APIView):
             member = services.circle_member_add(
                 actor=request.user,
                 client=record.client,
-                user=User.objects.get(pk=user_id) if user_id else None,
+                user=person_in_directory(user_id) if user_id else None,
                 **fields,
             )
         except DjangoValidationError as exc:
@@ -304,7 +308,7 @@ class MemberListApi(APIView):
 
 class MemberDetailApi(APIView):
     @extend_schema(responses=answers({200: MemberOutput}, 404), summary="One member of the circle")
-    def get(self, request: Request, public_id: str, member_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         member = selectors.circle_member_get(record, member_id)
         audit_read(record=record, action="client.view" if record.may_view else "client.discover", obj=member)
@@ -314,7 +318,7 @@ class MemberDetailApi(APIView):
         responses=answers({200: MemberOutput}, 400, 404, 409),
         summary="Remove someone from the circle (lead only); history is kept",
     )
-    def delete(self, request: Request, public_id: str, member_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         member = selectors.circle_member_get(record, member_id)
         member = services.circle_member_remove(actor=request.user, client=record.client, member=member)
@@ -332,7 +336,7 @@ class MemberHideApi(APIView):
         responses=answers({200: MemberOutput}, 400, 404, 409),
         summary="Hide a member from everyone outside the circle, with a reason, or stop (lead only)",
     )
-    def post(self, request: Request, public_id: str, member_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, member_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         member = selectors.circle_member_get(record, member_id)
         data = MemberHideInput(data=request.data)
@@ -373,7 +377,7 @@ class JoinRequestListApi(APIView):
         responses=answers({200: JoinRequestOutput(many=True)}, 404),
         summary="Requests to join waiting (lead only)",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         return Response(JoinRequestOutput(selectors.join_requests_open(record), many=True).data)
 
@@ -382,7 +386,7 @@ class JoinRequestListApi(APIView):
         responses=answers({201: JoinRequestOutput}, 400, 404, 409),
         summary="Ask to join the circle",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         data = JoinRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -398,7 +402,7 @@ class JoinRequestDecisionApi(APIView):
         responses=answers({200: JoinRequestOutput}, 400, 404, 409),
         summary="Approve or decline (lead only)",
     )
-    def post(self, request: Request, public_id: str, request_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, request_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         join_request = selectors.join_request_get_for_lead(record, request_id)
         data = DecisionInput(data=request.data)
@@ -454,7 +458,7 @@ class ConsentListApi(APIView):
     @extend_schema(
         responses=answers({200: ConsentOutput(many=True)}, 404), summary="The client's consent records"
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id)
         audit_read(record=record, action="client.view")
         return Response(
@@ -466,7 +470,7 @@ class ConsentListApi(APIView):
         responses=answers({201: ConsentOutput}, 400, 404),
         summary="Record consent (lead only)",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         data = ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -475,8 +479,8 @@ class ConsentListApi(APIView):
         consent = services.consent_record(
             actor=request.user,
             client=record.client,
-            organisation=Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
-            family_member=record.client.members.filter(pk=family_member_id).first()
+            organisation=organisation_by_id(organisation_id) if organisation_id else None,
+            family_member=selectors.circle_member_by_id(record, family_member_id)
             if family_member_id
             else None,
             **fields,
@@ -492,7 +496,7 @@ class ConsentWithdrawApi(APIView):
         responses=answers({200: ConsentOutput}, 400, 404, 409),
         summary="Withdraw consent, at once (lead only)",
     )
-    def post(self, request: Request, public_id: str, consent_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, consent_id: int) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="manage")
         consent = selectors.consent_get_for_lead(record, consent_id)
         data = WithdrawInput(data=request.data)
@@ -517,7 +521,7 @@ class EmergencyAccessApi(APIView):
         responses=answers({201: EmergencyOutput}, 400, 404, 409),
         summary="Break the glass (audited)",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = selectors.client_get_for_user(request.user, public_id, need="discover")
         data = EmergencyInput(data=request.data)
         data.is_valid(raise_exception=True)

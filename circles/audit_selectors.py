@@ -4,6 +4,7 @@ They live with the record, not in audit/: the trail sits below the record and ne
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -19,7 +20,7 @@ from network.models import User
 READERS_DAYS = 90
 
 
-def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[dict[str, Any]]:
+def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[Mapping[str, Any]]:
     """Who has looked at this record in the last READERS_DAYS days, most recent first: for the lead only.
 
     A window, so the page reads a season's audit rows, not every read since the record began; the audit

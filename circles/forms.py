@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -88,7 +89,9 @@ class MemberForm(forms.Form):
         """`found`: the people a directory search found, offered as choices. Anyone active in the directory
         is accepted (checked by id), but only these are listed: the directory is far too long to show."""
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True, organisation__isnull=False)
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
+            is_active=True, organisation__isnull=False
+        )
         self.fields["user"].widget.choices = [(person.pk, self.describe(person)) for person in found]
 
     @staticmethod
@@ -152,6 +155,11 @@ class EmergencyAccessForm(forms.Form):
     )
 
 
+class _FamilyMemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CircleMember) -> str:
+        return f"{obj.name} ({obj.relationship or obj.get_role_display()})"
+
+
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(
         label="What did they agree to?", choices=Consent.Scope.choices, widget=forms.RadioSelect
@@ -162,7 +170,7 @@ class ConsentForm(forms.Form):
         required=False,
         empty_label="Choose an organisation",
     )
-    family_member = forms.ModelChoiceField(
+    family_member = _FamilyMemberField(
         label="Who may see the portal? (for family portal access)",
         queryset=CircleMember.objects.none(),
         required=False,
@@ -190,10 +198,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family_member"].queryset = CircleMember.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["family_member"]).queryset = CircleMember.objects.filter(
             client=client, kind=CircleMember.Kind.FAMILY, until=None
-        )
-        self.fields["family_member"].label_from_instance = lambda m: (
-            f"{m.name} ({m.relationship or m.get_role_display()})"
         )
         self.fields["given_on"].initial = timezone.localdate().strftime("%d/%m/%Y")

@@ -169,17 +169,17 @@ class CircleMember(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.full_name if self.user_id else self.name
+        return self.user.full_name if self.user is not None else self.name
 
     @property
     def contact_phone(self) -> str:
-        if self.user_id:
-            return self.user.phone or (self.organisation.phone if self.organisation_id else "")
+        if self.user is not None:
+            return self.user.phone or (self.organisation.phone if self.organisation is not None else "")
         return self.phone
 
     @property
     def contact_email(self) -> str:
-        return self.user.email if self.user_id else self.email
+        return self.user.email if self.user is not None else self.email
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):

@@ -1,6 +1,8 @@
 """Reads of clients and circles. Each selector fetches *and* checks access, through circles.access."""
 
 import datetime
+from collections.abc import Iterable
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -170,7 +172,7 @@ def circle_members(record: access.RecordAccess) -> tuple[list[CircleMember], lis
         (m for m in everyone if m.until is None),
         key=lambda m: (not m.is_lead, m.kind != CircleMember.Kind.PROFESSIONAL, m.since, m.pk),
     )
-    past = sorted((m for m in everyone if m.until is not None), key=lambda m: m.until, reverse=True)
+    past = sorted((m for m in everyone if m.until is not None), key=attrgetter("until"), reverse=True)
     return current, past
 
 
@@ -193,6 +195,16 @@ def circle_member_get(record: access.RecordAccess, member_id: int | str) -> Circ
         )
     except (CircleMember.DoesNotExist, ValueError, TypeError):
         raise Http404("No such member in this circle") from None
+
+
+def circle_member_by_id(record: access.RecordAccess, member_id: int) -> CircleMember | None:
+    """A member (now or before) of this client's circle, by id, for a service to check and use; or None."""
+    return CircleMember.objects.filter(client=record.client, pk=member_id).first()
+
+
+def circle_members_by_id(record: access.RecordAccess, member_ids: Iterable[int]) -> list[CircleMember]:
+    """The members (now or before) of this client's circle among these ids."""
+    return list(CircleMember.objects.filter(client=record.client, pk__in=member_ids))
 
 
 def consents_for(record: access.RecordAccess) -> list[Consent]:

@@ -1,11 +1,11 @@
 """Writes to the client record and its circle. Each service validates, writes, audits and publishes."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ def client_create(
     if not (actor.is_authenticated and actor.is_active and actor.organisation_id):
         raise PermissionDenied("Only a professional in an organisation can add a client.")
     given_name, family_name = clean_line(given_name), clean_line(family_name)
-    fields = {
+    fields: dict[str, Any] = {
         "given_name": given_name,
         "family_name": family_name,
         "preferred_name": clean_line(preferred_name),
@@ -55,7 +55,7 @@ def client_create(
     }
     errors = length_errors(
         {
-            name: (fields[name], Client._meta.get_field(name).max_length or 2000)
+            name: (fields[name], cast(models.Field, Client._meta.get_field(name)).max_length or 2000)
             for name in fields
             if name != "date_of_birth"
         }
@@ -158,7 +158,7 @@ def circle_member_add(
             errors["role"] = "Choose their role in the circle."
         elif role == CircleMember.Role.LEAD_PROFESSIONAL:
             errors["role"] = "Add them with their own role, then choose “Make lead” to hand over the lead."
-        fields = {"user": user, "organisation_id": user.organisation_id if user else None}
+        fields: dict[str, Any] = {"user": user, "organisation_id": user.organisation_id if user else None}
     elif kind == CircleMember.Kind.FAMILY:
         name, relationship, phone, email = map(clean_line, (name, relationship, phone, email))
         errors |= length_errors(

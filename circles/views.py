@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,19 +24,20 @@ from circles.models import CircleMember
 from circles.public_id import is_mistyped
 from network.decorators import professional_required
 from network.forms import add_service_errors
+from network.http import AuthenticatedHttpRequest
 from network.models import User
 
 
 @require_GET
 @professional_required
-def my_clients(request: HttpRequest) -> HttpResponse:
+def my_clients(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.client_list_for_user(request.user)
     return render(request, "circles/my_clients.html", {"clients": clients})
 
 
 @require_GET
 @professional_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.client_search_for_user(request.user, query)
     if query.strip():
@@ -49,7 +50,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def client_add(request: HttpRequest) -> HttpResponse:
+def client_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,7 +76,7 @@ def client_add(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @professional_required
-def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+def circle_panel(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The circle on its own, for the live page to refresh after a change."""
     record = selectors.client_get_for_user(request.user, public_id)
     members, past_members = selectors.circle_members(record)
@@ -88,7 +89,7 @@ def circle_panel(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     find = (request.POST if request.method == "POST" else request.GET).get("find", "")
     found = selectors.directory_search(record, find)
@@ -125,7 +126,7 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, public_id: str, member_id: int) -> HttpResponse:
     """GET asks "are you sure?"; POST removes."""
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     member = selectors.circle_member_get(record, member_id)
@@ -142,7 +143,7 @@ def member_remove(request: HttpRequest, public_id: str, member_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def member_hide(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
+def member_hide(request: AuthenticatedHttpRequest, public_id: str, member_id: int) -> HttpResponse:
     """GET: hide a member (with a reason) or stop hiding them; POST: do it (lead only)."""
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     member = selectors.circle_member_get(record, member_id)
@@ -176,7 +177,7 @@ def member_hide(request: HttpRequest, public_id: str, member_id: int) -> HttpRes
 
 @require_POST
 @professional_required
-def member_make_lead(request: HttpRequest, public_id: str, member_id: int) -> HttpResponse:
+def member_make_lead(request: AuthenticatedHttpRequest, public_id: str, member_id: int) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     member = selectors.circle_member_get(record, member_id)
     try:
@@ -190,7 +191,7 @@ def member_make_lead(request: HttpRequest, public_id: str, member_id: int) -> Ht
 
 @require_GET
 @professional_required
-def join_requests_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+def join_requests_panel(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """Requests to join, for the lead's open page to refresh when one arrives."""
     record = selectors.client_get_for_user(request.user, public_id)
     return render(
@@ -202,7 +203,7 @@ def join_requests_panel(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def join_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
+def join_request_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="discover")
     if not record.may_ask_to_join:
         messages.info(request, "You are already in this circle.")
@@ -231,7 +232,9 @@ def join_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @professional_required
-def join_request_decide(request: HttpRequest, public_id: str, request_id: int, decision: str) -> HttpResponse:
+def join_request_decide(
+    request: AuthenticatedHttpRequest, public_id: str, request_id: int, decision: str
+) -> HttpResponse:
     if decision not in ("approve", "decline"):
         raise Http404("Approve or decline")
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
@@ -256,7 +259,7 @@ def join_request_decide(request: HttpRequest, public_id: str, request_id: int, d
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def consent_new(request: HttpRequest, public_id: str) -> HttpResponse:
+def consent_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     form = ConsentForm(request.POST if request.method == "POST" else None, client=record.client)
     if request.method == "POST" and form.is_valid():
@@ -283,7 +286,7 @@ def consent_new(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, public_id: str, consent_id: int) -> HttpResponse:
     """GET asks "are you sure?"; POST withdraws, at once."""
     record = selectors.client_get_for_user(request.user, public_id, need="manage")
     consent = selectors.consent_get_for_lead(record, consent_id)
@@ -300,7 +303,7 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> H
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def emergency_access(request: HttpRequest, public_id: str) -> HttpResponse:
+def emergency_access(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = selectors.client_get_for_user(request.user, public_id, need="discover")
     if not record.may_break_glass:
         return redirect("circles:client", public_id=record.client.public_id)
@@ -328,7 +331,7 @@ def emergency_access(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @professional_required
-def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
+def audit_export(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The client's whole audit trail as CSV, for an agency admin whose organisation works with them."""
     client, rows = audit_export_for_user(request.user, public_id)
     audit_search(actor=request.user, query=f"audit export {client.public_id}", result_count=rows.count())
@@ -343,7 +346,7 @@ def audit_export(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @professional_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An agency manager's organisation's caseload: which clients their people work with, and who else."""
     if not access.is_agency_manager(request.user):
         raise PermissionDenied("Only agency managers see the caseload.")

@@ -54,7 +54,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # A token was sent and is wrong, revoked or malformed: 401, naming the scheme. (DRF would answer
         # 403, because session authentication, which has no scheme to name, is listed first.)
         exc.status_code = 401
-        exc.auth_header = "Token"
+        exc.auth_header = "Token"  # type: ignore[attr-defined]  # DRF's own attribute, missing from its stubs
     return drf_exception_handler(exc, context)
 
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -26,7 +28,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_role"].choices = User.OrgRole.choices
+        cast(forms.ChoiceField, self.fields["org_role"]).choices = User.OrgRole.choices
 
 
 class ApiTokenForm(forms.Form):

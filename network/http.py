@@ -3,6 +3,7 @@
 
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
 
 from network.models import User
 
@@ -15,5 +16,12 @@ class HtmxHttpRequest(HttpRequest):
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request from a signed-in person (a professional, a client or a family member)."""
+
+    user: User
+
+
+class AuthenticatedRequest(Request):
+    """An API request that got past `network.permissions.IsProfessional` (every API view's permission):
+    `request.user` is a signed-in professional."""
 
     user: User

@@ -7,9 +7,11 @@ is too long, with a message, rather than store part of it.
 """
 
 import re
+from typing import TypeVar, cast
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
+T = TypeVar("T")
 
 
 def clean_text(value: str | None) -> str:
@@ -31,7 +33,7 @@ def length_errors(limits: dict[str, tuple[str, int]]) -> dict[str, str]:
     }
 
 
-def without_nul(value: object) -> object:
+def without_nul(value: T) -> T:
     """Strings lose any NUL before a field validates them (Django and DRF would refuse the whole text);
     the other control characters are the services' to clean, with their own plain-words messages."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
+    return cast(T, value.replace("\x00", "")) if isinstance(value, str) else value

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from network import selectors, services
 from network.decorators import professional_required
 from network.forms import ApiTokenForm, add_service_errors
+from network.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -34,7 +35,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @professional_required
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = selectors.api_token_of(request.user, token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"“{token.name}” has been revoked. Anything using it can no longer sign in.")

@@ -2,24 +2,34 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from network import selectors, services
 from network.decorators import professional_required
 from network.forms import PersonForm, add_service_errors
+from network.http import AuthenticatedHttpRequest
+from network.models import Organisation
 from network.roles import is_agency_admin
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not is_agency_admin(request.user):
         raise PermissionDenied("Only agency admins can manage people.")
 
 
+def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
+    """The agency admin's organisation (`is_agency_admin` has checked there is one)."""
+    organisation = request.user.organisation
+    if organisation is None:
+        raise PermissionDenied("Only agency admins can manage people.")
+    return organisation
+
+
 @require_GET
 @professional_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     return render(
         request,
@@ -30,7 +40,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def person_add(request: HttpRequest) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     form = PersonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +50,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 email=data["email"],
                 full_name=data["full_name"],
-                organisation=request.user.organisation,
+                organisation=_own_organisation(request),
                 job_title=data["job_title"],
                 phone=data["phone"],
                 org_role=data["org_role"],
@@ -58,7 +68,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @professional_required
-def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_update(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     _admin_only(request)
     person = selectors.person_for_admin(request.user, person_id)
     role = request.POST.get("org_role") or None
@@ -74,11 +84,11 @@ def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 @professional_required
-def two_factor_requirement(request: HttpRequest) -> HttpResponse:
+def two_factor_requirement(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     required = request.POST.get("required") == "yes"
     services.organisation_set_two_factor(
-        actor=request.user, organisation=request.user.organisation, required=required
+        actor=request.user, organisation=_own_organisation(request), required=required
     )
     messages.success(
         request,

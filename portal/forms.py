@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 
@@ -11,7 +13,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, family, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.family = {str(member.pk): member for member in family}
-        self.fields["who"].choices = [("client", "The client")] + [
+        cast(forms.ChoiceField, self.fields["who"]).choices = [("client", "The client")] + [
             (str(m.pk), f"{m.name} ({m.relationship or m.get_role_display()})") for m in family
         ]
         self.fields["who"].initial = "client"

@@ -3,16 +3,25 @@
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from circles import access
 from circles.models import CircleMember, Client, PortalAccess
 from network.models import User
+from portal.models import Invitation
 from sharing.models import Action, Goal, GoalComment, Note
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _SharedGoalPrefetches(TypedDict):
+    shared_actions: list[Action]
+    client_comments: list[GoalComment]
 
 
 @dataclass
@@ -21,7 +30,7 @@ class PortalView:
 
     client: Client
     grant: Any
-    goals: list[Goal] = field(default_factory=list)
+    goals: "list[WithAnnotations[Goal, _SharedGoalPrefetches]]" = field(default_factory=list)
 
     @property
     def is_client(self) -> bool:
@@ -138,3 +147,31 @@ def ended_portal_for(user: Any) -> dict | None:
         "is_client": user.kind == User.Kind.CLIENT,
         "contact": lead.display_name if lead else None,
     }
+
+
+# The lead's invitation pages, and the link in the email.
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation an emailed link names (the token is what lets its holder in), or None."""
+    return Invitation.objects.filter(token=token).select_related("client").first()
+
+
+def family_to_invite(record: access.RecordAccess) -> list[CircleMember]:
+    """The family members and carers in the circle now, whom the lead may invite (with their consent)."""
+    if not record.may_manage_circle:
+        return []
+    return list(CircleMember.objects.filter(client=record.client, kind=CircleMember.Kind.FAMILY, until=None))
+
+
+def invitations_for_lead(record: access.RecordAccess, *, limit: int = 20) -> QuerySet[Invitation]:
+    """The client's portal invitations, newest first."""
+    if not record.may_manage_circle:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(client=record.client).select_related("member")[:limit]
+
+
+def invitation_get_for_lead(record: access.RecordAccess, invitation_id: int) -> Invitation | None:
+    if not record.may_manage_circle:
+        return None
+    return Invitation.objects.filter(client=record.client, pk=invitation_id).first()

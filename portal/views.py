@@ -1,8 +1,6 @@
 """Portal pages for clients and families, and the lead's invitation pages. Thin: selectors and services."""
 
-from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,21 +11,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_record
-from circles.models import CircleMember
 from circles.selectors import client_get_for_user
-from network.decorators import portal_required, professional_required
+from network.decorators import AuthenticatedView, P, portal_required, professional_required
 from network.forms import add_service_errors
+from network.http import AuthenticatedHttpRequest
 from portal import selectors, services
 from portal.forms import InvitationForm
-from portal.models import Invitation
 from sharing import services as plan_services
 
 
-def _calm_when_ended(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _calm_when_ended(view: AuthenticatedView[P]) -> AuthenticatedView[P]:
     """Someone whose portal has closed gets a calm page in plain words, not a bare "Not Found"."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except Http404:
@@ -39,7 +36,7 @@ def _calm_when_ended(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _portal(request: HttpRequest):
+def _portal(request: AuthenticatedHttpRequest):
     view = selectors.portal_for(request.user, request.GET.get("client"))
     audit_record(actor=request.user, action="portal.view", client=view.client)
     return view
@@ -48,7 +45,7 @@ def _portal(request: HttpRequest):
 @require_GET
 @portal_required
 @_calm_when_ended
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your plan: what is happening next, who is doing it and by when."""
     view = _portal(request)
     return render(request, "portal/home.html", {"view": view, "client": view.client})
@@ -57,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_required
 @_calm_when_ended
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     view = _portal(request)
     return render(request, "portal/people.html", {"view": view, "people": selectors.people_helping(view)})
 
@@ -65,7 +62,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_required
 @_calm_when_ended
-def shared(request: HttpRequest) -> HttpResponse:
+def shared(request: AuthenticatedHttpRequest) -> HttpResponse:
     view = _portal(request)
     return render(
         request,
@@ -77,7 +74,7 @@ def shared(request: HttpRequest) -> HttpResponse:
 @require_POST
 @portal_required
 @_calm_when_ended
-def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     view = selectors.portal_for(request.user, request.POST.get("client"))
     action = selectors.my_action_for(view, action_id)
     plan_services.action_done_by_client(user=request.user, action=action)
@@ -88,7 +85,7 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 @portal_required
 @_calm_when_ended
-def comment_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     """ "In my words": the client says something about a goal, and the team sees it."""
     view = selectors.portal_for(request.user, request.POST.get("client"))
     goal = selectors.my_goal_for(view, goal_id)
@@ -111,7 +108,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "portal/accept.html", {"error": " ".join(exc.messages)}, status=400)
         login(request, user, backend="network.backends.ModelBackend")
         return redirect("portal:home")
-    invitation = Invitation.objects.filter(token=token).select_related("client").first()
+    invitation = selectors.invitation_for_token(token)
     ok = invitation is not None and invitation.is_open
     return render(
         request,
@@ -126,12 +123,10 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def invite(request: HttpRequest, public_id: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The lead invites the client, or a family member with consent, to the portal."""
     record = client_get_for_user(request.user, public_id, need="manage")
-    family = list(
-        CircleMember.objects.filter(client=record.client, kind=CircleMember.Kind.FAMILY, until=None)
-    )
+    family = selectors.family_to_invite(record)
     form = InvitationForm(
         request.POST if request.method == "POST" else None,
         family=family,
@@ -153,7 +148,7 @@ def invite(request: HttpRequest, public_id: str) -> HttpResponse:
                 request, f"Invitation sent to {form.cleaned_data['email']}. It works for 14 days."
             )
             return redirect("circles:client", public_id=record.client.public_id)
-    invitations = Invitation.objects.filter(client=record.client).select_related("member")[:20]
+    invitations = selectors.invitations_for_lead(record)
     return render(
         request, "portal/invite.html", {"form": form, "client": record.client, "invitations": invitations}
     )
@@ -161,9 +156,9 @@ def invite(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @professional_required
-def invite_revoke(request: HttpRequest, public_id: str, invitation_id: int) -> HttpResponse:
+def invite_revoke(request: AuthenticatedHttpRequest, public_id: str, invitation_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id, need="manage")
-    invitation = Invitation.objects.filter(client=record.client, pk=invitation_id).first()
+    invitation = selectors.invitation_get_for_lead(record, invitation_id)
     if invitation is not None:
         services.invitation_revoke(actor=request.user, invitation=invitation)
         messages.success(request, "The invitation link no longer works.")

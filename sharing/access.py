@@ -22,8 +22,8 @@ def notes_visible_filter(access: RecordAccess) -> Q:
     mine = Q(author_id=user.pk)
     own_organisation = Q(organisation_id=access.organisation_id) if access.organisation_id else Q(pk__in=[])
     circle_wide = Q(visibility__in=["circle", "client"])
-    named_me = Q(visibility="named") & Exists(
-        Note.named_people.through.objects.filter(note_id=OuterRef("pk"), user_id=user.pk)
+    named_me = Q(visibility="named") & Q(
+        Exists(Note.named_people.through.objects.filter(note_id=OuterRef("pk"), user_id=user.pk))
     )
     if access.shares_across_organisations:
         return mine | (own_organisation & Q(visibility="organisation")) | circle_wide | named_me

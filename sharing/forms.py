@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from circles.models import Client
@@ -7,18 +9,26 @@ from sharing.models import Goal, Note
 from sharing.services import NOTE_MAX_LENGTH
 
 
+class _PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name}, {obj.organisation}"
+
+
+class _GoalsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"“{obj.in_own_words}”"
+
+
 def _circle_people(client: Client, exclude: User | None) -> forms.ModelMultipleChoiceField:
     people = User.objects.filter(circle_memberships__client=client, circle_memberships__until=None)
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
-    field = forms.ModelMultipleChoiceField(
+    return _PeopleField(
         label="Who can see it? (for “named people only”)",
         queryset=people.select_related("organisation").order_by("full_name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    field.label_from_instance = lambda u: f"{u.full_name}, {u.organisation}"
-    return field
 
 
 class NoteForm(forms.Form):
@@ -45,13 +55,12 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["named_people"] = _circle_people(client, author)
         goals = Goal.objects.filter(plan__client=client, removed_at=None).order_by("position")
-        self.fields["goals"] = forms.ModelMultipleChoiceField(
+        self.fields["goals"] = _GoalsField(
             label="Which goals is this note about? (optional)",
             queryset=goals,
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["goals"].label_from_instance = lambda g: f"“{g.in_own_words}”"
 
 
 class NoteVisibilityForm(forms.Form):
@@ -106,9 +115,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args, owners, client_name: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.owners = {str(member.pk): member for member in owners}
-        self.fields["owner"].choices = [("", "Nobody yet"), ("client", f"{client_name} (the client)")] + [
-            (str(member.pk), f"{member.display_name}, {member.get_role_display()}") for member in owners
-        ]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
+            ("", "Nobody yet"),
+            ("client", f"{client_name} (the client)"),
+        ] + [(str(member.pk), f"{member.display_name}, {member.get_role_display()}") for member in owners]
 
     def clean_owner(self):
         value = self.cleaned_data["owner"]
@@ -135,7 +145,9 @@ class AgreeForm(forms.Form):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.pk): member for member in members}
-        self.fields["participants"].choices = [(str(m.pk), m.display_name) for m in members]
+        cast(forms.ChoiceField, self.fields["participants"]).choices = [
+            (str(m.pk), m.display_name) for m in members
+        ]
 
     def clean_participants(self):
         return [self.members[value] for value in self.cleaned_data["participants"]]

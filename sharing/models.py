@@ -1,5 +1,7 @@
 """What the circle knows: progress notes (plans and assessments arrive with their issues)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,8 +37,12 @@ class Note(models.Model):
     # For "named people only": who, besides the author.
     named_people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Progress notes and the plan point at each other.
-    goals = models.ManyToManyField("Goal", blank=True, related_name="notes")
-    actions = models.ManyToManyField("Action", blank=True, related_name="notes")
+    goals: "models.ManyToManyField[Goal, Any]" = models.ManyToManyField(
+        "Goal", blank=True, related_name="notes"
+    )
+    actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
+        "Action", blank=True, related_name="notes"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +12,9 @@ from circles.selectors import client_get_for_user
 from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
+from network.http import AuthenticatedRequest
 from network.models import User
+from network.selectors import people_by_id
 from sharing import selectors, services
 from sharing.models import Note
 from sharing.services import NOTE_MAX_LENGTH
@@ -59,7 +60,7 @@ def _people(ids: list[int]) -> list[User]:
     """Users by id, for "named people only"; the service checks they are in the circle."""
     if not ids:
         return []
-    found = list(User.objects.filter(pk__in=ids))
+    found = people_by_id(ids)
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({"named_people": ["Some of those people do not exist."]})
     return found
@@ -72,7 +73,7 @@ class NoteListApi(APIView):
         responses=answers({200: NoteOutput(many=True)}, 404),
         summary="The client's notes you may read, newest first",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.note_list_for(record), request, view=self)
@@ -80,7 +81,7 @@ class NoteListApi(APIView):
         return paginator.get_paginated_response(NoteOutput(page, many=True, context={"record": record}).data)
 
     @extend_schema(request=NoteInput, responses=answers({201: NoteOutput}, 400, 404), summary="Add a note")
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -96,7 +97,7 @@ class NoteListApi(APIView):
 
 class NoteDetailApi(APIView):
     @extend_schema(responses=answers({200: NoteOutput}, 404), summary="One note")
-    def get(self, request: Request, public_id: str, note_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         audit_read(record=record, action="note.view", obj=note)
@@ -107,7 +108,7 @@ class NoteDetailApi(APIView):
         responses=answers({200: NoteOutput}, 400, 404),
         summary="Change who can see your note",
     )
-    def patch(self, request: Request, public_id: str, note_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, public_id: str, note_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         note = selectors.note_get_for(record, note_id)
         data = NoteVisibilityInput(data=request.data)

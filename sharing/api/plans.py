@@ -14,18 +14,17 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_read
 from circles import access
 from circles.api import PersonLabelField
-from circles.models import CircleMember
-from circles.selectors import client_get_for_user
+from circles.selectors import circle_member_by_id, circle_members_by_id, client_get_for_user
 from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
+from network.http import AuthenticatedRequest
 from sharing import selectors, services
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 
@@ -58,7 +57,7 @@ class ActionOutput(serializers.ModelSerializer):
     def get_owner(self, action: Action) -> dict | None:
         if action.owner_is_client:
             return {"member_id": None, "name": "The client"}
-        if action.owner_id is None:
+        if action.owner is None:
             return None
         record = self.context["record"]
         if access.hides(record, action.owner):
@@ -166,9 +165,7 @@ def _owner(record, data: dict[str, Any]) -> dict[str, Any]:
     if is_client:
         changes["owner"] = "client"
     elif "owner_member_id" in data:
-        member = (
-            CircleMember.objects.filter(client=record.client, pk=member_id).first() if member_id else None
-        )
+        member = circle_member_by_id(record, member_id) if member_id else None
         if member_id and member is None:
             raise serializers.ValidationError({"owner_member_id": ["Nobody with that id is in this circle."]})
         changes["owner"] = member
@@ -184,7 +181,7 @@ class PlanApi(APIView):
     @extend_schema(
         responses=answers({200: PlanOutput}, 404), summary="The plan: goals in order, each with its actions"
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         audit_read(record=record, action="plan.view")
         return Response(PlanOutput(selectors.plan_for(record), context={"record": record}).data)
@@ -197,7 +194,7 @@ class GoalListApi(APIView):
         parameters=[ETAG],
         summary="Add a goal",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         data = GoalInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -219,35 +216,44 @@ class _ItemDetailApi(APIView):
     output: type[serializers.Serializer]
     patch_input: type[serializers.Serializer]
 
-    def get(self, request: Request, public_id: str, **ids: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         audit_read(record=record, action="plan.view", obj=item)
         return versioned_response(item, self.output, context={"record": record})
 
-    def patch(self, request: Request, public_id: str, **ids: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
         data = self.patch_input(data=request.data)
         data.is_valid(raise_exception=True)
         changes = self.changes(record, data.validated_data)
-        update = services.goal_update if self.kind == "goal" else services.action_update
+
+        def save(version: int) -> Goal | Action:
+            if isinstance(item, Goal):
+                return services.goal_update(
+                    actor=request.user, goal=item, changes=changes, base_version=version
+                )
+            return services.action_update(
+                actor=request.user, action=item, changes=changes, base_version=version
+            )
+
         return versioned_update(
             request,
             item,
-            save=lambda version: update(
-                actor=request.user, **{self.kind: item}, changes=changes, base_version=version
-            ),
+            save=save,
             reread=lambda: _item_get(record, self.kind, item.pk),
             output=self.output,
             context={"record": record},
         )
 
-    def delete(self, request: Request, public_id: str, **ids: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         item = _item_get(record, self.kind, ids[f"{self.kind}_id"])
-        remove = services.goal_remove if self.kind == "goal" else services.action_remove
-        remove(actor=request.user, **{self.kind: item})
+        if isinstance(item, Goal):
+            services.goal_remove(actor=request.user, goal=item)
+        else:
+            services.action_remove(actor=request.user, action=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def changes(self, record, data: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +289,7 @@ class ActionListApi(APIView):
         parameters=[ETAG],
         summary="Add an action under a goal",
     )
-    def post(self, request: Request, public_id: str, goal_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str, goal_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         goal = selectors.goal_get_for(record, goal_id)
         data = ActionInput(data=request.data)
@@ -338,7 +344,7 @@ class HistoryApi(APIView):
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["goals", "actions"])],
         summary="Every change to a goal or an action, oldest first",
     )
-    def get(self, request: Request, public_id: str, kind: str, item_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, kind: str, item_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         if kind not in ("goals", "actions"):
             raise Http404("Goals or actions")
@@ -354,7 +360,7 @@ class AgreementListApi(APIView):
         responses=answers({200: AgreementOutput(many=True)}, 404),
         summary="Agreed versions of the plan, newest first",
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
         return Response(
             AgreementOutput(selectors.agreements_for(record), many=True, context={"record": record}).data
@@ -365,12 +371,12 @@ class AgreementListApi(APIView):
         responses=answers({201: AgreementOutput}, 400, 404),
         summary="Mark the plan agreed (lead)",
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id, need="manage")
         data = AgreementInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data["participant_member_ids"]
-        participants = list(CircleMember.objects.filter(client=record.client, pk__in=ids))
+        participants = circle_members_by_id(record, ids)
         if len(participants) != len(set(ids)):
             raise serializers.ValidationError(
                 {"participant_member_ids": ["Some of those people are not in this circle."]}
@@ -420,7 +426,7 @@ class AgreementDetailApi(APIView):
         responses=answers({200: AgreementCompareOutput}, 404),
         summary="An agreed version, and how today's plan differs from it",
     )
-    def get(self, request: Request, public_id: str, agreement_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, public_id: str, agreement_id: int) -> Response:
         record = client_get_for_user(request.user, public_id)
         agreement = selectors.agreement_get_for(record, agreement_id)
         return Response(
@@ -434,5 +440,5 @@ class MyActionsApi(APIView):
         responses=answers({200: MyActionOutput(many=True)}),
         summary="My actions across my clients, overdue first",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MyActionOutput(selectors.actions_owned_by(request.user), many=True).data)

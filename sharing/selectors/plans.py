@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -14,13 +14,21 @@ from coedit.fields import VersionedFields
 from sharing.models import Action, Goal, GoalComment, Plan, PlanAgreement, PlanChange
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from network.models import User
+
+
+class _PlanGoalPrefetches(TypedDict):
+    note_count: int
+    current_actions: list[Action]
+    client_comments: list[GoalComment]
 
 
 @dataclass
 class PlanView:
     plan: Plan | None
-    goals: list[Goal] = field(default_factory=list)
+    goals: "list[WithAnnotations[Goal, _PlanGoalPrefetches]]" = field(default_factory=list)
 
     @property
     def version(self) -> int:
@@ -45,7 +53,9 @@ def _note_count(record: access.RecordAccess | None) -> Count:
     return Count("notes", filter=Q(notes__in=note_list_for(record).values("pk")), distinct=True)
 
 
-def _actions_prefetch(record: access.RecordAccess | None = None) -> Prefetch:
+def _actions_prefetch(
+    record: access.RecordAccess | None = None,
+) -> "Prefetch[Literal['actions'], QuerySet[Action], Literal['current_actions']]":
     return Prefetch(
         "actions",
         queryset=Action.objects.filter(removed_at=None)
@@ -56,7 +66,9 @@ def _actions_prefetch(record: access.RecordAccess | None = None) -> Prefetch:
     )
 
 
-def _goals(plan: Plan, record: access.RecordAccess | None = None) -> QuerySet[Goal]:
+def _goals(
+    plan: Plan, record: access.RecordAccess | None = None
+) -> "QuerySet[WithAnnotations[Goal, _PlanGoalPrefetches]]":
     return (
         Goal.objects.filter(plan=plan, removed_at=None)
         .annotate(note_count=_note_count(record))
@@ -65,7 +77,9 @@ def _goals(plan: Plan, record: access.RecordAccess | None = None) -> QuerySet[Go
     )
 
 
-def _comments_prefetch() -> Prefetch:
+def _comments_prefetch() -> (
+    "Prefetch[Literal['comments'], QuerySet[GoalComment], Literal['client_comments']]"
+):
     return Prefetch(
         "comments", queryset=GoalComment.objects.select_related("author"), to_attr="client_comments"
     )

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -114,7 +114,7 @@ def note_visibility_change(
         if note.author_id != actor.pk or not access.record_access(actor, note.client).may_add_note:
             raise PermissionDenied("Only the author of a note, while in the circle, can change who sees it.")
         _check_named_are_members(note.client, named)
-        before = {
+        before: dict[str, Any] = {
             "visibility": note.visibility,
             "named": sorted(note.named_people.values_list("pk", flat=True)),
         }

@@ -8,11 +8,12 @@ the writer can see them and choose. Changes to other fields of the same item nev
 """
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from changes.catalogue import Change
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from network.models import User
 
 Item = Goal | Action
+ItemT = TypeVar("ItemT", Goal, Action)
 
 # Goals.
 
@@ -210,11 +212,13 @@ def plan_move(*, actor: "User", item: Item, direction: str) -> Item:
         item, client, plan = _lock_item(actor, model, item.pk)
         if item.removed_at is not None:
             raise ValidationError("That has been taken off the plan, so it cannot be moved.")
-        siblings_of = {
+        siblings_of: dict[str, Callable[[Any], QuerySet[Goal] | QuerySet[Action]]] = {
             "Goal": lambda i: Goal.objects.filter(plan_id=i.plan_id),
             "Action": lambda i: Action.objects.filter(goal_id=i.goal_id),
         }
-        siblings = list(siblings_of[model.__name__](item).filter(removed_at=None).order_by("position", "pk"))
+        siblings: list[Item] = list(
+            siblings_of[model.__name__](item).filter(removed_at=None).order_by("position", "pk")
+        )
         index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
         swap_with = index - 1 if direction == "up" else index + 1
         if not 0 <= swap_with < len(siblings):
@@ -315,14 +319,14 @@ def _plan_for_writing(
 
 def _update(
     actor: "User",
-    model: type[Item],
+    model: type[ItemT],
     pk: int,
     values: dict[str, Any],
     base_version: int,
     *,
     change: Change,
     checked: bool = False,
-) -> Item:
+) -> ItemT:
     """Apply a versioned change; `checked` means the caller has already checked the actor may make it."""
     if not values:
         raise ValidationError("Nothing to change.")
@@ -372,7 +376,7 @@ def _update(
     return item
 
 
-def _item_remove(actor: "User", model: type[Item], pk: int, *, change: Change) -> Any:
+def _item_remove(actor: "User", model: type[ItemT], pk: int, *, change: Change) -> ItemT:
     """Take a goal or an action off the plan. Its history stays."""
     with transaction.atomic():
         item, _client, plan = _lock_item(actor, model, pk)

@@ -3,7 +3,7 @@
 It is sharing's page because it shows notes; the parts about the circle come from circles.selectors.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -11,6 +11,7 @@ from audit.services import audit_read
 from circles import access, selectors
 from circles.audit_selectors import READERS_DAYS, record_readers
 from network.decorators import professional_required
+from network.http import AuthenticatedHttpRequest
 from network.paging import Page
 from sharing.selectors import note_list_for
 
@@ -19,7 +20,7 @@ NOTES_PER_PAGE = 25
 
 @require_GET
 @professional_required
-def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The client page for the circle; for anyone else who may look them up, who is involved."""
     record = selectors.client_get_for_user(request.user, public_id, need="discover")
     if record.client.public_id != public_id:

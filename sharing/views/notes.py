@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,13 +10,14 @@ from audit.services import audit_read
 from circles.selectors import client_get_for_user
 from network.decorators import professional_required
 from network.forms import add_service_errors
+from network.http import AuthenticatedHttpRequest
 from sharing import selectors, services
 from sharing.forms import NoteForm, NoteVisibilityForm
 
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     if not record.may_add_note:
         raise PermissionDenied("Only members of the circle can add notes.")
@@ -55,7 +56,7 @@ def note_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @professional_required
-def note_detail(request: HttpRequest, public_id: str, note_id: int) -> HttpResponse:
+def note_detail(request: AuthenticatedHttpRequest, public_id: str, note_id: int) -> HttpResponse:
     """One note as it appears in the list; the live page fetches this when a note is added."""
     record = client_get_for_user(request.user, public_id)
     note = selectors.note_get_for(record, note_id)
@@ -69,7 +70,7 @@ def note_detail(request: HttpRequest, public_id: str, note_id: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def note_visibility(request: HttpRequest, public_id: str, note_id: int) -> HttpResponse:
+def note_visibility(request: AuthenticatedHttpRequest, public_id: str, note_id: int) -> HttpResponse:
     """The author changes who can see their note."""
     record = client_get_for_user(request.user, public_id)
     note = selectors.note_get_for(record, note_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from circles.selectors import circle_members_current, client_get_for_user
 from coedit.pages import EditPage, edit_with_merge
 from network.decorators import professional_required
 from network.forms import add_service_errors
+from network.http import AuthenticatedHttpRequest
 from sharing import selectors, services
 from sharing.forms import ActionForm, AgreeForm, GoalForm
 from sharing.models import Action, Goal
@@ -31,7 +32,7 @@ def _plan_url(record, anchor: str = "") -> str:
     return reverse("plan:plan", args=[record.client.public_id]) + (f"#{anchor}" if anchor else "")
 
 
-def _goal_card(request: HttpRequest, record, goal_id: int) -> HttpResponse:
+def _goal_card(request: AuthenticatedHttpRequest, record, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get_for(record, goal_id)
     return render(
         request, "sharing/plan/_goal.html", {"record": record, "client": record.client, "goal": goal}
@@ -40,7 +41,7 @@ def _goal_card(request: HttpRequest, record, goal_id: int) -> HttpResponse:
 
 @require_GET
 @professional_required
-def plan(request: HttpRequest, public_id: str) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     if record.client.public_id != public_id:
         return redirect("plan:plan", public_id=record.client.public_id)
@@ -60,7 +61,7 @@ def plan(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @professional_required
-def goal_card(request: HttpRequest, public_id: str, goal_id: int) -> HttpResponse:
+def goal_card(request: AuthenticatedHttpRequest, public_id: str, goal_id: int) -> HttpResponse:
     """One goal with its actions, for the live page to refresh after someone else's change."""
     record = client_get_for_user(request.user, public_id)
     return _goal_card(request, record, goal_id)
@@ -68,7 +69,7 @@ def goal_card(request: HttpRequest, public_id: str, goal_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def goal_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     form = GoalForm(request.POST if request.method == "POST" else None, initial={"shared_with_client": True})
     if request.method == "POST" and form.is_valid():
@@ -100,7 +101,7 @@ def goal_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def goal_edit(request: HttpRequest, public_id: str, goal_id: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, public_id: str, goal_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     goal = selectors.goal_get_for(record, goal_id)
     return _edit(request, record, goal, GoalForm, services.goal_update, {})
@@ -108,7 +109,7 @@ def goal_edit(request: HttpRequest, public_id: str, goal_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def action_add(request: HttpRequest, public_id: str, goal_id: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, public_id: str, goal_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     goal = selectors.goal_get_for(record, goal_id)
     form = ActionForm(
@@ -148,7 +149,7 @@ def action_add(request: HttpRequest, public_id: str, goal_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def action_edit(request: HttpRequest, public_id: str, action_id: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, public_id: str, action_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     action = selectors.action_get_for(record, action_id)
     extra = {"owners": selectors.owner_choices(record), "client_name": record.client.given_name}
@@ -157,7 +158,7 @@ def action_edit(request: HttpRequest, public_id: str, action_id: int) -> HttpRes
 
 @require_POST
 @professional_required
-def action_status(request: HttpRequest, public_id: str, action_id: int) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, public_id: str, action_id: int) -> HttpResponse:
     """One click: not started, in progress, done; dropped with a reason."""
     record = client_get_for_user(request.user, public_id)
     action = selectors.action_get_for(record, action_id)
@@ -184,13 +185,15 @@ def action_status(request: HttpRequest, public_id: str, action_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def item_remove(request: HttpRequest, public_id: str, kind: str, item_id: int) -> HttpResponse:
+def item_remove(request: AuthenticatedHttpRequest, public_id: str, kind: str, item_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     item = _item(record, kind, item_id)
     if request.method == "POST":
-        remove = services.goal_remove if isinstance(item, Goal) else services.action_remove
         try:
-            remove(actor=request.user, **{type(item).__name__.lower(): item})
+            if isinstance(item, Goal):
+                services.goal_remove(actor=request.user, goal=item)
+            else:
+                services.action_remove(actor=request.user, action=item)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -201,7 +204,9 @@ def item_remove(request: HttpRequest, public_id: str, kind: str, item_id: int) -
 
 @require_POST
 @professional_required
-def item_move(request: HttpRequest, public_id: str, kind: str, item_id: int, direction: str) -> HttpResponse:
+def item_move(
+    request: AuthenticatedHttpRequest, public_id: str, kind: str, item_id: int, direction: str
+) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     item = _item(record, kind, item_id)
     try:
@@ -213,7 +218,7 @@ def item_move(request: HttpRequest, public_id: str, kind: str, item_id: int, dir
 
 @require_GET
 @professional_required
-def item_history(request: HttpRequest, public_id: str, kind: str, item_id: int) -> HttpResponse:
+def item_history(request: AuthenticatedHttpRequest, public_id: str, kind: str, item_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     item = _item(record, kind, item_id)
     audit_read(record=record, action="plan.history", obj=item)
@@ -233,7 +238,7 @@ def item_history(request: HttpRequest, public_id: str, kind: str, item_id: int) 
 
 @require_http_methods(["GET", "POST"])
 @professional_required
-def plan_agree(request: HttpRequest, public_id: str) -> HttpResponse:
+def plan_agree(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     record = client_get_for_user(request.user, public_id, need="manage")
     members = circle_members_current(record)
     form = AgreeForm(
@@ -259,7 +264,7 @@ def plan_agree(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @professional_required
-def agreement_compare(request: HttpRequest, public_id: str, agreement_id: int) -> HttpResponse:
+def agreement_compare(request: AuthenticatedHttpRequest, public_id: str, agreement_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     agreement = selectors.agreement_get_for(record, agreement_id)
     return render(
@@ -276,7 +281,7 @@ def agreement_compare(request: HttpRequest, public_id: str, agreement_id: int) -
 
 @require_GET
 @professional_required
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "sharing/plan/my_actions.html", {"actions": selectors.actions_owned_by(request.user)}
     )
@@ -291,7 +296,7 @@ def _item(record, kind: str, item_id: int) -> Goal | Action:
 
 
 def _edit(
-    request: HttpRequest, record, item: Goal | Action, form_class, service, extra: dict[str, Any]
+    request: AuthenticatedHttpRequest, record, item: Goal | Action, form_class, service, extra: dict[str, Any]
 ) -> HttpResponse:
     """Edit a goal or an action: send only what changed, from the version the form was opened at."""
     kind = type(item).__name__.lower()
@@ -313,14 +318,14 @@ def _edit(
     return _edit_response(request, record, page)
 
 
-def _saved_response(request: HttpRequest, record, item: Goal | Action) -> HttpResponse:
+def _saved_response(request: AuthenticatedHttpRequest, record, item: Goal | Action) -> HttpResponse:
     goal_id = item.pk if isinstance(item, Goal) else item.goal_id
     if request.htmx:
         return _goal_card(request, record, goal_id)
     return redirect(_plan_url(record, f"goal-{goal_id}"))
 
 
-def _edit_response(request: HttpRequest, record, page: EditPage) -> HttpResponse:
+def _edit_response(request: AuthenticatedHttpRequest, record, page: EditPage) -> HttpResponse:
     kind = type(page.item).__name__.lower()
     context = {
         "record": record,

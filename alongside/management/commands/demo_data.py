@@ -5,6 +5,7 @@ python manage.py demo_data
 
 import datetime
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -352,7 +353,7 @@ class Command(BaseCommand):
         *,
         stage: str,
         members: list[str],
-        family: list[tuple[str, str, str, str]] | None = None,
+        family: Sequence[tuple[str, str, str, str]] | None = None,
         **extra: str,
     ) -> Client:
         actor = self.people[lead]
@@ -400,6 +401,7 @@ class Command(BaseCommand):
             for m in CircleMember.objects.filter(
                 client=client, until=None, user__isnull=False
             ).select_related("user")
+            if m.user is not None
         ]
         start = self.now - datetime.timedelta(days=120)
         moments = sorted(
@@ -467,7 +469,7 @@ class Command(BaseCommand):
                 actor=priya,
                 goal=goal,
                 what=what,
-                owner=None if owner == "client" else owner,
+                owner=owner if isinstance(owner, CircleMember) else None,
                 owner_is_client=owner == "client",
                 due_on=today + days * day,
             )
@@ -502,7 +504,7 @@ class Command(BaseCommand):
             success_looks_like="No more falls. Tablets taken every day.",
             review_on=today + 28 * day,
         )
-        for what, owner, days in [
+        for what, owner, due_in in [
             ("Fit grab rails in the bathroom", member(harold, "owen"), -12),
             ("Set up a dosette box and daily reminder call", member(harold, "lucy"), 5),
             ("Walk to the shop each morning", "client", None),
@@ -511,9 +513,9 @@ class Command(BaseCommand):
                 actor=helen,
                 goal=safe,
                 what=what,
-                owner=None if owner == "client" else owner,
+                owner=owner if isinstance(owner, CircleMember) else None,
                 owner_is_client=owner == "client",
-                due_on=today + days * day if days is not None else None,
+                due_on=today + due_in * day if due_in is not None else None,
             )
         sharing_services.plan_agree(
             actor=helen,
@@ -538,7 +540,7 @@ class Command(BaseCommand):
                 actor=dan,
                 goal=home,
                 what=what,
-                owner=None if owner == "client" else owner,
+                owner=owner if isinstance(owner, CircleMember) else None,
                 owner_is_client=owner == "client",
                 due_on=today + days * day,
             )
