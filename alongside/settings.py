@@ -97,8 +97,10 @@ INSTALLED_APPS = [
     "changes",
     "circles",
     "sharing",
+    "board",
     "realtime",
     "portal",
+    "overview",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 

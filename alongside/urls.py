@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from board import api as board_api
 from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
@@ -68,6 +69,38 @@ api_v1 = [
         name="agreement",
     ),
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("clients/<str:public_id>/board/cards/", board_api.CardListApi.as_view(), name="board_cards"),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/",
+        board_api.CardDetailApi.as_view(),
+        name="board_card",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/move/",
+        board_api.CardMoveApi.as_view(),
+        name="board_card_move",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/close/",
+        board_api.CardCloseApi.as_view(),
+        name="board_card_close",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/link/",
+        board_api.CardLinkApi.as_view(),
+        name="board_card_link",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/to-plan/",
+        board_api.CardToPlanApi.as_view(),
+        name="board_card_to_plan",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/history/",
+        board_api.CardHistoryApi.as_view(),
+        name="board_card_history",
+    ),
+    path("clients/<str:public_id>/board/scales/", board_api.ScaleListApi.as_view(), name="board_scales"),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
@@ -83,6 +116,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
+    path("clients/<str:public_id>/board/", include("board.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
