@@ -8,6 +8,8 @@ from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
 from network.health import healthz
+from overview import api as overview_api
+from overview import client_urls as overview_client_urls
 from realtime import views as realtime_views
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
@@ -69,6 +71,8 @@ api_v1 = [
         name="agreement",
     ),
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("my-clients/new/", overview_api.MyClientsNewApi.as_view(), name="my_clients_new"),
+    path("clients/<str:public_id>/since/", overview_api.SinceApi.as_view(), name="since"),
     path("clients/<str:public_id>/board/cards/", board_api.CardListApi.as_view(), name="board_cards"),
     path(
         "clients/<str:public_id>/board/cards/<int:card_id>/",
@@ -107,7 +111,13 @@ api_v1 = [
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
 # (the client page, notes, the timeline). Put together here so that circles never imports sharing.
-client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, circles_urls.app_name)
+client_record = (
+    overview_client_urls.urlpatterns[:1]  # My clients, at /clients/
+    + circles_urls.urlpatterns
+    + overview_client_urls.urlpatterns[1:]  # the client page, at /clients/<public_id>/
+    + sharing_client_urls.urlpatterns,
+    circles_urls.app_name,
+)
 
 # While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
 handler500 = "network.outage.server_error"

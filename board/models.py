@@ -77,6 +77,7 @@ class Card(models.Model):
 
     # Set by board.selectors: the author as this reader may see them (a hidden member is not named).
     author_shown: str = ""
+    is_new: bool = False  # set by the overview: changed since this reader last looked
 
     class Meta:
         ordering = ["position", "pk"]
@@ -93,6 +94,10 @@ class Card(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def short_kind(self) -> str:
+        return {"harm": "Harm", "danger": "Danger", "complicating": "Complicating factor"}.get(self.kind, "")
 
     @property
     def in_a_phrase(self) -> str:

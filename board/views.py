@@ -236,7 +236,7 @@ def card_to_plan(request: AuthenticatedHttpRequest, public_id: str, card_id: int
 def card_link(request: AuthenticatedHttpRequest, public_id: str, card_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id)
     item = selectors.card_get_for(record, card_id)
-    recent = note_list_for(record).values("pk")[:100]  # the latest hundred notes are offered
+    recent = note_list_for(record).values_list("pk", flat=True)[:100]  # the latest hundred notes are offered
     form = LinkForm(
         request.POST if request.method == "POST" else None,
         goals=goal_choices(record.client),

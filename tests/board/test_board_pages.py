@@ -168,3 +168,19 @@ def test_scales(as_alice, as_bob, grace):
     assert as_bob.post(board_url(grace, "scales/"), {"score": "11", "why": ""}).status_code == 400
     html = as_bob.get(board_url(grace)).content.decode()
     assert "Arrears still growing" in html and "Alice Lead, Early Help" in html
+
+
+def test_linking_a_worry_to_a_goal_and_notes(as_alice, alice, grace):
+    from sharing.services import goal_add, note_create
+
+    card = worry(alice, grace)
+    goal = goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
+    note = note_create(actor=alice, client=grace, text="The arrears letter came")
+    page = as_alice.get(board_url(grace, f"cards/{card.pk}/link/")).content.decode()
+    assert "The arrears letter came" in page and "Keep our flat" in page
+    response = as_alice.post(
+        board_url(grace, f"cards/{card.pk}/link/"), {"addressed_by": goal.pk, "evidence": [note.pk]}
+    )
+    assert response.status_code == 302
+    html = as_alice.get(board_url(grace)).content.decode()
+    assert "Addressed by the goal" in html and "1 note as evidence" in html

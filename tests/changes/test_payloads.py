@@ -9,8 +9,8 @@ import json
 import pytest
 
 from audit.models import AuditEvent
-from changes.catalogue import catalogue, check_payload
 from board import services as board_services
+from changes.catalogue import catalogue, check_payload
 from circles import services as circle_services
 from circles.models import CircleMember
 from portal import services as portal_services
