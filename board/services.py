@@ -58,7 +58,7 @@ def card_add_by_client(*, user: "User", client: Client, column: str, text: str) 
     """The client (or family with consent) adds "What's working well" or "What I'm worried about" from
     the portal. The card is theirs, shared with them, and the whole circle sees it live."""
     if column not in (Column.WORRY, Column.WORKING_WELL):
-        raise ValidationError({"column": "Choose what's working well or what you're worried about."})
+        raise ValidationError({"column": "Pick one: something going well, or a worry."})
     values = _clean({"column": column, "text": text, "kind": "", "visibility": Visibility.CLIENT})
     with transaction.atomic():
         Client.objects.select_for_update().only("pk").get(pk=client.pk)
@@ -429,7 +429,7 @@ def _clean_scale(score: Any, why: str) -> tuple[int, str]:
         if isinstance(score, bool) or str(score).strip() != str(number) or not 0 <= number <= 10:
             raise ValueError
     except (TypeError, ValueError):
-        errors["score"] = "Choose a number from 0 to 10."
+        errors["score"] = "Choose a number from 0 to 10."  # plain enough for the portal too
         number = 0
     why = clean_line(why)
     if len(why) > WHY_MAX_LENGTH:

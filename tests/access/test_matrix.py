@@ -154,6 +154,9 @@ MATRIX = {
     ("portal:home", "get"): (None, None, PORTAL_PAGE),
     ("portal:people", "get"): (None, None, PORTAL_PAGE),
     ("portal:shared", "get"): (None, None, PORTAL_PAGE),
+    ("portal:board", "get"): (None, None, PORTAL_PAGE),
+    ("portal:card_add", "post"): (None, {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 302}),
+    ("portal:scale_add", "post"): (None, {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 302}),
     ("portal:action_done", "post"): (
         "portal_action",
         {},
