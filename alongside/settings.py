@@ -329,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
+        "NoteVisibilityEnum": "sharing.models.Note.Visibility",
+        "CardColumnEnum": "board.models.Column",
+        "WorryKindEnum": "board.models.WorryKind",
+        "CardVisibilityEnum": "board.models.Visibility",
     },
 }
 

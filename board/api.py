@@ -142,7 +142,7 @@ class ToPlanOutput(serializers.Serializer):
     card = CardOutput()
 
 
-class ChangeOutput(serializers.ModelSerializer):
+class CardChangeOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_shown")
 
     class Meta:
@@ -312,14 +312,14 @@ class CardToPlanApi(APIView):
 
 class CardHistoryApi(APIView):
     @extend_schema(
-        responses={200: ChangeOutput(many=True), **READ_ERRORS},
+        responses={200: CardChangeOutput(many=True), **READ_ERRORS},
         summary="Every change to a card, oldest first",
     )
     def get(self, request: Request, public_id: str, card_id: int) -> Response:
         record = client_get_for_user(_user(request), public_id)
         card = selectors.card_get_for(record, card_id)
         audit_read(record=record, action="board.view", obj=card)
-        return Response(ChangeOutput(selectors.card_history(record, card), many=True).data)
+        return Response(CardChangeOutput(selectors.card_history(record, card), many=True).data)
 
 
 class ScaleListApi(APIView):

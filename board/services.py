@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.services import text_fingerprint
 from board import changes as c
 from board.access import card_audience, cards_visible_filter, scale_audience
 from board.models import Card, CardChange, Column, Scale, Visibility, WorryKind
@@ -97,8 +98,8 @@ def card_update(*, actor: "User", card: Card, changes: dict[str, Any], base_vers
             actor=actor,
             client=client,
             obj=card,
-            before=edit.before,
-            after=edit.after,
+            before=_audited(edit.before),
+            after=_audited(edit.after),
             payload=c.CardUpdated(
                 card_id=card.pk, column=card.column, version=card.version, fields=sorted(edit.after)
             ),
@@ -276,7 +277,7 @@ def _create(actor: "User", client: Client, values: dict[str, Any], *, by_client:
     _history(card).record(
         field="created", old=None, new=Card.EDITABLE.snapshot(card), version=card.version, actor=actor
     )
-    _publish(c.CARD_ADD, actor, client, card, after=Card.EDITABLE.snapshot(card))
+    _publish(c.CARD_ADD, actor, client, card, after=_audited(Card.EDITABLE.snapshot(card)))
     return card
 
 
@@ -361,6 +362,14 @@ def _audience(card: Card, actor: "User", *, was_shared: bool = False) -> dict[st
     # Who made the change, so that "since you last looked" leaves out one's own (may_receive ignores it).
     audience["actor"] = actor.pk
     return audience
+
+
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    """What the audit keeps of a card's fields: its words only as a fingerprint (audit.text_fingerprint)."""
+    if "text" not in values:
+        return values
+    kept = {name: value for name, value in values.items() if name != "text"}
+    return kept | text_fingerprint(values["text"] or "")
 
 
 def _touch(card: Card) -> None:

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from board.api import ProblemOutput
 from circles.selectors import client_get_for_user
 from network.models import User
 from overview import selectors
@@ -15,10 +16,6 @@ def _user(request: Request) -> User:
     """The signed-in professional (DRF's permission classes have let only them in)."""
     assert isinstance(request.user, User)
     return request.user
-
-
-class ProblemOutput(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class SinceItemOutput(serializers.Serializer):

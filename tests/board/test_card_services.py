@@ -174,3 +174,13 @@ def test_a_worry_links_to_its_goal_and_evidence(alice, bob, carol, grace):
     assert list(goal.worries.all()) == [card]
     with pytest.raises(ValidationError):  # Alice may not read Carol's "my organisation only" note
         services.card_link(actor=alice, card=card, evidence=[private])
+
+
+def test_the_audit_keeps_a_fingerprint_of_the_words_not_the_words(alice, grace):
+    card = worry(alice, grace, "Something private about Grace")
+    services.card_update(actor=alice, card=card, changes={"text": "Something else private"}, base_version=1)
+    for row in AuditEvent.objects.filter(action__startswith="board.card"):
+        assert "private" not in str(row.before) + str(row.after)
+    assert AuditEvent.objects.get(action="board.card_update").after["text_length"] == len(
+        "Something else private"
+    )
