@@ -26,7 +26,9 @@ def test_the_client_page_with_a_board(alice, grace, cards, django_assert_num_que
         )
         for n in range(cards)
     )
-    Scale.objects.bulk_create(Scale(client=grace, person=p, organisation=p.organisation, score=5) for p in people)
+    Scale.objects.bulk_create(
+        Scale(client=grace, person=p, organisation=p.organisation, score=5) for p in people
+    )
     browser = signed_in(alice)
     browser.get(f"/clients/{grace.public_id}/")
     # As tests/circles/test_client_page.py names them, less the prefetch of the goals notes refer to (there
