@@ -105,6 +105,7 @@ bench:
 	$(PY) bench/pages.py --json $(BENCH_OUT)/pages.json | tee $(BENCH_OUT)/pages.txt
 	$(PY) bench/load.py --json $(BENCH_OUT)/load.json | tee $(BENCH_OUT)/load.txt
 	$(PY) bench/realtime.py --json $(BENCH_OUT)/realtime.json | tee $(BENCH_OUT)/realtime.txt
+	$(PY) bench/board.py --json $(BENCH_OUT)/board.json | tee $(BENCH_OUT)/board.txt
 	$(PY) bench/sockets.py --json $(BENCH_OUT)/sockets.json | tee $(BENCH_OUT)/sockets.txt
 	@uptime | tee $(BENCH_OUT)/uptime-end.txt
 

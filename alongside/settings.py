@@ -97,8 +97,10 @@ INSTALLED_APPS = [
     "changes",
     "circles",
     "sharing",
+    "board",
     "realtime",
     "portal",
+    "overview",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 
@@ -339,6 +341,10 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
+        "NoteVisibilityEnum": "sharing.models.Note.Visibility",
+        "CardColumnEnum": "board.models.Column",
+        "WorryKindEnum": "board.models.WorryKind",
+        "CardVisibilityEnum": "board.models.Visibility",
     },
 }
 

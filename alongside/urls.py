@@ -3,10 +3,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from board import api as board_api
 from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
 from network.health import healthz
+from overview import api as overview_api
+from overview import client_urls as overview_client_urls
 from realtime import views as realtime_views
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
@@ -73,13 +76,53 @@ api_v1 = [
         name="agreement",
     ),
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("my-clients/new/", overview_api.MyClientsNewApi.as_view(), name="my_clients_new"),
+    path("clients/<str:public_id>/since/", overview_api.SinceApi.as_view(), name="since"),
+    path("clients/<str:public_id>/board/cards/", board_api.CardListApi.as_view(), name="board_cards"),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/",
+        board_api.CardDetailApi.as_view(),
+        name="board_card",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/move/",
+        board_api.CardMoveApi.as_view(),
+        name="board_card_move",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/close/",
+        board_api.CardCloseApi.as_view(),
+        name="board_card_close",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/link/",
+        board_api.CardLinkApi.as_view(),
+        name="board_card_link",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/to-plan/",
+        board_api.CardToPlanApi.as_view(),
+        name="board_card_to_plan",
+    ),
+    path(
+        "clients/<str:public_id>/board/cards/<int:card_id>/history/",
+        board_api.CardHistoryApi.as_view(),
+        name="board_card_history",
+    ),
+    path("clients/<str:public_id>/board/scales/", board_api.ScaleListApi.as_view(), name="board_scales"),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
 # (the client page, notes, the timeline). Put together here so that circles never imports sharing.
-client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, circles_urls.app_name)
+client_record = (
+    overview_client_urls.urlpatterns[:1]  # My clients, at /clients/
+    + circles_urls.urlpatterns
+    + overview_client_urls.urlpatterns[1:]  # the client page, at /clients/<public_id>/
+    + sharing_client_urls.urlpatterns,
+    circles_urls.app_name,
+)
 
 # While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
 handler500 = "network.outage.server_error"
@@ -90,6 +133,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
+    path("clients/<str:public_id>/board/", include("board.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,5 +1,6 @@
-"""The circle's pages under /clients/. alongside/urls.py adds sharing's pages of the record (the client
-page, notes, the timeline) to the same "circles" namespace, so circles never imports sharing.
+"""The circle's pages under /clients/. alongside/urls.py adds the overview's (My clients, the client page)
+and sharing's pages of the record (notes, the timeline) to the same "circles" namespace, so circles never
+imports the apps above it.
 """
 
 from django.urls import path
@@ -9,7 +10,6 @@ from circles import views
 app_name = "circles"
 
 urlpatterns = [
-    path("", views.my_clients, name="my_clients"),
     path("search/", views.search, name="search"),
     path("new/", views.client_add, name="client_add"),
     path("<str:public_id>/circle/", views.circle_panel, name="circle_panel"),

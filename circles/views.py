@@ -30,13 +30,6 @@ from network.models import User
 
 @require_GET
 @professional_required
-def my_clients(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = selectors.client_list_for_user(request.user)
-    return render(request, "circles/my_clients.html", {"clients": clients})
-
-
-@require_GET
-@professional_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.client_search_for_user(request.user, query)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_record
+from board import selectors as board_selectors
+from board import services as board_services
 from circles.selectors import client_get_for_user
 from network.decorators import AuthenticatedView, P, portal_required, professional_required
 from network.forms import add_service_errors
@@ -163,3 +165,60 @@ def invite_revoke(request: AuthenticatedHttpRequest, public_id: str, invitation_
         services.invitation_revoke(actor=request.user, invitation=invitation)
         messages.success(request, "The invitation link no longer works.")
     return redirect("portal:invite", public_id=record.client.public_id)
+
+
+@require_GET
+@portal_required
+@_calm_when_ended
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Good things and worries: the board's cards shared with the client, their own, and their scale."""
+    view = _portal(request)
+    return render(
+        request,
+        "portal/board.html",
+        {
+            "view": view,
+            "client": view.client,
+            "cards": board_selectors.portal_cards(view.client, request.user),
+            "scales": board_selectors.portal_scales(view.client, request.user),
+            "scores": range(11),
+        },
+    )
+
+
+@require_POST
+@portal_required
+@_calm_when_ended
+def card_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    try:
+        board_services.card_add_by_client(
+            user=request.user,
+            client=view.client,
+            column=request.POST.get("column", ""),
+            text=request.POST.get("text", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your team can see what you wrote.")
+    return redirect(reverse("portal:board") + "#add-card")
+
+
+@require_POST
+@portal_required
+@_calm_when_ended
+def scale_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    try:
+        board_services.scale_add_by_client(
+            user=request.user,
+            client=view.client,
+            score=request.POST.get("score", ""),
+            why=request.POST.get("why", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your team can see your number.")
+    return redirect(reverse("portal:board") + "#my-number")

@@ -13,6 +13,8 @@ if (root) {
     join_request: "join-requests-changed",
     consent: "consent-changed",
     emergency: "emergency-changed",
+    plan: "truth-changed",
+    board: "truth-changed",
   };
 
   async function fetchNote(noteId) {
@@ -51,6 +53,9 @@ if (root) {
       if (type === "note.create" && onFirstPage) addNote(payload.note_id);
       else if (type === "note.visibility_widen" || type === "note.visibility_narrow") refreshNote(payload.note_id);
       else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
+      if (type === "circle.member_add" || type === "circle.member_remove" || type === "circle.lead_change") {
+        document.body.dispatchEvent(new CustomEvent("truth-changed")); // "Who is involved" is in it too
+      }
     },
   });
 }

@@ -8,6 +8,7 @@ are exempt: their own projects test them, and our access rules do not change the
 import pytest
 from django.urls import get_resolver, reverse
 
+from board import services as board_services
 from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
 from network.services import api_token_create
@@ -89,6 +90,7 @@ MATRIX = {
     ("circles:search", "get"): (None, None, page(200)),
     ("circles:client_add", "get"): (None, None, page(200)),
     ("circles:client", "get"): ("client", None, page(404, **DISCOVER)),
+    ("circles:truth", "get"): ("client", None, page(404, **VIEW)),
     ("circles:circle_panel", "get"): ("client", None, page(404, **VIEW)),
     ("circles:member_add", "get"): ("client", None, page(404, **MANAGE)),
     ("circles:member_remove", "get"): ("member", None, page(404, **MANAGE)),
@@ -135,10 +137,28 @@ MATRIX = {
     ("plan:agree", "get"): ("client", None, page(404, **MANAGE)),
     ("plan:agreement", "get"): ("agreement", None, page(404, **VIEW)),
     ("my_actions", "get"): (None, None, page(200)),
+    # The board.
+    ("board:board", "get"): ("client", None, page(404, **VIEW)),
+    ("board:card", "get"): ("card", None, page(404, **VIEW)),
+    ("board:card_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("board:card_edit", "get"): ("card", None, page(404, **VIEW)),
+    ("board:card_edit", "post"): ("card", {}, page(404, **VIEW)),
+    ("board:card_move", "post"): ("card", {}, page(404, **with_status(VIEW, 400))),
+    ("board:card_close", "get"): ("card", None, page(404, **VIEW)),
+    ("board:card_close", "post"): ("card", {}, page(404, **with_status(VIEW, 400))),
+    ("board:card_to_plan", "post"): ("card", {}, page(404, **with_status(VIEW, 302))),
+    ("board:card_link", "get"): ("card", None, page(404, **VIEW)),
+    ("board:card_link", "post"): ("card", {}, page(404, **with_status(VIEW, 400))),
+    ("board:card_history", "get"): ("card", None, page(404, **VIEW)),
+    ("board:scale_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("board:scales", "get"): ("client", None, page(404, **VIEW)),
     # The portal, and the lead's invitations to it.
     ("portal:home", "get"): (None, None, PORTAL_PAGE),
     ("portal:people", "get"): (None, None, PORTAL_PAGE),
     ("portal:shared", "get"): (None, None, PORTAL_PAGE),
+    ("portal:board", "get"): (None, None, PORTAL_PAGE),
+    ("portal:card_add", "post"): (None, {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 302}),
+    ("portal:scale_add", "post"): (None, {}, {**PORTAL_PAGE, "client": 302, "family_with_consent": 302}),
     ("portal:action_done", "post"): (
         "portal_action",
         {},
@@ -194,6 +214,19 @@ MATRIX = {
     ("api:agreements", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:agreement", "get"): ("agreement", None, api(404, **VIEW)),
     ("api:my_actions", "get"): (None, None, api(200)),
+    ("api:my_clients_new", "get"): (None, None, api(200)),
+    ("api:since", "get"): ("client", None, api(404, **VIEW)),
+    ("api:board_cards", "get"): ("client", None, api(404, **VIEW)),
+    ("api:board_cards", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:board_card", "get"): ("card", None, api(404, **VIEW)),
+    ("api:board_card", "patch"): ("card", {}, api(404, **with_status(VIEW, 428))),
+    ("api:board_card_move", "post"): ("card", {}, api(404, **with_status(VIEW, 400))),
+    ("api:board_card_close", "post"): ("card", {}, api(404, **with_status(VIEW, 400))),
+    ("api:board_card_link", "post"): ("card", {}, api(404, **with_status(VIEW, 400))),
+    ("api:board_card_to_plan", "post"): ("card", {}, api(404, **with_status(VIEW, 201))),
+    ("api:board_card_history", "get"): ("card", None, api(404, **VIEW)),
+    ("api:board_scales", "get"): ("client", None, api(404, **VIEW)),
+    ("api:board_scales", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:notes", "get"): ("client", None, api(404, **VIEW)),
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
@@ -294,7 +327,11 @@ def world(alice, bob, carol, charlie, grace, early_help):
         created_by=alice,
         expires_at="2999-01-01T00:00:00Z",
     )
+    card = board_services.card_add(
+        actor=alice, client=grace, column="next_step", text="Ask the housing office for a repayment plan"
+    )
     objects |= {
+        "card": {"public_id": grace.public_id, "card_id": card.pk},
         "portal_action": {"action_id": own.pk},
         "portal_goal": {"goal_id": goal.pk},
         "invitation": {"token": invitation.token},

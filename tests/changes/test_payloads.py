@@ -9,6 +9,7 @@ import json
 import pytest
 
 from audit.models import AuditEvent
+from board import services as board_services
 from changes.catalogue import catalogue, check_payload
 from circles import services as circle_services
 from circles.models import CircleMember
@@ -71,6 +72,14 @@ def make_every_published_change(alice, bob, carol, charlie):
     amara = portal_services.invitation_accept(token=invitation.token)
     sharing_services.goal_comment_add(user=amara, goal=goal, text="I rang them today.")
     sharing_services.action_done_by_client(user=amara, action=mine)
+    card = board_services.card_add(actor=alice, client=client, column="worry", text="Arrears", kind="harm")
+    board_services.card_update(actor=alice, card=card, changes={"text": "Arrears of £900"}, base_version=1)
+    board_services.card_move(actor=alice, card=card, column="next_step")
+    board_services.card_make_goal(actor=alice, card=card)
+    board_services.card_close(actor=alice, card=card, reason="Done")
+    board_services.card_add_by_client(user=amara, client=client, column="working_well", text="My sister")
+    board_services.scale_add(actor=alice, client=client, score=5, why="Halfway there")
+    board_services.scale_add_by_client(user=amara, client=client, score=6)
     sharing_services.action_remove(actor=alice, action=theirs)
     sharing_services.goal_remove(actor=alice, goal=second)
     return client

@@ -249,12 +249,16 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
 
     # 1. the session, 2. the signed-in user with their organisation (one join; does it require two-factor?),
     # 3. the client by public ID, 4. Alice's membership, 5. does the client's consent share across
-    # organisations, 6. the members, current and past, with user and organisation, 7. the page of notes
-    # (one more than it shows: no count) with author and organisation, 8. the plan goals those notes refer
-    # to (one prefetch), 9. INSERT the client.view audit row, 10. consents, 11. open join requests with
-    # requester, 12. recent emergency accesses with user, 13. who has read the record (one aggregate),
-    # 14. unread notifications (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(14):
+    # organisations, 6. the members, current and past, with user and organisation, 7. Alice's last visit
+    # (no read of the outbox: nothing has happened since), what is true now: 8. the plan's figures (one
+    # aggregate), 9. the next action due, 10. the open worries and what is working well, 11. the plan's
+    # goals (next review; the "refers to this goal" filter), 12. the scales, 13. the page of notes (one more
+    # than it shows: no count) with author and organisation, 14. the plan goals those notes refer to (one
+    # prefetch), 15. INSERT the client.view audit row, 16. UPDATE Alice's last visit, 17. consents,
+    # 18. open join requests with requester, 19. recent emergency accesses with user, 20. who has read the
+    # record (one aggregate), 21. unread notifications (page header). No session write: see
+    # network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(21):
         response = browser.get(url(grace))
 
     assert response.status_code == 200

@@ -69,7 +69,7 @@ def test_the_api_answers_503_in_json(alice, database_down):
 def test_an_error_inside_a_view_answers_the_same(as_alice):
     outage.reset()
     as_alice.raise_request_exception = False
-    with mock.patch("circles.views.selectors.client_list_for_user", side_effect=unreachable()):
+    with mock.patch("overview.selectors.client_list_for_user", side_effect=unreachable()):
         response = as_alice.get("/clients/")
     outage.reset()
 

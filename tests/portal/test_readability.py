@@ -177,6 +177,23 @@ def demo(alice, grace):
         visibility=Note.Visibility.CLIENT,
         text="Great to see you today, Grace. The rent is sorted.",
     )
+    from board import services as board_services
+
+    board_services.card_add(
+        actor=alice,
+        client=grace,
+        column="working_well",
+        text="Grace walks the children to school.",
+        visibility="client",
+    )
+    board_services.card_add(
+        actor=alice,
+        client=grace,
+        column="worry",
+        kind="danger",
+        text="The rent is not paid.",
+        visibility="client",
+    )
     # Portal accounts as accepting an invitation makes them (accepting is tested in test_portal.py).
     grace_user = User.objects.create_user("grace@example.org", None, full_name=grace.full_name, kind="client")
     PortalAccess.objects.create(user=grace_user, client=grace)
@@ -192,7 +209,7 @@ def portal_pages(demo, alice, grace) -> dict[str, str]:
     pages = {}
     as_grace = signed_in(demo["grace"])
     as_ama = signed_in(demo["ama"])
-    for path in ("/portal/", "/portal/people/", "/portal/shared/"):
+    for path in ("/portal/", "/portal/people/", "/portal/shared/", "/portal/board/"):
         for who, browser in (("client", as_grace), ("family", as_ama)):
             response = browser.get(path)
             assert response.status_code == 200, (who, path)
@@ -202,6 +219,12 @@ def portal_pages(demo, alice, grace) -> dict[str, str]:
     pages["/portal/ after 'I have done this'"] = response.content.decode()
     response = as_grace.post(f"/portal/goals/{demo['flat'].pk}/my-words/", {"text": "OK"}, follow=True)
     pages["/portal/ after 'Send to my team'"] = response.content.decode()
+    response = as_grace.post("/portal/board/cards/", {"column": "worry", "text": "The rent"}, follow=True)
+    pages["/portal/board/ after 'Send to my team'"] = response.content.decode()
+    response = as_grace.post("/portal/board/scale/", {"score": "4", "why": "Better"}, follow=True)
+    pages["/portal/board/ after 'Send my number'"] = response.content.decode()
+    response = as_grace.post("/portal/board/scale/", {"score": "12"}, follow=True)
+    pages["/portal/board/ after a number that is too big"] = response.content.decode()
     # The invitation link, open and used up.
     open_link = portal_services.invitation_create(actor=alice, client=grace, email="new@example.org")
     pages["invitation (client)"] = _anonymous_get(f"/portal/invitation/{open_link.token}/")

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.demo import board as demo_board
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -343,6 +344,7 @@ class Command(BaseCommand):
             role=R.HOUSING_OFFICER,
             user=self.people["mark"],
         )
+        demo_board.load(self.people)
 
     def client(
         self,

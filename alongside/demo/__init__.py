@@ -1,0 +1,1 @@
+"""Pieces of the demo data, one module per capability, called from the demo_data command."""

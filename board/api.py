@@ -1,0 +1,343 @@
+"""API for the board, under /api/v1/clients/<public_id>/board/. Same selectors, services and access policy
+as the pages. Cards are co-edited: each carries an ETag, and a change must say which version it started
+from (If-Match), as the plan's goals do (`coedit.api`).
+
+GET   …/board/cards/7/          ETag: "card-7-v3"
+PATCH …/board/cards/7/          If-Match: "card-7-v3"   {"text": "…"}
+    200 + new ETag              saved
+    412 + current values        someone changed the same field since v3: look, then choose
+    428                         no If-Match: say which version you are changing
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import audit_read
+from board import selectors, services
+from board.models import Card, CardChange, Column, Scale, Visibility, WorryKind
+from board.services import CARD_MAX_LENGTH, REASON_MAX_LENGTH, WHY_MAX_LENGTH
+from circles.selectors import client_get_for_user
+from coedit.api import etag, versioned_response, versioned_update
+from network.fields import CleanTextInput
+from network.models import User
+from sharing import selectors as sharing_selectors
+
+
+def _user(request: Request) -> User:
+    """The signed-in professional (DRF's permission classes have let only them in)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "card-7-v3"'
+)
+
+
+class ProblemOutput(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class StaleOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = serializers.DictField(child=serializers.DictField())
+    current = serializers.DictField()
+
+
+BAD_INPUT = OpenApiResponse(description="Bad input: field messages, nothing changed")
+FORBIDDEN = OpenApiResponse(ProblemOutput, description="Not allowed (signed out, not a professional)")
+NOT_FOUND = OpenApiResponse(ProblemOutput, description="No such client or card, or not yours to see")
+ERRORS = {400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND}
+READ_ERRORS = {403: FORBIDDEN, 404: NOT_FOUND}
+
+
+class CardOutput(serializers.ModelSerializer):
+    author = serializers.CharField(source="author_shown")
+    organisation = serializers.SerializerMethodField()
+    etag = serializers.SerializerMethodField()
+    goal_id = serializers.IntegerField(allow_null=True)
+    action_id = serializers.IntegerField(allow_null=True)
+    addressed_by_goal_id = serializers.IntegerField(source="addressed_by_id", allow_null=True)
+    evidence_count = serializers.IntegerField()
+
+    class Meta:
+        model = Card
+        fields = [
+            "id",
+            "version",
+            "etag",
+            "column",
+            "kind",
+            "text",
+            "visibility",
+            "author",
+            "organisation",
+            "by_client",
+            "position",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "closed_reason",
+            "goal_id",
+            "action_id",
+            "addressed_by_goal_id",
+            "evidence_count",
+        ]
+        extra_kwargs = {"closed_at": {"allow_null": True}}
+
+    def get_organisation(self, card: Card) -> str | None:
+        # Part of `author` already when it may be shown; never on its own (a hidden member's agency).
+        organisation = card.organisation
+        if organisation is None or not card.author_shown.endswith(f", {organisation.name}"):
+            return None
+        return organisation.name
+
+    def get_etag(self, card: Card) -> str:
+        return etag(card)
+
+
+class CardInput(serializers.Serializer):
+    column = serializers.ChoiceField(choices=Column.choices)
+    text = CleanTextInput(max_length=CARD_MAX_LENGTH)
+    kind = serializers.ChoiceField(choices=WorryKind.choices, required=False, default="", allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CIRCLE)
+
+
+class CardPatch(serializers.Serializer):
+    text = CleanTextInput(max_length=CARD_MAX_LENGTH, required=False)
+    kind = serializers.ChoiceField(choices=WorryKind.choices, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class MoveInput(serializers.Serializer):
+    column = serializers.CharField(required=False, allow_null=True, default=None)
+    direction = serializers.CharField(required=False, allow_null=True, default=None)
+    kind = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseInput(serializers.Serializer):
+    reason = CleanTextInput(max_length=REASON_MAX_LENGTH)
+
+
+class LinkInput(serializers.Serializer):
+    addressed_by_goal_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    evidence_note_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class ToPlanInput(serializers.Serializer):
+    goal_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Make it an action under this goal; else a goal",
+    )
+
+
+class ToPlanOutput(serializers.Serializer):
+    goal_id = serializers.IntegerField(allow_null=True)
+    action_id = serializers.IntegerField(allow_null=True)
+    card = CardOutput()
+
+
+class CardChangeOutput(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_shown")
+
+    class Meta:
+        model = CardChange
+        fields = ["field", "old_value", "new_value", "version", "actor", "at"]
+        extra_kwargs = {"old_value": {"allow_null": True}, "new_value": {"allow_null": True}}
+
+
+class ScaleOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Scale
+        fields = ["id", "score", "why", "at", "by_client"]
+
+
+class ScaleLineOutput(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField(allow_blank=True)
+    latest = ScaleOutput()
+    scales = ScaleOutput(many=True)
+
+
+class ScaleInput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=10)
+    why = CleanTextInput(max_length=WHY_MAX_LENGTH, required=False, default="", allow_blank=True)
+
+
+class CardListApi(APIView):
+    @extend_schema(
+        responses={200: CardOutput(many=True), **READ_ERRORS},
+        summary="The board's cards you may see (open ones; ?closed=1 for closed ones too)",
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        audit_read(record=record, action="board.view")
+        cards = selectors.cards_for(record)
+        if request.query_params.get("closed") != "1":
+            cards = cards.filter(closed_at=None)
+        return Response(CardOutput(selectors.name_cards(list(cards), record), many=True).data)
+
+    @extend_schema(request=CardInput, responses={201: CardOutput, **ERRORS}, summary="Add a card")
+    def post(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        data = CardInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = services.card_add(actor=_user(request), client=record.client, **data.validated_data)
+        return versioned_response(
+            selectors.card_get_for(record, card.pk), CardOutput, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: CardOutput, **READ_ERRORS}, summary="One card (its ETag is in the ETag header)"
+    ),
+    patch=extend_schema(
+        request=CardPatch,
+        responses={
+            200: CardOutput,
+            **ERRORS,
+            412: OpenApiResponse(StaleOutput, description="Someone changed the same field: here it is now"),
+            428: OpenApiResponse(
+                ProblemOutput, description="No If-Match: say which version you are changing"
+            ),
+        },
+        parameters=[IF_MATCH],
+        summary="Change a card, from the version If-Match names",
+    ),
+)
+class CardDetailApi(APIView):
+    def get(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        audit_read(record=record, action="board.view", obj=card)
+        return versioned_response(card, CardOutput)
+
+    def patch(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        data = CardPatch(data=request.data)
+        data.is_valid(raise_exception=True)
+        return versioned_update(
+            request,
+            card,
+            save=lambda version: services.card_update(
+                actor=_user(request), card=card, changes=dict(data.validated_data), base_version=version
+            ),
+            reread=lambda: selectors.card_get_for(record, card.pk),
+            output=CardOutput,
+        )
+
+
+class CardMoveApi(APIView):
+    @extend_schema(
+        request=MoveInput,
+        responses={200: CardOutput, **ERRORS},
+        summary="Move a card to another column (column), or up or down in its own (direction)",
+    )
+    def post(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        data = MoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.card_move(actor=_user(request), card=card, **data.validated_data)
+        return versioned_response(selectors.card_get_for(record, card.pk), CardOutput)
+
+
+class CardCloseApi(APIView):
+    @extend_schema(
+        request=CloseInput, responses={200: CardOutput, **ERRORS}, summary="Close a card, saying why"
+    )
+    def post(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        data = CloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.card_close(actor=_user(request), card=card, reason=data.validated_data["reason"])
+        return versioned_response(selectors.card_get_for(record, card.pk), CardOutput)
+
+
+class CardLinkApi(APIView):
+    @extend_schema(
+        request=LinkInput,
+        responses={200: CardOutput, **ERRORS},
+        summary="Link a worry to the goal that addresses it and the notes that evidence it",
+    )
+    def post(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        data = LinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal_id = data.validated_data["addressed_by_goal_id"]
+        goal = sharing_selectors.goal_get_for(record, goal_id) if goal_id else None
+        notes = list(
+            sharing_selectors.note_list_for(record).filter(pk__in=data.validated_data["evidence_note_ids"])
+        )
+        if len(notes) != len(set(data.validated_data["evidence_note_ids"])):
+            raise serializers.ValidationError(
+                {"evidence_note_ids": "Choose notes about this client you can read."}
+            )
+        services.card_link(actor=_user(request), card=card, addressed_by=goal, evidence=notes)
+        return versioned_response(selectors.card_get_for(record, card.pk), CardOutput)
+
+
+class CardToPlanApi(APIView):
+    @extend_schema(
+        request=ToPlanInput,
+        responses={201: ToPlanOutput, **ERRORS},
+        summary="A “What needs to happen” card becomes a goal, or an action under a goal, in one step",
+    )
+    def post(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        data = ToPlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal_id, action_id = None, None
+        if data.validated_data["goal_id"]:
+            goal = sharing_selectors.goal_get_for(record, data.validated_data["goal_id"])
+            action_id = services.card_make_action(actor=_user(request), card=card, goal=goal).pk
+        else:
+            goal_id = services.card_make_goal(actor=_user(request), card=card).pk
+        card = selectors.card_get_for(record, card.pk)
+        return Response(
+            {"goal_id": goal_id, "action_id": action_id, "card": CardOutput(card).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CardHistoryApi(APIView):
+    @extend_schema(
+        responses={200: CardChangeOutput(many=True), **READ_ERRORS},
+        summary="Every change to a card, oldest first",
+    )
+    def get(self, request: Request, public_id: str, card_id: int) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        card = selectors.card_get_for(record, card_id)
+        audit_read(record=record, action="board.view", obj=card)
+        return Response(CardChangeOutput(selectors.card_history(record, card), many=True).data)
+
+
+class ScaleListApi(APIView):
+    @extend_schema(
+        responses={200: ScaleLineOutput(many=True), **READ_ERRORS},
+        summary="Everyone's scales over time, people ordered by their latest score (the spread)",
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        audit_read(record=record, action="board.view", detail={"part": "scales"})
+        return Response(ScaleLineOutput(selectors.scales_for(record), many=True).data)
+
+    @extend_schema(
+        request=ScaleInput, responses={201: ScaleOutput, **ERRORS}, summary="Give your scale, 0 to 10"
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        record = client_get_for_user(_user(request), public_id)
+        data = ScaleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        scale = services.scale_add(actor=_user(request), client=record.client, **data.validated_data)
+        return Response(ScaleOutput(scale).data, status=status.HTTP_201_CREATED)
