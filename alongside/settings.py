@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -362,6 +363,20 @@ if envbool("DJANGO_PRODUCTION", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work (reminders, digests, emails): Django's tasks framework on a database-backed queue
+# (django-tasks-db), so there is no broker to run: the queue is a table in SQLite or PostgreSQL. Workers
+# are their own processes (`manage.py db_worker`); several, on several machines, share one PostgreSQL.
+# Django 5.2 LTS (the Python 3.11 fallback) has no django.tasks: the django-tasks backport reads the same
+# setting there.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("ALONGSIDE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+if django.VERSION < (6, 0):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")
 
 # Content Security Policy: every script, style, image and socket from this site only; no inline code.
 if django.VERSION >= (6, 0):
