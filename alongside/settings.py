@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "audit",
     "changes",
     "circles",
+    "reminders",
+    "referrals",
     "sharing",
     "realtime",
     "portal",
@@ -328,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "HandoverStatusEnum": "referrals.models.Handover.Status",
     },
 }
 

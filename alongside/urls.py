@@ -8,6 +8,7 @@ from circles import urls as circles_urls
 from circles import views as circles_views
 from network.health import healthz
 from realtime import views as realtime_views
+from referrals import api as referrals_api
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
@@ -68,6 +69,19 @@ api_v1 = [
         name="agreement",
     ),
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("referrals/", referrals_api.ReferralListApi.as_view(), name="referrals"),
+    path("referrals/<int:referral_id>/", referrals_api.ReferralDetailApi.as_view(), name="referral"),
+    path(
+        "referrals/<int:referral_id>/<str:step>/",
+        referrals_api.ReferralStepApi.as_view(),
+        name="referral_step",
+    ),
+    path("clients/<str:public_id>/handovers/", referrals_api.HandoverListApi.as_view(), name="handovers"),
+    path(
+        "handovers/<int:handover_id>/<str:decision>/",
+        referrals_api.HandoverDecisionApi.as_view(),
+        name="handover_decision",
+    ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
@@ -85,6 +99,7 @@ urlpatterns = [
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
+    path("referrals/", include("referrals.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

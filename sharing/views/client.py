@@ -12,6 +12,7 @@ from circles import access, selectors
 from circles.audit_selectors import READERS_DAYS, record_readers
 from network.decorators import professional_required
 from network.paging import Page
+from referrals.selectors import client_summary as referrals_summary
 from sharing.selectors import note_list_for
 
 NOTES_PER_PAGE = 25
@@ -56,5 +57,6 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
+            "referrals": referrals_summary(record),
         },
     )

@@ -13,6 +13,8 @@ if (root) {
     join_request: "join-requests-changed",
     consent: "consent-changed",
     emergency: "emergency-changed",
+    referral: "referral-changed",
+    handover: "handover-changed",
   };
 
   async function fetchNote(noteId) {

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from circles import services
 from circles.models import CircleMember, EmergencyAccess, JoinRequest
 from network.models import Organisation, User
+from referrals.models import Referral
 from tests.conftest import signed_in
 from tests.factories import (
     ClientFactory,
@@ -229,7 +230,20 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
         NoteFactory(client=grace, author=author, visibility="organisation")  # hidden from Alice: other org
         FamilyMemberFactory(client=grace)
         MemberFactory(client=grace, user=UserFactory(), until=timezone.now())
-        ConsentFactory(client=grace, scope="organisation", organisation=organisation, recorded_by=alice)
+        consent = ConsentFactory(
+            client=grace, scope="organisation", organisation=organisation, recorded_by=alice
+        )
+        Referral.objects.create(
+            client=grace,
+            from_organisation=alice.organisation,
+            to_organisation=organisation,
+            referrer=alice,
+            service="s",
+            asked="a",
+            reason="r",
+            consent=consent,
+            answer_due_on=soon.date(),
+        )
         asker = UserFactory()
         JoinRequest.objects.create(
             client=grace,
@@ -253,8 +267,10 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # (one more than it shows: no count) with author and organisation, 8. the plan goals those notes refer
     # to (one prefetch), 9. INSERT the client.view audit row, 10. consents, 11. open join requests with
     # requester, 12. recent emergency accesses with user, 13. who has read the record (one aggregate),
-    # 14. unread notifications (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(14):
+    # 14. open referrals with the receiving organisation and referrer, 15. recent handovers with both people,
+    # 16. does the circle need a new lead, 17. unread notifications (page header). No session write: see
+    # network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(17):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
@@ -263,5 +279,6 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     assert len(response.context["past_members"]) == rows
     assert len(response.context["consents"]) == 1 + rows
     assert len(response.context["join_requests"]) == rows
+    assert len(response.context["referrals"]["open_referrals"]) == rows
     assert len(response.context["readers"]) == min(rows + 1, 20)  # and Alice, just now; the panel shows 20
     assert len(response.context["emergencies"]) == rows
