@@ -283,15 +283,22 @@ _smtp = {
     "password": envstr("EMAIL_HOST_PASSWORD", ""),
     "use_tls": envbool("EMAIL_USE_TLS", True),
 }
+# The file backend (each email a file in EMAIL_FILE_PATH) is how the worker tests read what was sent.
+_email_files = {"file_path": envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 if django.VERSION >= (6, 1):
     MAILERS = {
         "default": {
             "BACKEND": _email_backend,
-            "OPTIONS": _smtp if _email_backend.endswith(".smtp.EmailBackend") else {},
+            "OPTIONS": _smtp
+            if _email_backend.endswith(".smtp.EmailBackend")
+            else _email_files
+            if _email_backend.endswith(".filebased.EmailBackend")
+            else {},
         }
     }
 else:  # Django 5.2 LTS, the fallback for machines without Python 3.12
     EMAIL_BACKEND = _email_backend
+    EMAIL_FILE_PATH = _email_files["file_path"]
     EMAIL_HOST, EMAIL_PORT = _smtp["host"], _smtp["port"]
     EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = (
         _smtp["username"],
@@ -381,6 +388,20 @@ TASKS = {
 }
 if django.VERSION < (6, 0):
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")
+
+# Reminders (reminders/): the daily scan runs from this hour (local time); a scan or an email claim
+# whose worker has been silent this long is taken over by another worker.
+SITE_URL = envstr("ALONGSIDE_SITE_URL", "http://127.0.0.1:8000")
+REMINDERS_HOUR = envint("ALONGSIDE_REMINDERS_HOUR", 7)
+REMINDERS_STALE_SECONDS = envint("ALONGSIDE_REMINDERS_STALE_SECONDS", 300)
+REMINDERS_ACTION_DAYS = envint("ALONGSIDE_REMINDERS_ACTION_DAYS", 2)  # "due soon": within this many days
+REMINDERS_LEAD_OVERDUE_DAYS = envint("ALONGSIDE_REMINDERS_LEAD_OVERDUE_DAYS", 7)  # then the lead hears too
+REMINDERS_REVIEW_DAYS = envint("ALONGSIDE_REMINDERS_REVIEW_DAYS", 7)
+REMINDERS_CONSENT_DAYS = envint("ALONGSIDE_REMINDERS_CONSENT_DAYS", 14)
+REMINDERS_JOIN_REQUEST_DAYS = envint("ALONGSIDE_REMINDERS_JOIN_REQUEST_DAYS", 2)
+REMINDERS_PREFERENCES_URL = "/reminders/preferences/"
+# Only the worker-kill test sets this: a pause after each person, so a worker can be killed mid-run.
+REMINDERS_TEST_PAUSE_SECONDS = float(envstr("ALONGSIDE_REMINDERS_TEST_PAUSE_SECONDS", "0") or 0)
 
 # Content Security Policy: every script, style, image and socket from this site only; no inline code.
 if django.VERSION >= (6, 0):

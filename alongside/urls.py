@@ -9,6 +9,7 @@ from circles import views as circles_views
 from network.health import healthz
 from realtime import views as realtime_views
 from referrals import api as referrals_api
+from reminders import api as reminders_api
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
@@ -76,6 +77,7 @@ api_v1 = [
         referrals_api.ReferralStepApi.as_view(),
         name="referral_step",
     ),
+    path("reminders/preferences/", reminders_api.PreferencesApi.as_view(), name="reminder_preferences"),
     path("clients/<str:public_id>/handovers/", referrals_api.HandoverListApi.as_view(), name="handovers"),
     path(
         "handovers/<int:handover_id>/<str:decision>/",
@@ -100,6 +102,7 @@ urlpatterns = [
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

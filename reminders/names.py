@@ -20,3 +20,8 @@ def person_label(person: Any, *, first_name_only: bool = False) -> str | None:
     if first_name_only:
         return name.split(" ")[0] if name else ""
     return name
+
+
+def client_first_name(client: Any) -> str:
+    """A client as a reminder or an email names them: their first name (the one they prefer), no more."""
+    return (getattr(client, "preferred_name", "") or client.given_name).split(" ")[0]

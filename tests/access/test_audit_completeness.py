@@ -15,6 +15,7 @@ from portal import services as portal_services
 from realtime import services as realtime_services
 from referrals import handovers
 from referrals import services as referral_services
+from reminders import services as reminder_services
 from sharing import services as note_services
 from sharing.services import notes as notes_module
 from sharing.services import plans as plans_module
@@ -25,6 +26,7 @@ SERVICE_MODULES = [
     circle_services,
     referral_services,
     handovers,
+    reminder_services,
     notes_module,
     plans_module,
     network_services,
@@ -98,6 +100,9 @@ def call(name, cast):
         ),
         "circles.services.circle_lead_change_accepted": in_transaction(
             circle_services.circle_lead_change_accepted, actor=bob, client=grace, member=bob_member
+        ),
+        "reminders.services.preference_set": lambda: reminder_services.preference_set(
+            actor=bob, kind="action.due", delivery="at_once"
         ),
         "referrals.services.referral_create": referral,
         "referrals.services.referral_accept": accepted,

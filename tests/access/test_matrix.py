@@ -225,6 +225,12 @@ MATRIX = {
     ),
     ("api:handovers", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:handover_decision", "post"): ("handover", {}, api(404, lead=403, member=200, other_org_member=403)),
+    # Reminders: everyone signed in has their own (clients and family choose theirs on the page).
+    ("reminders:today", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
+    ("reminders:preferences", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
+    ("reminders:preferences", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
+    ("api:reminder_preferences", "get"): (None, None, api(200)),
+    ("api:reminder_preferences", "put"): (None, {}, api(400)),
 }
 
 EXEMPT_MODULES = (

@@ -20,6 +20,7 @@ DECLARING_MODULES = [
     "sharing.changes",
     "portal.changes",
     "referrals.changes",
+    "reminders.changes",
 ]
 
 
