@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.demo.referrals import load_referrals
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -341,6 +342,7 @@ class Command(BaseCommand):
             role=R.HOUSING_OFFICER,
             user=self.people["mark"],
         )
+        load_referrals(self.people)
 
     def client(
         self,
