@@ -7,10 +7,11 @@ Exactly once, with any number of workers, a worker killed at any point:
        stop. The winner writes a heartbeat as it goes; a run whose heartbeat is older than
        REMINDERS_STALE_SECONDS is taken over by the next worker that tries (a conditional UPDATE, so
        only one does), which is how a killed worker's day is finished.
-    2. Each person is one transaction: their DigestSent(person, day) row (unique), their bell
-       notifications and their emails (OutgoingEmail rows) commit together or not at all. A person who
-       already has the row is skipped, so a taken-over run starts where the dead one stopped and nobody
-       hears twice.
+    2. People are delivered in batches (REMINDERS_BATCH, 100), each batch one transaction: their
+       DigestSent(person, day) rows (unique), their bell notifications and their emails (OutgoingEmail
+       rows) commit together or not at all. A person who already has the row is skipped, so a taken-over
+       run starts where the dead one stopped and nobody hears twice; a batch that meets a row another
+       worker wrote meanwhile is undone and retried one person at a time.
     3. Emails leave from the outbox in their own task (deliver_outbox), each row claimed before it is
        handed to the mail server and marked sent after.
 """
@@ -30,7 +31,8 @@ from django.utils import timezone
 
 from circles.models import CircleMember, PortalAccess
 from network.models import User
-from realtime.publish import notify
+from realtime.models import Notification
+from realtime.publish import ring, user_group
 from reminders.email import digest_email, single_email
 from reminders.models import DigestSent, OutgoingEmail, ReminderPreference, ScanRun
 from reminders.registry import Delivery, Reminder, registry
@@ -131,27 +133,61 @@ def _unique(reminders: list[Reminder]) -> list[Reminder]:
 
 def deliver(plan: Plan, day: datetime.date) -> bool:
     """Give one person their day's reminders, once: False if they already had them."""
+    return deliver_batch([plan], day) == 1
+
+
+def deliver_batch(plans: list[Plan], day: datetime.date) -> int:
+    """Give these people their day's reminders in one transaction (a few statements for the lot), once
+    each. If another worker got to one of them first (the unique DigestSent row), the batch is undone and
+    its people are given theirs one at a time, skipping whoever already had them. Returns how many were
+    given their reminders here."""
     try:
         with transaction.atomic():
-            DigestSent.objects.create(user=plan.user, day=day, reminders=len(plan.bell))
-            # The bell: each "at once" reminder on its own, the digest's as one line that opens the list.
-            for reminder in plan.at_once:
-                notify(user=plan.user, kind=f"reminder.{reminder.kind}", text=reminder.text, url=reminder.url)
-            if plan.digest:
-                count = len(plan.digest)
-                notify(
+            DigestSent.objects.bulk_create(
+                [DigestSent(user=plan.user, day=day, reminders=len(plan.bell)) for plan in plans]
+            )
+            _bell_and_emails(plans, day)
+        return len(plans)
+    except IntegrityError:
+        if len(plans) == 1:
+            return 0  # another worker (or an earlier run of this one) already did: nobody hears twice
+    return sum(deliver_batch([plan], day) for plan in plans)
+
+
+def _bell_and_emails(plans: list[Plan], day: datetime.date) -> None:
+    """The bell (each "at once" reminder on its own, the digest's as one line that opens the list) and the
+    emails, for people whose DigestSent rows are being written in this transaction."""
+    notifications, emails = [], []
+    for plan in plans:
+        for reminder in plan.at_once:
+            notifications.append(
+                Notification(
+                    user=plan.user,
+                    kind=f"reminder.{reminder.kind}",
+                    text=reminder.text[:500],
+                    url=reminder.url,
+                )
+            )
+        if plan.digest:
+            count = len(plan.digest)
+            notifications.append(
+                Notification(
                     user=plan.user,
                     kind="reminder.digest",
                     text=f"{count} reminder{'s' if count != 1 else ''} for today.",
                     url=reverse("reminders:today"),
                 )
-            emails = [single_email(plan.user, reminder, day, n) for n, reminder in enumerate(plan.at_once)]
-            if plan.digest:
-                emails.append(digest_email(plan.user, plan.digest, day))
-            OutgoingEmail.objects.bulk_create([e for e in emails if e is not None])
-    except IntegrityError:
-        return False  # another worker (or an earlier run of this one) already did: nobody hears twice
-    return True
+            )
+        emails += [single_email(plan.user, reminder, day, n) for n, reminder in enumerate(plan.at_once)]
+        if plan.digest:
+            emails.append(digest_email(plan.user, plan.digest, day))
+    created = Notification.objects.bulk_create(notifications)
+    OutgoingEmail.objects.bulk_create([email for email in emails if email is not None])
+    messages = [
+        (user_group(n.user_id), {"type": "user.notification", "notification": n.as_message()})
+        for n in created
+    ]
+    transaction.on_commit(lambda: [ring(group, message) for group, message in messages])
 
 
 # The day's run, claimed once.
@@ -184,17 +220,15 @@ def run_day(day: datetime.date, worker: str) -> dict[str, Any]:
         return {"day": day.isoformat(), "ran": False}
     plans = plans_for(collect(day))
     done = set(DigestSent.objects.filter(day=day).values_list("user_id", flat=True))
+    waiting = [plan for plan in plans if plan.user.pk not in done]
     delivered = 0
     pause = settings.REMINDERS_TEST_PAUSE_SECONDS  # only the worker-kill test sets it: time to kill us
-    for n, plan in enumerate(plans):
-        if plan.user.pk in done:
-            continue
-        if deliver(plan, day):
-            delivered += 1
+    size = settings.REMINDERS_BATCH
+    for start in range(0, len(waiting), size):
+        delivered += deliver_batch(waiting[start : start + size], day)
         if pause:
             time.sleep(pause)
-        if n % 50 == 0 or pause:
-            ScanRun.objects.filter(pk=run.pk, claimed_by=worker).update(heartbeat_at=timezone.now())
+        ScanRun.objects.filter(pk=run.pk, claimed_by=worker).update(heartbeat_at=timezone.now())
     ScanRun.objects.filter(pk=run.pk, claimed_by=worker).update(
         finished_at=timezone.now(),
         people=DigestSent.objects.filter(day=day).count(),

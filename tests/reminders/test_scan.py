@@ -143,3 +143,12 @@ def test_preferences_are_checked(alice):
     with pytest.raises(ValidationError):
         preference_set(actor=alice, kind="action.due", delivery="weekly")
     assert not ReminderPreference.objects.exists()
+
+
+def test_a_batch_that_meets_someone_already_done_gives_the_others_theirs(reminders_world, alice, bob):
+    today = timezone.localdate()
+    plans = scan.plans_for(scan.collect(today))
+    DigestSent.objects.create(user=bob, day=today)  # another worker got to Bob a moment ago
+    assert scan.deliver_batch(plans, today) == 1
+    assert OutgoingEmail.objects.filter(to=alice.email).count() == 1
+    assert not OutgoingEmail.objects.filter(to=bob.email).exists()

@@ -110,7 +110,11 @@ def test_two_workers_given_the_day_twice_send_each_person_one_digest(real_queue,
 def test_a_worker_killed_mid_run_loses_nothing_and_never_sends_twice(real_queue, people, tmp_path, settings):
     today = timezone.localdate()
     tasks.daily_scan.enqueue(today.isoformat())
-    slow = {"ALONGSIDE_REMINDERS_TEST_PAUSE_SECONDS": "0.4", "ALONGSIDE_REMINDERS_STALE_SECONDS": "1"}
+    slow = {
+        "ALONGSIDE_REMINDERS_TEST_PAUSE_SECONDS": "0.4",  # after each batch
+        "ALONGSIDE_REMINDERS_BATCH": "1",  # of one person
+        "ALONGSIDE_REMINDERS_STALE_SECONDS": "1",
+    }
     doomed = worker(tmp_path, batch=False, extra=slow)
     deadline = time.monotonic() + 60
     while DigestSent.objects.count() < 2 and time.monotonic() < deadline:
