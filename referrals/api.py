@@ -1,5 +1,7 @@
 """Referrals and handovers in the API, under /api/v1/. Same selectors, services and access rules as pages."""
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -18,6 +20,11 @@ from referrals.models import Handover, Referral
 FIELD_ERRORS = OpenApiResponse(description="Bad input: field messages; nothing was changed.")
 NOT_FOUND = OpenApiResponse(description="No such referral, or not yours to see (the same answer).")
 FORBIDDEN = OpenApiResponse(description="You may see it but not take this step.")
+
+
+def _me(request: Request) -> User:
+    """The signed-in professional (the API's default permission, IsProfessional, has made sure)."""
+    return cast(User, request.user)
 
 
 class ReferralOutput(serializers.ModelSerializer):
@@ -154,7 +161,7 @@ class ReferralListApi(APIView):
         direction = request.query_params.get("direction", "sent")
         if direction not in ("sent", "received"):
             return Response({"direction": ["Choose sent or received."]}, status=status.HTTP_400_BAD_REQUEST)
-        referrals = selectors.referral_list_for_user(request.user, direction)[:200]
+        referrals = selectors.referral_list_for_user(_me(request), direction)[:200]
         return Response(ReferralOutput(referrals, many=True).data)
 
     @extend_schema(
@@ -171,9 +178,9 @@ class ReferralListApi(APIView):
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        record = circle_selectors.client_get_for_user(request.user, values["client"])
+        record = circle_selectors.client_get_for_user(_me(request), values["client"])
         referral = services.referral_create(
-            actor=request.user,
+            actor=_me(request),
             client=record.client,
             to_organisation=values["to_organisation"],
             service=values["service"],
@@ -192,7 +199,7 @@ class ReferralDetailApi(APIView):
         summary="A referral: the pack (who is involved, what is true now, the reason) and its steps. Audited.",
     )
     def get(self, request: Request, referral_id: int) -> Response:
-        who = selectors.referral_get_for_user(request.user, referral_id)
+        who = selectors.referral_get_for_user(_me(request), referral_id)
         return Response(ReferralDetailOutput(who.referral, context={"who": who}).data)
 
 
@@ -217,12 +224,12 @@ class ReferralStepApi(APIView):
     def post(self, request: Request, referral_id: int, step: str) -> Response:
         if step not in STEPS:
             return Response({"detail": "No such step."}, status=status.HTTP_404_NOT_FOUND)
-        who = selectors.referral_get_for_user(request.user, referral_id)
+        who = selectors.referral_get_for_user(_me(request), referral_id)
         if not who.may_take(step):
             raise PermissionDenied("That step is not yours to take on this referral.")
         data = StepInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values, referral, actor = data.validated_data, who.referral, request.user
+        values, referral, actor = data.validated_data, who.referral, _me(request)
         try:
             if step == "accept":
                 worker = User.objects.filter(pk=values.get("worker") or 0).first()
@@ -285,7 +292,7 @@ class HandoverListApi(APIView):
         summary="Offer the lead to another professional in the circle, with a handover summary",
     )
     def post(self, request: Request, public_id: str) -> Response:
-        record = circle_selectors.client_get_for_user(request.user, public_id, need="manage")
+        record = circle_selectors.client_get_for_user(_me(request), public_id, need="manage")
         data = HandoverInput(data=request.data)
         data.is_valid(raise_exception=True)
         member = record.client.members.filter(pk=data.validated_data["to_member"]).first()
@@ -295,7 +302,7 @@ class HandoverListApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         handover = handovers.handover_offer(
-            actor=request.user, client=record.client, to_member=member, summary=data.validated_data["summary"]
+            actor=_me(request), client=record.client, to_member=member, summary=data.validated_data["summary"]
         )
         return Response(HandoverOutput(handover).data, status=status.HTTP_201_CREATED)
 
@@ -315,11 +322,11 @@ class HandoverDecisionApi(APIView):
         summary="Accept (as the new lead) or cancel (as the outgoing lead) a handover",
     )
     def post(self, request: Request, handover_id: int, decision: str) -> Response:
-        handover, _record = selectors.handover_get_for_user(request.user, handover_id)
+        handover, _record = selectors.handover_get_for_user(_me(request), handover_id)
         if decision == "accept":
-            handover = handovers.handover_accept(actor=request.user, handover=handover)
+            handover = handovers.handover_accept(actor=_me(request), handover=handover)
         elif decision == "cancel":
-            handover = handovers.handover_cancel(actor=request.user, handover=handover)
+            handover = handovers.handover_cancel(actor=_me(request), handover=handover)
         else:
             return Response({"detail": "No such decision."}, status=status.HTTP_404_NOT_FOUND)
         handover = Handover.objects.select_related("client", "from_user", "to_member__user").get(

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from network.models import Organisation
@@ -36,11 +38,8 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, own_organisation_id: int | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = Organisation.objects.exclude(
-            pk=own_organisation_id
-        ).order_by(  # type: ignore[attr-defined]
-            "name"
-        )
+        field = cast(forms.ModelChoiceField, self.fields["to_organisation"])
+        field.queryset = Organisation.objects.exclude(pk=own_organisation_id or 0).order_by("name")
 
 
 class HandoverForm(forms.Form):

@@ -201,7 +201,7 @@ def handovers_for(record: access.RecordAccess) -> list[Handover]:
 
 def leads_needed_for_manager(user: User) -> list[LeadNeeded]:
     """Circles of the manager's organisation whose lead left: "needs a new lead"."""
-    if not access.is_agency_manager(user):
+    if not access.is_agency_manager(user) or user.organisation_id is None:
         return []
     return list(
         LeadNeeded.objects.filter(organisation_id=user.organisation_id, resolved_at=None)

@@ -84,6 +84,9 @@ def referral_create(
     if errors:
         raise ValidationError(errors)
     assert to_organisation is not None
+    from_organisation_id = actor.organisation_id
+    if from_organisation_id is None:
+        raise PermissionDenied("Only members of the circle can refer the client.")
     with transaction.atomic():
         _lock_client(client)
         if not referral_access.may_refer(access.record_access(actor, client)):
@@ -103,7 +106,7 @@ def referral_create(
         ) or DEFAULT_ANSWER_DAYS
         referral = Referral.objects.create(
             client=client,
-            from_organisation_id=actor.organisation_id,
+            from_organisation_id=from_organisation_id,
             to_organisation=to_organisation,
             referrer=actor,
             service=service,
@@ -297,18 +300,17 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str = "") -> R
 
 def inbox_member_set(*, actor: User, user: User, works_inbox: bool) -> InboxMember | None:
     """An agency manager names a colleague to work the referrals inbox (or takes them off it)."""
-    if not is_agency_manager(actor) or user.organisation_id != actor.organisation_id:
+    organisation_id = actor.organisation_id
+    if not is_agency_manager(actor) or organisation_id is None or user.organisation_id != organisation_id:
         raise PermissionDenied("Only an agency manager names who works their organisation's referrals.")
     with transaction.atomic():
         current = (
             InboxMember.objects.select_for_update()
-            .filter(organisation_id=actor.organisation_id, user=user, until=None)
+            .filter(organisation_id=organisation_id, user=user, until=None)
             .first()
         )
         if works_inbox and current is None:
-            current = InboxMember.objects.create(
-                organisation_id=actor.organisation_id, user=user, named_by=actor
-            )
+            current = InboxMember.objects.create(organisation_id=organisation_id, user=user, named_by=actor)
             record(
                 change=c.INBOX_MEMBER_ADD, actor=actor, client=None, obj=current, after={"user_id": user.pk}
             )

@@ -1,7 +1,9 @@
 """Referral and handover pages. Thin: parse, call a selector or a service, render."""
 
 import datetime
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -29,11 +31,11 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     received = list(selectors.referral_list_for_user(user, "received")[:200])
     sent = list(selectors.referral_list_for_user(user, "sent")[:200])
     colleagues: list[User] = []
-    if referral_access.is_agency_manager(user):
+    inbox_ids: set[int] = set()
+    if referral_access.is_agency_manager(user) and user.organisation is not None:
+        inbox_ids = {p.pk for p in selectors.inbox_people(user.organisation)}
         colleagues = list(
-            User.objects.filter(
-                organisation_id=user.organisation_id, is_active=True, kind=User.Kind.PROFESSIONAL
-            )
+            User.objects.filter(organisation=user.organisation, is_active=True, kind=User.Kind.PROFESSIONAL)
             .exclude(org_role__in=[User.OrgRole.MANAGER, User.OrgRole.ADMIN])
             .order_by("full_name")
         )
@@ -45,7 +47,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sent": sent,
             "works_inbox": referral_access.works_inbox(user, user.organisation_id),
             "colleagues": colleagues,
-            "inbox_ids": {p.pk for p in selectors.inbox_people(user.organisation)} if colleagues else set(),
+            "inbox_ids": inbox_ids,
         },
     )
 
@@ -212,7 +214,9 @@ def handover_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
     form = HandoverForm(
         request.POST if request.method == "POST" else None, initial={"summary": now_summary(record)}
     )
-    form.fields["to_member"].choices = [(m.pk, f"{m.display_name}, {m.get_role_display()}") for m in members]
+    cast(forms.ChoiceField, form.fields["to_member"]).choices = [
+        (m.pk, f"{m.display_name}, {m.get_role_display()}") for m in members
+    ]
     if request.method == "POST" and form.is_valid():
         member = next((m for m in members if str(m.pk) == form.cleaned_data["to_member"]), None)
         if member is None:

@@ -1,19 +1,22 @@
 """Reminder preferences in the API, under /api/v1/reminders/preferences/ (professionals; clients and
 family choose on their page, /reminders/preferences/)."""
 
+from typing import cast
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from network.models import User
 from reminders import selectors, services
 from reminders.models import ReminderPreference
 
 
 class PreferenceOutput(serializers.Serializer):
     kind = serializers.CharField(help_text="The reminder kind's name, e.g. action.due")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field called label
     delivery = serializers.ChoiceField(choices=ReminderPreference.Delivery.choices)
 
 
@@ -47,5 +50,5 @@ class PreferencesApi(APIView):
     def put(self, request: Request) -> Response:
         data = PreferenceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.preference_set(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        services.preference_set(actor=cast(User, request.user), **data.validated_data)
         return Response(_rows(request.user))

@@ -81,14 +81,14 @@ def _visible(reminders: list[Reminder]) -> list[Reminder]:
         allowed |= {(u, c, False) for u, c in rows}
     for start in range(0, len(portals), PAIR_BATCH):
         batch = portals[start : start + PAIR_BATCH]
-        rows = PortalAccess.objects.filter(
+        portal_rows = PortalAccess.objects.filter(
             until=None,
             member=None,
             user__is_active=True,
             user_id__in={u for u, _ in batch},
             client_id__in={c for _, c in batch},
         ).values_list("user_id", "client_id")
-        allowed |= {(u, c, True) for u, c in rows}
+        allowed |= {(u, c, True) for u, c in portal_rows}
     return [r for r in reminders if r.client_id is None or (r.user_id, r.client_id, r.portal) in allowed]
 
 
@@ -187,7 +187,12 @@ def _bell_and_emails(plans: list[Plan], day: datetime.date) -> None:
         (user_group(n.user_id), {"type": "user.notification", "notification": n.as_message()})
         for n in created
     ]
-    transaction.on_commit(lambda: [ring(group, message) for group, message in messages])
+
+    def ring_all() -> None:
+        for group, message in messages:
+            ring(group, message)
+
+    transaction.on_commit(ring_all)
 
 
 # The day's run, claimed once.
