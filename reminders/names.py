@@ -24,4 +24,8 @@ def person_label(person: Any, *, first_name_only: bool = False) -> str | None:
 
 def client_first_name(client: Any) -> str:
     """A client as a reminder or an email names them: their first name (the one they prefer), no more."""
-    return (getattr(client, "preferred_name", "") or client.given_name).split(" ")[0]
+    return first_name(client.given_name, getattr(client, "preferred_name", ""))
+
+
+def first_name(given_name: str, preferred_name: str = "") -> str:
+    return (preferred_name or given_name).split(" ")[0]

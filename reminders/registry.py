@@ -17,7 +17,7 @@ class Delivery:
     CHOICES = ((AT_ONCE, "At once"), (DIGEST, "In the daily digest"), (OFF, "Not at all"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reminder:
     """One thing one person should be told today, in plain words.
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from circles.models import CircleMember, PortalAccess
-from reminders.names import client_first_name
+from reminders.names import first_name
 from reminders.registry import Reminder, ReminderKind
 from sharing.models import Action, Goal
 
@@ -23,101 +23,89 @@ def _leads(client_ids: set[int]) -> dict[int, int]:
     )
 
 
-def _due(action: Action, today: datetime.date) -> str:
-    assert action.due_on is not None
-    if action.due_on < today:
-        return f"was due on {action.due_on:%-d %B}"
-    if action.due_on == today:
+def _due(due_on: datetime.date, today: datetime.date) -> str:
+    if due_on < today:
+        return f"was due on {due_on:%-d %B}"
+    if due_on == today:
         return "is due today"
-    return f"is due on {action.due_on:%-d %B}"
+    return f"is due on {due_on:%-d %B}"
 
 
 def actions_due(today: datetime.date) -> Iterable[Reminder]:
     """Open actions due within the next days or overdue: to their owner, and to the lead once overdue by
-    REMINDERS_LEAD_OVERDUE_DAYS. Three queries (actions with owner and client, leads, portal accounts)."""
+    REMINDERS_LEAD_OVERDUE_DAYS. Three queries (actions with owner and client, leads, portal accounts),
+    read as plain tuples: a day's actions at council size are a hundred thousand rows."""
     soon = today + datetime.timedelta(days=settings.REMINDERS_ACTION_DAYS)
-    actions = list(
+    late = today - datetime.timedelta(days=settings.REMINDERS_LEAD_OVERDUE_DAYS)
+    rows = list(
         Action.objects.filter(
             status__in=OPEN, removed_at=None, goal__removed_at=None, due_on__isnull=False, due_on__lte=soon
         )
-        .select_related("owner", "goal__plan__client")
-        .only(
-            "pk",
+        .order_by()
+        .values_list(
             "due_on",
             "owner_is_client",
             "owner__user_id",
             "owner__until",
+            "goal__plan__client_id",
             "goal__plan__client__given_name",
             "goal__plan__client__preferred_name",
             "goal__plan__client__public_id",
         )
     )
-    late = today - datetime.timedelta(days=settings.REMINDERS_LEAD_OVERDUE_DAYS)
-    leads = _leads({a.goal.plan.client_id for a in actions if a.due_on is not None and a.due_on <= late})
+    leads = _leads({row[4] for row in rows if row[0] <= late})
     portal = dict(
         PortalAccess.objects.filter(
-            client_id__in={a.goal.plan.client_id for a in actions if a.owner_is_client},
-            until=None,
-            member=None,
+            client_id__in={row[4] for row in rows if row[1]}, until=None, member=None
         ).values_list("client_id", "user_id")
     )
-    for action in actions:
-        client = action.goal.plan.client
-        name = client_first_name(client)
-        plan_url = reverse("plan:plan", args=[client.public_id])
-        owner_user = action.owner.user_id if action.owner and action.owner.until is None else None
-        if owner_user:
+    for due_on, owner_is_client, owner_user, owner_until, client_id, given, preferred, public_id in rows:
+        name = first_name(given, preferred)
+        plan_url = reverse("plan:plan", args=[public_id])
+        when = _due(due_on, today)
+        if owner_user and owner_until is None:
+            yield Reminder("action.due", owner_user, f"Your action for {name} {when}.", plan_url, client_id)
+        else:
+            owner_user = None
+        if owner_is_client and client_id in portal:
             yield Reminder(
-                kind="action.due",
-                user_id=owner_user,
-                client_id=client.pk,
-                text=f"Your action for {name} {_due(action, today)}.",
-                url=plan_url,
-            )
-        if action.owner_is_client and client.pk in portal:
-            yield Reminder(
-                kind="portal.my_actions",
-                user_id=portal[client.pk],
-                client_id=client.pk,
+                "portal.my_actions",
+                portal[client_id],
+                f"One of your actions {when}.",
+                reverse("portal:home"),
+                client_id,
                 portal=True,
-                text=f"One of your actions {_due(action, today)}.",
-                url=reverse("portal:home"),
             )
-        lead = leads.get(client.pk)
-        if lead and lead != owner_user and action.due_on is not None and action.due_on <= late:
+        lead = leads.get(client_id)
+        if lead and lead != owner_user and due_on <= late:
             yield Reminder(
-                kind="action.overdue_lead",
-                user_id=lead,
-                client_id=client.pk,
-                text=f"An action in {name}'s plan {_due(action, today)}.",
-                url=plan_url,
+                "action.overdue_lead", lead, f"An action in {name}'s plan {when}.", plan_url, client_id
             )
 
 
 def goals_to_review(today: datetime.date) -> Iterable[Reminder]:
     """Goals whose review date is within the next days (or today), for the lead. Two queries."""
     soon = today + datetime.timedelta(days=settings.REMINDERS_REVIEW_DAYS)
-    goals = list(
+    rows = list(
         Goal.objects.filter(removed_at=None, review_on__gte=today, review_on__lte=soon)
-        .select_related("plan__client")
-        .only(
-            "pk",
+        .order_by()
+        .values_list(
             "review_on",
+            "plan__client_id",
             "plan__client__given_name",
             "plan__client__preferred_name",
             "plan__client__public_id",
         )
     )
-    leads = _leads({goal.plan.client_id for goal in goals})
-    for goal in goals:
-        client = goal.plan.client
-        if client.pk in leads:
+    leads = _leads({row[1] for row in rows})
+    for review_on, client_id, given, preferred, public_id in rows:
+        if client_id in leads:
             yield Reminder(
-                kind="goal.review",
-                user_id=leads[client.pk],
-                client_id=client.pk,
-                text=f"A goal in {client_first_name(client)}'s plan is due for review on {goal.review_on:%-d %B}.",
-                url=reverse("plan:plan", args=[client.public_id]),
+                "goal.review",
+                leads[client_id],
+                f"A goal in {first_name(given, preferred)}'s plan is due for review on {review_on:%-d %B}.",
+                reverse("plan:plan", args=[public_id]),
+                client_id,
             )
 
 
