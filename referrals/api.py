@@ -32,7 +32,7 @@ class ReferralOutput(serializers.ModelSerializer):
     client_name = serializers.SerializerMethodField()
     from_organisation = serializers.CharField(source="from_organisation.name")
     to_organisation = serializers.CharField(source="to_organisation.name")
-    referrer = serializers.CharField(source="referrer.full_name")
+    referrer = serializers.SerializerMethodField()
     worker = serializers.CharField(source="worker.full_name", allow_null=True, default=None)
     is_overdue = serializers.BooleanField()
     first_contact_on = serializers.DateField(allow_null=True)
@@ -63,6 +63,12 @@ class ReferralOutput(serializers.ModelSerializer):
             "closed_at",
         ]
 
+    def get_referrer(self, referral: Referral) -> str:
+        hidden = self.context.get("hidden")
+        if hidden is None:
+            hidden = selectors.hidden_people({referral.client_id})
+        return selectors.name_in_referral(referral.referrer, referral.client_id, hidden)
+
     def get_client_name(self, referral: Referral) -> str:
         return f"{referral.client.given_name} {referral.client.family_name}"
 
@@ -82,6 +88,7 @@ class PackOutput(serializers.Serializer):
     stage = serializers.CharField()
     contact = serializers.CharField()
     consent = serializers.CharField()
+    referred_by = serializers.CharField()
 
 
 class StepOutput(serializers.Serializer):
@@ -110,12 +117,12 @@ class ReferralDetailOutput(ReferralOutput):
         return [
             {
                 "kind": step.kind,
-                "by": selectors.step_actor_label(step),
+                "by": by,
                 "organisation": step.organisation.name if step.organisation else None,
                 "text": step.text,
                 "at": step.at,
             }
-            for step in selectors.referral_steps(self.context["who"])
+            for step, by in selectors.referral_steps(self.context["who"])
         ]
 
 
@@ -161,8 +168,9 @@ class ReferralListApi(APIView):
         direction = request.query_params.get("direction", "sent")
         if direction not in ("sent", "received"):
             return Response({"direction": ["Choose sent or received."]}, status=status.HTTP_400_BAD_REQUEST)
-        referrals = selectors.referral_list_for_user(_me(request), direction)[:200]
-        return Response(ReferralOutput(referrals, many=True).data)
+        referrals = list(selectors.referral_list_for_user(_me(request), direction)[:200])
+        hidden = selectors.hidden_people({r.client_id for r in referrals})
+        return Response(ReferralOutput(referrals, many=True, context={"hidden": hidden}).data)
 
     @extend_schema(
         request=ReferralInput,

@@ -74,6 +74,23 @@ def client_summary(record: access.RecordAccess) -> dict:
     }
 
 
+def hidden_people(client_ids: set[int]) -> dict[int, set[int]]:
+    """client id -> the users who are (or were) hidden members of that circle: one query. A hidden
+    member who refers, or answers for, the client is never named in a referral."""
+    hidden: dict[int, set[int]] = {}
+    rows = CircleMember.objects.filter(client_id__in=client_ids, is_hidden=True, user__isnull=False)
+    for client_id, user_id in rows.values_list("client_id", "user_id"):
+        hidden.setdefault(client_id, set()).add(user_id)
+    return hidden
+
+
+def name_in_referral(user: User | None, client_id: int, hidden: dict[int, set[int]]) -> str:
+    """How a person is named in a referral of this client: by person_label, unless hidden there."""
+    if user is None or user.pk in hidden.get(client_id, set()):
+        return "A member of the circle"
+    return person_label(user) or "A member of the circle"
+
+
 @dataclass(frozen=True)
 class PackPerson:
     name: str
@@ -94,6 +111,7 @@ class Pack:
     stage: str
     contact: str
     consent: str
+    referred_by: str
 
 
 def referral_pack(who: referral_access.ReferralAccess) -> Pack:
@@ -125,15 +143,18 @@ def referral_pack(who: referral_access.ReferralAccess) -> Pack:
         if Referral.Share.CONTACT in shares
         else "",
         consent=f"{consent.get_method_display()}, given by {consent.given_by} on {consent.given_on:%-d %B %Y}",
+        referred_by=name_in_referral(referral.referrer, client.pk, hidden_people({client.pk})),
     )
 
 
-def referral_steps(who: referral_access.ReferralAccess) -> list[ReferralStep]:
-    return list(who.referral.steps.select_related("actor", "organisation"))
-
-
-def step_actor_label(step: ReferralStep) -> str:
-    return person_label(step.actor) or "Someone"
+def referral_steps(who: referral_access.ReferralAccess) -> list[tuple[ReferralStep, str]]:
+    """The referral's steps, each with who took it as the referral names them (never a hidden member)."""
+    referral = who.referral
+    hidden = hidden_people({referral.client_id})
+    return [
+        (step, name_in_referral(step.actor, referral.client_id, hidden))
+        for step in referral.steps.select_related("actor", "organisation")
+    ]
 
 
 def workers_for(who: referral_access.ReferralAccess) -> list[User]:

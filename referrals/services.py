@@ -330,6 +330,16 @@ def inbox_member_set(*, actor: User, user: User, works_inbox: bool) -> InboxMemb
 # Inside the services.
 
 
+# Which of access.STEPS each kind of step stands for, and what someone who may not take it is told.
+NEED_STEP = {"answer": "accept", "progress": "first-contact", "withdraw": "withdraw", "give_info": "info"}
+REFUSED = {
+    "answer": "Only the receiving organisation's referrals inbox can answer this referral.",
+    "progress": "Only the receiving organisation can record this.",
+    "withdraw": "Only the referrer or the circle's lead can withdraw this referral.",
+    "give_info": "Only members of the client's circle can answer for the referral.",
+}
+
+
 def _lock_client(client: Client) -> None:
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
 
@@ -344,24 +354,8 @@ def _begin(actor: User, referral: Referral, *, need: str) -> tuple[Referral, ref
         .get(pk=referral.pk)
     )
     who = referral_access.referral_access(actor, referral)
-    allowed = (
-        who is not None
-        and {
-            "answer": who.may_answer if who else False,
-            "progress": who.may_record_progress if who else False,
-            "withdraw": who.may_withdraw if who else False,
-            "give_info": who.may_give_info if who else False,
-        }[need]
-    )
-    if not allowed or who is None:
-        raise PermissionDenied(
-            {
-                "answer": "Only the receiving organisation's referrals inbox can answer this referral.",
-                "progress": "Only the receiving organisation can record this.",
-                "withdraw": "Only the referrer or the circle's lead can withdraw this referral.",
-                "give_info": "Only members of the client's circle can answer for the referral.",
-            }[need]
-        )
+    if who is None or not who.may_take(NEED_STEP[need]):
+        raise PermissionDenied(REFUSED[need])
     return referral, who
 
 

@@ -113,7 +113,7 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
             "who": who,
             "referral": who.referral,
             "pack": selectors.referral_pack(who),
-            "steps": [(step, selectors.step_actor_label(step)) for step in selectors.referral_steps(who)],
+            "steps": selectors.referral_steps(who),
             "workers": selectors.workers_for(who),
             "outcomes": Referral.Outcome.choices,
         },

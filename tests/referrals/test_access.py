@@ -52,3 +52,17 @@ def test_a_manager_names_who_works_the_inbox(referral, housing, hattie):
     assert signed_in(colleague).get(reverse("referrals:referral", args=[referral.pk])).status_code == 200
     signed_in(hattie).post(reverse("referrals:inbox_people"), {"person": colleague.pk, "works_inbox": "no"})
     assert signed_in(colleague).get(reverse("referrals:referral", args=[referral.pk])).status_code == 404
+
+
+def test_a_hidden_member_who_refers_is_never_named(grace, alice, housing, hattie, grace_consents_to_housing):
+    adviser = UserFactory(full_name="Hidden Adviser", organisation=alice.organisation)
+    MemberFactory(client=grace, user=adviser, is_hidden=True, role="advocate")
+    referral = services.referral_create(
+        actor=adviser, client=grace, to_organisation=housing, service="Refuge", asked="A place", reason="Safety"
+    )
+    page = signed_in(hattie).get(reverse("referrals:referral", args=[referral.pk])).content.decode()
+    assert "Hidden Adviser" not in page and "A member of the circle" in page
+    assert "Hidden Adviser" not in str(api_as(hattie).get(f"/api/v1/referrals/{referral.pk}/").json())
+    listed = api_as(hattie).get("/api/v1/referrals/?direction=received").json()
+    assert listed[0]["referrer"] == "A member of the circle"
+    assert "Hidden Adviser" not in signed_in(hattie).get(reverse("referrals:list")).content.decode()
