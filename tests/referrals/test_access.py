@@ -58,7 +58,12 @@ def test_a_hidden_member_who_refers_is_never_named(grace, alice, housing, hattie
     adviser = UserFactory(full_name="Hidden Adviser", organisation=alice.organisation)
     MemberFactory(client=grace, user=adviser, is_hidden=True, role="advocate")
     referral = services.referral_create(
-        actor=adviser, client=grace, to_organisation=housing, service="Refuge", asked="A place", reason="Safety"
+        actor=adviser,
+        client=grace,
+        to_organisation=housing,
+        service="Refuge",
+        asked="A place",
+        reason="Safety",
     )
     page = signed_in(hattie).get(reverse("referrals:referral", args=[referral.pk])).content.decode()
     assert "Hidden Adviser" not in page and "A member of the circle" in page
