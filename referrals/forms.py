@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 
+from circles.models import Consent
 from network.models import Organisation
 from referrals.models import Referral
 
@@ -34,6 +35,22 @@ class ReferralForm(forms.Form):
         help_text="Filled in from the record: change it to say only what they need to know.",
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
+    )
+
+    # For the lead, when the client has not yet agreed to share with the chosen organisation: record it now.
+    consent_method = forms.ChoiceField(
+        label="How did they agree?",
+        choices=[("", "They have not agreed yet"), *Consent.Method.choices],
+        required=False,
+    )
+    consent_given_by = forms.CharField(
+        label="Who agreed",
+        help_text="For example, the client, or their parent",
+        max_length=200,
+        required=False,
+    )
+    consent_given_on = forms.DateField(
+        label="When", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, own_organisation_id: int | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]

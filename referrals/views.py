@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles import selectors as circle_selectors
+from circles import services as circle_services
+from circles.models import Consent
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
@@ -67,6 +69,17 @@ def referral_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["consent_method"] and record.may_manage_circle:
+                # The lead records the consent the client gave just now (how, when, by whom), then refers.
+                circle_services.consent_record(
+                    actor=request.user,
+                    client=client,
+                    scope=Consent.Scope.ORGANISATION,
+                    organisation=data["to_organisation"],
+                    method=data["consent_method"],
+                    given_by=data["consent_given_by"],
+                    given_on=data["consent_given_on"],
+                )
             referral = services.referral_create(
                 actor=request.user,
                 client=client,

@@ -125,3 +125,44 @@ async def test_the_referrer_sees_every_step_live(referral, alice, hattie, ian, g
     )()
     assert "referral.create" in types and "referral.accept" in types
     assert await sync_to_async(AuditEvent.objects.filter(action="referral.accept").count)() == 1
+
+
+def test_the_lead_records_consent_in_the_referral_flow(grace, alice, housing, hattie):
+    response = signed_in(alice).post(
+        reverse("referrals:new", args=[grace.public_id]),
+        {
+            "to_organisation": housing.pk,
+            "service": "Tenancy support",
+            "asked": "Help.",
+            "reason": "Arrears.",
+            "urgency": "routine",
+            "shares": ["circle"],
+            "consent_method": "verbal",
+            "consent_given_by": "Grace Okafor",
+            "consent_given_on": "",
+        },
+    )
+    assert response.status_code == 302
+    consent = grace.consents.get(scope="organisation", organisation=housing)
+    assert consent.recorded_by == alice and consent.method == "verbal" and consent.given_by == "Grace Okafor"
+    assert Referral.objects.get().consent == consent
+
+
+def test_a_member_who_is_not_the_lead_cannot_record_it(grace, bob, housing):
+    page = signed_in(bob).post(
+        reverse("referrals:new", args=[grace.public_id]),
+        {
+            "to_organisation": housing.pk,
+            "service": "T",
+            "asked": "A",
+            "reason": "R",
+            "urgency": "routine",
+            "consent_method": "verbal",
+            "consent_given_by": "Grace",
+        },
+    )
+    assert (
+        page.status_code == 200
+        and "has not agreed to share information with Riverside Housing" in page.content.decode()
+    )
+    assert not grace.consents.filter(scope="organisation").exists() and not Referral.objects.exists()
