@@ -1,7 +1,8 @@
 # Alongside — developer entry points.
 #
 #   make            same as `make run`
-#   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000
+#   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000 with one
+#                   background worker beside it (scripts/run; Ctrl-C stops both)
 #   make test       set up .venv (+ Chromium if possible), run pytest; extra args: make test ARGS="-k chat -x"
 #   make lint       ruff check, ruff format --check, lint-imports (the layers in pyproject.toml), mypy
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
@@ -28,6 +29,8 @@ LOCK_OUT ?= requirements
 # [compatible-mypy] extra wants mypy < 1.20, so those two are swapped as well.
 PY311_PINS := Django==5.2.19 django-stubs==5.2.9 django-stubs-ext==5.2.9 \
               djangorestframework-stubs==3.16.9 mypy==1.19.1
+# Added to dev-py311.txt only: Django 5.2 has no django.tasks, and django-tasks-db uses this backport there.
+PY311_EXTRA := django-tasks==0.12.0
 
 .PHONY: run test lint lock assets bench clean
 
@@ -35,8 +38,8 @@ run:
 	@bash scripts/bootstrap
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
-	@echo "Alongside is running at http://127.0.0.1:8000"
-	exec $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 alongside.asgi:application
+	@echo "Alongside is running at http://127.0.0.1:8000 (with one background worker; Ctrl-C stops both)"
+	exec bash scripts/run
 
 test:
 	@bash scripts/bootstrap
@@ -73,6 +76,7 @@ lock:
 	subst=(-e '1s/.*/# Fallback for machines with only Python 3.11: Django 5.2 LTS. Generated from dev.txt by `make lock`./'); \
 	for pin in $(PY311_PINS); do subst+=(-e "s/^$${pin%%==*}==.*/$$pin/I"); done; \
 	sed -E "$${subst[@]}" "$$tmp/dev.txt" > "$$tmp/dev-py311.txt"; \
+	printf '%s\n' $(PY311_EXTRA) >> "$$tmp/dev-py311.txt"; \
 	for pin in $(PY311_PINS); do \
 	    grep -qx "$$pin" "$$tmp/dev-py311.txt" \
 	        || { echo "make lock: $${pin%%==*} is not pinned in the freeze output" >&2; exit 1; }; \

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
     "audit",
     "changes",
     "circles",
+    "reminders",
+    "referrals",
     "sharing",
     "board",
     "realtime",
@@ -282,15 +285,22 @@ _smtp = {
     "password": envstr("EMAIL_HOST_PASSWORD", ""),
     "use_tls": envbool("EMAIL_USE_TLS", True),
 }
+# The file backend (each email a file in EMAIL_FILE_PATH) is how the worker tests read what was sent.
+_email_files = {"file_path": envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 if django.VERSION >= (6, 1):
     MAILERS = {
         "default": {
             "BACKEND": _email_backend,
-            "OPTIONS": _smtp if _email_backend.endswith(".smtp.EmailBackend") else {},
+            "OPTIONS": _smtp
+            if _email_backend.endswith(".smtp.EmailBackend")
+            else _email_files
+            if _email_backend.endswith(".filebased.EmailBackend")
+            else {},
         }
     }
 else:  # Django 5.2 LTS, the fallback for machines without Python 3.12
     EMAIL_BACKEND = _email_backend
+    EMAIL_FILE_PATH = _email_files["file_path"]
     EMAIL_HOST, EMAIL_PORT = _smtp["host"], _smtp["port"]
     EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = (
         _smtp["username"],
@@ -345,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "CardColumnEnum": "board.models.Column",
         "WorryKindEnum": "board.models.WorryKind",
         "CardVisibilityEnum": "board.models.Visibility",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "HandoverStatusEnum": "referrals.models.Handover.Status",
     },
 }
 
@@ -380,6 +392,35 @@ if envbool("DJANGO_PRODUCTION", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work (reminders, digests, emails): Django's tasks framework on a database-backed queue
+# (django-tasks-db), so there is no broker to run: the queue is a table in SQLite or PostgreSQL. Workers
+# are their own processes (`manage.py db_worker`); several, on several machines, share one PostgreSQL.
+# Django 5.2 LTS (the Python 3.11 fallback) has no django.tasks: the django-tasks backport reads the same
+# setting there.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("ALONGSIDE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+if django.VERSION < (6, 0):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")
+
+# Reminders (reminders/): the daily scan runs from this hour (local time); a scan or an email claim
+# whose worker has been silent this long is taken over by another worker.
+SITE_URL = envstr("ALONGSIDE_SITE_URL", "http://127.0.0.1:8000")
+REMINDERS_HOUR = envint("ALONGSIDE_REMINDERS_HOUR", 7)
+REMINDERS_STALE_SECONDS = envint("ALONGSIDE_REMINDERS_STALE_SECONDS", 300)
+REMINDERS_ACTION_DAYS = envint("ALONGSIDE_REMINDERS_ACTION_DAYS", 2)  # "due soon": within this many days
+REMINDERS_LEAD_OVERDUE_DAYS = envint("ALONGSIDE_REMINDERS_LEAD_OVERDUE_DAYS", 7)  # then the lead hears too
+REMINDERS_REVIEW_DAYS = envint("ALONGSIDE_REMINDERS_REVIEW_DAYS", 7)
+REMINDERS_CONSENT_DAYS = envint("ALONGSIDE_REMINDERS_CONSENT_DAYS", 14)
+REMINDERS_JOIN_REQUEST_DAYS = envint("ALONGSIDE_REMINDERS_JOIN_REQUEST_DAYS", 2)
+REMINDERS_PREFERENCES_URL = "/reminders/preferences/"
+REMINDERS_BATCH = envint("ALONGSIDE_REMINDERS_BATCH", 100)  # people per delivery transaction
+# Only the worker-kill test sets this: a pause after each person, so a worker can be killed mid-run.
+REMINDERS_TEST_PAUSE_SECONDS = float(envstr("ALONGSIDE_REMINDERS_TEST_PAUSE_SECONDS", "0") or 0)
 
 # Content Security Policy: every script, style, image and socket from this site only; no inline code.
 if django.VERSION >= (6, 0):

@@ -11,6 +11,8 @@ from network.health import healthz
 from overview import api as overview_api
 from overview import client_urls as overview_client_urls
 from realtime import views as realtime_views
+from referrals import api as referrals_api
+from reminders import api as reminders_api
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
@@ -110,6 +112,20 @@ api_v1 = [
         name="board_card_history",
     ),
     path("clients/<str:public_id>/board/scales/", board_api.ScaleListApi.as_view(), name="board_scales"),
+    path("referrals/", referrals_api.ReferralListApi.as_view(), name="referrals"),
+    path("referrals/<int:referral_id>/", referrals_api.ReferralDetailApi.as_view(), name="referral"),
+    path(
+        "referrals/<int:referral_id>/<str:step>/",
+        referrals_api.ReferralStepApi.as_view(),
+        name="referral_step",
+    ),
+    path("reminders/preferences/", reminders_api.PreferencesApi.as_view(), name="reminder_preferences"),
+    path("clients/<str:public_id>/handovers/", referrals_api.HandoverListApi.as_view(), name="handovers"),
+    path(
+        "handovers/<int:handover_id>/<str:decision>/",
+        referrals_api.HandoverDecisionApi.as_view(),
+        name="handover_decision",
+    ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
@@ -136,6 +152,8 @@ urlpatterns = [
     path("clients/<str:public_id>/board/", include("board.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

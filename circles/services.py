@@ -199,6 +199,23 @@ def circle_member_add(
     return member
 
 
+def circle_member_join(*, actor: "User", client: Client, user: "User", role: str) -> CircleMember:
+    """A professional joins the circle because something the policy allows said so, not the lead: the
+    worker a receiving organisation names when it accepts a referral (referrals.services). The caller
+    holds the transaction, has locked the client and checked that the actor may do it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("circle_member_join() belongs inside the caller's transaction")
+    if not user.is_active or not user.organisation_id or role in FAMILY_ROLES:
+        raise ValidationError({"user": "Choose a professional from the directory."})
+    return _member_add(
+        actor=actor,
+        client=client,
+        kind=CircleMember.Kind.PROFESSIONAL,
+        role=role,
+        fields={"user": user, "organisation_id": user.organisation_id, "is_hidden": False},
+    )
+
+
 def _member_add(*, actor: "User", client: Client, kind: str, role: str, fields: dict) -> CircleMember:
     """Add one member inside the caller's transaction (client row locked, permission checked)."""
     user = fields.get("user")
@@ -312,6 +329,37 @@ def circle_lead_change(*, actor: "User", client: Client, member: CircleMember) -
             payload=c.LeadChanged(member_id=member.pk),
             audience={"client_visible": not member.is_hidden},
         )
+    return member
+
+
+def circle_lead_change_accepted(*, actor: "User", client: Client, member: CircleMember) -> CircleMember:
+    """The member accepts the lead handed to them (referrals.handovers): `actor` is the new lead, not the
+    old one. The caller holds the transaction and has locked the client."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("circle_lead_change_accepted() belongs inside the caller's transaction")
+    member = CircleMember.objects.get(pk=member.pk, client=client)
+    if (
+        member.until is not None
+        or member.kind != CircleMember.Kind.PROFESSIONAL
+        or member.user_id != actor.pk
+    ):
+        raise ValidationError("The lead must be a professional who is in the circle now.")
+    old_lead = CircleMember.objects.filter(client=client, until=None, is_lead=True).first()
+    if old_lead is not None:
+        old_lead.is_lead = False
+        old_lead.save(update_fields=["is_lead"])
+    member.is_lead = True
+    member.save(update_fields=["is_lead"])
+    record(
+        change=c.LEAD_CHANGE,
+        actor=actor,
+        client=client,
+        obj=member,
+        before={"lead_member_id": old_lead.pk if old_lead else None},
+        after={"lead_member_id": member.pk},
+        payload=c.LeadChanged(member_id=member.pk),
+        audience={"client_visible": not member.is_hidden},
+    )
     return member
 
 

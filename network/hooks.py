@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 _audit_recorders: list[Callable[..., Any]] = []
 _session_enders: list[Callable[..., Any]] = []
+_switched_off_handlers: list[Callable[..., Any]] = []
 
 
 def register_audit_recorder(recorder: Callable[..., Any]) -> None:
@@ -25,6 +26,19 @@ def register_session_ender(ender: Callable[..., Any]) -> None:
     """`ender(user_id=)` closes every open page of that person, on every device."""
     if ender not in _session_enders:
         _session_enders.append(ender)
+
+
+def register_account_switched_off(handler: Callable[..., Any]) -> None:
+    """`handler(actor=, person=)` runs inside the transaction that switches `person`'s account off (the
+    circles they led are marked "needs a new lead": `ReferralsConfig.ready`)."""
+    if handler not in _switched_off_handlers:
+        _switched_off_handlers.append(handler)
+
+
+def account_switched_off(*, actor: Any, person: Any) -> None:
+    """Tell every registered app that an account was switched off; call it inside the writing transaction."""
+    for handler in _switched_off_handlers:
+        handler(actor=actor, person=person)
 
 
 def audit(

@@ -97,6 +97,8 @@ def professional_update(
             before=before,
             after={"org_role": person.org_role, "is_active": person.is_active},
         )
+        if is_active is False and before["is_active"]:
+            hooks.account_switched_off(actor=actor, person=person)
         if is_active is False:
             transaction.on_commit(lambda: hooks.end_sessions(user_id=person.pk))
     return person

@@ -20,6 +20,7 @@ from network.http import AuthenticatedHttpRequest
 from network.paging import Page
 from overview import selectors as overview
 from overview.services import visit_record
+from referrals.selectors import client_summary as referrals_summary
 from sharing.models import Note
 from sharing.selectors import note_list_for
 
@@ -123,6 +124,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
+            "referrals": referrals_summary(record),
         },
     )
 

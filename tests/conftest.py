@@ -18,6 +18,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run as they are enqueued; tests of the real queue and its workers set TASKS back."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture
 def early_help(db):
     return OrganisationFactory(name="Early Help", kind="early_help")

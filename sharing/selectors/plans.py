@@ -354,3 +354,34 @@ def history_rows(record: access.RecordAccess, item: Goal | Action) -> list[dict[
             }
         )
     return rows
+
+
+def plan_summary_lines(record: access.RecordAccess) -> list[str]:
+    """What is true now, from the plan, to prefill a referral or a handover summary (two queries)."""
+    goals = list(
+        Goal.objects.filter(plan__client=record.client, removed_at=None)
+        .order_by("position", "pk")
+        .only("pk", "in_own_words", "review_on")
+    )
+    if not goals:
+        return ["No plan yet."]
+    today = timezone.localdate()
+    actions = Action.objects.filter(
+        goal__in=goals, removed_at=None, status__in=["not_started", "in_progress"]
+    )
+    open_by_goal: dict[int, list[Action]] = {}
+    for action in actions.only("pk", "goal_id", "what", "due_on"):
+        open_by_goal.setdefault(action.goal_id, []).append(action)
+    lines = []
+    for goal in goals:
+        lines.append(f"Goal: {goal.in_own_words}")
+        for action in open_by_goal.get(goal.pk, []):
+            due = ""
+            if action.due_on:
+                due = (
+                    f" (overdue since {action.due_on:%-d %b})"
+                    if action.due_on < today
+                    else f" (by {action.due_on:%-d %b})"
+                )
+            lines.append(f"  - {action.what}{due}")
+    return lines

@@ -15,6 +15,8 @@ if (root) {
     emergency: "emergency-changed",
     plan: "truth-changed",
     board: "truth-changed",
+    referral: "referral-changed",
+    handover: "handover-changed",
   };
 
   async function fetchNote(noteId) {

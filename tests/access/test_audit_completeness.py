@@ -13,14 +13,20 @@ from network import services as network_services
 from network.models import User
 from portal import services as portal_services
 from realtime import services as realtime_services
+from referrals import handovers
+from referrals import services as referral_services
+from reminders import services as reminder_services
 from sharing import services as note_services
 from sharing.services import notes as notes_module
 from sharing.services import plans as plans_module
 from tests.conftest import signed_in
-from tests.factories import FamilyMemberFactory, NoteFactory, UserFactory
+from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 SERVICE_MODULES = [
     circle_services,
+    referral_services,
+    handovers,
+    reminder_services,
     notes_module,
     plans_module,
     network_services,
@@ -61,7 +67,80 @@ def call(name, cast):
         invitation = portal_services.invitation_create(actor=alice, client=grace, email="grace@example.org")
         return portal_services.invitation_accept(token=invitation.token)
 
+    def in_transaction(service, **kwargs):
+        def run():
+            with transaction.atomic():
+                circle_services._lock(grace)
+                return service(**kwargs)
+
+        return run
+
+    def referral():
+        police = charlie.organisation
+        ConsentFactory(client=grace, scope="organisation", organisation=police, recorded_by=alice)
+        return referral_services.referral_create(
+            actor=alice, client=grace, to_organisation=police, service="Diversion", asked="Help", reason="Why"
+        )
+
+    def police_manager():
+        return UserFactory(organisation=charlie.organisation, org_role=User.OrgRole.MANAGER)
+
+    def accepted():
+        answered = referral_services.referral_accept(
+            actor=police_manager(), referral=referral(), worker=charlie
+        )
+        return answered
+
+    def offered():
+        return handovers.handover_offer(actor=alice, client=grace, to_member=bob_member, summary="Yours.")
+
     calls = {
+        "circles.services.circle_member_join": in_transaction(
+            circle_services.circle_member_join, actor=alice, client=grace, user=charlie, role="police_officer"
+        ),
+        "circles.services.circle_lead_change_accepted": in_transaction(
+            circle_services.circle_lead_change_accepted, actor=bob, client=grace, member=bob_member
+        ),
+        "reminders.services.preference_set": lambda: reminder_services.preference_set(
+            actor=bob, kind="action.due", delivery="at_once"
+        ),
+        "referrals.services.referral_create": referral,
+        "referrals.services.referral_accept": accepted,
+        "referrals.services.referral_decline": lambda: referral_services.referral_decline(
+            actor=police_manager(), referral=referral(), reason="Full"
+        ),
+        "referrals.services.referral_info_request": lambda: referral_services.referral_info_request(
+            actor=police_manager(), referral=referral(), question="Which school?"
+        ),
+        "referrals.services.referral_info_give": lambda: referral_services.referral_info_give(
+            actor=alice,
+            referral=referral_services.referral_info_request(
+                actor=police_manager(), referral=referral(), question="Which school?"
+            ),
+            answer="Hillview",
+        ),
+        "referrals.services.referral_first_contact": lambda: referral_services.referral_first_contact(
+            actor=charlie, referral=accepted()
+        ),
+        "referrals.services.referral_outcome": lambda: referral_services.referral_outcome(
+            actor=charlie, referral=accepted(), outcome="could_not_contact"
+        ),
+        "referrals.services.referral_withdraw": lambda: referral_services.referral_withdraw(
+            actor=alice, referral=referral()
+        ),
+        "referrals.services.inbox_member_set": lambda: referral_services.inbox_member_set(
+            actor=police_manager(), user=charlie, works_inbox=True
+        ),
+        "referrals.handovers.handover_offer": offered,
+        "referrals.handovers.handover_accept": lambda: handovers.handover_accept(
+            actor=bob, handover=offered()
+        ),
+        "referrals.handovers.handover_cancel": lambda: handovers.handover_cancel(
+            actor=alice, handover=offered()
+        ),
+        "referrals.handovers.lead_left": lambda: network_services.professional_update(
+            actor=admin, person=alice, is_active=False
+        ),
         "circles.services.client_create": lambda: circle_services.client_create(
             actor=alice, given_name="New", family_name="Client"
         ),

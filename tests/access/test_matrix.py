@@ -13,6 +13,9 @@ from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
 from network.services import api_token_create
 from portal.models import Invitation
+from referrals import handovers
+from referrals import services as referral_services
+from referrals.models import InboxMember
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
@@ -75,6 +78,9 @@ PORTAL_PAGE = {
     "family_with_consent": 200,
 }
 
+
+# A referral's answer that would be accepted, so the matrix shows who may give it.
+DECLINE = {"reason": "No places until spring."}
 
 # (route name, method) -> (URL kwargs key, request data, expected answers)
 MATRIX = {
@@ -231,6 +237,36 @@ MATRIX = {
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
     ("api:note", "patch"): ("note", {}, api(404, **with_status(VIEW, 400))),
+    # Referrals: Grace is referred to Police, whose referrals inbox Charlie (the outsider) was named to work.
+    ("referrals:list", "get"): (None, None, page(200)),
+    ("referrals:inbox_people", "post"): (None, {}, page(403, manager=400, agency_admin=400)),
+    ("referrals:new", "get"): ("client", None, page(404, **VIEW)),
+    ("referrals:new", "post"): ("client", {}, page(404, **VIEW)),
+    ("referrals:client_summary", "get"): ("client", None, page(404, **VIEW)),
+    ("referrals:referral", "get"): ("referral", None, page(404, **VIEW, outsider=200)),
+    ("referrals:step", "post"): ("referral", DECLINE, page(404, **each(IN_CIRCLE, 403), outsider=302)),
+    ("referrals:leads_needed", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    ("api:referrals", "get"): (None, None, api(200)),
+    ("api:referrals", "post"): (None, {}, api(400)),
+    ("api:referral", "get"): ("referral", None, api(404, **VIEW, outsider=200)),
+    ("api:referral_step", "post"): ("referral", DECLINE, api(404, **each(IN_CIRCLE, 403), outsider=200)),
+    # Handovers: Alice (the lead) has offered the lead to Bob.
+    ("referrals:handover_new", "get"): ("client", None, page(404, **MANAGE)),
+    ("referrals:handover_new", "post"): ("client", {}, page(404, **MANAGE)),
+    ("referrals:handover", "get"): ("handover", None, page(404, **VIEW)),
+    ("referrals:handover_decide", "post"): (
+        "handover",
+        {},
+        page(404, lead=403, member=302, other_org_member=403),
+    ),
+    ("api:handovers", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:handover_decision", "post"): ("handover", {}, api(404, lead=403, member=200, other_org_member=403)),
+    # Reminders: everyone signed in has their own (clients and family choose theirs on the page).
+    ("reminders:today", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
+    ("reminders:preferences", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
+    ("reminders:preferences", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
+    ("api:reminder_preferences", "get"): (None, None, api(200)),
+    ("api:reminder_preferences", "put"): (None, {}, api(400)),
 }
 
 EXEMPT_MODULES = (
@@ -268,7 +304,7 @@ def test_every_entry_answers_for_every_role():
 
 
 @pytest.fixture
-def world(alice, bob, carol, charlie, grace, early_help):
+def world(alice, bob, carol, charlie, grace, early_help, police):
     """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing."""
     family_contact = FamilyMemberFactory(client=grace, name="Ama Okafor")
     people = {
@@ -341,6 +377,23 @@ def world(alice, bob, carol, charlie, grace, early_help):
         "goal_item": {"public_id": grace.public_id, "kind": "goals", "item_id": goal.pk},
         "agreement": {"public_id": grace.public_id, "agreement_id": agreement.pk},
     }
+    ConsentFactory(client=grace, scope="organisation", organisation=police, recorded_by=alice)
+    referral = referral_services.referral_create(
+        actor=alice,
+        client=grace,
+        to_organisation=police,
+        service="Youth diversion",
+        asked="Help",
+        reason="Why",
+    )
+    InboxMember.objects.create(organisation=police, user=charlie, named_by=charlie)
+    handover = handovers.handover_offer(
+        actor=alice,
+        client=grace,
+        to_member=CircleMember.objects.get(client=grace, user=bob),
+        summary="Yours.",
+    )
+    objects |= {"referral": {"referral_id": referral.pk}, "handover": {"handover_id": handover.pk}}
     return people, objects
 
 
@@ -352,6 +405,10 @@ def _url(route, objects):
         kwargs["decision"] = "decline"
     if name == "plan:item_move":
         kwargs["direction"] = "down"
+    if name in ("referrals:step", "api:referral_step"):
+        kwargs["step"] = "decline"
+    if name in ("referrals:handover_decide", "api:handover_decision"):
+        kwargs["decision"] = "accept"
     return reverse(name, kwargs=kwargs)
 
 

@@ -20,6 +20,8 @@ DECLARING_MODULES = [
     "sharing.changes",
     "board.changes",
     "portal.changes",
+    "referrals.changes",
+    "reminders.changes",
 ]
 
 

@@ -13,9 +13,14 @@ from board import services as board_services
 from changes.catalogue import catalogue, check_payload
 from circles import services as circle_services
 from circles.models import CircleMember
+from network.services import professional_update
 from portal import services as portal_services
 from realtime.models import Event
+from referrals import handovers
+from referrals import services as referral_services
+from referrals.models import InboxMember
 from sharing import services as sharing_services
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +87,48 @@ def make_every_published_change(alice, bob, carol, charlie):
     board_services.scale_add_by_client(user=amara, client=client, score=6)
     sharing_services.action_remove(actor=alice, action=theirs)
     sharing_services.goal_remove(actor=alice, goal=second)
+    _referrals_and_handovers(client, alice, bob, charlie)
     return client
+
+
+def _referrals_and_handovers(client, alice, bob, charlie):
+    """Bob (the lead now) refers Amara to Charlie's organisation three times; the lead changes hands."""
+    police = charlie.organisation
+    InboxMember.objects.create(organisation=police, user=charlie, named_by=charlie)
+    circle_services.consent_record(
+        actor=bob,
+        client=client,
+        scope="organisation",
+        organisation=police,
+        method="written",
+        given_by="Amara",
+    )
+
+    def refer():
+        return referral_services.referral_create(
+            actor=bob, client=client, to_organisation=police, service="Diversion", asked="Help", reason="Why"
+        )
+
+    first = refer()
+    referral_services.referral_info_request(actor=charlie, referral=first, question="Which school?")
+    referral_services.referral_info_give(actor=bob, referral=first, answer="Hillview.")
+    referral_services.referral_accept(actor=charlie, referral=first, worker=charlie)
+    referral_services.referral_first_contact(actor=charlie, referral=first)
+    referral_services.referral_outcome(actor=charlie, referral=first, outcome="got_help")
+    referral_services.referral_decline(actor=charlie, referral=refer(), reason="Full.")
+    referral_services.referral_withdraw(actor=bob, referral=refer())
+
+    to_alice = CircleMember.objects.get(client=client, user=alice, until=None)
+    offered = handovers.handover_offer(actor=bob, client=client, to_member=to_alice, summary="Over to you.")
+    handovers.handover_cancel(actor=bob, handover=offered)
+    handovers.handover_accept(
+        actor=alice,
+        handover=handovers.handover_offer(
+            actor=bob, client=client, to_member=to_alice, summary="Over to you."
+        ),
+    )
+    admin = UserFactory(organisation=alice.organisation, org_role="admin")
+    professional_update(actor=admin, person=alice, is_active=False)  # the lead leaves: needs a new lead
 
 
 def test_every_published_change_matches_its_declared_payload(alice, bob, carol, charlie):

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from circles import services
 from circles.models import CircleMember, EmergencyAccess, JoinRequest
 from network.models import Organisation, User
+from referrals.models import Referral
 from tests.conftest import signed_in
 from tests.factories import (
     ClientFactory,
@@ -229,7 +230,20 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
         NoteFactory(client=grace, author=author, visibility="organisation")  # hidden from Alice: other org
         FamilyMemberFactory(client=grace)
         MemberFactory(client=grace, user=UserFactory(), until=timezone.now())
-        ConsentFactory(client=grace, scope="organisation", organisation=organisation, recorded_by=alice)
+        consent = ConsentFactory(
+            client=grace, scope="organisation", organisation=organisation, recorded_by=alice
+        )
+        Referral.objects.create(
+            client=grace,
+            from_organisation=alice.organisation,
+            to_organisation=organisation,
+            referrer=alice,
+            service="s",
+            asked="a",
+            reason="r",
+            consent=consent,
+            answer_due_on=soon.date(),
+        )
         asker = UserFactory()
         JoinRequest.objects.create(
             client=grace,
@@ -256,9 +270,10 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # than it shows: no count) with author and organisation, 14. the plan goals those notes refer to (one
     # prefetch), 15. INSERT the client.view audit row, 16. UPDATE Alice's last visit, 17. consents,
     # 18. open join requests with requester, 19. recent emergency accesses with user, 20. who has read the
-    # record (one aggregate), 21. unread notifications (page header). No session write: see
-    # network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(21):
+    # record (one aggregate), 21. open referrals with the receiving organisation and referrer, 22. recent
+    # handovers with both people, 23. does the circle need a new lead, 24. unread notifications (page
+    # header). No session write: see network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(24):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
@@ -267,5 +282,6 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     assert len(response.context["past_members"]) == rows
     assert len(response.context["consents"]) == 1 + rows
     assert len(response.context["join_requests"]) == rows
+    assert len(response.context["referrals"]["open_referrals"]) == rows
     assert len(response.context["readers"]) == min(rows + 1, 20)  # and Alice, just now; the panel shows 20
     assert len(response.context["emergencies"]) == rows

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.demo import board as demo_board
+from alongside.demo.referrals import load_referrals
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -345,6 +346,7 @@ class Command(BaseCommand):
             user=self.people["mark"],
         )
         demo_board.load(self.people)
+        load_referrals(self.people)
 
     def client(
         self,

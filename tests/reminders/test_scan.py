@@ -1,0 +1,154 @@
+"""The daily scan: what each person is told, through their preferences, once; never about a client they
+cannot see; in a number of queries that does not grow with the number of clients."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from circles.models import CircleMember
+from realtime.models import Notification
+from reminders import scan
+from reminders.models import DigestSent, OutgoingEmail, ReminderPreference, ScanRun
+from reminders.registry import Reminder, ReminderKind, registry
+from reminders.services import preference_set
+from tests.factories import ClientFactory, ConsentFactory, MemberFactory
+from tests.reminders.conftest import add_due_action, days
+
+pytestmark = pytest.mark.django_db
+
+
+def texts_for(user, reminders):
+    return sorted((r.kind, r.text) for r in reminders if r.user_id == user.pk)
+
+
+def test_each_person_is_told_what_is_theirs(reminders_world, alice, bob, carol):
+    found = scan.collect(timezone.localdate())
+    overdue_since = days(-10).strftime("%-d %B")
+    assert texts_for(bob, found) == [("action.due", f"Your action for Grace was due on {overdue_since}.")]
+    assert texts_for(alice, found) == sorted(
+        [
+            ("action.overdue_lead", f"An action in Grace's plan was due on {overdue_since}."),
+            ("consent.expiring", f"Grace's consent ends on {days(5):%-d %B}."),
+            ("goal.review", f"A goal in Grace's plan is due for review on {days(3):%-d %B}."),
+            (
+                "join_request.waiting",
+                f"Someone has been waiting since {days(-3):%-d %B} to join Grace's circle.",
+            ),
+        ]
+    )
+    assert texts_for(carol, found) == []
+
+
+def test_an_action_due_in_a_week_is_not_yet_a_reminder(grace, bob):
+    add_due_action(grace, bob, due_on=days(7))
+    assert scan.collect(timezone.localdate()) == []
+
+
+def test_reminders_never_tell_anyone_about_a_client_they_cannot_see(grace, alice, charlie):
+    """A kind that got it wrong (Charlie is not in Grace's circle) is caught by the scan's own check."""
+    wrong = ReminderKind(
+        "test.wrong",
+        "A careless kind",
+        lambda today: [Reminder("test.wrong", charlie.pk, "Grace: something", "/", client_id=grace.pk)],
+    )
+    registry.register(wrong)
+    try:
+        assert [r for r in scan.collect(timezone.localdate()) if r.kind == "test.wrong"] == []
+    finally:
+        registry._kinds.pop("test.wrong")
+
+
+def test_someone_who_left_the_circle_hears_nothing_more(reminders_world, bob):
+    member = CircleMember.objects.get(client=reminders_world, user=bob)
+    member.until = timezone.now()
+    member.save()
+    assert texts_for(bob, scan.collect(timezone.localdate())) == []
+
+
+def test_preferences_at_once_digest_or_not_at_all(reminders_world, alice, bob, mailoutbox):
+    preference_set(actor=alice, kind="consent.expiring", delivery="at_once")
+    preference_set(actor=alice, kind="goal.review", delivery="off")
+    today = timezone.localdate()
+    assert scan.run_day(today, "worker-1")["delivered"] == 2
+
+    alice_mail = OutgoingEmail.objects.filter(to=alice.email)
+    assert alice_mail.count() == 2  # one at once, one digest
+    digest = alice_mail.get(message_id__startswith="<digest-")
+    assert "join Grace's circle" in digest.body and "overdue" not in digest.subject
+    assert "consent ends" not in digest.body  # that one came at once
+    assert "review" not in digest.body  # not at all
+    bell = list(Notification.objects.filter(user=alice).values_list("kind", flat=True))
+    assert sorted(bell) == ["reminder.consent.expiring", "reminder.digest"]
+    assert OutgoingEmail.objects.filter(to=bob.email).count() == 1
+
+
+def test_the_day_runs_once(reminders_world, alice, bob):
+    today = timezone.localdate()
+    first = scan.run_day(today, "worker-1")
+    second = scan.run_day(today, "worker-2")
+    assert first["ran"] and not second["ran"]
+    assert DigestSent.objects.filter(day=today).count() == 2
+    assert OutgoingEmail.objects.count() == 2
+
+
+def test_a_stale_run_is_taken_over_and_nobody_hears_twice(reminders_world, alice, bob, settings):
+    today = timezone.localdate()
+    # A worker claimed the day, told Bob, then died (its heartbeat stopped ten minutes ago).
+    ScanRun.objects.create(
+        period=today, claimed_by="dead", heartbeat_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    bob_plan = next(p for p in scan.plans_for(scan.collect(today)) if p.user == bob)
+    assert scan.deliver(bob_plan, today)
+    assert scan.run_day(today, "worker-2") == {"day": today.isoformat(), "ran": True, "delivered": 1}
+    run = ScanRun.objects.get(period=today)
+    assert run.claimed_by == "worker-2" and run.takeovers == 1 and run.finished_at
+    assert OutgoingEmail.objects.filter(to=bob.email).count() == 1
+
+
+def test_a_running_scan_is_left_alone(reminders_world):
+    today = timezone.localdate()
+    ScanRun.objects.create(period=today, claimed_by="alive", heartbeat_at=timezone.now())
+    assert scan.run_day(today, "worker-2") == {"day": today.isoformat(), "ran": False}
+    assert not DigestSent.objects.exists()
+
+
+@pytest.mark.parametrize("clients", [1, 20])
+def test_the_scans_query_count_is_flat_in_the_number_of_clients(alice, bob, early_help, clients):
+    for n in range(clients):
+        client = ClientFactory(given_name=f"C{n}")
+        MemberFactory(client=client, user=alice, is_lead=True, role="lead_professional")
+        MemberFactory(client=client, user=bob)
+        add_due_action(client, bob, due_on=days(-10))
+        ConsentFactory(client=client, scope="circle", recorded_by=alice, expires_on=days(3))
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        plans = scan.plans_for(scan.collect(today))
+    # 1. open actions due, with owner and client, 2. the leads of clients whose actions are overdue long
+    # enough (no portal query: none of the actions is the client's own), 3. consents ending soon with their
+    # client, 4. their leads, 5. goals to review (none, so no leads to look up), 6. requests to join waiting
+    # (none), 7. referrals waiting, 8. the check that each person is in the circle now (one batch of pairs),
+    # 9. the people, 10. their preferences.
+    assert len(queries) == 10, "\n".join(q["sql"][:90] for q in queries)
+    assert sum(len(p.bell) for p in plans) == 3 * clients
+
+
+def test_preferences_are_checked(alice):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        preference_set(actor=alice, kind="no.such", delivery="digest")
+    with pytest.raises(ValidationError):
+        preference_set(actor=alice, kind="action.due", delivery="weekly")
+    assert not ReminderPreference.objects.exists()
+
+
+def test_a_batch_that_meets_someone_already_done_gives_the_others_theirs(reminders_world, alice, bob):
+    today = timezone.localdate()
+    plans = scan.plans_for(scan.collect(today))
+    DigestSent.objects.create(user=bob, day=today)  # another worker got to Bob a moment ago
+    assert scan.deliver_batch(plans, today) == 1
+    assert OutgoingEmail.objects.filter(to=alice.email).count() == 1
+    assert not OutgoingEmail.objects.filter(to=bob.email).exists()
