@@ -8,6 +8,16 @@ from django.utils import timezone
 from network.models import Organisation
 
 
+class Visibility(models.TextChoices):
+    """Who may read something the circle writes (a note, an assessment): one set of choices, one rule
+    (circles.access.shared_visible_filter)."""
+
+    CIRCLE = "circle", "Whole circle"
+    ORGANISATION = "organisation", "My organisation only"
+    NAMED = "named", "Named people only"
+    CLIENT = "client", "Whole circle, and shared with the client"
+
+
 class Client(models.Model):
     """A person being supported. Never deleted: the public ID is theirs for good."""
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from circles.models import Client
+from circles.models import Client, Visibility
 from coedit.fields import CHOICE, DATE, TEXT, YES_NO, VersionedField, VersionedFields
 from coedit.models import FieldChange
 from network.models import Organisation
@@ -19,11 +19,7 @@ class Note(models.Model):
         OBSERVATION = "observation", "Observation"
         CONCERN = "concern", "Concern"
 
-    class Visibility(models.TextChoices):
-        CIRCLE = "circle", "Whole circle"
-        ORGANISATION = "organisation", "My organisation only"
-        NAMED = "named", "Named people only"
-        CLIENT = "client", "Whole circle, and shared with the client"
+    Visibility = Visibility  # the circle's one set of choices, shared with assessments
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes")
