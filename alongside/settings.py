@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "audit",
     "changes",
     "circles",
+    "assessments",
     "sharing",
     "realtime",
     "portal",

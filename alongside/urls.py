@@ -83,6 +83,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
+    path("clients/<str:public_id>/assessments/", include("assessments.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

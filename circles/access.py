@@ -210,8 +210,10 @@ def shared_visible_filter(access: RecordAccess, *, named_through: type[Model], n
     mine = Q(author_id=user.pk)
     own_organisation = Q(organisation_id=access.organisation_id) if access.organisation_id else Q(pk__in=[])
     circle_wide = Q(visibility__in=[Visibility.CIRCLE, Visibility.CLIENT])
-    named_me = Q(visibility=Visibility.NAMED) & Exists(
-        named_through.objects.filter(**{f"{named_field}_id": OuterRef("pk")}, user_id=user.pk)  # type: ignore[attr-defined]
+    named_me = Q(visibility=Visibility.NAMED) & Q(
+        Exists(
+            named_through.objects.filter(**{f"{named_field}_id": OuterRef("pk")}, user_id=user.pk)  # type: ignore[attr-defined]
+        )
     )
     if access.shares_across_organisations:
         return mine | (own_organisation & Q(visibility=Visibility.ORGANISATION)) | circle_wide | named_me

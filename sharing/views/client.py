@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from assessments.views import summary_context
 from audit.services import audit_read
 from circles import access, selectors
 from circles.audit_selectors import READERS_DAYS, record_readers
@@ -56,5 +57,6 @@ def client_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
+            **summary_context(record),
         },
     )

@@ -46,11 +46,15 @@ if (root) {
   }
 
   openLiveSocket(root, {
+    // Someone on an assessment page of this client: "Aisha is completing PHQ-9".
+    describePerson: (person) => (person.focus?.startsWith("completing ") ? `${person.name} is ${person.focus}` : person.name),
     onEvent(type, payload) {
       const panel = panels[type.split(".")[0]];
       if (type === "note.create" && onFirstPage) addNote(payload.note_id);
       else if (type === "note.visibility_widen" || type === "note.visibility_narrow") refreshNote(payload.note_id);
-      else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
+      else if (type === "assessment.complete" || type === "assessment.amend") {
+        document.body.dispatchEvent(new CustomEvent("assessments-changed"));
+      } else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
     },
   });
 }

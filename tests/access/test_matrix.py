@@ -8,6 +8,8 @@ are exempt: their own projects test them, and our access rules do not change the
 import pytest
 from django.urls import get_resolver, reverse
 
+from assessments import services as assessment_services
+from assessments.models import Instrument
 from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
 from network.services import api_token_create
@@ -133,6 +135,17 @@ MATRIX = {
     ("plan:agree", "get"): ("client", None, page(404, **MANAGE)),
     ("plan:agreement", "get"): ("agreement", None, page(404, **VIEW)),
     ("my_actions", "get"): (None, None, page(200)),
+    # Assessments: the circle completes them; a draft is its author's (the lead's here) only.
+    ("assessments:summary", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:start", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:start", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("assessments:detail", "get"): ("assessment", None, page(404, **VIEW)),
+    ("assessments:edit", "get"): ("draft", None, page(404, lead=200)),
+    ("assessments:edit", "post"): ("draft", {}, page(404, lead=400)),
+    ("assessments:draft", "post"): ("draft", {}, page(404, lead=200)),
+    ("assessments:amend", "get"): ("assessment", None, page(404, **{**with_status(VIEW, 403), "lead": 200})),
+    ("assessments:amend", "post"): ("assessment", {}, page(404, **{**with_status(VIEW, 403), "lead": 400})),
+    ("assessments:chart", "get"): ("instrument", None, page(404, **VIEW)),
     # The portal, and the lead's invitations to it.
     ("portal:home", "get"): (None, None, PORTAL_PAGE),
     ("portal:people", "get"): (None, None, PORTAL_PAGE),
@@ -291,6 +304,18 @@ def world(alice, bob, carol, charlie, grace, early_help):
         created_by=alice,
         expires_at="2999-01-01T00:00:00Z",
     )
+    phq9 = Instrument.objects.get(code="phq-9")
+    draft = assessment_services.assessment_start(actor=alice, client=grace, instrument=phq9)
+    done = assessment_services.assessment_complete(
+        actor=alice,
+        assessment=assessment_services.assessment_start(actor=alice, client=grace, instrument=phq9),
+        answers={str(n): {"score": 1} for n in range(1, 10)},
+    )
+    objects |= {
+        "draft": {"public_id": grace.public_id, "assessment_id": draft.pk},
+        "assessment": {"public_id": grace.public_id, "assessment_id": done.pk},
+        "instrument": {"public_id": grace.public_id, "code": "phq-9"},
+    }
     objects |= {
         "portal_action": {"action_id": own.pk},
         "portal_goal": {"goal_id": goal.pk},

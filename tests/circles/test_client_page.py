@@ -19,6 +19,7 @@ from tests.factories import (
     NoteFactory,
     OrganisationFactory,
     UserFactory,
+    assessment_done,
 )
 
 
@@ -243,6 +244,9 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
             client=grace, user=UserFactory(), reason="Urgent check", expires_at=soon
         )
         AuditEvent.objects.create(actor=author, action="client.view", client=grace)
+        # Two assessments a row: one the circle sees, one (another organisation's only) Alice does not.
+        assessment_done(author=author, client=grace, code="phq-9", scores=[n % 4] * 9)
+        assessment_done(author=author, client=grace, code="gad-7", scores=[1] * 7, visibility="organisation")
     browser = signed_in(alice)
 
     browser.get(url(grace))  # the first request after signing in also pushes the session's end back
@@ -253,8 +257,9 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # (one more than it shows: no count) with author and organisation, 8. the plan goals those notes refer
     # to (one prefetch), 9. INSERT the client.view audit row, 10. consents, 11. open join requests with
     # requester, 12. recent emergency accesses with user, 13. who has read the record (one aggregate),
-    # 14. unread notifications (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(14):
+    # 14. the assessments Alice may see, with their instrument and version (one query, for the summary),
+    # 15. unread notifications (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(15):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
@@ -265,3 +270,4 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     assert len(response.context["join_requests"]) == rows
     assert len(response.context["readers"]) == min(rows + 1, 20)  # and Alice, just now; the panel shows 20
     assert len(response.context["emergencies"]) == rows
+    assert len(response.context["assessments"].series[0].points) == rows
