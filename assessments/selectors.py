@@ -5,8 +5,8 @@ never merged into it. The first completed assessment of a series is its baseline
 """
 
 import datetime
-from typing import cast
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
