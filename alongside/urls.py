@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments import api as assessments_api
 from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
@@ -68,6 +69,33 @@ api_v1 = [
         name="agreement",
     ),
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
+    path("instruments/", assessments_api.InstrumentListApi.as_view(), name="instruments"),
+    path("instruments/<slug:code>/", assessments_api.InstrumentDetailApi.as_view(), name="instrument"),
+    path(
+        "clients/<str:public_id>/assessments/",
+        assessments_api.AssessmentListApi.as_view(),
+        name="assessments",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/",
+        assessments_api.AssessmentDetailApi.as_view(),
+        name="assessment",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/complete/",
+        assessments_api.AssessmentCompleteApi.as_view(),
+        name="assessment_complete",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/amend/",
+        assessments_api.AssessmentAmendApi.as_view(),
+        name="assessment_amend",
+    ),
+    path(
+        "clients/<str:public_id>/series/<slug:code>/",
+        assessments_api.SeriesApi.as_view(),
+        name="assessment_series",
+    ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]

@@ -204,6 +204,15 @@ MATRIX = {
     ("api:agreements", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:agreement", "get"): ("agreement", None, api(404, **VIEW)),
     ("api:my_actions", "get"): (None, None, api(200)),
+    ("api:instruments", "get"): (None, None, api(200)),
+    ("api:instrument", "get"): ("instrument_code", None, api(200)),
+    ("api:assessments", "get"): ("client", None, api(404, **VIEW)),
+    ("api:assessments", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:assessment", "get"): ("assessment", None, api(404, **VIEW)),
+    ("api:assessment", "patch"): ("draft", {}, api(404, lead=400)),
+    ("api:assessment_complete", "post"): ("draft", {}, api(404, lead=400)),
+    ("api:assessment_amend", "post"): ("assessment", {}, api(404, **with_status(VIEW, 400))),
+    ("api:assessment_series", "get"): ("instrument", None, api(404, **VIEW)),
     ("api:notes", "get"): ("client", None, api(404, **VIEW)),
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
@@ -315,6 +324,7 @@ def world(alice, bob, carol, charlie, grace, early_help):
         "draft": {"public_id": grace.public_id, "assessment_id": draft.pk},
         "assessment": {"public_id": grace.public_id, "assessment_id": done.pk},
         "instrument": {"public_id": grace.public_id, "code": "phq-9"},
+        "instrument_code": {"code": "phq-9"},
     }
     objects |= {
         "portal_action": {"action_id": own.pk},
