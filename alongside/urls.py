@@ -44,6 +44,8 @@ api_v1 = [
         circles_api.EmergencyAccessApi.as_view(),
         name="emergency_access",
     ),
+    path("clients/<str:public_id>/stage/", circles_api.StageApi.as_view(), name="stage"),
+    path("clients/<str:public_id>/stage/reopen/", circles_api.ReopenApi.as_view(), name="reopen"),
     path("clients/<str:public_id>/plan/", plans_api.PlanApi.as_view(), name="plan"),
     path("clients/<str:public_id>/plan/goals/", plans_api.GoalListApi.as_view(), name="goals"),
     path("clients/<str:public_id>/plan/goals/<int:goal_id>/", plans_api.GoalDetailApi.as_view(), name="goal"),

@@ -6,14 +6,15 @@ never merged into it. The first completed assessment of a series is its baseline
 
 import datetime
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import scoring
-from assessments.access import assessments_visible_filter
+from assessments import packs, scoring
+from assessments.access import assessments_visible_filter, may_edit_instrument
 from assessments.models import Assessment, Instrument, InstrumentVersion
 from circles import access
 
@@ -220,3 +221,31 @@ def series_for(record: access.RecordAccess, instrument: Instrument, *, by_client
         series.points.append(Point(row.completed_at, row.pk, row.result, row.version.number))
         series.definition = row.version.definition
     return series
+
+
+def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
+    """What importing this pack would do, instrument by instrument, changing nothing.
+
+    Raises PermissionDenied unless the person is an agency admin, and ValidationError (by field path) for
+    a bad pack or an instrument they may not change.
+    """
+    if not may_edit_instrument(actor, None):
+        raise PermissionDenied("Only an agency admin can bring in instruments.")
+    errors = packs.pack_errors(pack)
+    if errors:
+        raise ValidationError(errors)
+    plan = []
+    for definition in packs.definitions_from_pack(pack):
+        existing = Instrument.objects.filter(code=definition["code"]).first()
+        if not may_edit_instrument(actor, existing):
+            raise ValidationError(
+                {"instruments": f"{definition['code']!r} is kept by another agency or ships with Alongside."}
+            )
+        if existing is None:
+            what = "new"
+        elif existing.versions.get(number=existing.current_version).definition == definition:
+            what = "unchanged"
+        else:
+            what = f"new version {existing.current_version + 1}"
+        plan.append({"code": definition["code"], "name": definition["name"], "change": what})
+    return plan

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments import access, packs, scoring
 from assessments import changes as c
 from assessments.models import Assessment, Instrument, InstrumentVersion
+from assessments.selectors import pack_preview
 from audit.services import text_fingerprint
 from changes.services import record
 from circles import access as policy
@@ -23,12 +24,6 @@ if TYPE_CHECKING:
     from network.models import User
 
 REASON_MAX = 500
-
-
-def person_label(user: "User") -> str:
-    """How a person is named in an assessment's words (notifications). One place, so the hidden-members
-    rule (circles.access) can take it over."""
-    return user.full_name
 
 
 # Assessments.
@@ -407,35 +402,9 @@ def _normalised(definition: dict) -> dict:
     return packs.definition_from_pack({**definition, "scale": name}, {name: scale})
 
 
-def pack_preview(*, actor: "User", pack: Any) -> list[dict]:
-    """What importing this pack would do, instrument by instrument, changing nothing.
-
-    Raises ValidationError (by field path) for a bad pack and PermissionDenied for an instrument this
-    person may not change.
-    """
-    errors = packs.pack_errors(pack)
-    if errors:
-        raise ValidationError(errors)
-    plan = []
-    for definition in packs.definitions_from_pack(pack):
-        existing = Instrument.objects.filter(code=definition["code"]).first()
-        if not access.may_edit_instrument(actor, existing):
-            raise ValidationError(
-                {"instruments": f"{definition['code']!r} is kept by another agency or ships with Alongside."}
-            )
-        if existing is None:
-            what = "new"
-        elif existing.versions.get(number=existing.current_version).definition == definition:
-            what = "unchanged"
-        else:
-            what = f"new version {existing.current_version + 1}"
-        plan.append({"code": definition["code"], "name": definition["name"], "change": what})
-    return plan
-
-
 def pack_import(*, actor: "User", pack: Any) -> list[Instrument]:
     """Bring in a pack's instruments: new ones made, changed ones versioned, the same ones left alone."""
-    pack_preview(actor=actor, pack=pack)
+    pack_preview(actor=actor, pack=pack)  # refuses a bad pack, or one with an instrument not theirs
     return _instruments_write(
         actor=actor, definitions=packs.definitions_from_pack(pack), change=c.INSTRUMENT_IMPORT
     )

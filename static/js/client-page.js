@@ -54,6 +54,8 @@ if (root) {
       else if (type === "note.visibility_widen" || type === "note.visibility_narrow") refreshNote(payload.note_id);
       else if (type === "assessment.complete" || type === "assessment.amend") {
         document.body.dispatchEvent(new CustomEvent("assessments-changed"));
+      } else if (type === "client.stage_change" || type === "client.reopen") {
+        document.body.dispatchEvent(new CustomEvent("stage-changed"));
       } else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
     },
   });

@@ -363,7 +363,10 @@ class Command(BaseCommand):
         client = circle_services.client_create(
             actor=actor, given_name=given, family_name=family_name, date_of_birth=dob, lead_role=role, **extra
         )
-        circle_services.client_stage_change(actor=actor, client=client, stage=stage)
+        if stage != Client.Stage.INTAKE:
+            circle_services.client_stage_change(
+                actor=actor, client=client, stage=stage, reason="Where the case stood when the demo began"
+            )
         for key in members:
             circle_services.circle_member_add(
                 actor=actor,
