@@ -17,6 +17,14 @@ class AssessmentAmended(TypedDict):
 
 
 # A draft is its author's only: audited, never published (presence says "… is completing PHQ-9").
+class SelfRatingAsked(TypedDict):
+    request_id: int
+    instrument: str
+
+
+ASSESSMENT_ASK = Change(
+    "assessment.ask", "The team asks the client to rate themself in the portal", SelfRatingAsked
+)
 ASSESSMENT_CREATE = Change("assessment.create", "Someone starts an assessment (a draft, theirs only)")
 ASSESSMENT_UPDATE_DRAFT = Change("assessment.update_draft", "A draft assessment saves itself")
 ASSESSMENT_DISCARD = Change("assessment.discard", "The author throws a draft assessment away")
@@ -42,6 +50,7 @@ ASSESSMENT_LIST = Change(
 )
 
 register(
+    ASSESSMENT_ASK,
     ASSESSMENT_CREATE,
     ASSESSMENT_UPDATE_DRAFT,
     ASSESSMENT_DISCARD,

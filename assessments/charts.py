@@ -24,7 +24,8 @@ STYLES = [
 ]
 
 
-def trend_chart(series: Series, *, chart_id: str) -> SafeString:
+def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeString:
+    """The chart as SVG; `plain` words it for the portal (reading age about nine)."""
     low, high = series.value_range
     points = series.points
     span = (points[-1].at - points[0].at).total_seconds() or 1.0
@@ -52,7 +53,8 @@ def trend_chart(series: Series, *, chart_id: str) -> SafeString:
                 tick,
             )
         )
-    for index, label in ((0, "Baseline"), (len(points) - 1, "Latest")):
+    ends = ("First", "Last") if plain else ("Baseline", "Latest")
+    for index, label in ((0, ends[0]), (len(points) - 1, ends[1])):
         if index == 0 or len(points) > 1:
             anchor = "start" if index == 0 else "end"
             parts.append(
@@ -93,6 +95,9 @@ def trend_chart(series: Series, *, chart_id: str) -> SafeString:
             )
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     title = f"{series.definition['name']}{' (own ratings)' if series.by_client else ''}: trend"
+    description = series.summary
+    if plain:
+        title, description = "How it has gone", "A line for each part. The table has the same numbers."
     return format_html(
         '<svg class="app-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{} {}" '
         'preserveAspectRatio="xMidYMid meet" focusable="false">'
@@ -104,7 +109,7 @@ def trend_chart(series: Series, *, chart_id: str) -> SafeString:
         title_id,
         title,
         desc_id,
-        series.summary,
+        description,
         mark_safe("".join(parts)),  # noqa: S308 (every part was built with format_html)
     )
 

@@ -135,3 +135,31 @@ class Assessment(models.Model):
     @property
     def is_self_rating(self) -> bool:
         return self.completed_by == self.By.CLIENT
+
+
+class SelfRatingRequest(models.Model):
+    """The team asks the client to rate themself with an instrument, in the portal ("How am I doing?")."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="self_rating_requests")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The asker's organisation: the client's answer is read by the notes' rule as if it had written it.
+    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    assessment = models.OneToOneField(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "instrument"],
+                condition=Q(done_at=None),
+                name="one_open_self_rating_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} asked of {self.client_id}"

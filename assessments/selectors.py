@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessments import packs, scoring
 from assessments.access import assessments_visible_filter, may_edit_instrument
-from assessments.models import Assessment, Instrument, InstrumentVersion
+from assessments.models import Assessment, Instrument, InstrumentVersion, SelfRatingRequest
 from circles import access
 
 
@@ -249,3 +249,44 @@ def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
             what = f"new version {existing.current_version + 1}"
         plan.append({"code": definition["code"], "name": definition["name"], "change": what})
     return plan
+
+
+# The portal: only what is shared with the client, for a client whose portal access was checked.
+
+
+def open_self_rating_requests(client: Any) -> list[SelfRatingRequest]:
+    return list(
+        SelfRatingRequest.objects.filter(client=client, done_at=None)
+        .select_related("instrument")
+        .order_by("asked_at")
+    )
+
+
+def self_rating_request_for(client: Any, request_id: int | str) -> SelfRatingRequest:
+    try:
+        return SelfRatingRequest.objects.select_related("instrument", "client").get(
+            client=client, pk=int(request_id), done_at=None
+        )
+    except (SelfRatingRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such request") from None
+
+
+def shared_with_client(client: Any) -> list[Series]:
+    """The series the client may see: their own ratings, and the team's assessments shared with them."""
+    rows = (
+        Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED, visibility="client")
+        .select_related("version", "instrument")
+        .order_by("completed_at", "id")
+    )
+    return _summary(list(rows)).series
+
+
+def team_may_ask(record: access.RecordAccess) -> list[Instrument]:
+    """Instruments the team may ask this client to rate themself with (none already asked and waiting)."""
+    waiting = SelfRatingRequest.objects.filter(client=record.client, done_at=None).values("instrument_id")
+    return [
+        v.instrument
+        for v in instrument_versions_current()
+        if "client" in v.definition["completed_by"]
+        and v.instrument_id not in {w["instrument_id"] for w in waiting}
+    ]

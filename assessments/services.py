@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments import access, packs, scoring
 from assessments import changes as c
-from assessments.models import Assessment, Instrument, InstrumentVersion
+from assessments.models import Assessment, Instrument, InstrumentVersion, SelfRatingRequest
 from assessments.selectors import pack_preview
 from audit.services import text_fingerprint
 from changes.services import record
@@ -187,6 +187,85 @@ def assessment_amend(
     return amendment
 
 
+# The client's own rating, in the portal.
+
+
+def self_rating_ask(*, actor: "User", client: Client, instrument: Instrument) -> SelfRatingRequest:
+    """Ask the client to rate themself with an instrument in the portal (one open request per instrument)."""
+    with transaction.atomic():
+        _lock(client)
+        if not access.may_start(policy.record_access(actor, client)):
+            raise PermissionDenied("Only members of the circle can ask the client to rate themself.")
+        version = InstrumentVersion.objects.get(instrument=instrument, number=instrument.current_version)
+        if not instrument.is_active or "client" not in version.definition["completed_by"]:
+            raise ValidationError({"instrument": f"{instrument.name} is not one clients fill in themselves."})
+        open_request = SelfRatingRequest.objects.filter(
+            client=client, instrument=instrument, done_at=None
+        ).first()
+        if open_request is not None:
+            return open_request
+        request = SelfRatingRequest.objects.create(
+            client=client, instrument=instrument, asked_by=actor, organisation_id=actor.organisation_id
+        )
+        record(
+            change=c.ASSESSMENT_ASK,
+            actor=actor,
+            client=client,
+            obj=request,
+            after={"instrument": instrument.code},
+            payload=c.SelfRatingAsked(request_id=request.pk, instrument=instrument.code),
+            audience={"client_visible": True},
+        )
+    return request
+
+
+def self_rating_complete(*, user: "User", request: SelfRatingRequest, answers: dict[str, Any]) -> Assessment:
+    """The client answers, in the portal. Only the client themself (not family); their words stay theirs:
+    a narrative the team must give is optional for them. Shared with the client, beside the team's, never merged."""
+    answers = _clean_answers(answers)
+    with transaction.atomic():
+        _lock(request.client)
+        request = (
+            SelfRatingRequest.objects.select_for_update()
+            .select_related("client", "instrument")
+            .get(pk=request.pk)
+        )
+        grant = policy.portal_access(user, request.client)
+        if grant is None or grant.member_id is not None:
+            raise PermissionDenied("Only the client can rate themself.")
+        if request.done_at is not None:
+            raise ValidationError({"request": "You have answered this already. Thank you."})
+        version = InstrumentVersion.objects.get(
+            instrument=request.instrument, number=request.instrument.current_version
+        )
+        definition = {
+            **version.definition,
+            "items": [
+                {**item, "narrative": "optional"} if item.get("narrative") == "required" else item
+                for item in version.definition["items"]
+            ],
+        }
+        errors = scoring.answer_errors(definition, answers, complete=True)
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        assessment = Assessment(
+            client=request.client,
+            instrument=request.instrument,
+            version=version,
+            author=user,
+            organisation_id=request.organisation_id,
+            completed_by=Assessment.By.CLIENT,
+            visibility=Visibility.CLIENT,
+        )
+        _finish(assessment, answers, now, now)
+        assessment.save()
+        request.done_at, request.assessment = now, assessment
+        request.save(update_fields=["done_at", "assessment"])
+        _record_completion(user, assessment, c.ASSESSMENT_COMPLETE, worker=request.asked_by)
+    return assessment
+
+
 def _finish(
     assessment: Assessment, answers: dict, completed_at: datetime.datetime, now: datetime.datetime
 ) -> None:
@@ -202,7 +281,9 @@ def _finish(
     assessment.updated_at = now
 
 
-def _record_completion(actor: "User", assessment: Assessment, change: Any) -> None:
+def _record_completion(
+    actor: "User", assessment: Assessment, change: Any, worker: "User | None" = None
+) -> None:
     named = list(assessment.named_people.values_list("pk", flat=True))
     narratives = " ".join(a.get("narrative", "") for a in assessment.answers.values())
     record(
@@ -224,10 +305,10 @@ def _record_completion(actor: "User", assessment: Assessment, change: Any) -> No
         ),
         audience=access.assessment_audience(assessment, named),
     )
-    _raise_flags(actor, assessment)
+    _raise_flags(actor, assessment, worker=worker)
 
 
-def _raise_flags(actor: "User", assessment: Assessment) -> None:
+def _raise_flags(actor: "User", assessment: Assessment, worker: "User | None" = None) -> None:
     """Tell the person who completed it and the lead, at once, with a link to the result and what to do."""
     assert assessment.result is not None
     if not assessment.result["flags"]:
@@ -237,7 +318,8 @@ def _raise_flags(actor: "User", assessment: Assessment) -> None:
         "assessments:detail", kwargs={"public_id": client.public_id, "assessment_id": assessment.pk}
     )
     name = assessment.version.definition["name"]
-    people = {actor.pk: actor} if actor.kind == "professional" else {}
+    worker = worker or actor  # who completed it with the client, or who asked the client to
+    people = {worker.pk: worker} if worker.kind == "professional" else {}
     lead = CircleMember.objects.filter(client=client, until=None, is_lead=True).select_related("user").first()
     if lead is not None and lead.user is not None:
         people.setdefault(lead.user.pk, lead.user)

@@ -9,6 +9,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.summary, name="summary"),
     path("new/", views.start, name="start"),
+    path("ask/", views.ask, name="ask"),
     path("<int:assessment_id>/", views.detail, name="detail"),
     path("<int:assessment_id>/edit/", views.edit, name="edit"),
     path("<int:assessment_id>/draft/", views.draft_save, name="draft"),

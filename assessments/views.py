@@ -92,7 +92,7 @@ def edit(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int) 
     context = {
         "client": record.client,
         "assessment": assessment,
-        "questions": _questions(assessment.definition, answers, errors),
+        "questions": questions(assessment.definition, answers, errors),
         "errors": errors,
     }
     return render(request, "assessments/edit.html", context, status=400 if errors else 200)
@@ -131,7 +131,7 @@ def detail(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int
             "client": record.client,
             "record": record,
             "assessment": assessment,
-            "questions": _questions(assessment.definition, assessment.answers, {}, assessment.result),
+            "questions": questions(assessment.definition, assessment.answers, {}, assessment.result),
             "may_amend": assessment.status == Assessment.Status.COMPLETED
             and record.may_add_note
             and (assessment.author_id == request.user.pk or record.may_manage_circle),
@@ -177,7 +177,7 @@ def amend(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int)
         "client": record.client,
         "assessment": assessment,
         "form": form,
-        "questions": _questions(assessment.definition, answers, errors),
+        "questions": questions(assessment.definition, answers, errors),
         "errors": errors,
     }
     return render(request, "assessments/amend.html", context, status=400 if (errors or form.errors) else 200)
@@ -219,7 +219,7 @@ def _own_draft(record: RecordAccess, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _questions(definition: dict, answers: dict, errors: dict, result: dict | None = None) -> list[dict]:
+def questions(definition: dict, answers: dict, errors: dict, result: dict | None = None) -> list[dict]:
     """Each question with its choices, the answer so far, the band (once scored) and any error."""
     scale = definition["scale"]
     labels = scale.get("labels", {})
@@ -240,3 +240,39 @@ def _questions(definition: dict, answers: dict, errors: dict, result: dict | Non
             }
         )
     return questions
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def ask(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    """Ask the client to rate themself in the portal ("How am I doing?")."""
+    record = client_get_for_user(request.user, public_id)
+    if not access.may_start(record):
+        raise PermissionDenied("Only members of the circle can ask the client to rate themself.")
+    choices = selectors.team_may_ask(record)
+    error = ""
+    if request.method == "POST":
+        chosen = next((i for i in choices if i.code == request.POST.get("instrument")), None)
+        if chosen is None:
+            error = "Choose what to ask them."
+        else:
+            try:
+                services.self_rating_ask(actor=request.user, client=record.client, instrument=chosen)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request, f"{record.client.given_name} will see it next time they open their portal."
+                )
+                return redirect("circles:client", public_id=record.client.public_id)
+    return render(
+        request,
+        "assessments/ask.html",
+        {
+            "client": record.client,
+            "choices": choices,
+            "waiting": selectors.open_self_rating_requests(record.client),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

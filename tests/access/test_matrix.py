@@ -142,6 +142,8 @@ MATRIX = {
     ("my_actions", "get"): (None, None, page(200)),
     # Assessments: the circle completes them; a draft is its author's (the lead's here) only.
     ("assessments:summary", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:ask", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:ask", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("assessments:start", "get"): ("client", None, page(404, **VIEW)),
     ("assessments:start", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("assessments:detail", "get"): ("assessment", None, page(404, **VIEW)),
@@ -165,6 +167,9 @@ MATRIX = {
         {},
         {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
     ),
+    ("portal:ratings", "get"): (None, None, PORTAL_PAGE),
+    ("portal:rate", "get"): ("self_rating", None, {**PORTAL_PAGE, "family_with_consent": 404}),
+    ("portal:rate", "post"): ("self_rating", {}, {**PORTAL_PAGE, "client": 400, "family_with_consent": 404}),
     ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
     ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
     ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
@@ -333,6 +338,11 @@ def world(alice, bob, carol, charlie, grace, early_help):
         "assessment": {"public_id": grace.public_id, "assessment_id": done.pk},
         "instrument": {"public_id": grace.public_id, "code": "phq-9"},
         "instrument_code": {"code": "phq-9"},
+        "self_rating": {
+            "request_id": assessment_services.self_rating_ask(
+                actor=alice, client=grace, instrument=Instrument.objects.get(code="ons4")
+            ).pk
+        },
     }
     objects |= {
         "portal_action": {"action_id": own.pk},
