@@ -123,6 +123,7 @@ urlpatterns = [
     path("notifications/", realtime_views.notifications, name="notifications"),
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
+    path("organisation/instruments/", include("assessments.instrument_urls")),
     path("organisation/", include("network.organisation_urls")),
     path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),

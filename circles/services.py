@@ -108,11 +108,18 @@ def client_create(
 
 
 def client_stage_change(
-    *, actor: "User", client: Client, stage: str, reason: str = "", outcome: str = ""
+    *,
+    actor: "User",
+    client: Client,
+    stage: str,
+    reason: str = "",
+    outcome: str = "",
+    at: datetime.datetime | None = None,
 ) -> Client:
     """The lead moves the case to another stage, with a reason. Stages may loop (review → assessment).
 
-    Closing records an outcome. A closed case is reopened with `client_reopen`, not moved.
+    Closing records an outcome. A closed case is reopened with `client_reopen`, not moved. `at` is for
+    changes brought in from elsewhere (demo data, an old system); otherwise it is now.
     """
     reason = clean_line(reason)
     errors = _stage_errors(stage=stage, reason=reason)
@@ -138,6 +145,7 @@ def client_stage_change(
             reason=reason,
             outcome=outcome if stage == Client.Stage.CLOSED else "",
             change=c.CLIENT_STAGE_CHANGE,
+            at=at,
         )
 
 
@@ -178,9 +186,18 @@ def _stage_errors(*, stage: str, reason: str) -> dict[str, str]:
     return errors
 
 
-def _move(*, actor: "User", client: Client, stage: str, reason: str, outcome: str, change: Any) -> Client:
+def _move(
+    *,
+    actor: "User",
+    client: Client,
+    stage: str,
+    reason: str,
+    outcome: str,
+    change: Any,
+    at: datetime.datetime | None = None,
+) -> Client:
     """Move the (locked, permission-checked) client to `stage`: history row, audit, event."""
-    now = timezone.now()
+    now = at or timezone.now()
     before = {"stage": client.stage}
     step = StageChange.objects.create(
         client=client,

@@ -178,6 +178,15 @@ MATRIX = {
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
     ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
+    # Instruments: agency admins keep their own; the shipped ones (PHQ-9 here) are never changed in the app.
+    ("instruments:list", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:add", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:add", "post"): (None, {}, page(403, agency_admin=400)),
+    ("instruments:edit", "get"): ("instrument_code", None, page(403)),
+    ("instruments:edit", "post"): ("instrument_code", {}, page(403)),
+    ("instruments:import", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:import", "post"): (None, {}, page(403, agency_admin=400)),
+    ("instruments:export", "get"): (None, None, page(403, agency_admin=200)),
     ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
     # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
     ("api_tokens:list", "get"): (None, None, page(200)),

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.demo.assessments import load_assessments
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -224,7 +225,7 @@ class Command(BaseCommand):
             "Harold",
             "Bennett",
             datetime.date(1945, 1, 30),
-            stage=Client.Stage.REVIEW,
+            stage=Client.Stage.INTAKE,  # his stages since, with a loop, are in alongside/demo/assessments.py
             members=["nadia", "owen", "lucy"],
             family=[("Michael Bennett", "Son", R.FAMILY_MEMBER, "07700 900557")],
             preferred_name="Harry",
@@ -328,6 +329,7 @@ class Command(BaseCommand):
         )
         self.plans()
         self.portal()
+        load_assessments(self.people, now=self.now)
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
