@@ -328,6 +328,9 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
+        "StageEnum": "circles.models.Client.Stage",
+        "OutcomeEnum": "circles.models.Client.Outcome",
+        "VisibilityEnum": "circles.models.Visibility",
     },
 }
 

@@ -1,5 +1,8 @@
 from django import forms
 
+from assessments.access import assessments_visible_filter
+from assessments.models import Assessment
+from circles.access import record_access
 from circles.models import Client
 from network.fields import CleanCharField
 from network.models import User
@@ -52,6 +55,24 @@ class NoteForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
         self.fields["goals"].label_from_instance = lambda g: f"“{g.in_own_words}”"
+        assessments = Assessment.objects.none()
+        if author is not None:
+            record = record_access(author, client)
+            assessments = (
+                Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED)
+                .filter(assessments_visible_filter(record))
+                .select_related("instrument")
+                .order_by("-completed_at")
+            )
+        self.fields["assessment"] = forms.ModelChoiceField(
+            label="Which assessment is this note about? (optional)",
+            queryset=assessments,
+            required=False,
+            empty_label="None",
+        )
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"{a.instrument.name}, {a.completed_at:%-d %b %Y}"
+        )
 
 
 class NoteVisibilityForm(forms.Form):

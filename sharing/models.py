@@ -33,6 +33,10 @@ class Note(models.Model):
     # Progress notes and the plan point at each other.
     goals = models.ManyToManyField("Goal", blank=True, related_name="notes")
     actions = models.ManyToManyField("Action", blank=True, related_name="notes")
+    # A note can be about an assessment (the assessment lists the notes that refer to it).
+    assessment = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -79,6 +83,11 @@ class Goal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The assessment area the goal addresses: an instrument and one of its items (empty: its total).
+    addresses_instrument = models.ForeignKey(
+        "assessments.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    addresses_item = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

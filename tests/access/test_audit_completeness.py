@@ -105,6 +105,16 @@ def call(name, cast):
             answers={"1": {"score": 3}},
             reason="Misheard",
         ),
+        "assessments.services.self_rating_ask": lambda: assessment_services.self_rating_ask(
+            actor=bob, client=grace, instrument=Instrument.objects.get(code="ons4")
+        ),
+        "assessments.services.self_rating_complete": lambda: assessment_services.self_rating_complete(
+            user=portal_client(),
+            request=assessment_services.self_rating_ask(
+                actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+            ),
+            answers={str(n): {"score": 1} for n in range(1, 8)},
+        ),
         "assessments.services.instrument_save": lambda: assessment_services.instrument_save(
             actor=admin, definition=own_instrument()
         ),
@@ -147,6 +157,9 @@ def call(name, cast):
         ),
         "sharing.services.plans.goal_update": lambda: note_services.goal_update(
             actor=bob, goal=goal(), changes={"in_own_words": "Stay in our flat"}, base_version=1
+        ),
+        "sharing.services.plans.goal_address_set": lambda: note_services.goal_address_set(
+            actor=bob, goal=goal(), instrument=Instrument.objects.get(code="gad-7")
         ),
         "sharing.services.plans.goal_remove": lambda: note_services.goal_remove(actor=bob, goal=goal()),
         "sharing.services.plans.action_add": lambda: note_services.action_add(

@@ -130,6 +130,8 @@ MATRIX = {
     ("plan:goal", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:goal_edit", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:goal_edit", "post"): ("goal", {}, page(404, **VIEW)),
+    ("plan:goal_address", "get"): ("goal", None, page(404, **VIEW)),
+    ("plan:goal_address", "post"): ("goal", {}, page(404, **with_status(VIEW, 302))),
     ("plan:action_add", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:action_add", "post"): ("goal", {}, page(404, **VIEW)),
     ("plan:action_edit", "get"): ("action", None, page(404, **VIEW)),

@@ -82,6 +82,12 @@ def make_every_published_change(alice, bob, carol, charlie):
     assessment_services.assessment_amend(
         actor=alice, assessment=done, answers={"1": {"score": 2}}, reason="Misheard question 1"
     )
+    asked = assessment_services.self_rating_ask(actor=alice, client=client, instrument=phq9)
+    assessment_services.self_rating_complete(
+        user=amara, request=asked, answers={str(n): {"score": 0} for n in range(1, 10)}
+    )
+    goal_for_area = sharing_services.goal_add(actor=alice, client=client, in_own_words="Feel calmer")
+    sharing_services.goal_address_set(actor=alice, goal=goal_for_area, instrument=phq9)
     circle_services.client_stage_change(
         actor=bob, client=client, stage="closed", reason="Moved to Leeds", outcome="moved_away"
     )
