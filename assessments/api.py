@@ -1,6 +1,6 @@
 """API for instruments and assessments, under /api/v1/. Same selectors, services and access policy as pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -22,6 +22,11 @@ ERRORS = {
     403: OpenApiResponse(description="Not yours to do (not a professional, or not the author or lead)"),
     404: OpenApiResponse(description="No such client, assessment or instrument, or not yours to see"),
 }
+
+
+def _me(request: Request) -> User:
+    """The signed-in professional (the API's permission class lets no one else in)."""
+    return cast(User, request.user)
 
 
 def _documented(ok: Any, *codes: int) -> dict:
@@ -102,7 +107,7 @@ class SeriesPointOutput(serializers.Serializer):
 
 
 class ScoreChangeOutput(serializers.Serializer):
-    label = serializers.CharField()
+    area = serializers.CharField(source="label", help_text="The total, or the item (area) it is about")
     baseline = serializers.IntegerField()
     latest = serializers.IntegerField()
     delta = serializers.IntegerField()
@@ -157,7 +162,7 @@ class AssessmentListApi(APIView):
         summary="The client's assessments you may read (your drafts too), newest first",
     )
     def get(self, request: Request, public_id: str) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.assessment_list_for(record), request, view=self)
         audit_read(record=record, action="assessment.list")
@@ -169,7 +174,7 @@ class AssessmentListApi(APIView):
         summary="Start an assessment (a draft, yours only)",
     )
     def post(self, request: Request, public_id: str) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         data = StartInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -181,7 +186,7 @@ class AssessmentListApi(APIView):
         if len(named) != len(set(ids)):
             raise serializers.ValidationError({"named_people": "Some of those people do not exist."})
         assessment = services.assessment_start(
-            actor=request.user, client=record.client, instrument=instrument, named_people=named, **fields
+            actor=_me(request), client=record.client, instrument=instrument, named_people=named, **fields
         )
         return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -189,7 +194,7 @@ class AssessmentListApi(APIView):
 class AssessmentDetailApi(APIView):
     @extend_schema(responses=_documented({200: AssessmentOutput}, 403, 404), summary="One assessment")
     def get(self, request: Request, public_id: str, assessment_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         assessment = selectors.assessment_get_for(record, assessment_id)
         audit_read(record=record, action="assessment.view", obj=assessment)
         return Response(AssessmentOutput(assessment).data)
@@ -200,12 +205,12 @@ class AssessmentDetailApi(APIView):
         summary="Save answers to your draft (the questions you send; the others stay as they were)",
     )
     def patch(self, request: Request, public_id: str, assessment_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         assessment = selectors.assessment_get_for(record, assessment_id)
         data = AnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
         assessment = services.assessment_draft_save(
-            actor=request.user, assessment=assessment, answers=data.validated_data["answers"]
+            actor=_me(request), assessment=assessment, answers=data.validated_data["answers"]
         )
         return Response(AssessmentOutput(assessment).data)
 
@@ -217,12 +222,12 @@ class AssessmentCompleteApi(APIView):
         summary="Complete your draft: scored on the server; every question must be answered",
     )
     def post(self, request: Request, public_id: str, assessment_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         assessment = selectors.assessment_get_for(record, assessment_id)
-        data = AnswersInput(data={"answers": {}, **request.data})
+        data = AnswersInput(data={"answers": {}, **(request.data if isinstance(request.data, dict) else {})})
         data.is_valid(raise_exception=True)
         assessment = services.assessment_complete(
-            actor=request.user, assessment=assessment, answers=data.validated_data["answers"]
+            actor=_me(request), assessment=assessment, answers=data.validated_data["answers"]
         )
         return Response(AssessmentOutput(assessment).data)
 
@@ -234,12 +239,12 @@ class AssessmentAmendApi(APIView):
         summary="Amend a completed assessment, with a reason: a new assessment; the original is kept",
     )
     def post(self, request: Request, public_id: str, assessment_id: int) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         assessment = selectors.assessment_get_for(record, assessment_id)
         data = AmendInput(data=request.data)
         data.is_valid(raise_exception=True)
         amendment = services.assessment_amend(
-            actor=request.user,
+            actor=_me(request),
             assessment=assessment,
             answers=data.validated_data["answers"],
             reason=data.validated_data["reason"],
@@ -253,7 +258,7 @@ class SeriesApi(APIView):
         summary="The figures behind an instrument's chart for the client (?by=client for their own ratings)",
     )
     def get(self, request: Request, public_id: str, code: str) -> Response:
-        record = client_get_for_user(request.user, public_id)
+        record = client_get_for_user(_me(request), public_id)
         instrument = _instrument(code)
         by_client = request.query_params.get("by") == "client"
         series = selectors.series_for(record, instrument, by_client=by_client)

@@ -53,8 +53,8 @@ def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeSt
                 tick,
             )
         )
-    ends = ("First", "Last") if plain else ("Baseline", "Latest")
-    for index, label in ((0, ends[0]), (len(points) - 1, ends[1])):
+    words = ("First", "Last") if plain else ("Baseline", "Latest")
+    for index, label in ((0, words[0]), (len(points) - 1, words[1])):
         if index == 0 or len(points) > 1:
             anchor = "start" if index == 0 else "end"
             parts.append(
@@ -82,14 +82,14 @@ def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeSt
             )
         )
         for i, (px, py) in enumerate(coords):
-            ends = i in (0, len(coords) - 1)
+            at_end = i in (0, len(coords) - 1)
             parts.append(
                 format_html(
                     '<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}"/>',
                     _n(px),
                     _n(py),
-                    3.5 if ends else 2,
-                    "#ffffff" if ends else colour,
+                    3.5 if at_end else 2,
+                    "#ffffff" if at_end else colour,
                     colour,
                 )
             )

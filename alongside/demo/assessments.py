@@ -125,9 +125,9 @@ def load_assessments(people: dict[str, User], *, now: datetime.datetime) -> None
 
     # Harold's case starts at intake in the demo; its history since, with its loop, ending at review.
     harold = Client.objects.get(given_name="Harold")
-    for days, stage, why in HAROLD_STAGES:
+    for days, stage, reason in HAROLD_STAGES:
         circle_services.client_stage_change(
-            actor=people["helen"], client=harold, stage=stage, reason=why, at=ago(days)
+            actor=people["helen"], client=harold, stage=stage, reason=reason, at=ago(days)
         )
 
     # Jade rated herself once in the portal, when Dan asked.

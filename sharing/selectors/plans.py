@@ -103,7 +103,7 @@ def with_domain_scores(record: access.RecordAccess, goals: list[Goal]) -> list[G
         return goals
     series = {s.instrument.pk: s for s in summary_for(record).series if not s.by_client}
     for goal in addressed:
-        found = series.get(goal.addresses_instrument_id)
+        found = series.get(goal.addresses_instrument_id or 0)
         if found is None:
             goal.domain_score = DomainScore(instrument="", label="No assessment yet")  # type: ignore[attr-defined]
             continue
