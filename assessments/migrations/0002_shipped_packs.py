@@ -6,18 +6,13 @@ already done keep theirs.
 
 from django.db import migrations
 
-from assessments.packs import definitions_from_pack, shipped_packs
+from assessments.shipped import load_shipped
 
 
 def load(apps, schema_editor):
-    Instrument = apps.get_model("assessments", "Instrument")
-    InstrumentVersion = apps.get_model("assessments", "InstrumentVersion")
-    for pack in shipped_packs().values():
-        for definition in definitions_from_pack(pack):
-            if Instrument.objects.filter(code=definition["code"]).exists():
-                continue
-            instrument = Instrument.objects.create(code=definition["code"], name=definition["name"])
-            InstrumentVersion.objects.create(instrument=instrument, number=1, definition=definition)
+    load_shipped(
+        apps.get_model("assessments", "Instrument"), apps.get_model("assessments", "InstrumentVersion")
+    )
 
 
 class Migration(migrations.Migration):

@@ -14,7 +14,7 @@ from tests.e2e.conftest import sign_in
 from tests.e2e.test_portal_accessibility import PHONE, check, signed_in_context
 from tests.factories import assessment_done
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("shipped_instruments")]
 
 
 @pytest.fixture
