@@ -5,6 +5,7 @@ never merged into it. The first completed assessment of a series is its baseline
 """
 
 import datetime
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -82,12 +83,12 @@ class Series:
     def latest(self) -> Point:
         return self.points[-1]
 
-    @property
+    @cached_property
     def changes(self) -> list[scoring.Change]:
         baseline = cast(scoring.Result, self.baseline.result)
         return scoring.changes_between(self.definition, baseline, cast(scoring.Result, self.latest.result))
 
-    @property
+    @cached_property
     def lines(self) -> list[tuple[str, list[int | None]]]:
         """What the chart draws: the total, or one line per item; a value per point."""
         if self.definition["scoring"] == "sum":
@@ -180,6 +181,7 @@ def summary_for(record: access.RecordAccess) -> Summary:
         )
         .filter(assessments_visible_filter(record))
         .select_related("version", "instrument")
+        .defer("answers")  # the summary needs the scored result, not every answer and narrative
         .order_by("completed_at", "id")
     )
     return _summary(list(rows))
@@ -213,6 +215,7 @@ def series_for(record: access.RecordAccess, instrument: Instrument, *, by_client
         .filter(by)
         .filter(assessments_visible_filter(record))
         .select_related("version")
+        .defer("answers")
         .order_by("completed_at", "id")
     )
     series = Series(instrument=instrument, by_client=by_client)
