@@ -55,7 +55,10 @@ def instrument_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
     if instrument is not None:
         form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
-        definition = form.to_definition()
+        definition = _keep_what_the_form_does_not_show(
+            form.to_definition(),
+            source.versions.get(number=source.current_version).definition if source else None,
+        )
         if not form.errors:
             try:
                 saved = services.instrument_save(
@@ -76,6 +79,20 @@ def instrument_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
         {"form": form, "instrument": instrument},
         status=400 if form.errors else 200,
     )
+
+
+def _keep_what_the_form_does_not_show(definition: dict, before: dict | None) -> dict:
+    """The form has no fields for flags or an item's own direction and bands (ONS4's anxiety question): keep
+    those of the instrument being changed or copied, for the items that are still there."""
+    if before is None:
+        return definition
+    old_items = {item["code"]: item for item in before["items"]}
+    for item in definition["items"]:
+        old = old_items.get(item["code"], {})
+        item.update({key: old[key] for key in ("direction", "bands") if key in old})
+    codes = {item["code"] for item in definition["items"]}
+    definition["flags"] = [flag for flag in before.get("flags", []) if flag["item"] in codes]
+    return definition
 
 
 @require_http_methods(["GET", "POST"])

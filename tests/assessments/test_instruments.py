@@ -211,3 +211,22 @@ def test_only_agency_admins_and_never_the_shipped_ones(alice, admin):
     with pytest.raises(ValidationError) as error:
         services.pack_import(actor=admin, pack=shipped)
     assert "ships with Alongside" in error.value.message_dict["instruments"][0]
+
+
+def test_a_copy_keeps_what_the_form_does_not_show(admin):
+    browser = signed_in(admin)
+    form = browser.get("/organisation/instruments/new/?copy=ons4")
+    data = form.context["form"].initial
+    assert (
+        browser.post("/organisation/instruments/new/?copy=ons4", data).status_code == 302
+    )  # the form posts to its own URL
+    copy_of = Instrument.objects.get(code="ons4-ours").versions.get().definition
+    original = Instrument.objects.get(code="ons4").versions.get().definition
+    assert copy_of["items"][3]["bands"] == original["items"][3]["bands"]
+    assert copy_of["items"][3]["direction"] == "lower_is_better"
+    form = browser.get("/organisation/instruments/new/?copy=phq-9")
+    assert (
+        browser.post("/organisation/instruments/new/?copy=phq-9", form.context["form"].initial).status_code
+        == 302
+    )
+    assert Instrument.objects.get(code="phq-9-ours").versions.get().definition["flags"][0]["item"] == "9"
