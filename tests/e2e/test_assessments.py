@@ -2,9 +2,11 @@
 types (nothing lost on a reload), and a completed assessment appears live on an open client page."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, Instrument
@@ -86,16 +88,24 @@ def test_a_draft_saves_itself_as_the_worker_types(browser, server, alice, grace)
 
 
 def test_a_completed_assessment_appears_live_on_an_open_client_page(browser, server, alice, bob, grace):
-    context = browser.new_context()
-    page = sign_in(context, server, bob.email)
-    page.goto(f"{server}/clients/{grace.public_id}/")
-    page.wait_for_function("document.getElementById('live-status').textContent === 'Live'")
-    draft = assessment_services.assessment_start(
-        actor=alice, client=grace, instrument=Instrument.objects.get(code="gad-7")
+    """Alice completes a GAD-7 from the client page; Bob, on the same client page, sees "Alice is completing
+    GAD-7" while she does, then the result, without a reload."""
+    alice_page = sign_in(browser.new_context(), server, alice.email)
+    bob_page = sign_in(browser.new_context(viewport=PHONE), server, bob.email)
+    bob_page.goto(f"{server}/clients/{grace.public_id}/")
+    expect(bob_page.locator("#live-status")).to_have_text("Live")
+
+    alice_page.goto(f"{server}/clients/{grace.public_id}/")
+    alice_page.get_by_role("link", name="Start an assessment").click()
+    alice_page.get_by_label(re.compile("^GAD-7")).check()
+    alice_page.get_by_role("button", name="Start").click()
+    expect(alice_page.get_by_role("heading", level=1)).to_contain_text("GAD-7")
+    expect(bob_page.locator("#presence")).to_contain_text(
+        f"{alice.full_name} is completing GAD-7", timeout=5000
     )
-    assessment_services.assessment_complete(
-        actor=alice, assessment=draft, answers={str(n): {"score": 2} for n in range(1, 8)}
-    )
-    page.wait_for_selector("#instrument-gad-7", timeout=10_000)
-    assert "14, moderate" in page.locator("#instrument-gad-7").inner_text()
-    context.close()
+    for n in range(1, 8):
+        alice_page.locator(f"#score-{n}-2").check()
+    alice_page.get_by_role("button", name="Complete and see the result").click()
+    expect(alice_page.locator("#result")).to_contain_text("Moderate")
+
+    expect(bob_page.locator("#instrument-gad-7")).to_contain_text("14, moderate", timeout=5000)
