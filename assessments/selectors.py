@@ -5,8 +5,8 @@ never merged into it. The first completed assessment of a series is its baseline
 """
 
 import datetime
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,7 +70,7 @@ class Point:
 class Series:
     """One instrument's completed assessments for a client, by practitioners or by the client, oldest first."""
 
-    instrument: Instrument
+    instrument: Any  # an Instrument, or the summary's InstrumentRef (pk, code, name)
     by_client: bool
     points: list[Point] = field(default_factory=list)
     definition: dict = field(default_factory=dict)  # the latest's
@@ -150,16 +150,35 @@ def _item_score(result: dict, code: str) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class InstrumentRef:
+    """An instrument as the summary names it (read with the assessments, not as its own model)."""
+
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A draft or a flagged assessment, as the summary lists it."""
+
+    pk: int
+    name: str  # the instrument's
+    at: datetime.datetime
+    message: str = ""  # a flag's: what to do
+
+
 @dataclass
 class Summary:
     """What the client page shows of assessments: each instrument in use, and this person's drafts."""
 
     series: list[Series]
-    drafts: list[Assessment]
-    flagged: list[Assessment]
+    drafts: list[Mention]
+    flagged: list[Mention]
 
     @property
-    def by_instrument(self) -> list[tuple[Instrument, Series | None, Series | None]]:
+    def by_instrument(self) -> list[tuple[Any, Series | None, Series | None]]:
         """(instrument, practitioners' series, the client's own), for each instrument in use."""
         seen: dict[int, list] = {}
         for s in self.series:
@@ -168,10 +187,27 @@ class Summary:
         return [tuple(row) for row in seen.values()]  # type: ignore[misc]
 
 
+SUMMARY_FIELDS = (
+    "pk",
+    "status",
+    "completed_by",
+    "completed_at",
+    "created_at",
+    "result",
+    "flagged",
+    "instrument_id",
+    "instrument__code",
+    "instrument__name",
+    "version__number",
+    "version__definition",
+)
+
+
 def summary_for(record: access.RecordAccess) -> Summary:
     """Every instrument in use for this client, with baseline, latest and change (one query).
 
-    For the client page and any page that includes templates/assessments/_client_summary.html.
+    For the client page and any page that includes templates/assessments/_client_summary.html. Rows are
+    read as values, not models: fifty assessments cost fifty small dicts, not 150 model instances.
     """
     if not record.may_view:
         return Summary([], [], [])
@@ -180,27 +216,33 @@ def summary_for(record: access.RecordAccess) -> Summary:
             client=record.client, status__in=[Assessment.Status.COMPLETED, Assessment.Status.DRAFT]
         )
         .filter(assessments_visible_filter(record))
-        .select_related("version", "instrument")
-        .defer("answers")  # the summary needs the scored result, not every answer and narrative
         .order_by("completed_at", "id")
+        .values(*SUMMARY_FIELDS)
     )
     return _summary(list(rows))
 
 
-def _summary(rows: list[Assessment]) -> Summary:
+def _summary(rows: list[dict[str, Any]]) -> Summary:
     series: dict[tuple[int, bool], Series] = {}
+    instruments: dict[int, InstrumentRef] = {}
     drafts, flagged = [], []
     for row in rows:
-        if row.is_draft:
-            drafts.append(row)
+        name = row["version__definition"]["name"]
+        if row["status"] == Assessment.Status.DRAFT:
+            drafts.append(Mention(row["pk"], name, row["created_at"]))
             continue
-        key = (row.instrument_id, row.is_self_rating)
-        s = series.setdefault(key, Series(instrument=row.instrument, by_client=row.is_self_rating))
-        assert row.completed_at is not None and row.result is not None
-        s.points.append(Point(row.completed_at, row.pk, row.result, row.version.number))
-        s.definition = row.version.definition
-        if row.flagged:
-            flagged.append(row)
+        by_client = row["completed_by"] == Assessment.By.CLIENT
+        instrument = instruments.setdefault(
+            row["instrument_id"],
+            InstrumentRef(row["instrument_id"], row["instrument__code"], row["instrument__name"]),
+        )
+        s = series.setdefault((instrument.pk, by_client), Series(instrument=instrument, by_client=by_client))
+        s.points.append(Point(row["completed_at"], row["pk"], row["result"], row["version__number"]))
+        s.definition = row["version__definition"]
+        if row["flagged"]:
+            flagged.append(
+                Mention(row["pk"], name, row["completed_at"], row["result"]["flags"][0]["message"])
+            )
     ordered = sorted(series.values(), key=lambda s: (s.instrument.name, s.by_client))
     return Summary(ordered, drafts, flagged[-3:])
 
@@ -278,8 +320,8 @@ def shared_with_client(client: Any) -> list[Series]:
     """The series the client may see: their own ratings, and the team's assessments shared with them."""
     rows = (
         Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED, visibility="client")
-        .select_related("version", "instrument")
         .order_by("completed_at", "id")
+        .values(*SUMMARY_FIELDS)
     )
     return _summary(list(rows)).series
 
