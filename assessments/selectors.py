@@ -256,15 +256,13 @@ def series_for(record: access.RecordAccess, instrument: Instrument, *, by_client
         )
         .filter(by)
         .filter(assessments_visible_filter(record))
-        .select_related("version")
-        .defer("answers")
         .order_by("completed_at", "id")
+        .values("pk", "completed_at", "result", "version__number", "version__definition")
     )
     series = Series(instrument=instrument, by_client=by_client)
     for row in rows:
-        assert row.completed_at is not None and row.result is not None
-        series.points.append(Point(row.completed_at, row.pk, row.result, row.version.number))
-        series.definition = row.version.definition
+        series.points.append(Point(row["completed_at"], row["pk"], row["result"], row["version__number"]))
+        series.definition = row["version__definition"]
     return series
 
 
