@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import selectors, services
+from assessments.access import person_label
 from assessments.models import Assessment, Instrument, InstrumentVersion
 from audit.services import audit_read
 from circles.models import Visibility
@@ -53,7 +54,7 @@ class InstrumentVersionOutput(serializers.ModelSerializer):
 class AssessmentOutput(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     version = serializers.IntegerField(source="version.number")
-    author = serializers.CharField(source="author.full_name")
+    author = serializers.SerializerMethodField()
     total = serializers.IntegerField(allow_null=True)
     result = serializers.JSONField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -78,6 +79,9 @@ class AssessmentOutput(serializers.ModelSerializer):
             "amends",
             "amendment_reason",
         ]
+
+    def get_author(self, assessment: Assessment) -> str:
+        return person_label(assessment.author)
 
 
 class AnswersInput(serializers.Serializer):

@@ -261,7 +261,8 @@ def series_for(record: access.RecordAccess, instrument: Instrument, *, by_client
     )
     series = Series(instrument=instrument, by_client=by_client)
     for row in rows:
-        series.points.append(Point(row["completed_at"], row["pk"], row["result"], row["version__number"]))
+        completed_at, result = cast(datetime.datetime, row["completed_at"]), cast(dict, row["result"])
+        series.points.append(Point(completed_at, row["pk"], result, row["version__number"]))
         series.definition = row["version__definition"]
     return series
 

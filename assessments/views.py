@@ -136,6 +136,7 @@ def detail(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int
             and record.may_add_note
             and (assessment.author_id == request.user.pk or record.may_manage_circle),
             "references": references.referring_to(record, assessment),
+            "author": access.person_label(assessment.author),
         },
     )
 
