@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.models import Assessment
 from audit.services import audit_read
 from circles.selectors import client_get_for_user
 from network.fields import CleanTextInput
@@ -30,6 +31,9 @@ class NoteInput(serializers.Serializer):
     text = CleanTextInput(max_length=NOTE_MAX_LENGTH)
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices, default=Note.Visibility.CIRCLE)
     named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    assessment = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The id of an assessment the note is about"
+    )
 
 
 class NoteVisibilityInput(serializers.Serializer):
@@ -63,7 +67,15 @@ class NoteListApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         named = _people(fields.pop("named_people"))
-        note = services.note_create(actor=request.user, client=record.client, named_people=named, **fields)
+        assessment_id = fields.pop("assessment")
+        assessment = Assessment.objects.filter(pk=assessment_id).first() if assessment_id else None
+        if assessment_id and assessment is None:
+            raise serializers.ValidationError(
+                {"assessment": "Choose one of this client's assessments that you can see."}
+            )
+        note = services.note_create(
+            actor=request.user, client=record.client, named_people=named, assessment=assessment, **fields
+        )
         if note.organisation_id is not None and note.organisation_id == request.user.organisation_id:
             note.organisation = (
                 request.user.organisation

@@ -90,3 +90,19 @@ def test_a_note_cannot_point_at_an_assessment_the_author_cannot_see(alice, carol
     with pytest.raises(ValidationError) as error:
         sharing_services.note_create(actor=carol, client=grace, text="About it", assessment=hidden)
     assert list(error.value.message_dict) == ["assessment"]
+
+
+def test_the_notes_api_takes_the_assessment_too(alice, carol, grace):
+    from tests.conftest import api_as
+
+    done = assessment_done(author=alice, client=grace, code="phq-9", scores=[1] * 9)
+    hidden = assessment_done(
+        author=alice, client=grace, code="gad-7", scores=[1] * 7, visibility="organisation"
+    )
+    url = f"/api/v1/clients/{grace.public_id}/notes/"
+    assert (
+        api_as(alice).post(url, {"text": "About it", "assessment": done.pk}, format="json").status_code == 201
+    )
+    for bad in (hidden.pk, 999_999):
+        response = api_as(carol).post(url, {"text": "About it", "assessment": bad}, format="json")
+        assert response.status_code == 400 and "assessment" in response.data
