@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "circles",
     "reminders",
     "referrals",
+    "assessments",
     "sharing",
     "board",
     "realtime",
@@ -357,6 +358,9 @@ SPECTACULAR_SETTINGS = {
         "CardVisibilityEnum": "board.models.Visibility",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "HandoverStatusEnum": "referrals.models.Handover.Status",
+        "StageEnum": "circles.models.Client.Stage",
+        "OutcomeEnum": "circles.models.Client.Outcome",
+        "VisibilityEnum": "circles.models.Visibility",
     },
 }
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments import api as assessments_api
 from board import api as board_api
 from circles import api as circles_api
 from circles import urls as circles_urls
@@ -53,6 +54,8 @@ api_v1 = [
         circles_api.EmergencyAccessApi.as_view(),
         name="emergency_access",
     ),
+    path("clients/<str:public_id>/stage/", circles_api.StageApi.as_view(), name="stage"),
+    path("clients/<str:public_id>/stage/reopen/", circles_api.ReopenApi.as_view(), name="reopen"),
     path("clients/<str:public_id>/plan/", plans_api.PlanApi.as_view(), name="plan"),
     path("clients/<str:public_id>/plan/goals/", plans_api.GoalListApi.as_view(), name="goals"),
     path("clients/<str:public_id>/plan/goals/<int:goal_id>/", plans_api.GoalDetailApi.as_view(), name="goal"),
@@ -126,6 +129,33 @@ api_v1 = [
         referrals_api.HandoverDecisionApi.as_view(),
         name="handover_decision",
     ),
+    path("instruments/", assessments_api.InstrumentListApi.as_view(), name="instruments"),
+    path("instruments/<slug:code>/", assessments_api.InstrumentDetailApi.as_view(), name="instrument"),
+    path(
+        "clients/<str:public_id>/assessments/",
+        assessments_api.AssessmentListApi.as_view(),
+        name="assessments",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/",
+        assessments_api.AssessmentDetailApi.as_view(),
+        name="assessment",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/complete/",
+        assessments_api.AssessmentCompleteApi.as_view(),
+        name="assessment_complete",
+    ),
+    path(
+        "clients/<str:public_id>/assessments/<int:assessment_id>/amend/",
+        assessments_api.AssessmentAmendApi.as_view(),
+        name="assessment_amend",
+    ),
+    path(
+        "clients/<str:public_id>/series/<slug:code>/",
+        assessments_api.SeriesApi.as_view(),
+        name="assessment_series",
+    ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
@@ -150,6 +180,7 @@ urlpatterns = [
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("clients/<str:public_id>/board/", include("board.urls")),
+    path("clients/<str:public_id>/assessments/", include("assessments.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),
     path("portal/", include("portal.urls")),
     path("referrals/", include("referrals.urls")),
@@ -161,6 +192,7 @@ urlpatterns = [
     path("notifications/", realtime_views.notifications, name="notifications"),
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
+    path("organisation/instruments/", include("assessments.instrument_urls")),
     path("organisation/", include("network.organisation_urls")),
     path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),

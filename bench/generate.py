@@ -98,7 +98,7 @@ FAMILY_ROLES = [
     ("carer", "Carer"),
     ("friend", "Neighbour"),
 ]
-STAGES = ["first_contact", "assessment", "support", "support", "support", "review", "closing", "closed"]
+STAGES = ["intake", "assessment", "planning", "support", "support", "support", "review", "closed"]
 NOTE_KINDS = ["update", "update", "update", "visit", "phone_call", "meeting", "observation", "concern"]
 NOTE_TEXTS = [
     "Home visit. {n} was in good spirits and showed me the new routine chart on the fridge.",
@@ -275,9 +275,11 @@ class World:
             self.client_created[client_id] = created
             born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rnd.randint(0, 29_000))
             given = rnd.choice(GIVEN)
+            stage = rnd.choice(STAGES)
             yield (
                 client_id, public_id, given, rnd.choice(FAMILY), "", born.isoformat(), "", "", "", "", "", "",
-                rnd.choice(STAGES), ts(created), None, 0, ts(NOW - datetime.timedelta(minutes=rnd.randint(0, 90_000))),
+                stage, ts(created), None, 0, ts(NOW - datetime.timedelta(minutes=rnd.randint(0, 90_000))),
+                ts(created), "goals_met" if stage == "closed" else "",
             )  # fmt: skip
 
     def members(self) -> Iterator[tuple]:
@@ -481,7 +483,7 @@ def main() -> int:
         "circles_client": [
             "id", "public_id", "given_name", "family_name", "preferred_name", "date_of_birth", "pronouns",
             "language", "phone", "email", "address", "accessibility_needs", "stage", "created_at",
-            "created_by_id", "last_event_seq", "last_activity_at",
+            "created_by_id", "last_event_seq", "last_activity_at", "stage_since", "outcome",
         ],
         "circles_circlemember": [
             "id", "client_id", "kind", "user_id", "organisation_id", "name", "relationship", "phone", "email",

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from changes.catalogue import catalogue
-from circles.models import CircleMember, Client, Consent, EmergencyAccess, PortalAccess
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, PortalAccess, Visibility
 from network.models import User
 from network.roles import is_agency_admin, is_agency_manager, is_professional  # noqa: F401 (part of the policy)
 
@@ -330,6 +330,50 @@ def clients_discoverable_by(user: "User") -> QuerySet[Client]:
     return Client.objects.all()
 
 
+# What the circle writes (notes, assessments): one rule for who may read it, whatever it is.
+
+
+def shared_visible_filter(access: RecordAccess, *, named_through: type[Model], named_field: str) -> Q:
+    """Which of the client's written things (notes, assessments) this person may read.
+
+    The things carry `author`, `organisation` (the author's when they wrote) and `visibility` (a
+    `circles.models.Visibility`); `named_through` is their "named people" many-to-many table, whose
+    column `<named_field>_id` points at the thing. Combine with a filter on the client.
+    """
+    if not access.may_view:
+        return Q(pk__in=[])
+    user = access.user
+    mine = Q(author_id=user.pk)
+    own_organisation = Q(organisation_id=access.organisation_id) if access.organisation_id else Q(pk__in=[])
+    circle_wide = Q(visibility__in=[Visibility.CIRCLE, Visibility.CLIENT])
+    named_me = Q(visibility=Visibility.NAMED) & Q(
+        Exists(
+            named_through.objects.filter(**{f"{named_field}_id": OuterRef("pk")}, user_id=user.pk)  # type: ignore[attr-defined]
+        )
+    )
+    if access.shares_across_organisations:
+        return mine | (own_organisation & Q(visibility=Visibility.ORGANISATION)) | circle_wide | named_me
+    return mine | (own_organisation & (Q(visibility=Visibility.ORGANISATION) | circle_wide | named_me))
+
+
+def shared_audience(
+    *, organisation_id: int | None, visibility: str, author_id: int, named: list[int]
+) -> dict:
+    """What a socket needs to know to decide, without a query, who may hear about a written thing.
+
+    The same rule as shared_visible_filter, read by may_receive.
+    """
+    audience: dict[str, Any] = {
+        "organisation": organisation_id,
+        "visibility": visibility,
+        "author": author_id,
+        "client_visible": visibility == Visibility.CLIENT,
+    }
+    if visibility == Visibility.NAMED:
+        audience["named"] = sorted(named)
+    return audience
+
+
 def circle_members_visible_filter(access: RecordAccess) -> Q:
     """Members this person may see listed: all, with history, if they are in the circle; otherwise only
     the current ones who are not hidden (emergency access included: hidden means hidden from outsiders)."""
@@ -374,7 +418,7 @@ class Viewer:
 
 
 def may_receive(viewer: Viewer, audience: dict) -> bool:
-    """May a subscribed person receive an event with this audience? The same rule as notes_visible_filter.
+    """May a subscribed person receive an event with this audience? The same rule as shared_visible_filter.
 
     Portal viewers (the client, family with consent) receive only events marked `client_visible`:
     anything not shared with the client never reaches the portal, not even as a doorbell.

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from audit.services import audit_read, audit_search
 from circles import access, selectors, services
 from circles.forms import FAMILY_ROLE_CHOICES, PROFESSIONAL_ROLES
-from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest, StageChange
 from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
@@ -529,3 +530,87 @@ class EmergencyAccessApi(APIView):
             actor=request.user, client=record.client, **data.validated_data
         )
         return Response(EmergencyOutput(grant).data, status=status.HTTP_201_CREATED)
+
+
+class StageChangeOutput(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.full_name", allow_null=True, default=None)
+
+    class Meta:
+        model = StageChange
+        fields = ["id", "from_stage", "to_stage", "reason", "outcome", "is_reopening", "by", "at"]
+
+
+class StageOutput(serializers.Serializer):
+    stage = serializers.CharField()
+    since = serializers.DateTimeField()
+    outcome = serializers.CharField(allow_blank=True)
+    history = StageChangeOutput(many=True)
+
+
+class StageInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Client.Stage.choices)
+    reason = CleanTextInput(max_length=500)
+    outcome = serializers.ChoiceField(choices=Client.Outcome.choices, required=False, default="")
+
+
+class ReopenInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Client.Stage.choices, default=Client.Stage.ASSESSMENT)
+    reason = CleanTextInput(max_length=500)
+
+
+STAGE_ERRORS = {
+    400: OpenApiResponse(
+        description="A field is wrong (a missing reason, an outcome, a closed case); nothing changed"
+    ),
+    403: OpenApiResponse(description="Only the lead professional changes the stage"),
+    404: OpenApiResponse(description="No such client, or not yours to see"),
+}
+
+
+def _stage(record: access.RecordAccess) -> dict:
+    client = record.client
+    return StageOutput(
+        {
+            "stage": client.stage,
+            "since": client.stage_since,
+            "outcome": client.outcome,
+            "history": selectors.stage_history(record),
+        }
+    ).data
+
+
+class StageApi(APIView):
+    @extend_schema(
+        responses={200: StageOutput, 403: STAGE_ERRORS[403], 404: STAGE_ERRORS[404]},
+        summary="The case's stage, since when, and how it has moved",
+    )
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id)
+        audit_read(record=record, action="client.stage_history")
+        return Response(_stage(record))
+
+    @extend_schema(
+        request=StageInput,
+        responses={200: StageOutput, **STAGE_ERRORS},
+        summary="Move the case to another stage, with a reason; closing records an outcome (lead only)",
+    )
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        data = StageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.client_stage_change(actor=request.user, client=record.client, **data.validated_data)
+        return Response(_stage(record))
+
+
+class ReopenApi(APIView):
+    @extend_schema(
+        request=ReopenInput,
+        responses={200: StageOutput, **STAGE_ERRORS},
+        summary="Reopen a closed case, with a reason (lead only)",
+    )
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
+        record = selectors.client_get_for_user(request.user, public_id, need="manage")
+        data = ReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.client_reopen(actor=request.user, client=record.client, **data.validated_data)
+        return Response(_stage(record))

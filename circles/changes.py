@@ -40,6 +40,10 @@ CLIENT_CREATE = Change("client.create", "A client is registered at first contact
 CLIENT_STAGE_CHANGE = Change(
     "client.stage_change", "The client moves to another stage of support", StageChanged
 )
+CLIENT_REOPEN = Change("client.reopen", "A closed case is reopened, with a reason", StageChanged)
+CLIENT_STAGE_HISTORY = Change(
+    "client.stage_history", "Someone reads the case's stage history (API)", is_read=True
+)
 MEMBER_ADD = Change("circle.member_add", "Someone joins the circle", MemberChanged, changes_access=True)
 MEMBER_REMOVE = Change(
     "circle.member_remove", "Someone leaves the circle", MemberChanged, changes_access=True
@@ -76,6 +80,8 @@ CLIENT_SEARCH = Change("client.search", "Someone searches for clients", is_read=
 register(
     CLIENT_CREATE,
     CLIENT_STAGE_CHANGE,
+    CLIENT_REOPEN,
+    CLIENT_STAGE_HISTORY,
     MEMBER_ADD,
     MEMBER_REMOVE,
     MEMBER_HIDE,

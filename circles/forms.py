@@ -202,3 +202,35 @@ class ConsentForm(forms.Form):
             client=client, kind=CircleMember.Kind.FAMILY, until=None
         )
         self.fields["given_on"].initial = timezone.localdate().strftime("%d/%m/%Y")
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Move the case to", choices=Client.Stage.choices, widget=forms.RadioSelect
+    )
+    reason = CleanCharField(
+        label="Why?",
+        max_length=500,
+        help_text="For example: the plan is agreed, so support starts.",
+        error_messages={"required": "Say why the case is moving on (or back)."},
+    )
+    outcome = forms.ChoiceField(
+        label="If you are closing it: how did it end?",
+        choices=[(v, label) for v, label in Client.Outcome.choices if v != Client.Outcome.UNKNOWN],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReopenForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Reopen it at",
+        choices=[(v, label) for v, label in Client.Stage.choices if v != Client.Stage.CLOSED],
+        initial=Client.Stage.ASSESSMENT,
+        widget=forms.RadioSelect,
+    )
+    reason = CleanCharField(
+        label="Why reopen it?",
+        max_length=500,
+        error_messages={"required": "Say why the case is being reopened."},
+    )

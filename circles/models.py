@@ -8,16 +8,37 @@ from django.utils import timezone
 from network.models import Organisation
 
 
+class Visibility(models.TextChoices):
+    """Who may read something the circle writes (a note, an assessment): one set of choices, one rule
+    (circles.access.shared_visible_filter)."""
+
+    CIRCLE = "circle", "Whole circle"
+    ORGANISATION = "organisation", "My organisation only"
+    NAMED = "named", "Named people only"
+    CLIENT = "client", "Whole circle, and shared with the client"
+
+
 class Client(models.Model):
     """A person being supported. Never deleted: the public ID is theirs for good."""
 
     class Stage(models.TextChoices):
-        FIRST_CONTACT = "first_contact", "First contact"
+        INTAKE = "intake", "Intake"
         ASSESSMENT = "assessment", "Assessment"
+        PLANNING = "planning", "Planning"
         SUPPORT = "support", "Support"
         REVIEW = "review", "Review"
-        CLOSING = "closing", "Closing"
         CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        """How a case ended, recorded when it closes."""
+
+        GOALS_MET = "goals_met", "Goals met"
+        PARTLY_MET = "partly_met", "Goals partly met"
+        NOT_MET = "not_met", "Goals not met"
+        MOVED_AWAY = "moved_away", "Moved away"
+        NO_LONGER_WANTED = "no_longer_wanted", "No longer wanted help"
+        TRANSFERRED = "transferred", "Transferred to another service"
+        UNKNOWN = "unknown", "Not recorded (closed before outcomes were kept)"
 
     public_id = models.CharField(max_length=9, unique=True, editable=False)
     given_name = models.CharField(max_length=100)
@@ -30,7 +51,10 @@ class Client(models.Model):
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     accessibility_needs = models.TextField(blank=True)
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.FIRST_CONTACT)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.INTAKE)
+    stage_since = models.DateTimeField(default=timezone.now)
+    # Set while the case is closed: how it ended.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -53,6 +77,10 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == self.Stage.CLOSED
 
     @property
     def age(self) -> int | None:
@@ -360,3 +388,28 @@ class PortalAccess(models.Model):
     @property
     def is_family(self) -> bool:
         return self.member_id is not None
+
+
+class StageChange(models.Model):
+    """The case moved from one stage to another (or was reopened), why, and by whom. The stage's history."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Client.Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Client.Stage.choices)
+    reason = models.CharField(max_length=500)
+    outcome = models.CharField(max_length=20, choices=Client.Outcome.choices, blank=True)
+    is_reopening = models.BooleanField(default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["client", "-at"], name="stagechange_client_recent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_stage="closed") | ~Q(outcome=""), name="closing_records_an_outcome"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.from_stage} → {self.to_stage}"

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from circles import access, public_id
-from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest, StageChange
 from network.models import User
 from network.text import clean_line
 
@@ -53,9 +53,13 @@ def _lead_prefetch(*, include_hidden: bool = True) -> Prefetch:
 
 
 def client_list_for_user(user: User) -> QuerySet[Client]:
-    """My clients: the circles `user` is in now, most recently active first, with each lead."""
+    """My clients: the open cases whose circles `user` is in now, most recently active first, with each lead.
+
+    Closed cases leave this list; search still finds them.
+    """
     return (
         access.clients_in_circles_of(user)
+        .exclude(stage=Client.Stage.CLOSED)
         .prefetch_related(_lead_prefetch())
         .order_by("-last_activity_at", "pk")
     )
@@ -290,3 +294,10 @@ def caseload_for_manager(user: User) -> QuerySet[Client]:
         .prefetch_related(members)
         .order_by("family_name", "given_name")
     )
+
+
+def stage_history(record: access.RecordAccess) -> list[StageChange]:
+    """The case's stage changes, newest first, with who made them."""
+    if not record.may_view:
+        return []
+    return list(StageChange.objects.filter(client=record.client).select_related("by").order_by("-at", "-pk"))

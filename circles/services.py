@@ -12,7 +12,7 @@ from django.utils import timezone
 from changes.services import record
 from circles import access, public_id
 from circles import changes as c
-from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest
+from circles.models import CircleMember, Client, Consent, EmergencyAccess, JoinRequest, StageChange
 from network.text import clean_line, clean_text, length_errors
 from realtime.publish import notify
 
@@ -107,28 +107,119 @@ def client_create(
     raise RuntimeError("Could not draw an unused public ID")
 
 
-def client_stage_change(*, actor: "User", client: Client, stage: str) -> Client:
-    """Move the client to another stage of their support (only the lead professional can)."""
-    if stage not in Client.Stage.values:
-        raise ValidationError({"stage": "Choose a stage."})
+def client_stage_change(
+    *,
+    actor: "User",
+    client: Client,
+    stage: str,
+    reason: str = "",
+    outcome: str = "",
+    at: datetime.datetime | None = None,
+) -> Client:
+    """The lead moves the case to another stage, with a reason. Stages may loop (review → assessment).
+
+    Closing records an outcome. A closed case is reopened with `client_reopen`, not moved. `at` is for
+    changes brought in from elsewhere (demo data, an old system); otherwise it is now.
+    """
+    reason = clean_line(reason)
+    errors = _stage_errors(stage=stage, reason=reason)
+    if stage == Client.Stage.CLOSED and outcome not in CLOSING_OUTCOMES:
+        errors["outcome"] = "Choose how the case ended."
+    if errors.get("stage"):
+        raise ValidationError({"stage": errors["stage"]})
     with transaction.atomic():
         _lock(client)
+        client.refresh_from_db(fields=["stage", "stage_since", "outcome"])
         if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can change the stage.")
-        before = client.stage
-        if before == stage:
+        if client.stage == stage:
             return client
-        client.stage = stage
-        client.save(update_fields=["stage"])
-        record(
-            change=c.CLIENT_STAGE_CHANGE,
+        if client.is_closed:
+            raise ValidationError({"stage": "This case is closed: reopen it, with a reason, to move it on."})
+        if errors:
+            raise ValidationError(errors)
+        return _move(
             actor=actor,
             client=client,
-            obj=client,
-            before={"stage": before},
-            after={"stage": stage},
-            payload=c.StageChanged(stage=stage),
+            stage=stage,
+            reason=reason,
+            outcome=outcome if stage == Client.Stage.CLOSED else "",
+            change=c.CLIENT_STAGE_CHANGE,
+            at=at,
         )
+
+
+def client_reopen(
+    *, actor: "User", client: Client, reason: str, stage: str = Client.Stage.ASSESSMENT
+) -> Client:
+    """The lead reopens a closed case, with a reason, at a stage (assessment unless they choose another)."""
+    reason = clean_line(reason)
+    errors = _stage_errors(stage=stage, reason=reason)
+    if stage == Client.Stage.CLOSED:
+        errors["stage"] = "Choose the stage the case reopens at."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(client)
+        client.refresh_from_db(fields=["stage", "stage_since", "outcome"])
+        if not access.record_access(actor, client).may_manage_circle:
+            raise PermissionDenied("Only the lead professional can reopen a case.")
+        if not client.is_closed:
+            raise ValidationError({"stage": "This case is open already."})
+        return _move(
+            actor=actor, client=client, stage=stage, reason=reason, outcome="", change=c.CLIENT_REOPEN
+        )
+
+
+CLOSING_OUTCOMES = [value for value in Client.Outcome.values if value != Client.Outcome.UNKNOWN]
+STAGE_REASON_MAX = 500
+
+
+def _stage_errors(*, stage: str, reason: str) -> dict[str, str]:
+    errors = {}
+    if stage not in Client.Stage.values:
+        errors["stage"] = "Choose a stage."
+    if not reason:
+        errors["reason"] = "Say why the case is moving on (or back)."
+    elif len(reason) > STAGE_REASON_MAX:
+        errors["reason"] = f"Keep the reason to {STAGE_REASON_MAX} characters."
+    return errors
+
+
+def _move(
+    *,
+    actor: "User",
+    client: Client,
+    stage: str,
+    reason: str,
+    outcome: str,
+    change: Any,
+    at: datetime.datetime | None = None,
+) -> Client:
+    """Move the (locked, permission-checked) client to `stage`: history row, audit, event."""
+    now = at or timezone.now()
+    before = {"stage": client.stage}
+    step = StageChange.objects.create(
+        client=client,
+        from_stage=client.stage,
+        to_stage=stage,
+        reason=reason,
+        outcome=outcome,
+        is_reopening=change is c.CLIENT_REOPEN,
+        by=actor,
+        at=now,
+    )
+    client.stage, client.stage_since, client.outcome = stage, now, outcome
+    client.save(update_fields=["stage", "stage_since", "outcome"])
+    record(
+        change=change,
+        actor=actor,
+        client=client,
+        obj=client,
+        before=before,
+        after={"stage": stage, "reason": reason, "outcome": outcome, "stage_change_id": step.pk},
+        payload=c.StageChanged(stage=stage),
+    )
     return client
 
 

@@ -30,6 +30,9 @@ urlpatterns = [
     path(
         "<str:public_id>/consent/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
     ),
+    path("<str:public_id>/stage/", views.stage_panel, name="stage_panel"),
+    path("<str:public_id>/stage/change/", views.stage_change, name="stage_change"),
+    path("<str:public_id>/stage/reopen/", views.reopen, name="reopen"),
     path("<str:public_id>/emergency/", views.emergency_access, name="emergency_access"),
     path("<str:public_id>/audit.csv", views.audit_export, name="audit_export"),
 ]

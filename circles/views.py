@@ -19,6 +19,8 @@ from circles.forms import (
     JoinRequestForm,
     MemberForm,
     MemberHideForm,
+    ReopenForm,
+    StageForm,
 )
 from circles.models import CircleMember
 from circles.public_id import is_mistyped
@@ -351,4 +353,70 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "organisation": request.user.organisation,
             "roles": User.OrgRole,
         },
+    )
+
+
+@require_GET
+@professional_required
+def stage_panel(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    """The stage on its own, for the live page to refresh after a change."""
+    record = selectors.client_get_for_user(request.user, public_id)
+    return render(request, "circles/_stage.html", {"record": record, "client": record.client})
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def stage_change(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    """The lead moves the case on (or back), with a reason; closing records an outcome."""
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    client = record.client
+    if client.is_closed:
+        return redirect("circles:reopen", public_id=client.public_id)
+    form = StageForm(request.POST if request.method == "POST" else None, initial={"stage": client.stage})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_stage_change(
+                actor=request.user,
+                client=client,
+                stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The case is now at: {client.get_stage_display()}.")
+            return redirect("circles:client", public_id=client.public_id)
+    return render(
+        request,
+        "circles/stage_change.html",
+        {"form": form, "client": client, "history": selectors.stage_history(record)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def reopen(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    record = selectors.client_get_for_user(request.user, public_id, need="manage")
+    client = record.client
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_reopen(
+                actor=request.user,
+                client=client,
+                stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The case is open again, at: {client.get_stage_display()}.")
+            return redirect("circles:client", public_id=client.public_id)
+    return render(
+        request,
+        "circles/reopen.html",
+        {"form": form, "client": client, "history": selectors.stage_history(record)},
+        status=400 if form.errors else 200,
     )

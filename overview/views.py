@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from assessments.views import summary_context
 from audit.services import audit_read
 from circles import access, selectors
 from circles.audit_selectors import READERS_DAYS, record_readers
@@ -125,6 +126,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
             "referrals": referrals_summary(record),
+            **summary_context(record),
         },
     )
 
@@ -146,5 +148,11 @@ def truth_panel(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespon
     return render(
         request,
         "overview/_truth.html",
-        {"record": record, "client": record.client, "truth": overview.truth_for(record), "members": members},
+        {
+            "record": record,
+            "client": record.client,
+            "truth": overview.truth_for(record),
+            "members": members,
+            **summary_context(record),
+        },
     )

@@ -10,6 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import selectors as assessment_selectors
+from assessments import services as assessment_services
+from assessments.charts import legend, trend_chart
+from assessments.forms import answers_from
+from assessments.views import questions as assessment_questions
 from audit.services import audit_record
 from board import selectors as board_selectors
 from board import services as board_services
@@ -70,6 +75,75 @@ def shared(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "portal/shared.html",
         {"view": view, "notes": selectors.shared_notes(view), "reviews": selectors.upcoming_reviews(view)},
+    )
+
+
+@require_GET
+@portal_required
+@_calm_when_ended
+def ratings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "How am I doing?": what the team asked them to fill in, and their ratings (and shared ones) over time."""
+    view = _portal(request)
+    charts = []
+    for series in assessment_selectors.shared_with_client(view.client):
+        chart_id = f"chart-{series.instrument.code}-{'own' if series.by_client else 'team'}"
+        charts.append(
+            {
+                "series": series,
+                "svg": trend_chart(series, chart_id=chart_id, plain=True),
+                "legend": legend(series),
+            }
+        )
+    return render(
+        request,
+        "portal/ratings.html",
+        {
+            "view": view,
+            "client": view.client,
+            "asked": assessment_selectors.open_self_rating_requests(view.client) if view.is_client else [],
+            "charts": charts,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_required
+@_calm_when_ended
+def rate(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """The client rates themself: one question at a time on a small screen, all on one page."""
+    view = selectors.portal_for(request.user, request.POST.get("client") or request.GET.get("client"))
+    if not view.is_client:
+        raise Http404("Only the client rates themself")
+    asked = assessment_selectors.self_rating_request_for(view.client, request_id)
+    version = asked.instrument.versions.get(number=asked.instrument.current_version)
+    definition = version.definition
+    answers: dict = {}
+    errors: dict = {}
+    if request.method == "POST":
+        answers = answers_from(request.POST, definition)
+        try:
+            done = assessment_services.self_rating_complete(user=request.user, request=asked, answers=answers)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            if done.flagged:
+                messages.warning(
+                    request,
+                    "Thank you. Your team will be in touch soon. If you feel unsafe now, call 999, "
+                    "or call Samaritans free on 116 123, any time.",
+                )
+            else:
+                messages.success(request, "Thank you. Your team can see your answers.")
+            return redirect("portal:ratings")
+    questions = [
+        {**q, "narrative": "optional" if q["narrative"] == "required" else q["narrative"]}
+        for q in assessment_questions(definition, answers, errors)
+    ]
+    return render(
+        request,
+        "portal/rate.html",
+        {"view": view, "asked": asked, "definition": definition, "questions": questions, "errors": errors},
+        status=400 if errors else 200,
     )
 
 

@@ -15,3 +15,9 @@ class SharingConfig(AppConfig):
         # us); the plan's reminder kinds (actions due, goals to review) join the daily scan.
         register_summary_source(plan_summary_lines)
         register(*reminder_kinds.KINDS)
+
+        # Assessments list the goals and notes that refer to them; they sit below us, so we register.
+        from assessments import references
+        from sharing.selectors.references import referring_to_assessment
+
+        references.register(referring_to_assessment)

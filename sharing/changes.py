@@ -35,6 +35,10 @@ class ActionUpdated(TypedDict):
     by: str
 
 
+class GoalAddressed(TypedDict):
+    goal_id: int
+
+
 class PlanReordered(TypedDict):
     plan_version: int
 
@@ -57,6 +61,9 @@ NOTE_VISIBILITY_NARROW = Change(
 )
 GOAL_ADD = Change("plan.goal_add", "A goal is added to the plan", GoalAddedOrRemoved)
 GOAL_UPDATE = Change("plan.goal_update", "Some fields of a goal are changed", GoalUpdated)
+GOAL_ADDRESS = Change(
+    "plan.goal_address", "A goal is linked to the assessment area it addresses (or unlinked)", GoalAddressed
+)
 GOAL_REMOVE = Change("plan.goal_remove", "A goal is taken off the plan", GoalAddedOrRemoved)
 GOAL_MOVE = Change("plan.goal_move", "A goal moves up or down the plan", PlanReordered)
 ACTION_ADD = Change("plan.action_add", "An action is added under a goal", ActionAddedOrRemoved)
@@ -80,6 +87,7 @@ register(
     NOTE_VISIBILITY_NARROW,
     GOAL_ADD,
     GOAL_UPDATE,
+    GOAL_ADDRESS,
     GOAL_REMOVE,
     GOAL_MOVE,
     ACTION_ADD,

@@ -2,6 +2,9 @@ from typing import cast
 
 from django import forms
 
+from assessments.access import assessments_visible_filter
+from assessments.models import Assessment
+from circles.access import record_access
 from circles.models import Client
 from network.fields import CleanCharField
 from network.models import User
@@ -12,6 +15,11 @@ from sharing.services import NOTE_MAX_LENGTH
 class _PeopleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name}, {obj.organisation}"
+
+
+class _AssessmentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Assessment) -> str:
+        return f"{obj.instrument.name}, {obj.completed_at:%-d %b %Y}"
 
 
 class _GoalsField(forms.ModelMultipleChoiceField):
@@ -60,6 +68,21 @@ class NoteForm(forms.Form):
             queryset=goals,
             required=False,
             widget=forms.CheckboxSelectMultiple,
+        )
+        assessments = Assessment.objects.none()
+        if author is not None:
+            record = record_access(author, client)
+            assessments = (
+                Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED)
+                .filter(assessments_visible_filter(record))
+                .select_related("instrument")
+                .order_by("-completed_at")
+            )
+        self.fields["assessment"] = _AssessmentField(
+            label="Which assessment is this note about? (optional)",
+            queryset=assessments,
+            required=False,
+            empty_label="None",
         )
 
 

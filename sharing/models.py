@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from circles.models import Client
+from circles.models import Client, Visibility
 from coedit.fields import CHOICE, DATE, TEXT, YES_NO, VersionedField, VersionedFields
 from coedit.models import FieldChange
 from network.models import Organisation
@@ -21,11 +21,7 @@ class Note(models.Model):
         OBSERVATION = "observation", "Observation"
         CONCERN = "concern", "Concern"
 
-    class Visibility(models.TextChoices):
-        CIRCLE = "circle", "Whole circle"
-        ORGANISATION = "organisation", "My organisation only"
-        NAMED = "named", "Named people only"
-        CLIENT = "client", "Whole circle, and shared with the client"
+    Visibility = Visibility  # the circle's one set of choices, shared with assessments
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes")
@@ -42,6 +38,10 @@ class Note(models.Model):
     )
     actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
         "Action", blank=True, related_name="notes"
+    )
+    # A note can be about an assessment (the assessment lists the notes that refer to it).
+    assessment = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -89,6 +89,11 @@ class Goal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The assessment area the goal addresses: an instrument and one of its items (empty: its total).
+    addresses_instrument = models.ForeignKey(
+        "assessments.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    addresses_item = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:goal_id>/", views.goal_card, name="goal"),
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/addresses/", views.goal_address, name="goal_address"),
     path("goals/<int:goal_id>/actions/new/", views.action_add, name="action_add"),
     path("actions/<int:action_id>/edit/", views.action_edit, name="action_edit"),
     path("actions/<int:action_id>/status/", views.action_status, name="action_status"),

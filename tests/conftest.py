@@ -103,3 +103,12 @@ def as_carol(carol):
 @pytest.fixture
 def as_charlie(charlie):
     return signed_in(charlie)
+
+
+@pytest.fixture
+def shipped_instruments(db):
+    """The shipped instruments, for tests whose database is emptied between tests (transactional ones)."""
+    from assessments.models import Instrument, InstrumentVersion
+    from assessments.shipped import load_shipped
+
+    load_shipped(Instrument, InstrumentVersion)

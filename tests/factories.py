@@ -91,3 +91,45 @@ def api_key_for(user: User, name: str = "Tests") -> str:
     from network.services import api_token_create
 
     return api_token_create(actor=user, name=name)[1]
+
+
+def assessment_done(
+    *,
+    author: User,
+    client: Client,
+    code: str,
+    scores: list[int],
+    at=None,
+    completed_by: str = "practitioner",
+    visibility: str = "circle",
+    narrative: str = "Talked it through together.",
+):
+    """A completed assessment built directly (no audit, no event), scored as the service would score it."""
+    from assessments import scoring
+    from assessments.models import Assessment, Instrument
+
+    instrument = Instrument.objects.get(code=code)
+    version = instrument.versions.get(number=instrument.current_version)
+    answers = {
+        item["code"]: {"score": score, "narrative": narrative}
+        for item, score in zip(version.definition["items"], scores, strict=True)
+    }
+    result = scoring.score(version.definition, answers)
+    at = at or timezone.now()
+    return Assessment.objects.create(
+        client=client,
+        instrument=instrument,
+        version=version,
+        author=author,
+        organisation_id=author.organisation_id,
+        completed_by=completed_by,
+        visibility=visibility,
+        status=Assessment.Status.COMPLETED,
+        answers=answers,
+        result=result,
+        total=result["total"],
+        band=result["band"],
+        flagged=bool(result["flags"]),
+        completed_at=at,
+        recorded_at=at,
+    )

@@ -18,6 +18,13 @@ _STEPS = (
 
 
 @register.filter
+def how_long(moment: datetime.datetime | None) -> str:
+    """ "3 weeks": how long since `moment`, in the largest whole unit (My clients: time in the stage)."""
+    said = ago(moment)
+    return "less than a minute" if said == "just now" else said.removesuffix(" ago")
+
+
+@register.filter
 def ago(moment: datetime.datetime | None) -> str:
     """ "3 hours ago", "2 weeks ago": the largest whole unit only, in plain words.
 

@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.models import Assessment
 from audit.services import audit_read
 from circles import access
 from circles.api import PersonLabelField
@@ -43,6 +44,9 @@ class NoteInput(serializers.Serializer):
         required=False,
         default=list,
         help_text="Ids of people in the circle; at least one when visibility is `named`",
+    )
+    assessment = IdInput(
+        required=False, allow_null=True, default=None, help_text="The id of an assessment the note is about"
     )
 
 
@@ -87,7 +91,15 @@ class NoteListApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         named = _people(fields.pop("named_people"))
-        note = services.note_create(actor=request.user, client=record.client, named_people=named, **fields)
+        assessment_id = fields.pop("assessment")
+        assessment = Assessment.objects.filter(pk=assessment_id).first() if assessment_id else None
+        if assessment_id and assessment is None:
+            raise serializers.ValidationError(
+                {"assessment": "Choose one of this client's assessments that you can see."}
+            )
+        note = services.note_create(
+            actor=request.user, client=record.client, named_people=named, assessment=assessment, **fields
+        )
         if note.organisation_id is not None and note.organisation_id == request.user.organisation_id:
             note.organisation = (
                 request.user.organisation

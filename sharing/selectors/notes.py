@@ -13,7 +13,7 @@ def note_list_for(record: access.RecordAccess) -> QuerySet[Note]:
     return (
         Note.objects.filter(client=record.client)
         .filter(notes_visible_filter(record))
-        .select_related("author", "organisation")
+        .select_related("author", "organisation", "assessment__instrument")
         .prefetch_related("goals")
         .order_by("-created_at", "-id")
     )

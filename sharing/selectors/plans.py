@@ -1,6 +1,6 @@
 """Reads of a client's plan, for a record already opened (and access-checked) by circles.selectors."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -8,6 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from assessments import scoring
+from assessments.selectors import summary_for
 from circles import access
 from circles.models import CircleMember
 from coedit.fields import VersionedFields
@@ -92,19 +94,62 @@ def plan_for(record: access.RecordAccess) -> PlanView:
     plan = Plan.objects.filter(client=record.client).first()
     if plan is None:
         return PlanView(plan=None)
-    return PlanView(plan=plan, goals=list(_goals(plan, record)))
+    goals = list(_goals(plan, record))
+    with_domain_scores(record, goals)
+    return PlanView(plan=plan, goals=goals)
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    """What a goal card shows of the assessment area the goal addresses."""
+
+    instrument: str
+    label: str
+    latest: int | None = None
+    change: scoring.Change | None = None
+
+
+def with_domain_scores(record: access.RecordAccess, goals: Sequence[Goal]) -> Sequence[Goal]:
+    """Set `goal.domain_score` on goals that address an assessment area (one query, and none if no goal
+    does): the area's latest score and its change since the baseline, from the team's assessments."""
+    addressed = [goal for goal in goals if goal.addresses_instrument_id]
+    for goal in goals:
+        goal.domain_score = None  # type: ignore[attr-defined]
+    if not addressed:
+        return goals
+    series = {s.instrument.pk: s for s in summary_for(record).series if not s.by_client}
+    for goal in addressed:
+        found = series.get(goal.addresses_instrument_id or 0)
+        if found is None:
+            goal.domain_score = DomainScore(instrument="", label="No assessment yet")  # type: ignore[attr-defined]
+            continue
+        name = found.definition["name"]
+        if not goal.addresses_item:
+            latest = found.latest.result["total"]
+            change = found.changes[0] if len(found.points) > 1 else None
+            goal.domain_score = DomainScore(name, "Total", latest, change)  # type: ignore[attr-defined]
+            continue
+        item = next((i for i in found.definition["items"] if i["code"] == goal.addresses_item), None)
+        label = scoring.short_label(item) if item else goal.addresses_item
+        latest_score = next(
+            (i["score"] for i in found.latest.result["items"] if i["code"] == goal.addresses_item), None
+        )
+        change = next((c for c in found.changes if c.label == label), None) if len(found.points) > 1 else None
+        goal.domain_score = DomainScore(name, label, latest_score, change)  # type: ignore[attr-defined]
+    return goals
 
 
 def goal_get_for(record: access.RecordAccess, goal_id: int | str) -> Goal:
     try:
         if not record.may_view:
             raise Goal.DoesNotExist
-        return (
+        goal = (
             Goal.objects.filter(plan__client=record.client, removed_at=None)
             .annotate(note_count=_note_count(record))
             .prefetch_related(_actions_prefetch(record), _comments_prefetch())
             .get(pk=int(goal_id))
         )
+        return with_domain_scores(record, [goal])[0]
     except (Goal.DoesNotExist, ValueError, TypeError):
         raise Http404("No such goal") from None
 

@@ -8,8 +8,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from assessments.selectors import assessment_list_for
 from circles import access
-from circles.models import CircleMember, Consent
+from circles.models import CircleMember, Consent, StageChange
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 from sharing.selectors.notes import note_list_for
 
@@ -25,7 +26,7 @@ FIELD_NAMES = {
 @dataclass(frozen=True)
 class Moment:
     at: datetime.datetime
-    kind: str  # note, plan, circle, consent, agreement
+    kind: str  # note, plan, circle, consent, agreement, stage, assessment
     title: str
     detail: str = ""
     by: str = ""
@@ -124,6 +125,24 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
                     named(consent.withdrawn_by),
                 )
             )
+    for step in StageChange.objects.filter(client=client).select_related("by")[:LIMIT]:
+        if step.is_reopening:
+            title = f"Case reopened at {step.get_to_stage_display().lower()}"
+        elif step.to_stage == "closed":
+            title = f"Case closed: {step.get_outcome_display().lower()}"
+        else:
+            title = f"Stage: {step.get_from_stage_display()} → {step.get_to_stage_display()}"
+        moments.append(Moment(step.at, "stage", title, step.reason, step.by.full_name if step.by else ""))
+    for assessment in assessment_list_for(record).exclude(status="draft")[:LIMIT]:
+        name = assessment.version.definition["name"]
+        result = f"{assessment.total}, {assessment.band.lower()}" if assessment.total is not None else ""
+        title = f"{'Amended' if assessment.amends_id else 'Completed'}: {name}"
+        if assessment.completed_by == "client":
+            title = f"{client.given_name} rated themself: {name}"
+        assert assessment.completed_at is not None
+        moments.append(
+            Moment(assessment.completed_at, "assessment", title, result, assessment.author.full_name)
+        )
     return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]
 
 

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.access import assessments_visible_filter
+from assessments.models import Assessment
 from audit.services import text_fingerprint
 from changes.services import record
 from circles import access
@@ -37,11 +39,13 @@ def note_create(
     goals: Iterable[Goal] = (),
     actions: Iterable[Action] = (),
     written_at: datetime.datetime | None = None,
+    assessment: Assessment | None = None,
 ) -> Note:
     """Add a progress note to a client's record; it reaches open pages of those who may read it.
 
     `named_people` are the members who may read a "named people only" note (besides its author).
     `goals` and `actions` are the parts of the client's plan the note is about.
+    `assessment` is an assessment of this client's that the author may read, which the note is about.
     `written_at` is for notes brought in from elsewhere (demo data, records moved from an old system);
     a note written in Alongside is dated now.
     """
@@ -66,6 +70,14 @@ def note_create(
             a.goal.plan.client_id != client.pk for a in actions
         ):
             raise ValidationError({"about": "A note can only point at this client's own plan."})
+        if assessment is not None and not (
+            assessment.client_id == client.pk
+            and Assessment.objects.filter(pk=assessment.pk)
+            .filter(assessments_visible_filter(access.record_access(actor, client)))
+            .exclude(status=Assessment.Status.DRAFT)
+            .exists()
+        ):
+            raise ValidationError({"assessment": "Choose one of this client's assessments that you can see."})
         note = Note.objects.create(
             client=client,
             author=actor,
@@ -74,6 +86,7 @@ def note_create(
             text=text,
             visibility=visibility,
             created_at=written_at or timezone.now(),
+            assessment=assessment,
         )
         # A new note has no links yet: add only what there is (set() would first read the empty lists).
         if visibility == V.NAMED and named:
@@ -94,6 +107,7 @@ def note_create(
                 "named": [u.pk for u in named],
                 "goals": [g.pk for g in goals],
                 "actions": [a.pk for a in actions],
+                "assessment": assessment.pk if assessment is not None else None,
             },
             payload=c.NoteChanged(note_id=note.pk),
             audience=note_audience(note),

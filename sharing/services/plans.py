@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from assessments.models import Instrument
 from changes.catalogue import Change
 from changes.services import record
 from circles import access
@@ -74,6 +75,37 @@ def goal_update(*, actor: "User", goal: Goal, changes: dict[str, Any], base_vers
     """Change some fields of a goal, as edited from `base_version`. StaleEdit if someone got there first."""
     values = _clean_goal(changes)
     return _update(actor, Goal, goal.pk, values, base_version, change=c.GOAL_UPDATE)
+
+
+def goal_address_set(*, actor: "User", goal: Goal, instrument: Instrument | None, item: str = "") -> Goal:
+    """Say which assessment area the goal addresses: an instrument and one of its items ("" for its total),
+    or nothing (instrument None). The goal card then shows that area's latest score and direction."""
+    if instrument is not None:
+        definition = instrument.versions.get(number=instrument.current_version).definition
+        codes = {i["code"] for i in definition["items"]}
+        if definition["scoring"] == "sum" and item:
+            raise ValidationError({"addresses": f"{instrument.name} is scored as a whole: choose its total."})
+        if definition["scoring"] == "each" and item not in codes:
+            raise ValidationError({"addresses": f"Choose one of the areas of {instrument.name}."})
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=goal.plan.client_id)
+        goal = Goal.objects.select_for_update().get(pk=goal.pk, removed_at=None)
+        if not access.record_access(actor, client).may_edit_plan:
+            raise PermissionDenied("Only members of the circle can change the plan.")
+        before = {"instrument": goal.addresses_instrument_id, "item": goal.addresses_item}
+        goal.addresses_instrument, goal.addresses_item = instrument, item if instrument is not None else ""
+        goal.save(update_fields=["addresses_instrument", "addresses_item"])
+        record(
+            change=c.GOAL_ADDRESS,
+            actor=actor,
+            client=client,
+            obj=goal,
+            before=before,
+            after={"instrument": goal.addresses_instrument_id, "item": goal.addresses_item},
+            payload=c.GoalAddressed(goal_id=goal.pk),
+            audience={"client_visible": goal.shared_with_client},
+        )
+    return goal
 
 
 def goal_remove(*, actor: "User", goal: Goal) -> Goal:

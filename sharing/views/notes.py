@@ -34,6 +34,7 @@ def note_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
                 visibility=form.cleaned_data["visibility"],
                 named_people=form.cleaned_data["named_people"],
                 goals=form.cleaned_data["goals"],
+                assessment=form.cleaned_data["assessment"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -9,13 +9,15 @@ the form comes back showing both values, and the person chooses: keep theirs, ke
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from assessments import selectors as assessment_selectors
+from assessments.scoring import short_label
 from audit.services import audit_read
 from circles import access
 from circles.selectors import circle_members_current, client_get_for_user
@@ -105,6 +107,57 @@ def goal_edit(request: AuthenticatedHttpRequest, public_id: str, goal_id: int) -
     record = client_get_for_user(request.user, public_id)
     goal = selectors.goal_get_for(record, goal_id)
     return _edit(request, record, goal, GoalForm, services.goal_update, {})
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def goal_address(request: AuthenticatedHttpRequest, public_id: str, goal_id: int) -> HttpResponse:
+    """Which assessment area the goal addresses (the card then shows that area's latest score)."""
+    record = client_get_for_user(request.user, public_id)
+    goal = selectors.goal_get_for(record, goal_id)
+    if not record.may_edit_plan:
+        raise PermissionDenied("Only members of the circle can change the plan.")
+    choices = assessment_areas()
+    current = f"{goal.addresses_instrument.code}:{goal.addresses_item}" if goal.addresses_instrument else ""
+    error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("addresses", "")
+        if chosen and chosen not in dict(choices):
+            error = "Choose one of the areas listed."
+        else:
+            code, _, item = chosen.partition(":")
+            try:
+                services.goal_address_set(
+                    actor=request.user,
+                    goal=goal,
+                    instrument=assessment_selectors.instrument_get(code) if code else None,
+                    item=item,
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                return redirect(_plan_url(record, f"goal-{goal.pk}"))
+    return render(
+        request,
+        "sharing/plan/goal_address.html",
+        {"client": record.client, "goal": goal, "choices": choices, "current": current, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def assessment_areas() -> list[tuple[str, str]]:
+    """Every area a goal can address: an instrument's total, or one item of an instrument scored item by item."""
+    areas = []
+    for version in assessment_selectors.instrument_versions_current():
+        definition = version.definition
+        if definition["scoring"] == "sum":
+            areas.append((f"{definition['code']}:", f"{definition['name']}: the total"))
+        else:
+            for item in definition["items"]:
+                areas.append(
+                    (f"{definition['code']}:{item['code']}", f"{definition['name']}: {short_label(item)}")
+                )
+    return areas
 
 
 @require_http_methods(["GET", "POST"])

@@ -50,13 +50,21 @@ if (root) {
   }
 
   openLiveSocket(root, {
+    // Someone on an assessment page of this client: "Aisha is completing PHQ-9".
+    describePerson: (person) => (person.focus?.startsWith("completing ") ? `${person.name} is ${person.focus}` : person.name),
     onEvent(type, payload) {
       const panel = panels[type.split(".")[0]];
       if (type === "note.create" && onFirstPage) addNote(payload.note_id);
       else if (type === "note.visibility_widen" || type === "note.visibility_narrow") refreshNote(payload.note_id);
-      else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
-      if (type === "circle.member_add" || type === "circle.member_remove" || type === "circle.lead_change") {
-        document.body.dispatchEvent(new CustomEvent("truth-changed")); // "Who is involved" is in it too
+      else if (type === "assessment.complete" || type === "assessment.amend") {
+        document.body.dispatchEvent(new CustomEvent("assessments-changed"));
+      } else if (type === "client.stage_change" || type === "client.reopen") {
+        document.body.dispatchEvent(new CustomEvent("stage-changed"));
+      } else if (panel) document.body.dispatchEvent(new CustomEvent(panel));
+      if (type === "circle.member_add" || type === "circle.member_remove" || type === "circle.lead_change"
+          || type === "client.stage_change" || type === "client.reopen" || type === "assessment.complete"
+          || type === "assessment.amend") {
+        document.body.dispatchEvent(new CustomEvent("truth-changed")); // "What is true now" shows them too
       }
     },
   });

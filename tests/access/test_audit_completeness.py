@@ -6,6 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError, InternalError
 
+from assessments import services as assessment_services
+from assessments.models import Instrument
+from assessments.packs import pack_from
 from audit.models import AuditEvent
 from circles import services as circle_services
 from circles.models import CircleMember, Consent
@@ -27,6 +30,7 @@ SERVICE_MODULES = [
     referral_services,
     handovers,
     reminder_services,
+    assessment_services,
     notes_module,
     plans_module,
     network_services,
@@ -62,6 +66,15 @@ def call(name, cast):
 
     def action(**extra):
         return note_services.action_add(actor=alice, goal=goal(), what="An action", **extra)
+
+    def gad7_draft():
+        return assessment_services.assessment_start(
+            actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+        )
+
+    def own_instrument():
+        gad7 = Instrument.objects.get(code="gad-7").versions.get(number=1).definition
+        return {**gad7, "code": "our-gad", "name": "Our GAD", "licence": ""}
 
     def portal_client():
         invitation = portal_services.invitation_create(actor=alice, client=grace, email="grace@example.org")
@@ -145,7 +158,47 @@ def call(name, cast):
             actor=alice, given_name="New", family_name="Client"
         ),
         "circles.services.client_stage_change": lambda: circle_services.client_stage_change(
-            actor=alice, client=grace, stage="support"
+            actor=alice, client=grace, stage="support", reason="Plan agreed"
+        ),
+        "circles.services.client_reopen": lambda: circle_services.client_reopen(
+            actor=alice,
+            client=circle_services.client_stage_change(
+                actor=alice, client=grace, stage="closed", reason="Done", outcome="goals_met"
+            ),
+            reason="Back again",
+        ),
+        "assessments.services.assessment_start": lambda: assessment_services.assessment_start(
+            actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+        ),
+        "assessments.services.assessment_draft_save": lambda: assessment_services.assessment_draft_save(
+            actor=bob, assessment=gad7_draft(), answers={"1": {"score": 1}}
+        ),
+        "assessments.services.assessment_complete": lambda: assessment_services.assessment_complete(
+            actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
+        ),
+        "assessments.services.assessment_amend": lambda: assessment_services.assessment_amend(
+            actor=bob,
+            assessment=assessment_services.assessment_complete(
+                actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
+            ),
+            answers={"1": {"score": 3}},
+            reason="Misheard",
+        ),
+        "assessments.services.self_rating_ask": lambda: assessment_services.self_rating_ask(
+            actor=bob, client=grace, instrument=Instrument.objects.get(code="ons4")
+        ),
+        "assessments.services.self_rating_complete": lambda: assessment_services.self_rating_complete(
+            user=portal_client(),
+            request=assessment_services.self_rating_ask(
+                actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+            ),
+            answers={str(n): {"score": 1} for n in range(1, 8)},
+        ),
+        "assessments.services.instrument_save": lambda: assessment_services.instrument_save(
+            actor=admin, definition=own_instrument()
+        ),
+        "assessments.services.pack_import": lambda: assessment_services.pack_import(
+            actor=admin, pack=pack_from([own_instrument()])
         ),
         "circles.services.circle_member_add": lambda: circle_services.circle_member_add(
             actor=alice, client=grace, kind="professional", role="police_officer", user=charlie
@@ -186,6 +239,9 @@ def call(name, cast):
         ),
         "sharing.services.plans.goal_update": lambda: note_services.goal_update(
             actor=bob, goal=goal(), changes={"in_own_words": "Stay in our flat"}, base_version=1
+        ),
+        "sharing.services.plans.goal_address_set": lambda: note_services.goal_address_set(
+            actor=bob, goal=goal(), instrument=Instrument.objects.get(code="gad-7")
         ),
         "sharing.services.plans.goal_remove": lambda: note_services.goal_remove(actor=bob, goal=goal()),
         "sharing.services.plans.action_add": lambda: note_services.action_add(

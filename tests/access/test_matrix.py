@@ -8,6 +8,8 @@ are exempt: their own projects test them, and our access rules do not change the
 import pytest
 from django.urls import get_resolver, reverse
 
+from assessments import services as assessment_services
+from assessments.models import Instrument
 from board import services as board_services
 from circles.models import CircleMember, JoinRequest, PortalAccess
 from network.models import User
@@ -120,6 +122,11 @@ MATRIX = {
         None,
         page(404, **each(IN_CIRCLE, 302), outsider=200, manager=302, agency_admin=302),
     ),
+    ("circles:stage_panel", "get"): ("client", None, page(404, **VIEW)),
+    ("circles:stage_change", "get"): ("client", None, page(404, **MANAGE)),
+    ("circles:stage_change", "post"): ("client", {}, page(404, **with_status(MANAGE, 400))),
+    ("circles:reopen", "get"): ("client", None, page(404, **MANAGE)),
+    ("circles:reopen", "post"): ("client", {}, page(404, **with_status(MANAGE, 400))),
     ("circles:audit_export", "get"): ("client", None, page(404, agency_admin=200)),
     ("circles:timeline", "get"): ("client", None, page(404, **VIEW)),
     ("circles:note_add", "get"): ("client", None, page(404, **VIEW)),
@@ -133,6 +140,8 @@ MATRIX = {
     ("plan:goal", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:goal_edit", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:goal_edit", "post"): ("goal", {}, page(404, **VIEW)),
+    ("plan:goal_address", "get"): ("goal", None, page(404, **VIEW)),
+    ("plan:goal_address", "post"): ("goal", {}, page(404, **with_status(VIEW, 302))),
     ("plan:action_add", "get"): ("goal", None, page(404, **VIEW)),
     ("plan:action_add", "post"): ("goal", {}, page(404, **VIEW)),
     ("plan:action_edit", "get"): ("action", None, page(404, **VIEW)),
@@ -158,6 +167,19 @@ MATRIX = {
     ("board:card_history", "get"): ("card", None, page(404, **VIEW)),
     ("board:scale_add", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("board:scales", "get"): ("client", None, page(404, **VIEW)),
+    # Assessments: the circle completes them; a draft is its author's (the lead's here) only.
+    ("assessments:summary", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:ask", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:ask", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("assessments:start", "get"): ("client", None, page(404, **VIEW)),
+    ("assessments:start", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
+    ("assessments:detail", "get"): ("assessment", None, page(404, **VIEW)),
+    ("assessments:edit", "get"): ("draft", None, page(404, lead=200)),
+    ("assessments:edit", "post"): ("draft", {}, page(404, lead=400)),
+    ("assessments:draft", "post"): ("draft", {}, page(404, lead=200)),
+    ("assessments:amend", "get"): ("assessment", None, page(404, **{**with_status(VIEW, 403), "lead": 200})),
+    ("assessments:amend", "post"): ("assessment", {}, page(404, **{**with_status(VIEW, 403), "lead": 400})),
+    ("assessments:chart", "get"): ("instrument", None, page(404, **VIEW)),
     # The portal, and the lead's invitations to it.
     ("portal:home", "get"): (None, None, PORTAL_PAGE),
     ("portal:people", "get"): (None, None, PORTAL_PAGE),
@@ -175,6 +197,9 @@ MATRIX = {
         {},
         {**PORTAL_PAGE, "client": 302, "family_with_consent": 404},
     ),
+    ("portal:ratings", "get"): (None, None, PORTAL_PAGE),
+    ("portal:rate", "get"): ("self_rating", None, {**PORTAL_PAGE, "family_with_consent": 404}),
+    ("portal:rate", "post"): ("self_rating", {}, {**PORTAL_PAGE, "client": 400, "family_with_consent": 404}),
     ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
     ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
     ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
@@ -183,6 +208,15 @@ MATRIX = {
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),
     ("network:two_factor_requirement", "post"): (None, {}, page(403, agency_admin=302)),
+    # Instruments: agency admins keep their own; the shipped ones (PHQ-9 here) are never changed in the app.
+    ("instruments:list", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:add", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:add", "post"): (None, {}, page(403, agency_admin=400)),
+    ("instruments:edit", "get"): ("instrument_code", None, page(403)),
+    ("instruments:edit", "post"): ("instrument_code", {}, page(403)),
+    ("instruments:import", "get"): (None, None, page(403, agency_admin=200)),
+    ("instruments:import", "post"): (None, {}, page(403, agency_admin=400)),
+    ("instruments:export", "get"): (None, None, page(403, agency_admin=200)),
     ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
     # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
     ("api_tokens:list", "get"): (None, None, page(200)),
@@ -206,6 +240,9 @@ MATRIX = {
     ("api:consents", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:consent_withdraw", "post"): ("consent", {}, api(404, **MANAGE)),
     ("api:emergency_access", "post"): ("client", {}, api(404, **with_status(DISCOVER, 400))),
+    ("api:stage", "get"): ("client", None, api(404, **VIEW)),
+    ("api:stage", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
+    ("api:reopen", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:plan", "get"): ("client", None, api(404, **VIEW)),
     ("api:goals", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:goal", "get"): ("goal", None, api(404, **VIEW)),
@@ -233,6 +270,15 @@ MATRIX = {
     ("api:board_card_history", "get"): ("card", None, api(404, **VIEW)),
     ("api:board_scales", "get"): ("client", None, api(404, **VIEW)),
     ("api:board_scales", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:instruments", "get"): (None, None, api(200)),
+    ("api:instrument", "get"): ("instrument_code", None, api(200)),
+    ("api:assessments", "get"): ("client", None, api(404, **VIEW)),
+    ("api:assessments", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
+    ("api:assessment", "get"): ("assessment", None, api(404, **VIEW)),
+    ("api:assessment", "patch"): ("draft", {}, api(404, lead=400)),
+    ("api:assessment_complete", "post"): ("draft", {}, api(404, lead=400)),
+    ("api:assessment_amend", "post"): ("assessment", {}, api(404, **with_status(VIEW, 400))),
+    ("api:assessment_series", "get"): ("instrument", None, api(404, **VIEW)),
     ("api:notes", "get"): ("client", None, api(404, **VIEW)),
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
@@ -366,6 +412,24 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
     card = board_services.card_add(
         actor=alice, client=grace, column="next_step", text="Ask the housing office for a repayment plan"
     )
+    phq9 = Instrument.objects.get(code="phq-9")
+    draft = assessment_services.assessment_start(actor=alice, client=grace, instrument=phq9)
+    done = assessment_services.assessment_complete(
+        actor=alice,
+        assessment=assessment_services.assessment_start(actor=alice, client=grace, instrument=phq9),
+        answers={str(n): {"score": 1} for n in range(1, 10)},
+    )
+    objects |= {
+        "draft": {"public_id": grace.public_id, "assessment_id": draft.pk},
+        "assessment": {"public_id": grace.public_id, "assessment_id": done.pk},
+        "instrument": {"public_id": grace.public_id, "code": "phq-9"},
+        "instrument_code": {"code": "phq-9"},
+        "self_rating": {
+            "request_id": assessment_services.self_rating_ask(
+                actor=alice, client=grace, instrument=Instrument.objects.get(code="ons4")
+            ).pk
+        },
+    }
     objects |= {
         "card": {"public_id": grace.public_id, "card_id": card.pk},
         "portal_action": {"action_id": own.pk},

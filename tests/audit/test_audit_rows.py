@@ -41,7 +41,7 @@ def test_client_create(alice):
         "family_name": "Mensah",
         "preferred_name": "",
         "date_of_birth": "2016-03-14",
-        "stage": "first_contact",
+        "stage": "intake",
     }
     lead = only("circle.member_add")
     assert (lead.actor, lead.client, lead.object_type) == (alice, client, "CircleMember")
@@ -105,11 +105,15 @@ def test_circle_lead_change(alice, bob, grace):
 
 
 def test_client_stage_change(alice, grace):
-    circle_services.client_stage_change(actor=alice, client=grace, stage="support")
+    circle_services.client_stage_change(actor=alice, client=grace, stage="support", reason="Plan agreed")
 
     row = only("client.stage_change")
     assert (row.actor, row.client, row.object_type, row.object_id) == (alice, grace, "Client", str(grace.pk))
-    assert (row.before, row.after) == ({"stage": "first_contact"}, {"stage": "support"})
+    step = grace.stage_changes.get()
+    assert (row.before, row.after) == (
+        {"stage": "intake"},
+        {"stage": "support", "reason": "Plan agreed", "outcome": "", "stage_change_id": step.pk},
+    )
 
 
 def test_note_create(carol, grace):

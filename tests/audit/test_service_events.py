@@ -27,7 +27,9 @@ def test_it_works(alice, bob, carol, charlie, grace):
     )
     circle_services.circle_member_remove(actor=alice, client=grace, member=member)
     circle_services.circle_lead_change(actor=alice, client=grace, member=membership(grace, carol))
-    circle_services.client_stage_change(actor=carol, client=grace, stage="assessment")
+    circle_services.client_stage_change(
+        actor=carol, client=grace, stage="assessment", reason="Time to assess"
+    )
     sharing_services.note_create(actor=carol, client=grace, text="Two.", visibility="organisation")
 
     assert events(grace) == [

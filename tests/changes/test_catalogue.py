@@ -22,6 +22,7 @@ DECLARING_MODULES = [
     "portal.changes",
     "referrals.changes",
     "reminders.changes",
+    "assessments.changes",
 ]
 
 

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from assessments import services as assessment_services
+from assessments.models import Instrument
 from audit.models import AuditEvent
 from board import services as board_services
 from changes.catalogue import catalogue, check_payload
@@ -27,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 def make_every_published_change(alice, bob, carol, charlie):
     client = circle_services.client_create(actor=alice, given_name="Amara", family_name="Mensah")
-    circle_services.client_stage_change(actor=alice, client=client, stage="assessment")
+    circle_services.client_stage_change(
+        actor=alice, client=client, stage="assessment", reason="Time to assess"
+    )
     as_bob = circle_services.circle_member_add(
         actor=alice, client=client, kind="professional", role="social_worker", user=bob
     )
@@ -88,6 +92,24 @@ def make_every_published_change(alice, bob, carol, charlie):
     sharing_services.action_remove(actor=alice, action=theirs)
     sharing_services.goal_remove(actor=alice, goal=second)
     _referrals_and_handovers(client, alice, bob, charlie)
+    phq9 = Instrument.objects.get(code="phq-9")
+    draft = assessment_services.assessment_start(actor=alice, client=client, instrument=phq9)
+    done = assessment_services.assessment_complete(
+        actor=alice, assessment=draft, answers={str(n): {"score": 1} for n in range(1, 10)}
+    )
+    assessment_services.assessment_amend(
+        actor=alice, assessment=done, answers={"1": {"score": 2}}, reason="Misheard question 1"
+    )
+    asked = assessment_services.self_rating_ask(actor=alice, client=client, instrument=phq9)
+    assessment_services.self_rating_complete(
+        user=amara, request=asked, answers={str(n): {"score": 0} for n in range(1, 10)}
+    )
+    goal_for_area = sharing_services.goal_add(actor=alice, client=client, in_own_words="Feel calmer")
+    sharing_services.goal_address_set(actor=alice, goal=goal_for_area, instrument=phq9)
+    circle_services.client_stage_change(
+        actor=bob, client=client, stage="closed", reason="Moved to Leeds", outcome="moved_away"
+    )
+    circle_services.client_reopen(actor=bob, client=client, reason="Came back to the area")
     return client
 
 

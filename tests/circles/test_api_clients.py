@@ -29,7 +29,7 @@ def test_it_works(alice, grace):
     (row,) = response.data["results"]
     assert row["public_id"] == grace.public_id
     assert (row["given_name"], row["family_name"]) == ("Grace", "Okafor")
-    assert row["stage"] == "First contact"
+    assert row["stage"] == "Intake"
     assert row["lead"] == {"name": "Alice Lead", "organisation": "Early Help"}
     assert row["last_activity_at"]
 

@@ -20,6 +20,7 @@ from tests.factories import (
     NoteFactory,
     OrganisationFactory,
     UserFactory,
+    assessment_done,
 )
 
 
@@ -257,6 +258,9 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
             client=grace, user=UserFactory(), reason="Urgent check", expires_at=soon
         )
         AuditEvent.objects.create(actor=author, action="client.view", client=grace)
+        # Two assessments a row: one the circle sees, one (another organisation's only) Alice does not.
+        assessment_done(author=author, client=grace, code="phq-9", scores=[n % 4] * 9)
+        assessment_done(author=author, client=grace, code="gad-7", scores=[1] * 7, visibility="organisation")
     browser = signed_in(alice)
 
     browser.get(url(grace))  # the first request after signing in also pushes the session's end back
@@ -270,10 +274,11 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # than it shows: no count) with author and organisation, 14. the plan goals those notes refer to (one
     # prefetch), 15. INSERT the client.view audit row, 16. UPDATE Alice's last visit, 17. consents,
     # 18. open join requests with requester, 19. recent emergency accesses with user, 20. who has read the
-    # record (one aggregate), 21. open referrals with the receiving organisation and referrer, 22. recent
-    # handovers with both people, 23. does the circle need a new lead, 24. unread notifications (page
+    # record (one aggregate), 21. the assessments Alice may see, with their instrument and version (one query, for the summary and
+    # what is true now), 22. open referrals with the receiving organisation and referrer, 23. recent
+    # handovers with both people, 24. does the circle need a new lead, 25. unread notifications (page
     # header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
@@ -285,3 +290,4 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     assert len(response.context["referrals"]["open_referrals"]) == rows
     assert len(response.context["readers"]) == min(rows + 1, 20)  # and Alice, just now; the panel shows 20
     assert len(response.context["emergencies"]) == rows
+    assert len(response.context["assessments"].series[0].points) == rows

@@ -29,10 +29,26 @@ def test_it_works(as_alice, grace):
     html = response.content.decode()
     assert "Grace Okafor" in html
     assert f'<span class="app-public-id">{grace.public_id}</span>' in html
-    assert "First contact" in html
+    assert "Intake" in html
     assert "Alice Lead, Early Help" in html
     assert f'datetime="{timezone.localtime(two_days_ago).isoformat()}"' in html
     assert "2\xa0days ago</time>" in html  # the number and its unit stay together
+
+
+def test_it_shows_the_time_in_the_current_stage(alice, as_alice, grace):
+    three_weeks_ago = timezone.now() - datetime.timedelta(days=22)
+    type(grace).objects.filter(pk=grace.pk).update(stage="planning", stage_since=three_weeks_ago)
+    html = as_alice.get(URL).content.decode()
+    assert "Planning" in html and "for <time" in html and "3\xa0weeks</time>" in html
+
+
+def test_closed_cases_leave_my_clients_but_stay_searchable(alice, as_alice, grace):
+    services.client_stage_change(
+        actor=alice, client=grace, stage="closed", reason="All goals met", outcome="goals_met"
+    )
+    assert listed(as_alice.get(URL)) == []
+    found = as_alice.get("/clients/search/", {"q": "Grace"}).content.decode()
+    assert grace.public_id in found and "Closed" in found
 
 
 def test_it_checks_access(client, as_charlie, grace):

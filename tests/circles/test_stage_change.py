@@ -1,4 +1,4 @@
-"""The lead moves the client to another stage of their support (a service; no page yet)."""
+"""The lead moves the client to another stage of their support, with a reason (the service)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +10,9 @@ from tests.conftest import signed_in
 
 
 def test_it_works(alice, grace):
-    client_stage_change(actor=alice, client=grace, stage="assessment")
+    client_stage_change(
+        actor=alice, client=grace, stage="assessment", reason="Ready to look at what is going on"
+    )
 
     grace.refresh_from_db()
     assert grace.stage == "assessment"
@@ -20,22 +22,22 @@ def test_it_works(alice, grace):
 def test_it_checks_access(bob, charlie, grace):
     for person in (bob, charlie):
         with pytest.raises(PermissionDenied):
-            client_stage_change(actor=person, client=grace, stage="support")
+            client_stage_change(actor=person, client=grace, stage="support", reason="Plan agreed")
     grace.refresh_from_db()
-    assert grace.stage == "first_contact"
+    assert grace.stage == "intake"
     assert not AuditEvent.objects.exists()
     assert not Event.objects.exists()
 
 
 def test_an_unknown_stage_is_refused(alice, grace):
     with pytest.raises(ValidationError) as error:
-        client_stage_change(actor=alice, client=grace, stage="finished")
+        client_stage_change(actor=alice, client=grace, stage="finished", reason="Done")
     assert error.value.message_dict == {"stage": ["Choose a stage."]}
     grace.refresh_from_db()
-    assert grace.stage == "first_contact"
+    assert grace.stage == "intake"
 
 
 def test_the_same_stage_again_changes_nothing(alice, grace):
-    client_stage_change(actor=alice, client=grace, stage="first_contact")
+    client_stage_change(actor=alice, client=grace, stage="intake")
     assert not AuditEvent.objects.exists()
     assert not Event.objects.exists()

@@ -209,7 +209,28 @@ def portal_pages(demo, alice, grace) -> dict[str, str]:
     pages = {}
     as_grace = signed_in(demo["grace"])
     as_ama = signed_in(demo["ama"])
-    for path in ("/portal/", "/portal/people/", "/portal/shared/", "/portal/board/"):
+    # "How am I doing?": one rating done, one asked for (the Wellbeing domains, in Alongside's own words).
+    from assessments import services as assessment_services
+    from assessments.models import Instrument
+
+    wellbeing = Instrument.objects.get(code="wellbeing-domains")
+    done = assessment_services.self_rating_ask(actor=alice, client=grace, instrument=wellbeing)
+    assessment_services.self_rating_complete(
+        user=demo["grace"],
+        request=done,
+        answers={i["code"]: {"score": 5} for i in done.instrument.versions.get().items},
+    )
+    asked = assessment_services.self_rating_ask(actor=alice, client=grace, instrument=wellbeing)
+    pages["/portal/how-am-i-doing/N/ (Wellbeing domains)"] = as_grace.get(
+        f"/portal/how-am-i-doing/{asked.pk}/"
+    ).content.decode()
+    for path in (
+        "/portal/",
+        "/portal/people/",
+        "/portal/shared/",
+        "/portal/board/",
+        "/portal/how-am-i-doing/",
+    ):
         for who, browser in (("client", as_grace), ("family", as_ama)):
             response = browser.get(path)
             assert response.status_code == 200, (who, path)

@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from circles import services as circle_services
 from sharing import services
 from tests.conftest import signed_in
-from tests.factories import ConsentFactory, MemberFactory, NoteFactory, UserFactory
+from tests.factories import ConsentFactory, MemberFactory, NoteFactory, UserFactory, assessment_done
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,10 @@ def test_query_count_stays_flat(alice, bob, grace, rows, django_assert_num_queri
         services.action_add(actor=alice, goal=goal, what=f"Action {n}")
         MemberFactory(client=grace, user=UserFactory(), until=timezone.now() - datetime.timedelta(days=n))
         ConsentFactory(client=grace, recorded_by=alice, given_by="Grace")
+        circle_services.client_stage_change(
+            actor=alice, client=grace, stage=["assessment", "review"][n % 2], reason=f"Step {n}"
+        )
+        assessment_done(author=bob, client=grace, code="gad-7", scores=[n % 4] * 7)
     services.plan_agree(actor=alice, client=grace, participants=list(grace.members.filter(user=alice)))
     browser = signed_in(alice)
     browser.get(url(grace))  # the first request after signing in also pushes the session's end back
@@ -65,9 +70,12 @@ def test_query_count_stays_flat(alice, bob, grace, rows, django_assert_num_queri
     # 6. INSERT the client.timeline audit row (in a served request on PostgreSQL also BEGIN, SET LOCAL
     # synchronous_commit, COMMIT; a test runs in one transaction), 7. the notes with authors, 8. the goals
     # they refer to, 9. the plan's changes, 10. agreed versions, 11. members (with who added and removed
-    # them), 12. consents, 13. unread notifications.
-    with django_assert_num_queries(13):
+    # them), 12. consents, 13. stage changes with who made them, 14. the assessments Alice may see with
+    # instrument, version and author, 15. unread notifications.
+    with django_assert_num_queries(15):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
     assert sum(m.kind == "note" for m in response.context["moments"]) == rows
+    assert sum(m.kind == "stage" for m in response.context["moments"]) == rows
+    assert sum(m.kind == "assessment" for m in response.context["moments"]) == rows

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.demo import board as demo_board
+from alongside.demo.assessments import load_assessments
 from alongside.demo.referrals import load_referrals
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
@@ -227,7 +228,7 @@ class Command(BaseCommand):
             "Harold",
             "Bennett",
             datetime.date(1945, 1, 30),
-            stage=Client.Stage.REVIEW,
+            stage=Client.Stage.INTAKE,  # his stages since, with a loop, are in alongside/demo/assessments.py
             members=["nadia", "owen", "lucy"],
             family=[("Michael Bennett", "Son", R.FAMILY_MEMBER, "07700 900557")],
             preferred_name="Harry",
@@ -332,6 +333,7 @@ class Command(BaseCommand):
         )
         self.plans()
         self.portal()
+        load_assessments(self.people, now=self.now)
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
@@ -369,7 +371,10 @@ class Command(BaseCommand):
         client = circle_services.client_create(
             actor=actor, given_name=given, family_name=family_name, date_of_birth=dob, lead_role=role, **extra
         )
-        circle_services.client_stage_change(actor=actor, client=client, stage=stage)
+        if stage != Client.Stage.INTAKE:
+            circle_services.client_stage_change(
+                actor=actor, client=client, stage=stage, reason="Where the case stood when the demo began"
+            )
         for key in members:
             circle_services.circle_member_add(
                 actor=actor,
