@@ -91,7 +91,6 @@ def make_every_published_change(alice, bob, carol, charlie):
     board_services.scale_add_by_client(user=amara, client=client, score=6)
     sharing_services.action_remove(actor=alice, action=theirs)
     sharing_services.goal_remove(actor=alice, goal=second)
-    _referrals_and_handovers(client, alice, bob, charlie)
     phq9 = Instrument.objects.get(code="phq-9")
     draft = assessment_services.assessment_start(actor=alice, client=client, instrument=phq9)
     done = assessment_services.assessment_complete(
@@ -110,6 +109,7 @@ def make_every_published_change(alice, bob, carol, charlie):
         actor=bob, client=client, stage="closed", reason="Moved to Leeds", outcome="moved_away"
     )
     circle_services.client_reopen(actor=bob, client=client, reason="Came back to the area")
+    _referrals_and_handovers(client, alice, bob, charlie)
     return client
 
 

@@ -20,7 +20,7 @@ def bob_member(grace, bob):
 
 def test_the_new_lead_accepts_and_the_circle_sees_the_summary(grace, alice, bob, carol, early_help):
     form = signed_in(alice).get(reverse("referrals:handover_new", args=[grace.public_id]))
-    assert "Stage: First contact." in form.content.decode()  # prefilled from what is true now
+    assert "Stage: Intake." in form.content.decode()  # prefilled from what is true now
     response = signed_in(alice).post(
         reverse("referrals:handover_new", args=[grace.public_id]),
         {"to_member": bob_member(grace, bob).pk, "summary": "Grace prefers mornings. Rent plan agreed."},
