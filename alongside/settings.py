@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "circles",
     "sharing",
     "realtime",
+    "conferences",
     "portal",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]

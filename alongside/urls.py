@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from circles import api as circles_api
 from circles import urls as circles_urls
+from alongside.views import home
 from circles import views as circles_views
 from network.health import healthz
 from realtime import views as realtime_views
@@ -80,7 +80,8 @@ client_record = (circles_urls.urlpatterns + sharing_client_urls.urlpatterns, cir
 handler500 = "network.outage.server_error"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
+    path("", home, name="home"),
+    path("meetings/", include("conferences.urls")),
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("my-actions/", plan_views.my_actions, name="my_actions"),

@@ -11,10 +11,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from realtime.models import Event, Notification
+from realtime.models import Event, Notification, Stream
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ def check_events_with(check: Callable[[str, dict[str, Any]], None]) -> None:
 
 def client_group(client_id: int) -> str:
     return f"client-{client_id}"
+
+
+def stream_group(stream: str) -> str:
+    return f"stream-{stream}"
 
 
 def user_group(user_id: int) -> str:
@@ -56,6 +60,32 @@ def publish(
     )
     message = {"type": "client.event", "client_id": client.pk, "event": event.as_message()}
     transaction.on_commit(lambda: ring(client_group(client.pk), message))
+    return event
+
+
+def publish_to_stream(
+    *, stream: str, type: str, payload: dict[str, Any], audience: dict[str, Any] | None = None
+) -> Event:
+    """Record an event on a named stream (one that is not a client's, e.g. "meeting-12"), rung on commit.
+
+    The same outbox and guarantees as `publish`: the stream's counter row is incremented in place (locked
+    until commit), so its numbers have no gaps, and sockets catch up from the rows.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish_to_stream() belongs inside the writing service's transaction")
+    if not _event_checks:
+        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
+    if not stream:
+        raise ValueError("A stream has a name")
+    _event_checks[0](type, payload)
+    Stream.objects.get_or_create(name=stream)
+    Stream.objects.filter(name=stream).update(last_seq=models.F("last_seq") + 1)
+    seq = Stream.objects.filter(name=stream).values_list("last_seq", flat=True).get()
+    event = Event.objects.create(
+        stream=stream, seq=seq, type=type, payload=payload, audience=audience or {}, created_at=timezone.now()
+    )
+    message = {"type": "stream.event", "stream": stream, "event": event.as_message()}
+    transaction.on_commit(lambda: ring(stream_group(stream), message))
     return event
 
 

@@ -1,0 +1,22 @@
+"""The live meeting's socket: one per page, on the meeting's own stream in the outbox.
+
+Following the chair, attendance, minutes and decisions arrive here as small events (ids only); the page
+fetches what changed over HTTP, where the access rules apply again. Presence shows who is in the meeting.
+"""
+
+from typing import Any
+
+from realtime.consumers import StreamConsumer
+
+
+class MeetingConsumer(StreamConsumer):
+    def subscribe(self, user: Any) -> tuple[str, int, str] | None:
+        from conferences import selectors
+        from realtime.selectors import stream_latest_seq
+
+        try:
+            meeting_access = selectors.meeting_get_for_user(user, self.scope["url_route"]["kwargs"]["meeting_id"])
+        except selectors.MeetingNotFound:
+            return None
+        meeting = meeting_access.meeting
+        return meeting.stream, stream_latest_seq(meeting.stream), user.full_name
