@@ -15,7 +15,9 @@ class MeetingConsumer(StreamConsumer):
         from realtime.selectors import stream_latest_seq
 
         try:
-            meeting_access = selectors.meeting_get_for_user(user, self.scope["url_route"]["kwargs"]["meeting_id"])
+            meeting_access = selectors.meeting_get_for_user(
+                user, self.scope["url_route"]["kwargs"]["meeting_id"]
+            )
         except selectors.MeetingNotFound:
             return None
         meeting = meeting_access.meeting
