@@ -771,10 +771,9 @@ def _send_minutes(meeting: Meeting, base_url: str) -> None:
         f"Read them here (you will need to sign in): {base_url}{path}\n"
     )
     for email in sorted(told):
+        # robust: a mail server that refuses is logged, and never undoes or breaks the sign-off.
         transaction.on_commit(
-            lambda email=email: send_mail(
-                "Meeting minutes are ready", body, None, [email], fail_silently=True
-            )
+            lambda email=email: send_mail("Meeting minutes are ready", body, None, [email]), robust=True
         )
 
 

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import audit_record
 from circles.models import CircleMember
 from circles.selectors import client_get_for_user
+from conferences import selectors as meeting_selectors
+from conferences import services as meeting_services
+from conferences.models import AgendaItem, Contribution
 from network.decorators import portal_required, professional_required
 from network.forms import add_service_errors
 from portal import selectors, services
@@ -67,11 +70,53 @@ def people(request: HttpRequest) -> HttpResponse:
 @_calm_when_ended
 def shared(request: HttpRequest) -> HttpResponse:
     view = _portal(request)
+    meetings = [m for m in meeting_selectors.portal_meetings(request.user, view.client) if m["upcoming"]]
     return render(
         request,
         "portal/shared.html",
-        {"view": view, "notes": selectors.shared_notes(view), "reviews": selectors.upcoming_reviews(view)},
+        {"view": view, "notes": selectors.shared_notes(view), "meetings": meetings},
     )
+
+
+@require_GET
+@portal_required
+@_calm_when_ended
+def meetings(request: HttpRequest) -> HttpResponse:
+    """My meetings: when, where, what for and who is coming; what I want it to know; the summary after."""
+    view = _portal(request)
+    return render(
+        request,
+        "portal/meetings.html",
+        {"view": view, "meetings": meeting_selectors.portal_meetings(request.user, view.client)},
+    )
+
+
+@require_POST
+@portal_required
+@_calm_when_ended
+def meeting_say(request: HttpRequest, item_id: int) -> HttpResponse:
+    """ "What I want the meeting to know": it goes into the meeting's pack."""
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    mine = {
+        m["item"].pk: m["item"]
+        for m in meeting_selectors.portal_meetings(request.user, view.client)
+        if m["upcoming"]
+    }
+    item: AgendaItem | None = mine.get(item_id)
+    if item is None:
+        raise Http404("No such meeting")
+    try:
+        meeting_services.contribution_add(
+            actor=request.user,
+            item=item,
+            kind=Contribution.Kind.CLIENT_VIEW,
+            facts=request.POST.get("text", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. The meeting will see what you wrote.")
+    return redirect("portal:meetings")
 
 
 @require_POST

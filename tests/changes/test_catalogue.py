@@ -14,7 +14,13 @@ from realtime.models import Event
 from realtime.publish import publish
 from sharing.changes import GoalUpdated, NoteChanged
 
-DECLARING_MODULES = ["changes.directory", "circles.changes", "sharing.changes", "portal.changes"]
+DECLARING_MODULES = [
+    "changes.directory",
+    "circles.changes",
+    "sharing.changes",
+    "portal.changes",
+    "conferences.changes",
+]
 
 
 def declared() -> list[Change]:
