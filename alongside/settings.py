@@ -327,6 +327,9 @@ SPECTACULAR_SETTINGS = {
         "MemberKindEnum": "circles.models.CircleMember.Kind",
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
+        "AttendanceStatusEnum": "conferences.models.Attendance.Status",
+        "MeetingStatusEnum": "conferences.models.Meeting.Status",
+        "AgendaItemStatusEnum": "conferences.models.AgendaItem.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
     },
 }
