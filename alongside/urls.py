@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from alongside.views import home
 from circles import api as circles_api
 from circles import urls as circles_urls
-from alongside.views import home
 from circles import views as circles_views
 from conferences import api as meetings_api
 from network.health import healthz

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.demo import conferences as demo_conferences
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -328,6 +329,7 @@ class Command(BaseCommand):
         )
         self.plans()
         self.portal()
+        demo_conferences.load(self.people)
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
