@@ -406,3 +406,6 @@ PRESENCE_TTL_SECONDS = envint("ALONGSIDE_PRESENCE_TTL", 60)
 JOIN_REQUEST_DAYS = envint("ALONGSIDE_JOIN_REQUEST_DAYS", 14)
 # Emergency ("break the glass") access lasts this long.
 EMERGENCY_ACCESS_MINUTES = envint("ALONGSIDE_EMERGENCY_ACCESS_MINUTES", 60)
+# Need to know: someone outside a client's circle reads that client's conference pack from their invitation
+# until this many days after the meeting, and not after (conferences.access).
+PACK_DAYS_AFTER = envint("ALONGSIDE_PACK_DAYS_AFTER", 14)

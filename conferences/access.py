@@ -28,7 +28,7 @@ from network.roles import is_professional
 
 
 def pack_days_after() -> int:
-    return int(getattr(settings, "ALONGSIDE_PACK_DAYS_AFTER", 14))
+    return int(settings.PACK_DAYS_AFTER)
 
 
 def is_chair_of_any_panel(user: "User | Any") -> bool:

@@ -5,7 +5,7 @@ and answers 412 with the current minutes if someone changed them since (coedit.a
 answer 400 with the way to amend.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,6 +31,13 @@ from conferences.models import (
 )
 from conferences.names import person_label
 from network.fields import CleanTextInput
+from network.models import User
+
+
+def me(request: Request) -> User:
+    """The signed-in professional (the API's permission class lets no one else in)."""
+    return cast(User, request.user)
+
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -126,7 +133,7 @@ class MeetingOutput(serializers.ModelSerializer):
         ]
 
     def get_minute_taker(self, meeting: Meeting) -> str | None:
-        return meeting.minute_taker.full_name if meeting.minute_taker_id else None
+        return meeting.minute_taker.full_name if meeting.minute_taker else None
 
 
 class MeetingDetailOutput(MeetingOutput):
@@ -136,7 +143,7 @@ class MeetingDetailOutput(MeetingOutput):
         fields = [*MeetingOutput.Meta.fields, "items"]
 
     def get_items(self, meeting: Meeting) -> list[dict[str, Any]]:
-        return AgendaItemOutput(self.context["agenda"], many=True).data
+        return list(AgendaItemOutput(self.context["agenda"], many=True).data)
 
 
 class MeetingInput(serializers.Serializer):
@@ -240,7 +247,7 @@ class PanelListApi(APIView):
         summary="Panels I chair or sit on",
     )
     def get(self, request: Request) -> Response:
-        panels = Panel.objects.filter(members__user=request.user, members__until=None).distinct()
+        panels = Panel.objects.filter(members__user=me(request), members__until=None).distinct()
         return Response(MeetingPanelOutput(panels, many=True).data)
 
     @extend_schema(
@@ -251,7 +258,7 @@ class PanelListApi(APIView):
     def post(self, request: Request) -> Response:
         data = MeetingPanelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        panel = services.panel_create(actor=request.user, **data.validated_data)
+        panel = services.panel_create(actor=me(request), **data.validated_data)
         return Response(MeetingPanelOutput(panel).data, status=status.HTTP_201_CREATED)
 
 
@@ -261,7 +268,7 @@ class MeetingListApi(APIView):
         summary="My meetings: chaired, minuted or invited to",
     )
     def get(self, request: Request) -> Response:
-        mine = selectors.my_meetings(request.user)
+        mine = selectors.my_meetings(me(request))
         meetings = [*mine.in_progress, *mine.upcoming, *mine.to_sign_off, *mine.signed]
         return Response(MeetingOutput(meetings, many=True).data)
 
@@ -273,7 +280,7 @@ class MeetingListApi(APIView):
     def post(self, request: Request) -> Response:
         data = MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting = services.meeting_create(actor=request.user, **data.validated_data)
+        meeting = services.meeting_create(actor=me(request), **data.validated_data)
         return Response(MeetingOutput(meeting).data, status=status.HTTP_201_CREATED)
 
 
@@ -283,7 +290,7 @@ class MeetingDetailApi(APIView):
         summary="A meeting and its agenda",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         agenda = selectors.agenda_for(meeting_access)
         return Response(MeetingDetailOutput(meeting_access.meeting, context={"agenda": agenda}).data)
 
@@ -300,7 +307,7 @@ class AgendaApi(APIView):
         fields = dict(data.validated_data)
         meeting = _meeting_for_agenda(request, meeting_id, fields["client"])
         client = _client(fields.pop("client"))
-        item = services.agenda_item_add(actor=request.user, meeting=meeting, client=client, **fields)
+        item = services.agenda_item_add(actor=me(request), meeting=meeting, client=client, **fields)
         return Response(AgendaItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -320,8 +327,8 @@ def _meeting_for_agenda(request: Request, meeting_id: int, client_text: str) -> 
     if meeting is None:
         raise selectors.MeetingNotFound("No such meeting")
     client = _client(client_text)
-    if not access.may_put_on_agenda(request.user, meeting, client):
-        selectors.meeting_get_for_user(request.user, meeting_id)  # 404 to strangers
+    if not access.may_put_on_agenda(me(request), meeting, client):
+        selectors.meeting_get_for_user(me(request), meeting_id)  # 404 to strangers
         raise PermissionDenied(
             "Only the chair, or the lead of the client's circle, puts a client on the agenda."
         )
@@ -335,13 +342,13 @@ class CurrentItemApi(APIView):
         summary="The chair moves the meeting to an item (everyone follows)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         data = CurrentItemInput(data=request.data)
         data.is_valid(raise_exception=True)
         if not meeting_access.may_run:
             raise PermissionDenied("Only the meeting's chair can do that.")
         item = selectors.item_get_for(meeting_access, data.validated_data["item"])
-        meeting = services.meeting_item_move(actor=request.user, meeting=meeting_access.meeting, item=item)
+        meeting = services.meeting_item_move(actor=me(request), meeting=meeting_access.meeting, item=item)
         return Response(MeetingOutput(meeting).data)
 
 
@@ -352,13 +359,13 @@ class AnswerApi(APIView):
         summary="Answer my invitation (again, if need be: the history is kept)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         data = InvitationAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         if meeting_access.invitation is None:
             raise PermissionDenied("Only people invited answer.")
         invitation = services.invitation_answer(
-            actor=request.user, invitation=meeting_access.invitation, **data.validated_data
+            actor=me(request), invitation=meeting_access.invitation, **data.validated_data
         )
         return Response(_invitation(invitation))
 
@@ -379,7 +386,7 @@ class InvitationListApi(APIView):
         summary="Who is invited, and their answers (hidden members never appear)",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         rows = selectors.invitations_for(meeting_access)
         return Response([_invitation(row["invitation"]) | {"name": row["name"]} for row in rows])
 
@@ -391,14 +398,14 @@ class AttendanceApi(APIView):
         summary="Take attendance (chair, minute-taker)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         data = MeetingAttendanceInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = meeting_access.meeting.invitations.filter(pk=data.validated_data["invitation"]).first()
         if invitation is None:
             raise ValidationError({"invitation": "They were not invited to this meeting."})
         record = services.attendance_record(
-            actor=request.user,
+            actor=me(request),
             meeting=meeting_access.meeting,
             invitation=invitation,
             status=data.validated_data["status"],
@@ -416,11 +423,11 @@ class ContributionApi(APIView):
         summary="A pre-meeting report (facts apart from opinion) or an absent contributor's report",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         item = selectors.item_get_for(meeting_access, item_id)
         data = PackReportInput(data=request.data)
         data.is_valid(raise_exception=True)
-        contribution = services.contribution_add(actor=request.user, item=item, **data.validated_data)
+        contribution = services.contribution_add(actor=me(request), item=item, **data.validated_data)
         return Response(PackReportOutput(contribution).data, status=status.HTTP_201_CREATED)
 
 
@@ -430,7 +437,7 @@ class MinutesApi(APIView):
         summary="An item's minutes (the ETag is in the ETag header)",
     )
     def get(self, request: Request, meeting_id: int, item_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         item = selectors.item_get_for(meeting_access, item_id)
         if not meeting_access.may_read_pack(item):
             raise selectors.MeetingNotFound("No such item")
@@ -452,7 +459,7 @@ class MinutesApi(APIView):
         summary="Co-edit an item's minutes (chair, minute-taker); 400 once signed off (amend instead)",
     )
     def patch(self, request: Request, meeting_id: int, item_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         item = selectors.item_get_for(meeting_access, item_id)
         if not meeting_access.may_minute:
             raise PermissionDenied("Only the chair and the minute-taker write the minutes.")
@@ -462,7 +469,7 @@ class MinutesApi(APIView):
             request,
             item,
             save=lambda base: services.minutes_update(
-                actor=request.user, item=item, minutes=data.validated_data["minutes"], base_version=base
+                actor=me(request), item=item, minutes=data.validated_data["minutes"], base_version=base
             ),
             reread=lambda: AgendaItem.objects.select_related("client").get(pk=item.pk),
             output=AgendaItemOutput,
@@ -476,7 +483,7 @@ class DecisionApi(APIView):
         summary="Record a decision: who agreed, dissent by name; agreed actions go on the plan",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         item = selectors.item_get_for(meeting_access, item_id)
         data = MeetingDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -489,7 +496,7 @@ class DecisionApi(APIView):
                 if owner is None:
                     raise ValidationError({"actions": "An action's owner must be in the client's circle."})
             actions.append({**entry, "owner": owner})
-        decision = services.decision_record(actor=request.user, item=item, actions=actions, **fields)
+        decision = services.decision_record(actor=me(request), item=item, actions=actions, **fields)
         return Response(MeetingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
 
 
@@ -500,12 +507,12 @@ class ItemCloseApi(APIView):
         summary="Close an item: a next review date, or a decision to close",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         item = selectors.item_get_for(meeting_access, item_id)
         data = ItemCloseInput(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
-            AgendaItemOutput(services.item_close(actor=request.user, item=item, **data.validated_data)).data
+            AgendaItemOutput(services.item_close(actor=me(request), item=item, **data.validated_data)).data
         )
 
 
@@ -516,8 +523,8 @@ class SignOffApi(APIView):
         summary="The chair signs off the minutes (locked; attendees get a link)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting_access = selectors.meeting_get_for_user(request.user, meeting_id)
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         meeting = services.minutes_sign_off(
-            actor=request.user, meeting=meeting_access.meeting, base_url=request.build_absolute_uri("/")[:-1]
+            actor=me(request), meeting=meeting_access.meeting, base_url=request.build_absolute_uri("/")[:-1]
         )
         return Response(MeetingOutput(meeting).data)

@@ -181,7 +181,7 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
                 {
                     "name": name,
                     "role": member.get_role_display(),
-                    "organisation": member.organisation.name if member.organisation_id else "",
+                    "organisation": member.organisation.name if member.organisation else "",
                     "lead": "yes" if member.is_lead else "",
                 }
             )
@@ -194,11 +194,12 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
     for goal in goals:
         for action in goal.actions.all():
             if action.owner_is_client:
-                action.owner_label = item.client.given_name
-            elif action.owner_id:
-                action.owner_label = person_label(action.owner) or "A member of the circle"
+                label = item.client.given_name
+            elif action.owner is not None:
+                label = person_label(action.owner) or "A member of the circle"
             else:
-                action.owner_label = ""
+                label = ""
+            setattr(action, "owner_label", label)  # noqa: B010 (for the template; not a model field)
     contributions = list(item.contributions.all())
     with transaction.atomic():
         audit_record(

@@ -6,6 +6,7 @@ own stream (and any open plan page) like every other plan change.
 """
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,12 +75,12 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def _chair_only(actor: "User", meeting: Meeting) -> None:
-    if not access.meeting_access(actor, meeting).may_run:
+    if not (is_professional(actor) and meeting.chair_id == actor.pk):
         raise PermissionDenied("Only the meeting's chair can do that.")
 
 
 def _minuter_only(actor: "User", meeting: Meeting) -> None:
-    if not access.meeting_access(actor, meeting).may_minute:
+    if not (is_professional(actor) and actor.pk in (meeting.chair_id, meeting.minute_taker_id)):
         raise PermissionDenied("Only the chair and the minute-taker can do that.")
 
 
@@ -196,7 +197,7 @@ def _invite(actor: "User", meeting: Meeting, user: "User", kind: str) -> Invitat
         user=user,
         defaults={
             "name": user.full_name,
-            "organisation_name": user.organisation.name if user.organisation_id else "",
+            "organisation_name": user.organisation.name if user.organisation else "",
             "email": user.email,
             "kind": kind,
         },
@@ -295,7 +296,11 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client) -> None:
         "user__organisation"
     )
     for member in members:
-        if member.kind == CircleMember.Kind.PROFESSIONAL and member.user_id and member.user.is_active:
+        if (
+            member.kind == CircleMember.Kind.PROFESSIONAL
+            and member.user is not None
+            and member.user.is_active
+        ):
             _invite(actor, meeting, member.user, Invitation.Kind.CIRCLE)
         elif meeting.family_invited and member.kind == CircleMember.Kind.FAMILY:
             name = person_label(member)
@@ -412,7 +417,7 @@ def contribution_add(
             meeting_access = access.meeting_access(actor, meeting)
             if not (meeting_access.may_view and meeting_access.may_read_pack(item)):
                 raise PermissionDenied("Only people in this meeting can add to its pack.")
-        organisation = actor.organisation.name if actor.organisation_id else ""
+        organisation = actor.organisation.name if actor.organisation else ""
         contribution = Contribution.objects.create(
             item=item,
             kind=kind,
@@ -584,10 +589,10 @@ def decision_record(
     if not agreed:
         raise ValidationError({"agreed_by": "Say who agreed."})
     dissents = []
-    for entry in dissent or []:
-        name = clean_line(entry.get("name", ""))
+    for said in dissent or []:
+        name = clean_line(said.get("name", ""))
         if name:
-            dissents.append({"name": name, "reason": clean_text(entry.get("reason", ""))})
+            dissents.append({"name": name, "reason": clean_text(said.get("reason", ""))})
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _minuter_only(actor, meeting)
@@ -773,7 +778,7 @@ def _send_minutes(meeting: Meeting, base_url: str) -> None:
     for email in sorted(told):
         # robust: a mail server that refuses is logged, and never undoes or breaks the sign-off.
         transaction.on_commit(
-            lambda email=email: send_mail("Meeting minutes are ready", body, None, [email]), robust=True
+            partial(send_mail, "Meeting minutes are ready", body, None, [email]), robust=True
         )
 
 

@@ -64,7 +64,8 @@ def load(people: dict[str, User]) -> None:
     daniel_item = services.agenda_item_add(
         actor=moira, meeting=taf, client=daniel, reason="Daniel's attendance and mornings", slot_minutes=20
     )
-    for invitation in taf.invitations.exclude(user=None):
+    for invitation in taf.invitations.exclude(user=None).select_related("user"):
+        assert invitation.user is not None
         services.invitation_answer(
             actor=invitation.user, invitation=invitation, answer=Invitation.Answer.ATTENDING
         )
@@ -211,11 +212,11 @@ def load(people: dict[str, User]) -> None:
         "mark": "deputy",
     }
     for key, answer in answers.items():
-        invitation = Invitation.objects.filter(meeting=risk, user=people[key]).first()
-        if invitation:
+        invited = Invitation.objects.filter(meeting=risk, user=people[key]).first()
+        if invited:
             services.invitation_answer(
                 actor=people[key],
-                invitation=invitation,
+                invitation=invited,
                 answer=answer,
                 deputy_name="Sarah Lee, Northbridge Homes" if answer == "deputy" else "",
             )

@@ -55,9 +55,9 @@ def test_after_the_window_the_standing_member_sees_nothing(item, charlie, settin
     meeting = item.meeting
     meeting.starts_at = timezone.now() - datetime.timedelta(days=15)
     meeting.save(update_fields=["starts_at"])
-    settings.ALONGSIDE_PACK_DAYS_AFTER = 14
+    settings.PACK_DAYS_AFTER = 14
     assert signed_in(charlie).get(pack_url(item)).status_code == 404
-    settings.ALONGSIDE_PACK_DAYS_AFTER = 30
+    settings.PACK_DAYS_AFTER = 30
     assert signed_in(charlie).get(pack_url(item)).status_code == 200
 
 
