@@ -6,14 +6,13 @@ fetches what changed over HTTP, where the access rules apply again. Presence sho
 
 from typing import Any
 
+from conferences import selectors
 from realtime.consumers import StreamConsumer
+from realtime.selectors import stream_latest_seq
 
 
 class MeetingConsumer(StreamConsumer):
     def subscribe(self, user: Any) -> tuple[str, int, str] | None:
-        from conferences import selectors
-        from realtime.selectors import stream_latest_seq
-
         try:
             meeting_access = selectors.meeting_get_for_user(
                 user, self.scope["url_route"]["kwargs"]["meeting_id"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audit.services import text_fingerprint
 from changes.services import record
+from circles.access import portal_access
 from circles.models import CircleMember, Client, PortalAccess
 from coedit.edits import History, edit_apply
 from conferences import access
@@ -409,8 +410,6 @@ def contribution_add(
         if meeting.status == Meeting.Status.ENDED:
             raise ValidationError("That meeting has ended.")
         if kind == Contribution.Kind.CLIENT_VIEW:
-            from circles.access import portal_access
-
             if not meeting.family_invited or portal_access(actor, item.client) is None:
                 raise PermissionDenied("Only the client and their family write this.")
         else:

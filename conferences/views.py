@@ -32,11 +32,12 @@ from conferences.forms import (
     MinutesForm,
     panels_chaired_by,
 )
-from conferences.models import AgendaItem, Invitation, Meeting
+from conferences.models import AgendaItem, Meeting
 from conferences.names import person_label
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
+from realtime.selectors import stream_latest_seq
 
 
 def _meeting_url(meeting: Meeting, item: AgendaItem | None = None) -> str:
@@ -180,8 +181,6 @@ def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _stream_seq(meeting: Meeting) -> int:
-    from realtime.selectors import stream_latest_seq
-
     return stream_latest_seq(meeting.stream)
 
 
@@ -553,7 +552,3 @@ def family_summary(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
         {"form": form, "meeting": meeting},
         status=400 if form.errors else 200,
     )
-
-
-def invitation_label(invitation: Invitation) -> str:
-    return person_label(invitation) or ""
