@@ -53,7 +53,7 @@ SIGNED_OFF = (
 )
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
+def _add_working_days(start: datetime.date, days: int) -> datetime.date:
     day = start
     while days > 0:
         day += datetime.timedelta(days=1)
@@ -695,7 +695,7 @@ def meeting_end(*, actor: "User", meeting: Meeting) -> Meeting:
             )
         now = timezone.now()
         meeting.status, meeting.ended_at, meeting.current_item = Meeting.Status.ENDED, now, None
-        meeting.minutes_due_on = add_working_days(
+        meeting.minutes_due_on = _add_working_days(
             timezone.localdate(now), meeting.type.minutes_due_working_days
         )
         meeting.save(update_fields=["status", "ended_at", "current_item", "minutes_due_on"])

@@ -9,6 +9,8 @@ from django.db.utils import DatabaseError, InternalError
 from audit.models import AuditEvent
 from circles import services as circle_services
 from circles.models import CircleMember, Consent
+from conferences import services as meeting_services
+from conferences.models import Invitation, MeetingType
 from network import services as network_services
 from network.models import User
 from portal import services as portal_services
@@ -26,6 +28,7 @@ SERVICE_MODULES = [
     network_services,
     realtime_services,
     portal_services,
+    meeting_services,
 ]
 # Writes that are not about anyone's record, and say why they are not audited.
 NOT_AUDITED = {
@@ -61,7 +64,101 @@ def call(name, cast):
         invitation = portal_services.invitation_create(actor=alice, client=grace, email="grace@example.org")
         return portal_services.invitation_accept(token=invitation.token)
 
-    calls = {
+    def meeting(**extra):
+        import datetime
+
+        from django.utils import timezone
+
+        kind, _ = MeetingType.objects.get_or_create(name="Review")
+        return meeting_services.meeting_create(
+            actor=cast["chair"],
+            type=kind,
+            title="A review",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            place="Hall",
+            **extra,
+        )
+
+    def item(**extra):
+        if not Consent.objects.filter(client=grace, scope="conference").exists():
+            circle_services.consent_record(
+                actor=alice, client=grace, scope="conference", method="verbal", given_by="G"
+            )
+        return meeting_services.agenda_item_add(
+            actor=cast["chair"], meeting=meeting(**extra), client=grace, reason="Why"
+        )
+
+    def opened(**extra):
+        agenda_item = item(**extra)
+        meeting_services.meeting_open(actor=cast["chair"], meeting=agenda_item.meeting)
+        return agenda_item
+
+    def ended():
+        agenda_item = opened()
+        import datetime
+
+        from django.utils import timezone
+
+        meeting_services.item_close(
+            actor=cast["chair"],
+            item=agenda_item,
+            next_review_on=timezone.localdate() + datetime.timedelta(days=9),
+        )
+        return agenda_item, meeting_services.meeting_end(actor=cast["chair"], meeting=agenda_item.meeting)
+
+    def signed():
+        agenda_item, done = ended()
+        meeting_services.minutes_sign_off(actor=cast["chair"], meeting=done)
+        return agenda_item
+
+    chair = cast["chair"]
+    in_meeting = {
+        "conferences.services.panel_create": lambda: meeting_services.panel_create(actor=chair, name="P"),
+        "conferences.services.panel_member_add": lambda: meeting_services.panel_member_add(
+            actor=chair,
+            panel=meeting_services.panel_create(actor=chair, name="P"),
+            user=charlie,
+            role="standing",
+        ),
+        "conferences.services.meeting_create": lambda: meeting(),
+        "conferences.services.agenda_item_add": lambda: item(),
+        "conferences.services.invitation_answer": lambda: meeting_services.invitation_answer(
+            actor=bob, invitation=Invitation.objects.get(meeting=item().meeting, user=bob), answer="attending"
+        ),
+        "conferences.services.contribution_add": lambda: meeting_services.contribution_add(
+            actor=bob, item=item(), kind="agency_report", facts="Facts"
+        ),
+        "conferences.services.meeting_open": lambda: meeting_services.meeting_open(
+            actor=chair, meeting=item().meeting
+        ),
+        "conferences.services.meeting_item_move": lambda: (
+            lambda i: meeting_services.meeting_item_move(actor=chair, meeting=i.meeting, item=i)
+        )(opened()),
+        "conferences.services.attendance_record": lambda: (
+            lambda i: meeting_services.attendance_record(
+                actor=chair, meeting=i.meeting, invitation=i.meeting.invitations.first(), status="present"
+            )
+        )(opened()),
+        "conferences.services.minutes_update": lambda: (
+            lambda i: meeting_services.minutes_update(
+                actor=chair, item=i, minutes="Said", base_version=i.version
+            )
+        )(opened()),
+        "conferences.services.decision_record": lambda: meeting_services.decision_record(
+            actor=chair, item=opened(), text="Agreed", agreed_by=["Chair"]
+        ),
+        "conferences.services.item_close": lambda: ended(),
+        "conferences.services.meeting_end": lambda: ended(),
+        "conferences.services.minutes_sign_off": lambda: signed(),
+        "conferences.services.minutes_amend": lambda: meeting_services.minutes_amend(
+            actor=chair, item=signed(), minutes="Corrected", reason="A typo"
+        ),
+        "conferences.services.family_summary_write": lambda: meeting_services.family_summary_write(
+            actor=chair, meeting=ended()[1], text="We agreed to carry on."
+        ),
+    }
+
+    calls = in_meeting | {
         "circles.services.client_create": lambda: circle_services.client_create(
             actor=alice, given_name="New", family_name="Client"
         ),
@@ -173,7 +270,8 @@ def call(name, cast):
 def cast(alice, bob, charlie, grace, early_help):
     FamilyMemberFactory(client=grace)
     admin = UserFactory(organisation=early_help, org_role=User.OrgRole.ADMIN)
-    return {"alice": alice, "bob": bob, "charlie": charlie, "grace": grace, "admin": admin}
+    chair = UserFactory(organisation=early_help, org_role=User.OrgRole.PANEL_CHAIR)
+    return {"alice": alice, "bob": bob, "charlie": charlie, "grace": grace, "admin": admin, "chair": chair}
 
 
 def test_every_service_is_listed_here(cast):
