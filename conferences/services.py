@@ -190,7 +190,24 @@ def meeting_create(
     return meeting
 
 
-def _invite(actor: "User", meeting: Meeting, user: "User", kind: str) -> Invitation | None:
+def _email_invitation(invitation: Invitation, base_url: str) -> None:
+    """An invitation by email carries a link only: no name, no reason, nothing about anyone's situation."""
+    if not invitation.email:
+        return
+    if invitation.kind in (Invitation.Kind.CLIENT, Invitation.Kind.FAMILY):
+        path = reverse("portal:meetings")
+        body = f"You are invited to a meeting.\n\nSee when and where, and tell us what you think: {base_url}{path}\n"
+    else:
+        path = reverse("conferences:meeting", args=[invitation.meeting_id])
+        body = f"You are invited to a meeting on Alongside.\n\nSee it here (you will need to sign in): {base_url}{path}\n"
+    transaction.on_commit(
+        partial(send_mail, "You are invited to a meeting", body, None, [invitation.email]), robust=True
+    )
+
+
+def _invite(
+    actor: "User", meeting: Meeting, user: "User", kind: str, base_url: str = ""
+) -> Invitation | None:
     if user.pk in (meeting.chair_id, meeting.minute_taker_id):
         return None
     invitation, created = Invitation.objects.get_or_create(
@@ -213,6 +230,7 @@ def _invite(actor: "User", meeting: Meeting, user: "User", kind: str) -> Invitat
         )
         url = reverse("conferences:meeting", args=[meeting.pk])
         notify(user=user, kind="meeting.invite", text=f"You are invited to {meeting.title}.", url=url)
+        _email_invitation(invitation, base_url)
     return invitation
 
 
@@ -227,6 +245,7 @@ def agenda_item_add(
     reason: str,
     slot_minutes: int = 20,
     without_consent_reason: str = "",
+    base_url: str = "",
 ) -> AgendaItem:
     """Put a client on the agenda, with the lawful basis for discussing them: their current consent to
     discussion at a case conference, or, failing that, a recorded reason for proceeding without it."""
@@ -284,11 +303,11 @@ def agenda_item_add(
                 obj=item,
                 after={"meeting_id": meeting.pk, "reason": without_consent_reason},
             )
-        _invite_circle(actor, meeting, client)
+        _invite_circle(actor, meeting, client, base_url)
     return item
 
 
-def _invite_circle(actor: "User", meeting: Meeting, client: Client) -> None:
+def _invite_circle(actor: "User", meeting: Meeting, client: Client, base_url: str = "") -> None:
     """The circle's professionals, and (where the type allows) the client and family, are invited.
 
     Hidden members are not invited: an invitation list is seen by people outside the circle.
@@ -302,7 +321,7 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client) -> None:
             and member.user is not None
             and member.user.is_active
         ):
-            _invite(actor, meeting, member.user, Invitation.Kind.CIRCLE)
+            _invite(actor, meeting, member.user, Invitation.Kind.CIRCLE, base_url)
         elif meeting.family_invited and member.kind == CircleMember.Kind.FAMILY:
             name = person_label(member)
             if name and not Invitation.objects.filter(meeting=meeting, member=member).exists():
@@ -321,6 +340,7 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client) -> None:
                     obj=invitation,
                     after={"meeting_id": meeting.pk, "kind": "family"},
                 )
+                _email_invitation(invitation, base_url)
     if (
         meeting.family_invited
         and not Invitation.objects.filter(
@@ -345,6 +365,7 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client) -> None:
             obj=invitation,
             after={"meeting_id": meeting.pk, "kind": "client"},
         )
+        _email_invitation(invitation, base_url)
 
 
 # Invitations, answers and contributions.

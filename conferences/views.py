@@ -287,6 +287,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
                     reason=data["reason"],
                     slot_minutes=data["slot_minutes"],
                     without_consent_reason=data["without_consent_reason"],
+                    base_url=request.build_absolute_uri("/")[:-1],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -108,3 +108,33 @@ def test_a_chairs_home_page_is_my_meetings(moira, meeting):
     assert browser.get("/")["Location"] == "/meetings/"
     page = browser.get("/meetings/").content.decode()
     assert "Risk panel, December" in page and "Upcoming" in page
+
+
+def test_invitations_are_emailed_with_a_link_only(
+    meeting, moira, grace, conference_consent, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from circles.models import PortalAccess
+    from tests.factories import FamilyMemberFactory, UserFactory
+
+    grace.email = "grace@example.net"
+    grace.save(update_fields=["email"])
+    PortalAccess.objects.create(user=UserFactory(organisation=None, kind="client"), client=grace)
+    FamilyMemberFactory(client=grace, name="Ama Okafor", email="ama@example.net")
+    meeting.family_invited = True
+    meeting.save(update_fields=["family_invited"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_item_add(
+            actor=moira,
+            meeting=meeting,
+            client=grace,
+            reason="Worries about school",
+            base_url="https://a.example",
+        )
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert {"alice@example.org", "grace@example.net", "ama@example.net"} <= set(sent)
+    assert "https://a.example/portal/meetings/" in sent["ama@example.net"].body
+    assert f"https://a.example/meetings/{meeting.pk}/" in sent["alice@example.org"].body
+    for message in mail.outbox:
+        assert "Grace" not in message.body + message.subject and "school" not in message.body

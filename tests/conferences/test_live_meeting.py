@@ -137,3 +137,15 @@ def test_the_meeting_page_follows_the_chair_and_lets_you_look_elsewhere(item, se
     assert 'id="item-heading">Grace Okafor' in page and "Go back to where the chair is" not in page
     page = browser.get(f"/meetings/{meeting.pk}/?item={second.pk}").content.decode()
     assert 'id="item-heading">Tom Reilly' in page and "Go back to where the chair is" in page
+
+
+def test_the_chair_records_who_came_for_the_family(item, moira, alice):
+    meeting = services.meeting_open(actor=moira, meeting=item.meeting)
+    invitation = meeting.invitations.get(user=alice)
+    response = signed_in(moira).post(
+        f"/meetings/{meeting.pk}/attendance/",
+        {"invitation": invitation.pk, "status": "present", "for_family": "on"},
+    )
+    assert response.status_code == 302
+    attended = meeting.attendance.get()
+    assert attended.status == "present" and attended.for_family

@@ -117,4 +117,5 @@ def test_a_live_meeting(browser, server, live, alice, bob, charlie, grace):
     chair.get_by_role("button", name="Record the decision").click()
     expect(chair.locator("#decisions ~ .app-decision").first).to_contain_text("A safety plan with the school")
     expect(plan.locator("strong", has_text="Meet the head teacher")).to_be_visible(timeout=5000)
+    expect(plan.locator("strong", has_text="Meet the head teacher")).to_have_count(1)  # once, not per event
     expect(attendee.locator(".app-decision").first).to_contain_text("A safety plan", timeout=5000)
