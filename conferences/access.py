@@ -3,10 +3,12 @@
 - The chair runs the meeting: agenda, attendance, moving through the items, minutes, decisions, sign-off,
   the family summary.
 - The minute-taker co-edits the minutes with the chair and records attendance and decisions.
-- Invitees (the circles' members, the panel's standing members) see the meeting. A client's conference pack
-  is for people in that client's circle; anyone else in the meeting (a standing member, the chair) sees it
-  only for the clients on this meeting's agenda, only from their invitation until PACK_DAYS_AFTER days after
-  the meeting (need to know). Every pack read is audited with the meeting as its reason.
+- Invitees see the meeting. A client's conference pack (and that item's minutes and decisions) is for:
+  people in that client's circle; the chair and the minute-taker; and the panel's standing members, who are
+  in no circle, only from their invitation until PACK_DAYS_AFTER days after the meeting (need to know).
+  Someone invited from one client's circle sees nothing of the other clients' items. After the window a
+  standing member no longer sees the meeting at all. Every pack read is audited with the meeting as its
+  reason.
 - A client on the agenda needs a lawful basis: their current "discuss at a case conference" consent, or a
   recorded reason for proceeding without it. Only the chair, or the lead of the client's circle, puts a
   client on the agenda.
@@ -75,9 +77,13 @@ class MeetingAccess:
 
     @property
     def may_view(self) -> bool:
-        return is_professional(self.user) and (
-            self.is_chair or self.is_minute_taker or self.invitation is not None
-        )
+        if not is_professional(self.user):
+            return False
+        if self.is_chair or self.is_minute_taker:
+            return True
+        if self.invitation is None:
+            return False
+        return self.invitation.kind != Invitation.Kind.STANDING or self.in_window()
 
     @property
     def may_run(self) -> bool:
@@ -103,10 +109,12 @@ class MeetingAccess:
     def may_read_pack(self, item: AgendaItem, record: policy.RecordAccess | None = None) -> bool:
         if item.meeting_id != self.meeting.pk or not is_professional(self.user):
             return False
+        if self.is_chair or self.is_minute_taker:
+            return True  # they keep the minutes, and amend them after
         record = record or policy.record_access(self.user, item.client)
         if record.membership is not None:
             return True  # the circle sees its own client's pack, as it sees the record
-        return self.may_view and self.in_window()
+        return self.is_standing_member and self.in_window()
 
 
 def meeting_access(user: "User", meeting: Meeting) -> MeetingAccess:

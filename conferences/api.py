@@ -143,7 +143,10 @@ class MeetingDetailOutput(MeetingOutput):
         fields = [*MeetingOutput.Meta.fields, "items"]
 
     def get_items(self, meeting: Meeting) -> list[dict[str, Any]]:
-        return list(AgendaItemOutput(self.context["agenda"], many=True).data)
+        """Every item; the minutes only of those whose pack this person may read (need to know)."""
+        readable = self.context["readable"]
+        rows = list(AgendaItemOutput(self.context["agenda"], many=True).data)
+        return [row if row["id"] in readable else {**row, "minutes": ""} for row in rows]
 
 
 class MeetingInput(serializers.Serializer):
@@ -292,7 +295,9 @@ class MeetingDetailApi(APIView):
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         agenda = selectors.agenda_for(meeting_access)
-        return Response(MeetingDetailOutput(meeting_access.meeting, context={"agenda": agenda}).data)
+        readable = {item.pk for item in agenda if meeting_access.may_read_pack(item)}
+        context = {"agenda": agenda, "readable": readable}
+        return Response(MeetingDetailOutput(meeting_access.meeting, context=context).data)
 
 
 class AgendaApi(APIView):

@@ -93,3 +93,28 @@ def test_a_hidden_member_is_never_named(item, hidden, moira, charlie, django_cap
     assert mail.outbox, "the minutes were sent"
     for text in texts:
         assert "Hester" not in text and hidden.user.email not in text
+
+
+def test_someone_from_one_clients_circle_sees_nothing_of_anothers_item(item, moira, alice, bob):
+    from tests.factories import ClientFactory, ConsentFactory
+
+    tom = ClientFactory(given_name="Tom", family_name="Reilly")
+    ConsentFactory(client=tom, scope="conference", recorded_by=alice)
+    other = services.agenda_item_add(actor=moira, meeting=item.meeting, client=tom, reason="TOM-REASON")
+    services.minutes_update(actor=moira, item=other, minutes="TOM-MINUTES", base_version=other.version)
+    browser = signed_in(bob)  # in Grace's circle, not Tom's
+    page = browser.get(f"/meetings/{item.meeting_id}/?item={other.pk}").content.decode()
+    assert "TOM-MINUTES" not in page and "Only Tom's circle and the panel read this item" in page
+    assert browser.get(pack_url(other)).status_code == 404
+    api = browser.get(f"/api/v1/meetings/{item.meeting_id}/").json()
+    assert {row["id"]: row["minutes"] for row in api["items"]}[other.pk] == ""
+    assert browser.get(f"/api/v1/meetings/{item.meeting_id}/items/{other.pk}/minutes/").status_code == 404
+
+
+def test_after_the_window_a_standing_member_no_longer_sees_the_meeting(item, charlie, bob):
+    meeting = item.meeting
+    meeting.starts_at = timezone.now() - datetime.timedelta(days=30)
+    meeting.save(update_fields=["starts_at"])
+    assert signed_in(charlie).get(f"/meetings/{meeting.pk}/").status_code == 404
+    assert signed_in(charlie).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert signed_in(bob).get(f"/meetings/{meeting.pk}/").status_code == 200  # the circle still does
