@@ -7,6 +7,7 @@ fetches what changed over HTTP, where the access rules apply again. Presence sho
 from typing import Any
 
 from conferences import selectors
+from network.models import User
 from realtime.consumers import StreamConsumer
 from realtime.selectors import stream_latest_seq
 
@@ -21,3 +22,14 @@ class MeetingConsumer(StreamConsumer):
             return None
         meeting = meeting_access.meeting
         return meeting.stream, stream_latest_seq(meeting.stream), user.full_name
+
+    def still_allowed(self, user_id: int) -> bool:
+        """A standing member's need to know ends some days after the meeting: their open page closes then."""
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return False
+        try:
+            selectors.meeting_get_for_user(user, self.scope["url_route"]["kwargs"]["meeting_id"])
+        except selectors.MeetingNotFound:
+            return False
+        return True

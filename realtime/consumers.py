@@ -301,6 +301,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         """May this socket's person hear this event? (From what the socket remembers: no query.)"""
         return True
 
+    def still_allowed(self, user_id: int) -> bool:
+        """May this person still follow the stream? Asked on every ping (runs in a worker thread)."""
+        return True
+
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.revoked = False
@@ -341,7 +345,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.catch_up()
         elif content.get("type") == "ping":
             try:
-                if not await session_alive(self.scope, self):
+                if not await session_alive(self.scope, self) or not await database_sync_to_async(
+                    self.still_allowed
+                )(self.user_id):
                     await self.revoke()
                     return
                 await self.catch_up()

@@ -87,3 +87,24 @@ async def test_people_outside_the_meeting_may_not_listen(running, db):
     stranger = await database_sync_to_async(UserFactory)()
     communicator, connected, code = await connect(stranger, running[0])
     assert not connected and code == 4403
+
+
+async def test_a_standing_member_is_let_go_when_their_window_closes(running, charlie):
+    meeting = running[0]
+    communicator, connected, _ = await connect(charlie, meeting)
+    assert connected
+    await next_of(communicator, "hello")
+
+    def long_ago():
+        import datetime
+
+        from django.utils import timezone
+
+        type(meeting).objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(days=60)
+        )
+
+    await database_sync_to_async(long_ago)()
+    await communicator.send_json_to({"type": "ping"})
+    assert (await next_of(communicator, "revoked"))["type"] == "revoked"
+    await communicator.disconnect()
