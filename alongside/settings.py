@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sharing",
     "board",
     "realtime",
+    "conferences",
     "portal",
     "overview",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
@@ -351,6 +352,9 @@ SPECTACULAR_SETTINGS = {
         "MemberKindEnum": "circles.models.CircleMember.Kind",
         "NoteKindEnum": "sharing.models.Note.Kind",
         "ActionStatusEnum": "sharing.models.Action.Status",
+        "AttendanceStatusEnum": "conferences.models.Attendance.Status",
+        "MeetingStatusEnum": "conferences.models.Meeting.Status",
+        "AgendaItemStatusEnum": "conferences.models.AgendaItem.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
         "NoteVisibilityEnum": "sharing.models.Note.Visibility",
         "CardColumnEnum": "board.models.Column",
@@ -465,3 +469,6 @@ PRESENCE_TTL_SECONDS = envint("ALONGSIDE_PRESENCE_TTL", 60)
 JOIN_REQUEST_DAYS = envint("ALONGSIDE_JOIN_REQUEST_DAYS", 14)
 # Emergency ("break the glass") access lasts this long.
 EMERGENCY_ACCESS_MINUTES = envint("ALONGSIDE_EMERGENCY_ACCESS_MINUTES", 60)
+# Need to know: someone outside a client's circle reads that client's conference pack from their invitation
+# until this many days after the meeting, and not after (conferences.access).
+PACK_DAYS_AFTER = envint("ALONGSIDE_PACK_DAYS_AFTER", 14)

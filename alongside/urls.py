@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from alongside.views import home
 from assessments import api as assessments_api
 from board import api as board_api
 from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
+from conferences import api as meetings_api
 from network.health import healthz
 from overview import api as overview_api
 from overview import client_urls as overview_client_urls
@@ -157,6 +158,47 @@ api_v1 = [
         name="assessment_series",
     ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
+    path("panels/", meetings_api.PanelListApi.as_view(), name="panels"),
+    path("meetings/", meetings_api.MeetingListApi.as_view(), name="meetings"),
+    path("meetings/<int:meeting_id>/", meetings_api.MeetingDetailApi.as_view(), name="meeting"),
+    path("meetings/<int:meeting_id>/agenda/", meetings_api.AgendaApi.as_view(), name="meeting_agenda"),
+    path(
+        "meetings/<int:meeting_id>/current-item/",
+        meetings_api.CurrentItemApi.as_view(),
+        name="meeting_current_item",
+    ),
+    path(
+        "meetings/<int:meeting_id>/invitations/",
+        meetings_api.InvitationListApi.as_view(),
+        name="meeting_invitations",
+    ),
+    path("meetings/<int:meeting_id>/answer/", meetings_api.AnswerApi.as_view(), name="meeting_answer"),
+    path(
+        "meetings/<int:meeting_id>/attendance/",
+        meetings_api.AttendanceApi.as_view(),
+        name="meeting_attendance",
+    ),
+    path("meetings/<int:meeting_id>/sign-off/", meetings_api.SignOffApi.as_view(), name="meeting_sign_off"),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/minutes/",
+        meetings_api.MinutesApi.as_view(),
+        name="meeting_minutes",
+    ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/decisions/",
+        meetings_api.DecisionApi.as_view(),
+        name="meeting_decisions",
+    ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/close/",
+        meetings_api.ItemCloseApi.as_view(),
+        name="meeting_item_close",
+    ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/reports/",
+        meetings_api.ContributionApi.as_view(),
+        name="meeting_reports",
+    ),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 
@@ -176,7 +218,8 @@ handler500 = "network.outage.server_error"
 handler404 = "network.api.not_found"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="circles:my_clients", permanent=False), name="home"),
+    path("", home, name="home"),
+    path("meetings/", include("conferences.urls")),
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("clients/<str:public_id>/board/", include("board.urls")),

@@ -1,13 +1,11 @@
 """Reads for the portal: only what is shared with the client, checked through circles.access."""
 
-import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from circles import access
 from circles.models import CircleMember, Client, PortalAccess
@@ -95,17 +93,6 @@ def shared_notes(view: PortalView) -> list[Note]:
         .select_related("author", "organisation")
         .order_by("-created_at")[:50]
     )
-
-
-def upcoming_reviews(view: PortalView) -> list[dict[str, Any]]:
-    """When each shared goal will next be looked at together (case conferences come with their issue)."""
-    today = timezone.localdate()
-    reviews = [
-        {"on": goal.review_on, "goal": goal.in_own_words}
-        for goal in view.goals
-        if goal.review_on and goal.review_on >= today
-    ]
-    return sorted(reviews, key=lambda r: r["on"] or datetime.date.max)
 
 
 def my_goal_for(view: PortalView, goal_id: int | str) -> Goal:

@@ -19,6 +19,9 @@ from audit.services import audit_record
 from board import selectors as board_selectors
 from board import services as board_services
 from circles.selectors import client_get_for_user
+from conferences import selectors as meeting_selectors
+from conferences import services as meeting_services
+from conferences.models import AgendaItem, Contribution
 from network.decorators import AuthenticatedView, P, portal_required, professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
@@ -71,10 +74,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_calm_when_ended
 def shared(request: AuthenticatedHttpRequest) -> HttpResponse:
     view = _portal(request)
+    meetings = [m for m in meeting_selectors.portal_meetings(request.user, view.client) if m["upcoming"]]
     return render(
         request,
         "portal/shared.html",
-        {"view": view, "notes": selectors.shared_notes(view), "reviews": selectors.upcoming_reviews(view)},
+        {"view": view, "notes": selectors.shared_notes(view), "meetings": meetings},
     )
 
 
@@ -145,6 +149,44 @@ def rate(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
         {"view": view, "asked": asked, "definition": definition, "questions": questions, "errors": errors},
         status=400 if errors else 200,
     )
+
+
+def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """My meetings: when, where, what for and who is coming; what I want it to know; the summary after."""
+    view = _portal(request)
+    return render(
+        request,
+        "portal/meetings.html",
+        {"view": view, "meetings": meeting_selectors.portal_meetings(request.user, view.client)},
+    )
+
+
+@require_POST
+@portal_required
+@_calm_when_ended
+def meeting_say(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """ "What I want the meeting to know": it goes into the meeting's pack."""
+    view = selectors.portal_for(request.user, request.POST.get("client"))
+    mine = {
+        m["item"].pk: m["item"]
+        for m in meeting_selectors.portal_meetings(request.user, view.client)
+        if m["upcoming"]
+    }
+    item: AgendaItem | None = mine.get(item_id)
+    if item is None:
+        raise Http404("No such meeting")
+    try:
+        meeting_services.contribution_add(
+            actor=request.user,
+            item=item,
+            kind=Contribution.Kind.CLIENT_VIEW,
+            facts=request.POST.get("text", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. The meeting will see what you wrote.")
+    return redirect("portal:meetings")
 
 
 @require_POST

@@ -32,7 +32,7 @@ from django.db import InterfaceError, OperationalError
 from circles import access
 from network.sessions import session_is_current
 from realtime import selectors
-from realtime.publish import client_group, user_group
+from realtime.publish import client_group, stream_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +286,190 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class StreamConsumer(AsyncJsonWebsocketConsumer):
+    """A live socket on a named stream (a meeting's): the client socket's guarantees, for things that span
+    several clients. A feature app subclasses it and says who may subscribe, and who may hear what.
+
+    Messages to the browser: {"type": "hello", "seq", "presence"}, {"type": "event", "seq", "event",
+    "payload"}, {"type": "presence", "people": [{"user_id", "name"}]}, {"type": "reload", "seq"},
+    {"type": "revoked"}. From the browser: {"type": "resume", "after"} and {"type": "ping"}, as for a client.
+    """
+
+    stream: str
+    last_seq: int
+
+    def subscribe(self, user: Any) -> tuple[str, int, str] | None:
+        """(stream name, its latest seq, the name others see) if `user` may follow it now; else None.
+
+        Runs in a worker thread (it may query)."""
+        raise NotImplementedError
+
+    def may_hear(self, event: dict[str, Any]) -> bool:
+        """May this socket's person hear this event? (From what the socket remembers: no query.)"""
+        return True
+
+    def still_allowed(self, user_id: int) -> bool:
+        """May this person still follow the stream? Asked on every ping (runs in a worker thread)."""
+        return True
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        self.revoked = False
+        self.others: dict[str, Here] = {}
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        subscription = await database_sync_to_async(self.subscribe)(user)
+        if subscription is None:
+            await self.close(code=CLOSE_REVOKED)
+            return
+        self.stream, latest, self.name = subscription
+        self.user_id = user.pk
+        for group in (stream_group(self.stream), user_group(user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+        after = _int_or_none(_query_param(self.scope, "after"))
+        self.last_seq = after if after is not None and 0 <= after <= latest else latest
+        await self.catch_up(latest=latest)
+        await self.send_json({"type": "hello", "seq": self.last_seq, "presence": self.presence_list()})
+        await self.announce("presence.join")
+
+    async def disconnect(self, code: int) -> None:
+        if self.groups_joined:
+            await self.announce("presence.leave")
+        await leave_groups(self, self.groups_joined)
+        self.groups_joined = []
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "resume":
+            after = _int_or_none(content.get("after"))
+            if after is not None and 0 <= after < self.last_seq:
+                self.last_seq = after
+            await self.catch_up()
+        elif content.get("type") == "ping":
+            try:
+                if not await session_alive(self.scope, self) or not await database_sync_to_async(
+                    self.still_allowed
+                )(self.user_id):
+                    await self.revoke()
+                    return
+                await self.catch_up()
+            except (OperationalError, InterfaceError) as error:
+                logger.info("Ping: the database did not answer (%s)", error)
+            if self.revoked:
+                return
+            cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
+            before = len(self.others)
+            self.others = {channel: who for channel, who in self.others.items() if who.seen >= cutoff}
+            if len(self.others) != before:
+                await self.send_presence()
+            await self.announce("presence.here")
+
+    async def stream_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        if event["seq"] <= self.last_seq:
+            return
+        if event["seq"] > self.last_seq + 1:
+            await self.catch_up(latest=event["seq"])
+        else:
+            await self.deliver(event)
+
+    async def user_signed_out(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def user_notification(self, message: dict[str, Any]) -> None:
+        pass
+
+    async def presence_join(self, message: dict[str, Any]) -> None:
+        if message["channel"] == self.channel_name:
+            return
+        self.others[message["channel"]] = Here(
+            message["user_id"], message["name"], None, False, time.monotonic()
+        )
+        await self.send_presence()
+        try:
+            await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
+        except ChannelFull:
+            pass
+        except Exception as error:
+            logger.info("Presence not sent (%s)", error)
+
+    async def presence_here(self, message: dict[str, Any]) -> None:
+        if message["channel"] == self.channel_name:
+            return
+        known = message["channel"] in self.others
+        self.others[message["channel"]] = Here(
+            message["user_id"], message["name"], None, False, time.monotonic()
+        )
+        if not known:
+            await self.send_presence()
+
+    async def presence_leave(self, message: dict[str, Any]) -> None:
+        if self.others.pop(message["channel"], None) is not None:
+            await self.send_presence()
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        self.last_seq = event["seq"]
+        if not await session_alive(self.scope, self):
+            await self.revoke()
+            return
+        if self.may_hear(event):
+            await self.send_json(
+                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
+            )
+
+    async def catch_up(self, *, latest: int | None = None) -> None:
+        if latest is None:
+            latest = await database_sync_to_async(selectors.stream_latest_seq)(self.stream)
+        if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
+            self.last_seq = latest
+            await self.send_json({"type": "reload", "seq": latest})
+            return
+        while self.last_seq < latest and not self.revoked:
+            page = await database_sync_to_async(selectors.stream_events_after)(
+                self.stream, self.last_seq, latest
+            )
+            if not page:
+                return
+            for event in page:
+                if self.revoked:
+                    return
+                await self.deliver(event)
+
+    async def revoke(self) -> None:
+        self.revoked = True
+        await self.send_json({"type": "revoked"})
+        await self.close(code=CLOSE_REVOKED)
+
+    async def announce(self, message_type: str) -> None:
+        try:
+            await self.channel_layer.group_send(
+                stream_group(self.stream), self.presence_message(message_type)
+            )
+        except Exception as error:
+            logger.info("Presence not sent (%s)", error)
+
+    def presence_message(self, message_type: str) -> dict[str, Any]:
+        return {
+            "type": message_type,
+            "channel": self.channel_name,
+            "user_id": self.user_id,
+            "name": self.name,
+        }
+
+    def presence_list(self) -> list[dict[str, Any]]:
+        people = {who.user_id: {"user_id": who.user_id, "name": who.name} for who in self.others.values()}
+        people.pop(self.user_id, None)
+        return sorted(people.values(), key=lambda person: person["name"])
+
+    async def send_presence(self) -> None:
+        await self.send_json({"type": "presence", "people": self.presence_list()})
 
 
 class PersonalConsumer(AsyncJsonWebsocketConsumer):

@@ -1,4 +1,9 @@
-"""The outbox: every change that someone's open page should hear about, numbered per client."""
+"""The outbox: every change that someone's open page should hear about, numbered per client or per stream.
+
+Most events belong to one client's record. A few belong to something that spans several clients (a case
+conference's meeting): those go to a named stream ("meeting-12") instead, numbered the same way, with the
+same catch-up guarantees. One outbox, one publish path, two kinds of key.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -8,12 +13,16 @@ from django.utils import timezone
 class Event(models.Model):
     """One change to a client's record, written in the same transaction as the change.
 
-    `seq` counts 1, 2, 3… per client with no gaps, so a socket that sees seq 7 after 5 knows it missed
-    one and reads it back from here. `audience` narrows who may receive it (see circles.access).
+    `seq` counts 1, 2, 3… per client (or per stream) with no gaps, so a socket that sees seq 7 after 5 knows
+    it missed one and reads it back from here. `audience` narrows who may receive it (see circles.access).
+    An event has a client, or a `stream` name and no client: never both.
     """
 
     # By name, not by import: the outbox sits below the client record, which every app writes to it about.
-    client = models.ForeignKey("circles.Client", on_delete=models.PROTECT, related_name="events")
+    client = models.ForeignKey(
+        "circles.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    stream = models.CharField(max_length=60, blank=True, default="")
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
@@ -22,13 +31,36 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["client", "seq"]
-        constraints = [models.UniqueConstraint(fields=["client", "seq"], name="one_event_per_client_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "seq"], name="one_event_per_client_seq"),
+            models.UniqueConstraint(
+                fields=["stream", "seq"], condition=~models.Q(stream=""), name="one_event_per_stream_seq"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(client__isnull=False) & models.Q(stream=""))
+                | (models.Q(client__isnull=True) & ~models.Q(stream="")),
+                name="event_has_client_or_stream",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.stream:
+            return f"{self.type} #{self.seq} on {self.stream}"
         return f"{self.type} #{self.seq} for client {self.client_id}"
 
     def as_message(self) -> dict:
         return {"seq": self.seq, "type": self.type, "payload": self.payload, "audience": self.audience}
+
+
+class Stream(models.Model):
+    """The event counter of a stream that is not one client's (a meeting's): what `last_event_seq` is to a
+    client."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_seq}"
 
 
 class Notification(models.Model):

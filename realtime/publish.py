@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from realtime.models import Event, Notification
+from realtime.models import Event, Notification, Stream
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ def check_events_with(check: Callable[[str, dict[str, Any]], None]) -> None:
 
 def client_group(client_id: int) -> str:
     return f"client-{client_id}"
+
+
+def stream_group(stream: str) -> str:
+    return f"stream-{stream}"
 
 
 def user_group(user_id: int) -> str:
@@ -57,6 +61,46 @@ def publish(
     message = {"type": "client.event", "client_id": client.pk, "event": event.as_message()}
     transaction.on_commit(lambda: ring(client_group(client.pk), message))
     return event
+
+
+def publish_to_stream(
+    *, stream: str, type: str, payload: dict[str, Any], audience: dict[str, Any] | None = None
+) -> Event:
+    """Record an event on a named stream (one that is not a client's, e.g. "meeting-12"), rung on commit.
+
+    The same outbox and guarantees as `publish`: the stream's counter row is incremented in place (locked
+    until commit), so its numbers have no gaps, and sockets catch up from the rows.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish_to_stream() belongs inside the writing service's transaction")
+    if not _event_checks:
+        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
+    if not stream:
+        raise ValueError("A stream has a name")
+    _event_checks[0](type, payload)
+    seq = _next_stream_seq(stream)
+    event = Event.objects.create(
+        stream=stream, seq=seq, type=type, payload=payload, audience=audience or {}, created_at=timezone.now()
+    )
+    message = {"type": "stream.event", "stream": stream, "event": event.as_message()}
+    transaction.on_commit(lambda: ring(stream_group(stream), message))
+    return event
+
+
+def _next_stream_seq(stream: str) -> int:
+    """Add one to the stream's counter and return it, in one statement (the row is made the first time)."""
+    connection = transaction.get_connection()
+    q = connection.ops.quote_name
+    table, name, last = q(Stream._meta.db_table), q("name"), q("last_seq")
+    sql = f"UPDATE {table} SET {last} = {last} + 1 WHERE {name} = %s RETURNING {last}"  # noqa: S608 (names)
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [stream])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        Stream.objects.get_or_create(name=stream)  # the stream's first event
+    raise RuntimeError(f"Could not number an event on {stream}")
 
 
 def _next_seq(client_id: int, now: Any) -> int:

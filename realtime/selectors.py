@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from circles import access, public_id
 from circles.models import Client
-from realtime.models import Event, Notification
+from realtime.models import Event, Notification, Stream
 
 if TYPE_CHECKING:
     from network.models import User
@@ -50,6 +50,20 @@ def events_after(
 ) -> list[dict[str, Any]]:
     """The first `limit` of the client's events with seq in (after, upto], oldest first, as doorbells carry them."""
     events = Event.objects.filter(client_id=client_id, seq__gt=after, seq__lte=upto).order_by("seq")
+    return [event.as_message() for event in events[:limit]]
+
+
+def stream_latest_seq(stream: str) -> int:
+    """The seq of the stream's newest event (0 if none)."""
+    seq = Stream.objects.filter(name=stream).values_list("last_seq", flat=True).first()
+    return seq or 0
+
+
+def stream_events_after(
+    stream: str, after: int, upto: int, *, limit: int = CATCH_UP_PAGE
+) -> list[dict[str, Any]]:
+    """The first `limit` of the stream's events with seq in (after, upto], oldest first."""
+    events = Event.objects.filter(stream=stream, seq__gt=after, seq__lte=upto).order_by("seq")
     return [event.as_message() for event in events[:limit]]
 
 

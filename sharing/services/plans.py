@@ -44,8 +44,13 @@ def goal_add(
     success_looks_like: str = "",
     review_on: datetime.date | None = None,
     shared_with_client: bool = True,
+    checked: bool = False,
 ) -> Goal:
-    """Add a goal, in the client's own words, at the end of the plan."""
+    """Add a goal, in the client's own words, at the end of the plan.
+
+    `checked`: the caller has already checked that the actor may change this plan (a case conference's
+    chair recording what the meeting agreed, on a client on its agenda); otherwise only circle members may.
+    """
     values = _clean_goal(
         {
             "in_own_words": in_own_words,
@@ -55,7 +60,7 @@ def goal_add(
         }
     )
     with transaction.atomic():
-        plan = _plan_for_writing(actor, client)
+        plan = _plan_for_writing(actor, client, checked=checked)
         position = (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
         goal = Goal.objects.create(plan=plan, position=position, created_by=actor, **values)
         _record(actor, plan, goal, "created", None, _snapshot_of(goal))
@@ -125,8 +130,12 @@ def action_add(
     owner_is_client: bool = False,
     due_on: datetime.date | None = None,
     shared_with_client: bool = True,
+    checked: bool = False,
 ) -> Action:
-    """Add an action under a goal: what, who (a circle member or the client) and by when."""
+    """Add an action under a goal: what, who (a circle member or the client) and by when.
+
+    `checked`: as for `goal_add`, the caller has checked the actor may change this plan.
+    """
     values = _clean_action(
         {"what": what, "due_on": due_on, "shared_with_client": shared_with_client},
     )
@@ -134,7 +143,7 @@ def action_add(
         goal = Goal.objects.select_related("plan__client").get(pk=goal.pk)
         if goal.removed_at is not None:
             raise ValidationError("That goal has been taken off the plan.")
-        plan = _plan_for_writing(actor, goal.plan.client)
+        plan = _plan_for_writing(actor, goal.plan.client, checked=checked)
         _check_owner(plan.client, owner)
         position = (goal.actions.aggregate(last=Max("position"))["last"] or 0) + 1
         action = Action.objects.create(

@@ -33,11 +33,14 @@ if (root) {
       return;
     }
     const fresh = await fetchGoal(goalId);
+    // Look again: two events for a new goal (its goal_add and an action_add, written together by a meeting's
+    // decision) fetch it at once, and the first answer may have put the card in meanwhile.
+    const current = document.getElementById(`goal-${goalId}`);
     if (!fresh) {
-      card?.remove();
+      current?.remove();
       return;
     }
-    if (card) card.replaceWith(fresh);
+    if (current) current.replaceWith(fresh);
     else {
       document.getElementById("no-goals")?.remove();
       goals.append(fresh);

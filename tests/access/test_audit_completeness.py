@@ -12,6 +12,8 @@ from assessments.packs import pack_from
 from audit.models import AuditEvent
 from circles import services as circle_services
 from circles.models import CircleMember, Consent
+from conferences import services as meeting_services
+from conferences.models import Invitation, MeetingType
 from network import services as network_services
 from network.models import User
 from portal import services as portal_services
@@ -36,6 +38,7 @@ SERVICE_MODULES = [
     network_services,
     realtime_services,
     portal_services,
+    meeting_services,
 ]
 # Writes that are not about anyone's record, and say why they are not audited.
 NOT_AUDITED = {
@@ -107,7 +110,7 @@ def call(name, cast):
     def offered():
         return handovers.handover_offer(actor=alice, client=grace, to_member=bob_member, summary="Yours.")
 
-    calls = {
+    referral_calls = {
         "circles.services.circle_member_join": in_transaction(
             circle_services.circle_member_join, actor=alice, client=grace, user=charlie, role="police_officer"
         ),
@@ -154,156 +157,259 @@ def call(name, cast):
         "referrals.handovers.lead_left": lambda: network_services.professional_update(
             actor=admin, person=alice, is_active=False
         ),
-        "circles.services.client_create": lambda: circle_services.client_create(
-            actor=alice, given_name="New", family_name="Client"
+    }
+
+    def meeting(**extra):
+        import datetime
+
+        from django.utils import timezone
+
+        kind, _ = MeetingType.objects.get_or_create(name="Review")
+        return meeting_services.meeting_create(
+            actor=cast["chair"],
+            type=kind,
+            title="A review",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            place="Hall",
+            **extra,
+        )
+
+    def item(**extra):
+        if not Consent.objects.filter(client=grace, scope="conference").exists():
+            circle_services.consent_record(
+                actor=alice, client=grace, scope="conference", method="verbal", given_by="G"
+            )
+        return meeting_services.agenda_item_add(
+            actor=cast["chair"], meeting=meeting(**extra), client=grace, reason="Why"
+        )
+
+    def opened(**extra):
+        agenda_item = item(**extra)
+        meeting_services.meeting_open(actor=cast["chair"], meeting=agenda_item.meeting)
+        return agenda_item
+
+    def ended():
+        agenda_item = opened()
+        import datetime
+
+        from django.utils import timezone
+
+        meeting_services.item_close(
+            actor=cast["chair"],
+            item=agenda_item,
+            next_review_on=timezone.localdate() + datetime.timedelta(days=9),
+        )
+        return agenda_item, meeting_services.meeting_end(actor=cast["chair"], meeting=agenda_item.meeting)
+
+    def signed():
+        agenda_item, done = ended()
+        meeting_services.minutes_sign_off(actor=cast["chair"], meeting=done)
+        return agenda_item
+
+    chair = cast["chair"]
+    in_meeting = {
+        "conferences.services.panel_create": lambda: meeting_services.panel_create(actor=chair, name="P"),
+        "conferences.services.panel_member_add": lambda: meeting_services.panel_member_add(
+            actor=chair,
+            panel=meeting_services.panel_create(actor=chair, name="P"),
+            user=charlie,
+            role="standing",
         ),
-        "circles.services.client_stage_change": lambda: circle_services.client_stage_change(
-            actor=alice, client=grace, stage="support", reason="Plan agreed"
+        "conferences.services.meeting_create": lambda: meeting(),
+        "conferences.services.agenda_item_add": lambda: item(),
+        "conferences.services.invitation_answer": lambda: meeting_services.invitation_answer(
+            actor=bob, invitation=Invitation.objects.get(meeting=item().meeting, user=bob), answer="attending"
         ),
-        "circles.services.client_reopen": lambda: circle_services.client_reopen(
-            actor=alice,
-            client=circle_services.client_stage_change(
-                actor=alice, client=grace, stage="closed", reason="Done", outcome="goals_met"
-            ),
-            reason="Back again",
+        "conferences.services.contribution_add": lambda: meeting_services.contribution_add(
+            actor=bob, item=item(), kind="agency_report", facts="Facts"
         ),
-        "assessments.services.assessment_start": lambda: assessment_services.assessment_start(
-            actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+        "conferences.services.meeting_open": lambda: meeting_services.meeting_open(
+            actor=chair, meeting=item().meeting
         ),
-        "assessments.services.assessment_draft_save": lambda: assessment_services.assessment_draft_save(
-            actor=bob, assessment=gad7_draft(), answers={"1": {"score": 1}}
+        "conferences.services.meeting_item_move": lambda: (
+            lambda i: meeting_services.meeting_item_move(actor=chair, meeting=i.meeting, item=i)
+        )(opened()),
+        "conferences.services.attendance_record": lambda: (
+            lambda i: meeting_services.attendance_record(
+                actor=chair, meeting=i.meeting, invitation=i.meeting.invitations.first(), status="present"
+            )
+        )(opened()),
+        "conferences.services.minutes_update": lambda: (
+            lambda i: meeting_services.minutes_update(
+                actor=chair, item=i, minutes="Said", base_version=i.version
+            )
+        )(opened()),
+        "conferences.services.decision_record": lambda: meeting_services.decision_record(
+            actor=chair, item=opened(), text="Agreed", agreed_by=["Chair"]
         ),
-        "assessments.services.assessment_complete": lambda: assessment_services.assessment_complete(
-            actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
+        "conferences.services.item_close": lambda: ended(),
+        "conferences.services.meeting_end": lambda: ended(),
+        "conferences.services.minutes_sign_off": lambda: signed(),
+        "conferences.services.minutes_amend": lambda: meeting_services.minutes_amend(
+            actor=chair, item=signed(), minutes="Corrected", reason="A typo"
         ),
-        "assessments.services.assessment_amend": lambda: assessment_services.assessment_amend(
-            actor=bob,
-            assessment=assessment_services.assessment_complete(
-                actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
-            ),
-            answers={"1": {"score": 3}},
-            reason="Misheard",
-        ),
-        "assessments.services.self_rating_ask": lambda: assessment_services.self_rating_ask(
-            actor=bob, client=grace, instrument=Instrument.objects.get(code="ons4")
-        ),
-        "assessments.services.self_rating_complete": lambda: assessment_services.self_rating_complete(
-            user=portal_client(),
-            request=assessment_services.self_rating_ask(
-                actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
-            ),
-            answers={str(n): {"score": 1} for n in range(1, 8)},
-        ),
-        "assessments.services.instrument_save": lambda: assessment_services.instrument_save(
-            actor=admin, definition=own_instrument()
-        ),
-        "assessments.services.pack_import": lambda: assessment_services.pack_import(
-            actor=admin, pack=pack_from([own_instrument()])
-        ),
-        "circles.services.circle_member_add": lambda: circle_services.circle_member_add(
-            actor=alice, client=grace, kind="professional", role="police_officer", user=charlie
-        ),
-        "circles.services.circle_member_remove": lambda: circle_services.circle_member_remove(
-            actor=alice, client=grace, member=bob_member
-        ),
-        "circles.services.circle_member_hide": lambda: circle_services.circle_member_hide(
-            actor=alice, client=grace, member=bob_member, hidden=True, reason="Domestic abuse adviser"
-        ),
-        "circles.services.circle_lead_change": lambda: circle_services.circle_lead_change(
-            actor=alice, client=grace, member=bob_member
-        ),
-        "circles.services.consent_record": lambda: circle_services.consent_record(
-            actor=alice, client=grace, scope="conference", method="verbal", given_by="Grace"
-        ),
-        "circles.services.consent_withdraw": lambda: circle_services.consent_withdraw(
-            actor=alice, consent=Consent.objects.get(client=grace, scope="circle")
-        ),
-        "circles.services.join_request_create": lambda: circle_services.join_request_create(
-            actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
-        ),
-        "circles.services.join_request_decide": lambda: circle_services.join_request_decide(
-            actor=alice,
-            request=circle_services.join_request_create(
-                actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
-            ),
-            approve=True,
-        ),
-        "circles.services.emergency_access_start": lambda: circle_services.emergency_access_start(
-            actor=charlie, client=grace, reason="Police call at night, need contacts"
-        ),
-        "sharing.services.notes.note_create": lambda: note_services.note_create(
-            actor=bob, client=grace, text="Seen today"
-        ),
-        "sharing.services.plans.goal_add": lambda: note_services.goal_add(
-            actor=bob, client=grace, in_own_words="Keep our flat"
-        ),
-        "sharing.services.plans.goal_update": lambda: note_services.goal_update(
-            actor=bob, goal=goal(), changes={"in_own_words": "Stay in our flat"}, base_version=1
-        ),
-        "sharing.services.plans.goal_address_set": lambda: note_services.goal_address_set(
-            actor=bob, goal=goal(), instrument=Instrument.objects.get(code="gad-7")
-        ),
-        "sharing.services.plans.goal_remove": lambda: note_services.goal_remove(actor=bob, goal=goal()),
-        "sharing.services.plans.action_add": lambda: note_services.action_add(
-            actor=bob, goal=goal(), what="Call"
-        ),
-        "sharing.services.plans.action_update": lambda: note_services.action_update(
-            actor=bob, action=action(), changes={"what": "Phone"}, base_version=1
-        ),
-        "sharing.services.plans.action_set_status": lambda: note_services.action_set_status(
-            actor=bob, action=action(), status="done"
-        ),
-        "sharing.services.plans.action_done_by_client": lambda: note_services.action_done_by_client(
-            user=portal_client(), action=action(owner_is_client=True)
-        ),
-        "sharing.services.plans.goal_comment_add": lambda: note_services.goal_comment_add(
-            user=portal_client(), goal=goal(), text="In my words"
-        ),
-        "sharing.services.plans.action_remove": lambda: note_services.action_remove(
-            actor=bob, action=action()
-        ),
-        "sharing.services.plans.plan_move": lambda: note_services.plan_move(
-            actor=bob, item=goal(), direction="up"
-        ),
-        "sharing.services.plans.plan_agree": lambda: note_services.plan_agree(
-            actor=alice, client=grace, participants=[bob_member]
-        ),
-        "portal.services.invitation_create": lambda: portal_services.invitation_create(
-            actor=alice, client=grace, email="grace@example.org"
-        ),
-        "portal.services.invitation_revoke": lambda: portal_services.invitation_revoke(
-            actor=alice,
-            invitation=portal_services.invitation_create(
-                actor=alice, client=grace, email="grace@example.org"
-            ),
-        ),
-        "portal.services.invitation_accept": lambda: portal_services.invitation_accept(
-            token=portal_services.invitation_create(
-                actor=alice, client=grace, email="grace@example.org"
-            ).token
-        ),
-        "sharing.services.notes.note_visibility_change": lambda: note_services.note_visibility_change(
-            actor=alice, note=NoteFactory(client=grace, author=alice), visibility="organisation"
-        ),
-        "network.services.organisation_create": lambda: network_services.organisation_create(
-            actor=admin, name="New Agency", kind="health"
-        ),
-        "network.services.professional_create": lambda: network_services.professional_create(
-            actor=admin, email="new@example.org", full_name="New Person", organisation=admin.organisation
-        ),
-        "network.services.professional_update": lambda: network_services.professional_update(
-            actor=admin, person=bob, org_role="manager"
-        ),
-        "network.services.organisation_set_two_factor": lambda: network_services.organisation_set_two_factor(
-            actor=admin, organisation=admin.organisation, required=True
-        ),
-        "network.services.api_token_create": lambda: network_services.api_token_create(
-            actor=bob, name="Script"
-        ),
-        "network.services.api_token_revoke": lambda: network_services.api_token_revoke(
-            actor=bob, token=network_services.api_token_create(actor=bob, name="Script")[0]
+        "conferences.services.family_summary_write": lambda: meeting_services.family_summary_write(
+            actor=chair, meeting=ended()[1], text="We agreed to carry on."
         ),
     }
+
+    calls = (
+        in_meeting
+        | referral_calls
+        | {
+            "circles.services.client_create": lambda: circle_services.client_create(
+                actor=alice, given_name="New", family_name="Client"
+            ),
+            "circles.services.client_stage_change": lambda: circle_services.client_stage_change(
+                actor=alice, client=grace, stage="support", reason="Plan agreed"
+            ),
+            "circles.services.client_reopen": lambda: circle_services.client_reopen(
+                actor=alice,
+                client=circle_services.client_stage_change(
+                    actor=alice, client=grace, stage="closed", reason="Done", outcome="goals_met"
+                ),
+                reason="Back again",
+            ),
+            "assessments.services.assessment_start": lambda: assessment_services.assessment_start(
+                actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+            ),
+            "assessments.services.assessment_draft_save": lambda: assessment_services.assessment_draft_save(
+                actor=bob, assessment=gad7_draft(), answers={"1": {"score": 1}}
+            ),
+            "assessments.services.assessment_complete": lambda: assessment_services.assessment_complete(
+                actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
+            ),
+            "assessments.services.assessment_amend": lambda: assessment_services.assessment_amend(
+                actor=bob,
+                assessment=assessment_services.assessment_complete(
+                    actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
+                ),
+                answers={"1": {"score": 3}},
+                reason="Misheard",
+            ),
+            "assessments.services.self_rating_ask": lambda: assessment_services.self_rating_ask(
+                actor=bob, client=grace, instrument=Instrument.objects.get(code="ons4")
+            ),
+            "assessments.services.self_rating_complete": lambda: assessment_services.self_rating_complete(
+                user=portal_client(),
+                request=assessment_services.self_rating_ask(
+                    actor=bob, client=grace, instrument=Instrument.objects.get(code="gad-7")
+                ),
+                answers={str(n): {"score": 1} for n in range(1, 8)},
+            ),
+            "assessments.services.instrument_save": lambda: assessment_services.instrument_save(
+                actor=admin, definition=own_instrument()
+            ),
+            "assessments.services.pack_import": lambda: assessment_services.pack_import(
+                actor=admin, pack=pack_from([own_instrument()])
+            ),
+            "circles.services.circle_member_add": lambda: circle_services.circle_member_add(
+                actor=alice, client=grace, kind="professional", role="police_officer", user=charlie
+            ),
+            "circles.services.circle_member_remove": lambda: circle_services.circle_member_remove(
+                actor=alice, client=grace, member=bob_member
+            ),
+            "circles.services.circle_member_hide": lambda: circle_services.circle_member_hide(
+                actor=alice, client=grace, member=bob_member, hidden=True, reason="Domestic abuse adviser"
+            ),
+            "circles.services.circle_lead_change": lambda: circle_services.circle_lead_change(
+                actor=alice, client=grace, member=bob_member
+            ),
+            "circles.services.consent_record": lambda: circle_services.consent_record(
+                actor=alice, client=grace, scope="conference", method="verbal", given_by="Grace"
+            ),
+            "circles.services.consent_withdraw": lambda: circle_services.consent_withdraw(
+                actor=alice, consent=Consent.objects.get(client=grace, scope="circle")
+            ),
+            "circles.services.join_request_create": lambda: circle_services.join_request_create(
+                actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
+            ),
+            "circles.services.join_request_decide": lambda: circle_services.join_request_decide(
+                actor=alice,
+                request=circle_services.join_request_create(
+                    actor=charlie, client=grace, reason="I met Grace today", role="police_officer"
+                ),
+                approve=True,
+            ),
+            "circles.services.emergency_access_start": lambda: circle_services.emergency_access_start(
+                actor=charlie, client=grace, reason="Police call at night, need contacts"
+            ),
+            "sharing.services.notes.note_create": lambda: note_services.note_create(
+                actor=bob, client=grace, text="Seen today"
+            ),
+            "sharing.services.plans.goal_add": lambda: note_services.goal_add(
+                actor=bob, client=grace, in_own_words="Keep our flat"
+            ),
+            "sharing.services.plans.goal_update": lambda: note_services.goal_update(
+                actor=bob, goal=goal(), changes={"in_own_words": "Stay in our flat"}, base_version=1
+            ),
+            "sharing.services.plans.goal_address_set": lambda: note_services.goal_address_set(
+                actor=bob, goal=goal(), instrument=Instrument.objects.get(code="gad-7")
+            ),
+            "sharing.services.plans.goal_remove": lambda: note_services.goal_remove(actor=bob, goal=goal()),
+            "sharing.services.plans.action_add": lambda: note_services.action_add(
+                actor=bob, goal=goal(), what="Call"
+            ),
+            "sharing.services.plans.action_update": lambda: note_services.action_update(
+                actor=bob, action=action(), changes={"what": "Phone"}, base_version=1
+            ),
+            "sharing.services.plans.action_set_status": lambda: note_services.action_set_status(
+                actor=bob, action=action(), status="done"
+            ),
+            "sharing.services.plans.action_done_by_client": lambda: note_services.action_done_by_client(
+                user=portal_client(), action=action(owner_is_client=True)
+            ),
+            "sharing.services.plans.goal_comment_add": lambda: note_services.goal_comment_add(
+                user=portal_client(), goal=goal(), text="In my words"
+            ),
+            "sharing.services.plans.action_remove": lambda: note_services.action_remove(
+                actor=bob, action=action()
+            ),
+            "sharing.services.plans.plan_move": lambda: note_services.plan_move(
+                actor=bob, item=goal(), direction="up"
+            ),
+            "sharing.services.plans.plan_agree": lambda: note_services.plan_agree(
+                actor=alice, client=grace, participants=[bob_member]
+            ),
+            "portal.services.invitation_create": lambda: portal_services.invitation_create(
+                actor=alice, client=grace, email="grace@example.org"
+            ),
+            "portal.services.invitation_revoke": lambda: portal_services.invitation_revoke(
+                actor=alice,
+                invitation=portal_services.invitation_create(
+                    actor=alice, client=grace, email="grace@example.org"
+                ),
+            ),
+            "portal.services.invitation_accept": lambda: portal_services.invitation_accept(
+                token=portal_services.invitation_create(
+                    actor=alice, client=grace, email="grace@example.org"
+                ).token
+            ),
+            "sharing.services.notes.note_visibility_change": lambda: note_services.note_visibility_change(
+                actor=alice, note=NoteFactory(client=grace, author=alice), visibility="organisation"
+            ),
+            "network.services.organisation_create": lambda: network_services.organisation_create(
+                actor=admin, name="New Agency", kind="health"
+            ),
+            "network.services.professional_create": lambda: network_services.professional_create(
+                actor=admin, email="new@example.org", full_name="New Person", organisation=admin.organisation
+            ),
+            "network.services.professional_update": lambda: network_services.professional_update(
+                actor=admin, person=bob, org_role="manager"
+            ),
+            "network.services.organisation_set_two_factor": lambda: (
+                network_services.organisation_set_two_factor(
+                    actor=admin, organisation=admin.organisation, required=True
+                )
+            ),
+            "network.services.api_token_create": lambda: network_services.api_token_create(
+                actor=bob, name="Script"
+            ),
+            "network.services.api_token_revoke": lambda: network_services.api_token_revoke(
+                actor=bob, token=network_services.api_token_create(actor=bob, name="Script")[0]
+            ),
+        }
+    )
     return calls[name]
 
 
@@ -311,7 +417,8 @@ def call(name, cast):
 def cast(alice, bob, charlie, grace, early_help):
     FamilyMemberFactory(client=grace)
     admin = UserFactory(organisation=early_help, org_role=User.OrgRole.ADMIN)
-    return {"alice": alice, "bob": bob, "charlie": charlie, "grace": grace, "admin": admin}
+    chair = UserFactory(organisation=early_help, org_role=User.OrgRole.PANEL_CHAIR)
+    return {"alice": alice, "bob": bob, "charlie": charlie, "grace": grace, "admin": admin, "chair": chair}
 
 
 def test_every_service_is_listed_here(cast):

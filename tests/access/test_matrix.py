@@ -83,6 +83,20 @@ PORTAL_PAGE = {
 
 # A referral's answer that would be accepted, so the matrix shows who may give it.
 DECLINE = {"reason": "No places until spring."}
+# A case conference about Grace, chaired by the panel chair: Grace's circle is invited, and the outsider
+# is a standing member of the panel (need to know: the meeting and Grace's pack, nothing of her record).
+IN_MEETING = {**each(IN_CIRCLE, 200), "outsider": 200, "panel_chair": 200}
+INVITEES = (*IN_CIRCLE, "outsider")
+CHAIR_ONLY = {**each(INVITEES, 403), "panel_chair": 200}
+
+
+def meeting_page(answers, **roles):
+    return page(404, **answers, **roles)
+
+
+def meeting_api(answers, **roles):
+    return api(404, **answers, **roles)
+
 
 # (route name, method) -> (URL kwargs key, request data, expected answers)
 MATRIX = {
@@ -203,6 +217,41 @@ MATRIX = {
     ("portal:accept", "get"): ("invitation", None, profile(anonymous=200, portal=200, default=200)),
     ("portal:invite", "get"): ("client", None, page(404, **MANAGE)),
     ("portal:invite_revoke", "post"): ("invitation_id", {}, page(404, **with_status(MANAGE, 302))),
+    # Case conferences: a chair's home page, the live meeting, packs (need to know), minutes.
+    ("conferences:my_meetings", "get"): (None, None, page(200)),
+    ("conferences:meeting_new", "get"): (None, None, page(403, panel_chair=200)),
+    ("conferences:meeting_new", "post"): (None, {}, page(403, panel_chair=400)),
+    ("conferences:meeting", "get"): ("meeting", None, meeting_page(IN_MEETING)),
+    ("conferences:item", "get"): ("meeting_item", None, meeting_page(IN_MEETING)),
+    ("conferences:pack", "get"): ("meeting_item", None, meeting_page(IN_MEETING)),
+    ("conferences:contribute", "get"): ("meeting_item", None, meeting_page(IN_MEETING)),
+    ("conferences:contribute", "post"): ("meeting_item", {}, meeting_page(with_status(IN_MEETING, 400))),
+    ("conferences:minutes", "get"): ("meeting", None, meeting_page(IN_MEETING)),
+    ("conferences:agenda_add", "get"): ("meeting", None, meeting_page(CHAIR_ONLY)),
+    ("conferences:agenda_add", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    ("conferences:open", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:end", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:item_move", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:attendance", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:minutes_edit", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:decision_add", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    ("conferences:item_close", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    ("conferences:sign_off", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    ("conferences:amend", "get"): ("meeting_item", None, meeting_page(CHAIR_ONLY)),
+    ("conferences:amend", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    ("conferences:family_summary", "get"): ("meeting", None, meeting_page(CHAIR_ONLY)),
+    ("conferences:family_summary", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    ("conferences:answer", "post"): (
+        "meeting",
+        {},
+        meeting_page({**each(INVITEES, 302), "panel_chair": 403}),
+    ),
+    ("portal:meetings", "get"): (None, None, PORTAL_PAGE),
+    ("portal:meeting_say", "post"): (
+        "portal_meeting_item",
+        {},
+        {**PORTAL_PAGE, "client": 302, "family_with_consent": 302},
+    ),
     # Agency pages.
     ("network:people", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
@@ -313,6 +362,22 @@ MATRIX = {
     ("reminders:preferences", "post"): (None, {}, profile(anonymous=302, portal=302, default=302)),
     ("api:reminder_preferences", "get"): (None, None, api(200)),
     ("api:reminder_preferences", "put"): (None, {}, api(400)),
+    ("api:panels", "get"): (None, None, api(200)),
+    ("api:panels", "post"): (None, {}, api(400)),
+    ("api:meetings", "get"): (None, None, api(200)),
+    ("api:meetings", "post"): (None, {}, api(400)),
+    ("api:meeting", "get"): ("meeting", None, meeting_api(IN_MEETING)),
+    ("api:meeting_agenda", "post"): ("meeting", {}, api(400)),
+    ("api:meeting_current_item", "post"): ("meeting", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_invitations", "get"): ("meeting", None, meeting_api(IN_MEETING)),
+    ("api:meeting_answer", "post"): ("meeting", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_attendance", "post"): ("meeting", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_sign_off", "post"): ("meeting", {}, meeting_api(with_status(CHAIR_ONLY, 400))),
+    ("api:meeting_minutes", "get"): ("meeting_item", None, meeting_api(IN_MEETING)),
+    ("api:meeting_minutes", "patch"): ("meeting_item", {}, meeting_api(with_status(CHAIR_ONLY, 400))),
+    ("api:meeting_decisions", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_item_close", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_reports", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
 }
 
 EXEMPT_MODULES = (
@@ -430,8 +495,12 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
             ).pk
         },
     }
+    meeting, meeting_item = _a_meeting_about(grace, chair=people["panel_chair"], standing=charlie, lead=alice)
     objects |= {
         "card": {"public_id": grace.public_id, "card_id": card.pk},
+        "meeting": {"meeting_id": meeting.pk},
+        "meeting_item": {"meeting_id": meeting.pk, "item_id": meeting_item.pk},
+        "portal_meeting_item": {"item_id": meeting_item.pk},
         "portal_action": {"action_id": own.pk},
         "portal_goal": {"goal_id": goal.pk},
         "invitation": {"token": invitation.token},
@@ -459,6 +528,33 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
     )
     objects |= {"referral": {"referral_id": referral.pk}, "handover": {"handover_id": handover.pk}}
     return people, objects
+
+
+def _a_meeting_about(client, *, chair, standing, lead):
+    """A Team Around the Family meeting tomorrow with the client on its agenda (with their consent)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from conferences import services as meeting_services
+    from conferences.models import MeetingType
+
+    panel = meeting_services.panel_create(actor=chair, name="Northbridge Risk Panel")
+    meeting_services.panel_member_add(actor=chair, panel=panel, user=standing, role="standing")
+    ConsentFactory(client=client, scope="conference", recorded_by=lead)
+    kind, _ = MeetingType.objects.get_or_create(name="Team Around the Family")
+    meeting = meeting_services.meeting_create(
+        actor=chair,
+        type=kind,
+        title="Grace's meeting",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        panel=panel,
+        place="Town Hall",
+    )
+    item = meeting_services.agenda_item_add(
+        actor=chair, meeting=meeting, client=client, reason="How it is going"
+    )
+    return meeting, item
 
 
 def _url(route, objects):

@@ -23,6 +23,7 @@ DECLARING_MODULES = [
     "referrals.changes",
     "reminders.changes",
     "assessments.changes",
+    "conferences.changes",
 ]
 
 

@@ -15,6 +15,8 @@ from board import services as board_services
 from changes.catalogue import catalogue, check_payload
 from circles import services as circle_services
 from circles.models import CircleMember
+from conferences import services as meeting_services
+from conferences.models import MeetingType
 from network.services import professional_update
 from portal import services as portal_services
 from realtime.models import Event
@@ -153,10 +155,54 @@ def _referrals_and_handovers(client, alice, bob, charlie):
     professional_update(actor=admin, person=alice, is_active=False)  # the lead leaves: needs a new lead
 
 
+def make_every_meeting_change(client, bob):
+    """A case conference about the client, from arranging it to the family summary (its own stream)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    chair = UserFactory(full_name="Moira Lane", org_role="panel_chair")
+    circle_services.consent_record(
+        actor=bob, client=client, scope="conference", method="verbal", given_by="Amara Mensah"
+    )
+    meeting = meeting_services.meeting_create(
+        actor=chair,
+        type=MeetingType.objects.get(name="Team Around the Family"),
+        title="Amara's TAF",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        place="Children's Centre",
+    )
+    item = meeting_services.agenda_item_add(
+        actor=chair, meeting=meeting, client=client, reason="How it is going"
+    )
+    invitation = meeting.invitations.get(user=bob)
+    meeting_services.invitation_answer(actor=bob, invitation=invitation, answer="attending")
+    meeting_services.contribution_add(actor=bob, item=item, kind="agency_report", facts="Rent paid.")
+    meeting_services.meeting_open(actor=chair, meeting=meeting)
+    meeting_services.meeting_item_move(actor=chair, meeting=meeting, item=item)
+    meeting_services.attendance_record(actor=chair, meeting=meeting, invitation=invitation, status="present")
+    meeting_services.minutes_update(actor=chair, item=item, minutes="Going well.", base_version=item.version)
+    meeting_services.decision_record(actor=chair, item=item, text="Carry on", agreed_by=["Moira Lane"])
+    meeting_services.item_close(
+        actor=chair, item=item, next_review_on=timezone.localdate() + datetime.timedelta(days=60)
+    )
+    meeting_services.meeting_end(actor=chair, meeting=meeting)
+    meeting_services.minutes_sign_off(actor=chair, meeting=meeting)
+    meeting_services.minutes_amend(
+        actor=chair, item=item, minutes="Going very well.", reason="A word was missing"
+    )
+    meeting_services.family_summary_write(actor=chair, meeting=meeting, text="Things are going well.")
+    return meeting
+
+
 def test_every_published_change_matches_its_declared_payload(alice, bob, carol, charlie):
     client = make_every_published_change(alice, bob, carol, charlie)
+    meeting = make_every_meeting_change(client, bob)
 
     events = list(Event.objects.filter(client=client).order_by("seq"))
+    events += list(Event.objects.filter(stream=meeting.stream).order_by("seq"))
     for event in events:
         payload = json.loads(json.dumps(event.payload))  # what a page gets
         check_payload(catalogue.get(event.type).payload, payload, where=event.type)

@@ -224,12 +224,14 @@ def portal_pages(demo, alice, grace) -> dict[str, str]:
     pages["/portal/how-am-i-doing/N/ (Wellbeing domains)"] = as_grace.get(
         f"/portal/how-am-i-doing/{asked.pk}/"
     ).content.decode()
+    _meetings_for(grace, alice)
     for path in (
         "/portal/",
         "/portal/people/",
         "/portal/shared/",
         "/portal/board/",
         "/portal/how-am-i-doing/",
+        "/portal/meetings/",
     ):
         for who, browser in (("client", as_grace), ("family", as_ama)):
             response = browser.get(path)
@@ -255,6 +257,36 @@ def portal_pages(demo, alice, grace) -> dict[str, str]:
     pages["invitation (family)"] = _anonymous_get(f"/portal/invitation/{family_link.token}/")
     pages["invitation used up"] = _anonymous_get("/portal/invitation/no-such-link/")
     return pages
+
+
+def _meetings_for(grace, alice) -> None:
+    """A meeting coming up and one that has been, with its summary, in plain words as a chair writes it."""
+    from conferences import services as meetings
+    from conferences.models import MeetingType
+    from tests.factories import UserFactory
+
+    chair = UserFactory(full_name="Moira Lane", org_role="panel_chair")
+    kind, _ = MeetingType.objects.get_or_create(
+        name="Team Around the Family", defaults={"family_invited": True}
+    )
+    ConsentFactory(client=grace, scope="conference", recorded_by=alice)
+    soon = timezone.now() + datetime.timedelta(days=3)
+    held = meetings.meeting_create(
+        actor=chair, type=kind, title="Family meeting", starts_at=soon, place="The school"
+    )
+    item = meetings.agenda_item_add(actor=chair, meeting=held, client=grace, reason="How things are going")
+    meetings.meeting_open(actor=chair, meeting=held)
+    meetings.item_close(
+        actor=chair, item=item, next_review_on=timezone.localdate() + datetime.timedelta(days=40)
+    )
+    meetings.meeting_end(actor=chair, meeting=held)
+    meetings.family_summary_write(
+        actor=chair, meeting=held, text="We met to talk. The rent is paid. We will meet again soon."
+    )
+    coming = meetings.meeting_create(
+        actor=chair, type=kind, title="Next meeting", starts_at=soon, place="The school"
+    )
+    meetings.agenda_item_add(actor=chair, meeting=coming, client=grace, reason="See how the plan is going")
 
 
 def _anonymous_get(path: str) -> str:

@@ -1,0 +1,14 @@
+"""The home page: where each kind of person starts."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from network.models import User
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Panel chairs start at My meetings; everyone else at My clients (which sends portal users on)."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "org_role", None) == User.OrgRole.PANEL_CHAIR:
+        return redirect("conferences:my_meetings")
+    return redirect("circles:my_clients")

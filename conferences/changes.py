@@ -1,0 +1,100 @@
+"""The changes to case conferences, each by one name for its audit row and event.
+
+Changes about one client's agenda item are audited against that client; changes to the meeting as a whole
+name no client. The live meeting's events go to the meeting's own stream ("meeting-<id>"), which everyone
+in the meeting follows; plan actions agreed at the meeting are the plan's own changes, on the client's.
+"""
+
+from typing import TypedDict
+
+from changes.catalogue import Change, register
+
+
+class MeetingChanged(TypedDict):
+    meeting_id: int
+
+
+class ItemMoved(TypedDict):
+    meeting_id: int
+    item_id: int | None
+    started_at: str | None  # ISO time the item's slot started (the timer)
+    slot_minutes: int
+
+
+class ItemChanged(TypedDict):
+    meeting_id: int
+    item_id: int
+
+
+class MinutesUpdated(TypedDict):
+    meeting_id: int
+    item_id: int
+    version: int
+    by: str
+
+
+class DecisionRecorded(TypedDict):
+    meeting_id: int
+    item_id: int
+    decision_id: int
+    action_ids: list[int]
+
+
+PANEL_CREATE = Change("panel.create", "A panel is set up")
+PANEL_MEMBER_ADD = Change("panel.member_add", "Someone becomes a chair or standing member of a panel")
+MEETING_CREATE = Change("meeting.create", "A meeting is arranged")
+AGENDA_ADD = Change("meeting.agenda_add", "A client is put on a meeting's agenda", ItemChanged)
+AGENDA_WITHOUT_CONSENT = Change(
+    "meeting.without_consent", "A client is to be discussed without their consent, with a reason"
+)
+INVITATION_SEND = Change("meeting.invite", "Someone is invited to a meeting")
+INVITATION_ANSWER = Change(
+    "meeting.answer", "An invitee answers: attending, apologies or sending someone", MeetingChanged
+)
+CONTRIBUTION_ADD = Change(
+    "meeting.contribution_add", "A report or contribution is added to a pack", ItemChanged
+)
+MEETING_OPEN = Change("meeting.open", "The chair opens the meeting", MeetingChanged)
+ITEM_MOVE = Change("meeting.item_move", "The chair moves the meeting to an agenda item", ItemMoved)
+ATTENDANCE_RECORD = Change("meeting.attendance", "Attendance is recorded", MeetingChanged)
+MINUTES_UPDATE = Change("meeting.minutes_update", "An item's minutes are written or changed", MinutesUpdated)
+DECISION_RECORD = Change(
+    "meeting.decision", "A decision is recorded, with who agreed and any dissent", DecisionRecorded
+)
+ITEM_CLOSE = Change(
+    "meeting.item_close", "An item is closed, with a next review date or a decision to close", ItemChanged
+)
+MEETING_END = Change("meeting.end", "The chair ends the meeting", MeetingChanged)
+MINUTES_SIGN_OFF = Change(
+    "meeting.sign_off", "The chair signs off the minutes, which are then locked", MeetingChanged
+)
+MINUTES_AMEND = Change(
+    "meeting.amend", "Signed minutes are amended, as a new version with a reason", MinutesUpdated
+)
+FAMILY_SUMMARY = Change("meeting.family_summary", "The chair writes the family summary", MeetingChanged)
+
+PACK_VIEW = Change("meeting.pack_view", "Someone reads a client's conference pack", is_read=True)
+MINUTES_VIEW = Change("meeting.minutes_view", "Someone reads a client's minutes", is_read=True)
+
+register(
+    PANEL_CREATE,
+    PANEL_MEMBER_ADD,
+    MEETING_CREATE,
+    AGENDA_ADD,
+    AGENDA_WITHOUT_CONSENT,
+    INVITATION_SEND,
+    INVITATION_ANSWER,
+    CONTRIBUTION_ADD,
+    MEETING_OPEN,
+    ITEM_MOVE,
+    ATTENDANCE_RECORD,
+    MINUTES_UPDATE,
+    DECISION_RECORD,
+    ITEM_CLOSE,
+    MEETING_END,
+    MINUTES_SIGN_OFF,
+    MINUTES_AMEND,
+    FAMILY_SUMMARY,
+    PACK_VIEW,
+    MINUTES_VIEW,
+)

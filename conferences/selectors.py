@@ -1,0 +1,281 @@
+"""Reads of case conferences. Each fetches *and* checks access (conferences/access.py over the policy)."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audit.services import audit_record
+from circles import access as policy
+from circles.models import CircleMember, Client
+from conferences import access
+from conferences import changes as c
+from conferences.models import AgendaItem, Contribution, Invitation, Meeting, MinutesVersion
+from conferences.names import person_label
+from network.roles import is_professional
+from sharing.models import Action, Goal
+
+if TYPE_CHECKING:
+    from network.models import User
+
+
+class MeetingNotFound(Http404):
+    """Unknown, or not the asker's to see: both look the same."""
+
+
+@dataclass
+class MyMeetings:
+    in_progress: list[Meeting] = field(default_factory=list)
+    upcoming: list[Meeting] = field(default_factory=list)
+    to_sign_off: list[Meeting] = field(default_factory=list)
+    signed: list[Meeting] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.in_progress or self.upcoming or self.to_sign_off or self.signed)
+
+
+def _meetings_of(user: "User") -> QuerySet[Meeting]:
+    if not is_professional(user):
+        return Meeting.objects.none()
+    invited = Invitation.objects.filter(user=user).values("meeting")
+    return Meeting.objects.filter(Q(chair=user) | Q(minute_taker=user) | Q(pk__in=invited))
+
+
+def my_meetings(user: "User", *, signed_limit: int = 10) -> MyMeetings:
+    """A chair's (or anyone's) meetings: in progress, upcoming, minutes to sign off, recently signed.
+
+    Three queries however many meetings: the meetings with their type, panel and chair, and the agenda
+    items' count in one go.
+    """
+    meetings = list(
+        _meetings_of(user)
+        .select_related("type", "panel", "chair")
+        .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.only("pk", "meeting_id")))
+        .order_by("starts_at", "pk")
+    )
+    mine = MyMeetings()
+    for meeting in meetings:
+        if meeting.status == Meeting.Status.IN_PROGRESS:
+            mine.in_progress.append(meeting)
+        elif meeting.status == Meeting.Status.SCHEDULED:
+            mine.upcoming.append(meeting)
+        elif meeting.minutes_status == Meeting.Minutes.DRAFT:
+            mine.to_sign_off.append(meeting)
+        else:
+            mine.signed.append(meeting)
+    mine.signed = sorted(mine.signed, key=lambda m: m.starts_at, reverse=True)[:signed_limit]
+    return mine
+
+
+def minutes_to_sign_off(user: "User") -> QuerySet[Meeting]:
+    """For reminders: meetings this person chairs whose minutes are waiting for sign-off, soonest due first."""
+    return (
+        Meeting.objects.filter(chair=user, status=Meeting.Status.ENDED, minutes_status=Meeting.Minutes.DRAFT)
+        .select_related("type")
+        .order_by("minutes_due_on", "pk")
+    )
+
+
+def meetings_to_sign_off_due_by(day: datetime.date) -> QuerySet[Meeting]:
+    """For a daily scan (reminders): every meeting whose minutes are due by `day` and not yet signed off."""
+    return Meeting.objects.filter(
+        status=Meeting.Status.ENDED, minutes_status=Meeting.Minutes.DRAFT, minutes_due_on__lte=day
+    ).select_related("chair", "type")
+
+
+def meeting_get_for_user(user: "User", meeting_id: int | str) -> access.MeetingAccess:
+    """The meeting and what `user` may do with it; 404 unless they may see it at all."""
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id).select_related("type", "panel", "chair", "minute_taker").first()
+    )
+    if meeting is None or not is_professional(user):
+        raise MeetingNotFound("No such meeting")
+    meeting_access = access.meeting_access(user, meeting)
+    if not meeting_access.may_view:
+        raise MeetingNotFound("No such meeting")
+    return meeting_access
+
+
+def agenda_for(meeting_access: access.MeetingAccess) -> list[AgendaItem]:
+    """The agenda: each item with its client, decisions and the plan actions they made (four queries)."""
+    return list(
+        meeting_access.meeting.items.select_related("client").prefetch_related(
+            "decisions", "decisions__plan_actions__action"
+        )
+    )
+
+
+def item_get_for(meeting_access: access.MeetingAccess, item_id: int | str) -> AgendaItem:
+    item = meeting_access.meeting.items.filter(pk=item_id).select_related("client", "meeting").first()
+    if item is None:
+        raise MeetingNotFound("No such item")
+    return item
+
+
+def invitations_for(meeting_access: access.MeetingAccess) -> list[dict[str, Any]]:
+    """Who is invited and how they answered, named through person_label (hidden members never appear)."""
+    rows = []
+    attendance = {a.invitation_id: a for a in meeting_access.meeting.attendance.all()}
+    for invitation in meeting_access.meeting.invitations.select_related("member").order_by("kind", "name"):
+        name = person_label(invitation.member) if invitation.member_id else person_label(invitation)
+        if name is None:
+            continue
+        rows.append(
+            {
+                "invitation": invitation,
+                "name": name,
+                "organisation": invitation.organisation_name,
+                "attendance": attendance.get(invitation.pk),
+            }
+        )
+    return rows
+
+
+def attendee_names(meeting_access: access.MeetingAccess) -> list[str]:
+    names = [person_label(meeting_access.meeting.chair)]
+    if meeting_access.meeting.minute_taker:
+        names.append(person_label(meeting_access.meeting.minute_taker))
+    names += [
+        row["name"]
+        for row in invitations_for(meeting_access)
+        if row["attendance"] and row["attendance"].status == "present"
+    ]
+    return [name for name in names if name]
+
+
+@dataclass
+class Pack:
+    item: AgendaItem
+    client: Client
+    people: list[dict[str, str]]
+    goals: list[Goal]
+    contributions: list[Contribution]
+
+
+class PackNotAvailable(Http404):
+    """Not this person's to read: outside the circle and outside the need-to-know window."""
+
+
+def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
+    """A client's conference pack, derived from the record: who is involved (never a hidden member), what
+    is true now, the plan, and the reports and contributions written for the meeting.
+
+    Readable by the client's circle, and by others in this meeting only within the need-to-know window;
+    every read is audited with the meeting as its reason. Nothing here gives access to the rest of the record.
+    """
+    record = policy.record_access(meeting_access.user, item.client)
+    if not meeting_access.may_read_pack(item, record):
+        raise PackNotAvailable("No such pack")
+    people = []
+    members = CircleMember.objects.filter(client=item.client, until=None, is_hidden=False).select_related(
+        "user", "organisation"
+    )
+    for member in members:
+        name = person_label(member)
+        if name:
+            people.append(
+                {
+                    "name": name,
+                    "role": member.get_role_display(),
+                    "organisation": member.organisation.name if member.organisation else "",
+                    "lead": "yes" if member.is_lead else "",
+                }
+            )
+    actions = Action.objects.filter(removed_at=None).select_related("owner__user")
+    goals = list(
+        Goal.objects.filter(plan__client=item.client, removed_at=None)
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .order_by("position", "pk")
+    )
+    for goal in goals:
+        for action in goal.actions.all():
+            if action.owner_is_client:
+                label = item.client.given_name
+            elif action.owner is not None:
+                label = person_label(action.owner) or "A member of the circle"
+            else:
+                label = ""
+            setattr(action, "owner_label", label)  # noqa: B010 (for the template; not a model field)
+    contributions = list(item.contributions.all())
+    with transaction.atomic():
+        audit_record(
+            actor=meeting_access.user,
+            action=c.PACK_VIEW.name,
+            client=item.client,
+            obj=item,
+            after={"meeting_id": meeting_access.meeting.pk, "reason": f"meeting {meeting_access.meeting.pk}"},
+        )
+    return Pack(item=item, client=item.client, people=people, goals=goals, contributions=contributions)
+
+
+def minutes_versions(meeting_access: access.MeetingAccess) -> list[MinutesVersion]:
+    return list(meeting_access.meeting.minutes_versions.select_related("by"))
+
+
+def audit_minutes_read(meeting_access: access.MeetingAccess, items: list[AgendaItem]) -> None:
+    with transaction.atomic():
+        for item in items:
+            audit_record(
+                actor=meeting_access.user,
+                action=c.MINUTES_VIEW.name,
+                client=item.client,
+                obj=item,
+                after={"meeting_id": meeting_access.meeting.pk},
+            )
+
+
+# The portal: a client's own meetings (those the family is invited to).
+
+
+def portal_meetings(user: Any, client: Client) -> list[dict[str, Any]]:
+    """The client's meetings for the portal: when, where, what for, who is coming, the family summary."""
+    if policy.portal_access(user, client) is None:
+        return []
+    items = (
+        AgendaItem.objects.filter(client=client, meeting__family_invited=True)
+        .select_related("meeting__type", "meeting__chair")
+        .prefetch_related(
+            Prefetch(
+                "meeting__invitations",
+                queryset=Invitation.objects.exclude(answer=Invitation.Answer.APOLOGIES).select_related(
+                    "member"
+                ),
+            )
+        )
+        .order_by("-meeting__starts_at")
+    )
+    now = timezone.now()
+    # Professionals from this client's circle who are invited (hidden members never are, nor shown).
+    circle_users = set(
+        CircleMember.objects.filter(
+            client=client, until=None, is_hidden=False, user__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+    result = []
+    for item in items:
+        meeting = item.meeting
+        coming = [person_label(meeting.chair)]
+        for invitation in meeting.invitations.all():
+            if invitation.kind == Invitation.Kind.CIRCLE and invitation.user_id not in circle_users:
+                continue  # another client's circle: not this family's business
+            if (
+                invitation.kind in (Invitation.Kind.FAMILY, Invitation.Kind.CLIENT)
+                and invitation.client_id != client.pk
+            ):
+                continue
+            name = person_label(invitation.member) if invitation.member_id else person_label(invitation)
+            if name:
+                coming.append(name)
+        result.append(
+            {
+                "meeting": meeting,
+                "item": item,
+                "upcoming": meeting.starts_at > now and meeting.status == Meeting.Status.SCHEDULED,
+                "coming": [name for name in coming if name],
+            }
+        )
+    return result

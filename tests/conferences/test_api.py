@@ -1,0 +1,107 @@
+"""The conferences API: the same services and rules as the pages, minutes with ETag / If-Match / 412 / 428."""
+
+import datetime
+
+from django.utils import timezone
+
+from conferences import services
+from conferences.models import DecisionAction
+from tests.conftest import api_as
+from tests.factories import ClientFactory
+
+
+def test_a_chair_arranges_a_meeting_and_puts_a_client_on_it(moira, panel, grace, conference_consent):
+    api = api_as(moira)
+    starts = (timezone.now() + datetime.timedelta(days=3)).isoformat()
+    response = api.post(
+        "/api/v1/meetings/",
+        {
+            "type": "Risk panel",
+            "title": "March panel",
+            "starts_at": starts,
+            "panel": panel.pk,
+            "place": "Hall",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    meeting_id = response.json()["id"]
+    response = api.post(
+        f"/api/v1/meetings/{meeting_id}/agenda/",
+        {"client": grace.public_id, "reason": "School"},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["basis"] == "consent"
+    assert [m["title"] for m in api.get("/api/v1/meetings/").json()] == ["March panel"]
+
+
+def test_bad_input_gets_a_clear_message(moira, meeting):
+    api = api_as(moira)
+    past = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    response = api.post(
+        "/api/v1/meetings/",
+        {"type": "Review", "title": "Old", "starts_at": past, "place": "Hall"},
+        format="json",
+    )
+    assert response.status_code == 400 and "future" in str(response.json())
+    nobody = ClientFactory(given_name="Nadia")
+    response = api.post(
+        f"/api/v1/meetings/{meeting.pk}/agenda/", {"client": nobody.public_id, "reason": "Why"}, format="json"
+    )
+    assert response.status_code == 400 and "has not agreed" in str(response.json())
+
+
+def test_minutes_need_if_match_and_a_stale_edit_gets_412(item, moira):
+    api = api_as(moira)
+    url = f"/api/v1/meetings/{item.meeting_id}/items/{item.pk}/minutes/"
+    read = api.get(url)
+    tag = read["ETag"]
+    assert api.patch(url, {"minutes": "One"}, format="json").status_code == 428
+    assert api.patch(url, {"minutes": "One"}, format="json", HTTP_IF_MATCH=tag).status_code == 200
+    stale = api.patch(url, {"minutes": "Two"}, format="json", HTTP_IF_MATCH=tag)
+    assert stale.status_code == 412 and stale.json()["current"]["minutes"] == "One"
+
+
+def test_edits_after_sign_off_are_refused_with_the_way_to_amend(item, moira):
+    meeting = services.meeting_open(actor=moira, meeting=item.meeting)
+    services.item_close(
+        actor=moira, item=item, next_review_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    services.meeting_end(actor=moira, meeting=meeting)
+    api = api_as(moira)
+    assert api.post(f"/api/v1/meetings/{meeting.pk}/sign-off/").status_code == 200
+    url = f"/api/v1/meetings/{meeting.pk}/items/{item.pk}/minutes/"
+    response = api.patch(url, {"minutes": "Late"}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])
+    assert response.status_code == 400 and "amend" in str(response.json())
+
+
+def test_a_decision_with_an_action_over_the_api(item, moira, alice, grace):
+    services.meeting_open(actor=moira, meeting=item.meeting)
+    member = grace.members.get(user=alice)
+    response = api_as(moira).post(
+        f"/api/v1/meetings/{item.meeting_id}/items/{item.pk}/decisions/",
+        {
+            "text": "Safety plan",
+            "agreed_by": ["Moira Lane"],
+            "dissent": [{"name": "Carol Other-Org", "reason": "Too soon"}],
+            "actions": [{"what": "Ring the school", "owner": member.pk, "due_on": "2099-01-01"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert DecisionAction.objects.get(action_id=response.json()["action_ids"][0]).action.owner == member
+
+
+def test_answering_and_the_invitation_list(item, carol, charlie):
+    api = api_as(carol)
+    assert (
+        api.post(
+            f"/api/v1/meetings/{item.meeting_id}/answer/", {"answer": "apologies"}, format="json"
+        ).status_code
+        == 200
+    )
+    names = {
+        row["name"]: row["answer"]
+        for row in api.get(f"/api/v1/meetings/{item.meeting_id}/invitations/").json()
+    }
+    assert names["Carol Other-Org"] == "apologies" and "Charlie Outsider" in names
