@@ -8,9 +8,13 @@ Not a test (pytest never collects bench/), and not run by CI: run it by hand, fr
 
 It starts its OWN redis-server and PostgreSQL (tests/private_services.py: temporary directories, free
 loopback ports; never the machine's shared ones), migrates an empty database, makes --clients clients each
-with a circle of members (one member and one signed-in session per socket), and starts two daphne processes.
-Half the sockets open on each process, each on one client's page, and behave like static/js/live-socket.js:
-a ping every --ping seconds, reconnect with `?after=<last seq seen>` when closed, start afresh on "reload".
+with a circle of members (one member and one signed-in session per socket), and starts two daphne processes
+(`--websocket_connect_timeout`, as README.md starts them). Half the sockets open on each process, all at
+once (as after a deploy), each on one client's page as rendered after the set-up (`?after=<its seq>`, the
+page's data-seq), and behave like static/js/live-socket.js in a browser: wait for the server's answer to a
+handshake, retry a refused one with the same back-off, send no websocket pings of their own, a ping message
+every --ping seconds, reconnect with `?after=<last seq seen>` when closed, start afresh on "reload". Writing
+starts once every page is open (the report says how long that took and how many handshakes failed first).
 
 A writer posts a note every --write-every seconds to a random client, through the API, alternating between
 the processes. Redis is restarted twice (at 25% and 60% of the run, down for --redis-down seconds) and
@@ -19,8 +23,9 @@ counted, not retried: the outbox (what was committed) is the truth.
 
 When the writing stops the sockets get up to two ping intervals to catch up, then the report says, per
 socket, events written for its client vs delivered, and in total: missing, duplicates, out of order,
-reloads and reconnects; each daphne process's memory (RSS) at start and end; server errors logged. It
-exits 0 only when every socket has every event once, in order.
+reloads and reconnects; each daphne process's memory (RSS) at start and end; how long each note's POST
+took; the machine's load average during the run; server errors logged. It exits 0 only when every socket
+has every event once, in order.
 """
 
 import argparse
@@ -292,6 +297,13 @@ class Page:
                 await asyncio.sleep(every)
 
 
+async def sample_load(loads: list[float]) -> None:
+    """The machine's 1-minute load average every 10 s (the soak shares the machine with whatever else runs)."""
+    while True:
+        loads.append(round(os.getloadavg()[0], 2))
+        await asyncio.sleep(10)
+
+
 async def writer(cast: Cast, servers: list[Daphne], every: float, stop: asyncio.Event, counts: dict) -> None:
     def post(base: str, public_id: str, number: int) -> bool:
         request = urllib.request.Request(  # noqa: S310 (loopback)
@@ -366,6 +378,8 @@ async def soak(
         "failed_handshakes": sum(page.failed_handshakes for page in pages),
     }
     memory_start = [rss_mb(server.process.pid) for server in servers]
+    loads: list[float] = []
+    sampling = asyncio.create_task(sample_load(loads))
 
     counts = {"written": 0, "refused": 0}
     fault_log: list[str] = []
@@ -384,6 +398,7 @@ async def soak(
         await asyncio.sleep(0.5)
     caught_up_after = time.monotonic() - started - seconds
     memory_end = [rss_mb(server.process.pid) for server in servers]
+    sampling.cancel()
     stop_pages.set()
     for task in page_tasks:
         task.cancel()
@@ -392,6 +407,15 @@ async def soak(
         args, pages, latest, counts, fault_log, memory_start, memory_end, caught_up_after, servers
     )
     result["opening"] = opening_report
+    result["machine"] = {
+        "cores": os.cpu_count(),
+        "load_average_1min": {
+            "min": min(loads),
+            "mean": round(sum(loads) / len(loads), 1),
+            "max": max(loads),
+            "samples": len(loads),
+        },
+    }
     return result
 
 
@@ -464,6 +488,10 @@ def print_report(result: dict) -> None:
         f"handshakes refused or timed out on the way: {opening['failed_handshakes']}"
     )
     print(f"sockets complete (every event once, in order): {result['sockets_complete']}")
+    machine = result["machine"]
+    print(
+        f"machine: {machine['cores']} cores, 1-minute load average during the run: {machine['load_average_1min']}"
+    )
     print(
         f"notes written: {result['notes_written']}, refused while PostgreSQL was down: "
         f"{result['notes_refused_while_postgres_was_down']}, events in the outbox since the pages opened: {result['events_in_outbox']}"

@@ -289,7 +289,12 @@ class ClientRecordConsumer(LiveSocket):
         return sorted(people.values(), key=lambda person: person["name"])
 
     async def send_presence(self) -> None:
-        await self.send_json({"type": "presence", "people": self.presence_list()})
+        # Best effort, like announce(): when many pages close at once, a socket whose own page has just gone
+        # hears the others leave before it hears of its own close, and must not end in a traceback.
+        try:
+            await self.send_json({"type": "presence", "people": self.presence_list()})
+        except Exception as error:
+            logger.info("Presence not shown (%s)", error)
 
 
 def page_kind(viewer: access.Viewer, asked: str | None) -> str:
