@@ -463,6 +463,11 @@ LOGGING = {
 
 # A live page this many events behind is told to reload rather than be sent them all (realtime.consumers).
 REALTIME_RELOAD_AFTER = envint("ALONGSIDE_RELOAD_AFTER", 1000)
+# Threads per process for the live sockets' database reads (realtime.db): below DATABASE_POOL_MAX, so that
+# HTTP requests still find a pooled connection while many pages connect at once.
+REALTIME_DB_THREADS = envint("ALONGSIDE_SOCKET_DB_THREADS", 4)
+if REALTIME_DB_THREADS < 1:
+    raise ImproperlyConfigured("ALONGSIDE_SOCKET_DB_THREADS must be 1 or more")
 # How long a "who else is here" entry lives without a heartbeat from its socket.
 PRESENCE_TTL_SECONDS = envint("ALONGSIDE_PRESENCE_TTL", 60)
 # A request to join a circle that nobody decides lapses after this many days.

@@ -8,9 +8,13 @@ Not a test (pytest never collects bench/), and not run by CI: run it by hand, fr
 
 It starts its OWN redis-server and PostgreSQL (tests/private_services.py: temporary directories, free
 loopback ports; never the machine's shared ones), migrates an empty database, makes --clients clients each
-with a circle of members (one member and one signed-in session per socket), and starts two daphne processes.
-Half the sockets open on each process, each on one client's page, and behave like static/js/live-socket.js:
-a ping every --ping seconds, reconnect with `?after=<last seq seen>` when closed, start afresh on "reload".
+with a circle of members (one member and one signed-in session per socket), and starts two daphne processes
+(`--websocket_connect_timeout`, as README.md starts them). Half the sockets open on each process, all at
+once (as after a deploy), each on one client's page as rendered after the set-up (`?after=<its seq>`, the
+page's data-seq), and behave like static/js/live-socket.js in a browser: wait for the server's answer to a
+handshake, retry a refused one with the same back-off, send no websocket pings of their own, a ping message
+every --ping seconds, reconnect with `?after=<last seq seen>` when closed, start afresh on "reload". Writing
+starts once every page is open (the report says how long that took and how many handshakes failed first).
 
 A writer posts a note every --write-every seconds to a random client, through the API, alternating between
 the processes. Redis is restarted twice (at 25% and 60% of the run, down for --redis-down seconds) and
@@ -19,8 +23,9 @@ counted, not retried: the outbox (what was committed) is the truth.
 
 When the writing stops the sockets get up to two ping intervals to catch up, then the report says, per
 socket, events written for its client vs delivered, and in total: missing, duplicates, out of order,
-reloads and reconnects; each daphne process's memory (RSS) at start and end; server errors logged. It
-exits 0 only when every socket has every event once, in order.
+reloads and reconnects; each daphne process's memory (RSS) at start and end; how long each note's POST
+took; the machine's load average during the run; server errors logged. It exits 0 only when every socket
+has every event once, in order.
 """
 
 import argparse
@@ -60,6 +65,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ping", type=float, default=25, help="seconds between a socket's pings")
     parser.add_argument("--redis-down", type=float, default=5, help="seconds Redis is down each time")
     parser.add_argument("--postgres-down", type=float, default=8, help="seconds PostgreSQL is down")
+    parser.add_argument(
+        "--connect-timeout",
+        type=int,
+        default=30,
+        help="daphne's --websocket_connect_timeout: how long a handshake may wait for the server (its default: 5)",
+    )
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args()
     if args.sockets < args.clients or args.clients < 1:
@@ -90,6 +101,7 @@ class Cast:
     writer_token: str
     public_ids: list[str]
     sockets: list[tuple[str, str]]  # (public id, session key) per socket
+    rendered: dict[str, int]  # per client, the seq its page is rendered at (its events so far)
 
 
 def build_cast(clients: int, sockets: int) -> Cast:
@@ -99,7 +111,7 @@ def build_cast(clients: int, sockets: int) -> Cast:
     from django.contrib.sessions.backends.db import SessionStore
 
     from circles import services as circles
-    from circles.models import CircleMember, Consent
+    from circles.models import CircleMember, Client, Consent
     from network.models import Organisation, User
     from network.services import api_token_create
 
@@ -141,10 +153,12 @@ def build_cast(clients: int, sockets: int) -> Cast:
             user=user,
         )
         pages.append((client.public_id, session_for(user)))
+    ids = [client.pk for client in made]
     return Cast(
         writer_token=api_token_create(actor=lead, name="soak")[1],
         public_ids=[client.public_id for client in made],
         sockets=pages,
+        rendered={client.public_id: client.last_event_seq for client in Client.objects.filter(pk__in=ids)},
     )
 
 
@@ -176,11 +190,12 @@ class Daphne:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_daphne(env: dict[str, str], workdir: Path, number: int) -> Daphne:
+def start_daphne(env: dict[str, str], workdir: Path, number: int, connect_timeout: int) -> Daphne:
     port = free_port()
     log_path = workdir / f"daphne-{number}.log"
+    command = ["-b", "127.0.0.1", "-p", str(port), "--websocket_connect_timeout", str(connect_timeout)]
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "alongside.asgi:application"],
+        [sys.executable, "-m", "daphne", *command, "alongside.asgi:application"],
         cwd=REPO,
         env=env,
         stdout=log_path.open("w"),
@@ -211,11 +226,17 @@ class Page:
     public_id: str
     session: str
     base: str
+    rendered: int  # the seq the page was rendered at: it asks for what came after (data-seq on a real page)
     seq: int = 0
     received: list[int] = field(default_factory=list)
     reloads: int = 0
     reconnects: int = 0
+    failed_handshakes: int = 0  # attempts to open that were refused or timed out (the page retries)
+    opened_at: float | None = None  # when it first opened (monotonic)
     skipped: set[int] = field(default_factory=set)  # seqs a reload jumped over (the fresh page has them)
+
+    def __post_init__(self) -> None:
+        self.seq = self.rendered
 
     async def run(self, ping: float, stop: asyncio.Event) -> None:
         import websockets
@@ -230,10 +251,15 @@ class Page:
                     f"{url}?after={self.seq}&page=record",
                     origin=self.base,
                     additional_headers=headers,
-                    open_timeout=20,
+                    # A browser waits for the server's answer however long it takes (the server's
+                    # --websocket_connect_timeout decides) and sends no pings of its own.
+                    open_timeout=120,
+                    ping_interval=None,
                     max_queue=None,
                 ) as socket:
-                    if not first:
+                    if first:
+                        self.opened_at = time.monotonic()
+                    else:
                         self.reconnects += 1
                     first, retry = False, 0
                     pinger = asyncio.create_task(self.pinger(socket, ping))
@@ -243,7 +269,8 @@ class Page:
                     finally:
                         pinger.cancel()
             except (OSError, websockets.WebSocketException, TimeoutError):
-                pass
+                if first:
+                    self.failed_handshakes += 1
             if stop.is_set():
                 return
             retry = min(retry + 1, 6)
@@ -270,6 +297,13 @@ class Page:
                 await asyncio.sleep(every)
 
 
+async def sample_load(loads: list[float]) -> None:
+    """The machine's 1-minute load average every 10 s (the soak shares the machine with whatever else runs)."""
+    while True:
+        loads.append(round(os.getloadavg()[0], 2))
+        await asyncio.sleep(10)
+
+
 async def writer(cast: Cast, servers: list[Daphne], every: float, stop: asyncio.Event, counts: dict) -> None:
     def post(base: str, public_id: str, number: int) -> bool:
         request = urllib.request.Request(  # noqa: S310 (loopback)
@@ -287,10 +321,12 @@ async def writer(cast: Cast, servers: list[Daphne], every: float, stop: asyncio.
     number = 0
     while not stop.is_set():
         number += 1
+        began = time.monotonic()
         ok = await asyncio.to_thread(
             post, servers[number % len(servers)].base, random.choice(cast.public_ids), number
         )
         counts["written" if ok else "refused"] += 1
+        counts.setdefault("post_seconds", []).append(time.monotonic() - began)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
 
@@ -317,14 +353,33 @@ async def soak(
     args: argparse.Namespace, cast: Cast, servers: list[Daphne], redis, postgres
 ) -> dict[str, Any]:
     pages = [
-        Page(index=n, public_id=public_id, session=session, base=servers[n % len(servers)].base)
+        Page(
+            index=n,
+            public_id=public_id,
+            session=session,
+            base=servers[n % len(servers)].base,
+            rendered=cast.rendered[public_id],
+        )
         for n, (public_id, session) in enumerate(cast.sockets)
     ]
     stop_pages, stop_writing = asyncio.Event(), asyncio.Event()
+    opening = time.monotonic()
     page_tasks = [asyncio.create_task(page.run(args.ping, stop_pages)) for page in pages]
-    # Let every page open before memory is measured and writing starts.
-    await asyncio.sleep(min(60.0, 3 + args.sockets / 40))
+    # Every page opens at once (as after a deploy); let them all open before memory is measured and
+    # writing starts (give up waiting after 3 minutes: the report then shows who never got in).
+    while any(page.opened_at is None for page in pages) and time.monotonic() - opening < 180:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(3)  # presence settles
+    opened = [page.opened_at - opening for page in pages if page.opened_at is not None]
+    opening_report = {
+        "opened": len(opened),
+        "all_open_after_seconds": round(max(opened), 1) if len(opened) == len(pages) else None,
+        "median_open_seconds": round(sorted(opened)[len(opened) // 2], 1) if opened else None,
+        "failed_handshakes": sum(page.failed_handshakes for page in pages),
+    }
     memory_start = [rss_mb(server.process.pid) for server in servers]
+    loads: list[float] = []
+    sampling = asyncio.create_task(sample_load(loads))
 
     counts = {"written": 0, "refused": 0}
     fault_log: list[str] = []
@@ -343,21 +398,36 @@ async def soak(
         await asyncio.sleep(0.5)
     caught_up_after = time.monotonic() - started - seconds
     memory_end = [rss_mb(server.process.pid) for server in servers]
+    sampling.cancel()
     stop_pages.set()
     for task in page_tasks:
         task.cancel()
     await asyncio.gather(*page_tasks, return_exceptions=True)
-    return report(args, pages, latest, counts, fault_log, memory_start, memory_end, caught_up_after, servers)
+    result = report(
+        args, pages, latest, counts, fault_log, memory_start, memory_end, caught_up_after, servers
+    )
+    result["opening"] = opening_report
+    result["machine"] = {
+        "cores": os.cpu_count(),
+        "load_average_1min": {
+            "min": min(loads),
+            "mean": round(sum(loads) / len(loads), 1),
+            "max": max(loads),
+            "samples": len(loads),
+        },
+    }
+    return result
 
 
 def report(
     args, pages, latest, counts, fault_log, memory_start, memory_end, caught_up_after, servers
 ) -> dict:
     per_socket = []
+    rendered_at = {page.public_id: page.rendered for page in pages}
     for page in pages:
-        written = latest[page.public_id]
+        written = latest[page.public_id] - page.rendered
         unique = set(page.received)
-        expected = set(range(1, written + 1)) - page.skipped
+        expected = set(range(page.rendered + 1, latest[page.public_id] + 1)) - page.skipped
         per_socket.append(
             {
                 "socket": page.index,
@@ -381,10 +451,13 @@ def report(
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "notes_written": counts["written"],
         "notes_refused_while_postgres_was_down": counts["refused"],
-        "events_in_outbox": sum(latest.values()),
+        "note_post_seconds": post_seconds(counts.get("post_seconds", [])),
+        "events_in_outbox": sum(latest[public_id] - rendered for public_id, rendered in rendered_at.items()),
         "faults": fault_log,
         "sockets": len(pages),
-        "sockets_complete": sum(1 for s in per_socket if s["missing"] == 0 and s["duplicates"] == 0),
+        "sockets_complete": sum(
+            1 for s in per_socket if s["missing"] == 0 and s["duplicates"] == 0 and s["out_of_order"] == 0
+        ),
         "totals": total,
         "caught_up_seconds_after_writing_stopped": round(caught_up_after, 1),
         "memory_mb": [
@@ -396,12 +469,34 @@ def report(
     }
 
 
+def post_seconds(times: list[float]) -> dict[str, float]:
+    if not times:
+        return {}
+    ordered = sorted(times)
+    return {
+        "p50": round(ordered[len(ordered) // 2], 2),
+        "p95": round(ordered[int(len(ordered) * 0.95)], 2),
+        "max": round(ordered[-1], 2),
+    }
+
+
 def print_report(result: dict) -> None:
-    print(f"sockets: {result['sockets']}, complete (every event once): {result['sockets_complete']}")
+    opening = result["opening"]
+    print(
+        f"sockets: {result['sockets']} opened at once; open: {opening['opened']}, all open after "
+        f"{opening['all_open_after_seconds']} s (median {opening['median_open_seconds']} s), "
+        f"handshakes refused or timed out on the way: {opening['failed_handshakes']}"
+    )
+    print(f"sockets complete (every event once, in order): {result['sockets_complete']}")
+    machine = result["machine"]
+    print(
+        f"machine: {machine['cores']} cores, 1-minute load average during the run: {machine['load_average_1min']}"
+    )
     print(
         f"notes written: {result['notes_written']}, refused while PostgreSQL was down: "
-        f"{result['notes_refused_while_postgres_was_down']}, events in the outbox: {result['events_in_outbox']}"
+        f"{result['notes_refused_while_postgres_was_down']}, events in the outbox since the pages opened: {result['events_in_outbox']}"
     )
+    print(f"seconds per note POST (the writer waits for each): {result['note_post_seconds']}")
     print("faults:")
     for line in result["faults"]:
         print(f"  {line}")
@@ -456,7 +551,7 @@ def main() -> int:
         django.setup()
         print(f"soak: {args.clients} clients, {args.sockets} members with a session each", flush=True)
         cast = build_cast(args.clients, args.sockets)
-        servers = [start_daphne(env, workdir, n) for n in range(1, args.processes + 1)]
+        servers = [start_daphne(env, workdir, n, args.connect_timeout) for n in range(1, args.processes + 1)]
         print(
             f"soak: {args.processes} daphne processes; {args.sockets} sockets for {args.minutes} min; "
             f"Redis restarted twice, PostgreSQL once",

@@ -23,7 +23,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -32,6 +32,7 @@ from django.db import InterfaceError, OperationalError
 from circles import access
 from network.sessions import session_is_current
 from realtime import selectors
+from realtime.db import socket_database
 from realtime.publish import client_group, stream_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,23 @@ class Here:
         self.user_id, self.name, self.focus, self.hidden, self.seen = user_id, name, focus, hidden, seen
 
 
-class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
+class LiveSocket(AsyncJsonWebsocketConsumer):
+    """Channels' JSON consumer without its database clean-up before every message.
+
+    Channels closes the event loop's stale database connections before each message it dispatches, on
+    a hop to the database thread: one per presence message, thousands a second when many pages open at
+    once. These sockets never touch the database from the event loop; their reads go through realtime.db,
+    which gives the connection back after each call.
+    """
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class ClientRecordConsumer(LiveSocket):
     client_id: int
     viewer: access.Viewer
     last_seq: int
@@ -63,7 +80,7 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        subscription = await database_sync_to_async(selectors.subscription_for)(
+        subscription = await socket_database(selectors.subscription_for)(
             user, self.scope["url_route"]["kwargs"]["public_id"]
         )
         if subscription is None:
@@ -124,10 +141,15 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         event = message["event"]
         if event["seq"] <= self.last_seq:
             return  # already delivered, by catch-up
-        if event["seq"] > self.last_seq + 1:
-            await self.catch_up(latest=event["seq"])  # a doorbell went missing: read the outbox
-        else:
-            await self.deliver(event)
+        try:
+            if event["seq"] > self.last_seq + 1:
+                await self.catch_up(latest=event["seq"])  # a doorbell went missing: read the outbox
+            else:
+                await self.deliver(event)
+        except (OperationalError, InterfaceError) as error:
+            # The database is restarting: keep the page open. last_seq has not moved past this event, so
+            # the next doorbell (a gap) or ping reads it back from the outbox.
+            logger.info("Doorbell: the database did not answer (%s)", error)
 
     async def user_signed_out(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -165,14 +187,13 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
     # Helpers.
 
     async def deliver(self, event: dict[str, Any]) -> None:
-        self.last_seq = event["seq"]
         if self.viewer.has_expired() or not await self.session_alive():
             await self.revoke()
             return
         if not self.viewer.in_circle or access.changes_access(event["type"]):
             # Emergency access and the portal are re-checked with the record before each delivery (and
             # everyone after a change of access): who may see what, and who is hidden from them, now.
-            viewer = await database_sync_to_async(selectors.viewer_now)(self.viewer.user_id, self.client_id)
+            viewer = await socket_database(selectors.viewer_now)(self.viewer.user_id, self.client_id)
             if viewer is None:
                 await self.revoke()
                 return
@@ -181,6 +202,9 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
             if changed:
                 # What this person may see has changed (e.g. consent withdrawn): the page starts afresh.
                 await self.send_json({"type": "reload", "seq": event["seq"]})
+        # Past this event only now that the database has answered: had it failed above, the event would be
+        # read back from the outbox by the next doorbell or ping.
+        self.last_seq = event["seq"]
         if not access.may_receive(self.viewer, event["audience"]):
             return
         payload = access.event_for(self.viewer, event["payload"])
@@ -193,14 +217,14 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         """Send every event after last_seq up to `latest` (the outbox's newest if not given), in order, a
         page at a time; last_seq moves only past what was sent. A page too far behind reloads instead."""
         if latest is None:
-            latest = await database_sync_to_async(selectors.latest_seq)(self.client_id)
+            latest = await socket_database(selectors.latest_seq)(self.client_id)
         if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
             # Replaying that many events (each one a fetch by the page) costs more than one fresh page.
             self.last_seq = latest
             await self.send_json({"type": "reload", "seq": latest})
             return
         while self.last_seq < latest and not self.revoked:
-            page = await database_sync_to_async(selectors.events_after)(self.client_id, self.last_seq, latest)
+            page = await socket_database(selectors.events_after)(self.client_id, self.last_seq, latest)
             if not page:
                 return
             for event in page:
@@ -265,7 +289,12 @@ class ClientRecordConsumer(AsyncJsonWebsocketConsumer):
         return sorted(people.values(), key=lambda person: person["name"])
 
     async def send_presence(self) -> None:
-        await self.send_json({"type": "presence", "people": self.presence_list()})
+        # Best effort, like announce(): when many pages close at once, a socket whose own page has just gone
+        # hears the others leave before it hears of its own close, and must not end in a traceback.
+        try:
+            await self.send_json({"type": "presence", "people": self.presence_list()})
+        except Exception as error:
+            logger.info("Presence not shown (%s)", error)
 
 
 def page_kind(viewer: access.Viewer, asked: str | None) -> str:
@@ -288,7 +317,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class StreamConsumer(AsyncJsonWebsocketConsumer):
+class StreamConsumer(LiveSocket):
     """A live socket on a named stream (a meeting's): the client socket's guarantees, for things that span
     several clients. A feature app subclasses it and says who may subscribe, and who may hear what.
 
@@ -322,7 +351,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        subscription = await database_sync_to_async(self.subscribe)(user)
+        subscription = await socket_database(self.subscribe)(user)
         if subscription is None:
             await self.close(code=CLOSE_REVOKED)
             return
@@ -354,9 +383,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.catch_up()
         elif content.get("type") == "ping":
             try:
-                if not await session_alive(self.scope, self) or not await database_sync_to_async(
-                    self.still_allowed
-                )(self.user_id):
+                if not await session_alive(self.scope, self) or not await socket_database(self.still_allowed)(
+                    self.user_id
+                ):
                     await self.revoke()
                     return
                 await self.catch_up()
@@ -426,15 +455,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def catch_up(self, *, latest: int | None = None) -> None:
         if latest is None:
-            latest = await database_sync_to_async(selectors.stream_latest_seq)(self.stream)
+            latest = await socket_database(selectors.stream_latest_seq)(self.stream)
         if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
             self.last_seq = latest
             await self.send_json({"type": "reload", "seq": latest})
             return
         while self.last_seq < latest and not self.revoked:
-            page = await database_sync_to_async(selectors.stream_events_after)(
-                self.stream, self.last_seq, latest
-            )
+            page = await socket_database(selectors.stream_events_after)(self.stream, self.last_seq, latest)
             if not page:
                 return
             for event in page:
@@ -472,7 +499,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "presence", "people": self.presence_list()})
 
 
-class PersonalConsumer(AsyncJsonWebsocketConsumer):
+class PersonalConsumer(LiveSocket):
     """The socket every signed-in page opens: this person's notifications, and sign-out everywhere.
 
     Messages to the browser: {"type": "notification", "notification": {id, kind, text, url}}.
@@ -536,4 +563,4 @@ async def session_alive(scope: dict[str, Any], consumer: Any) -> bool:
     if now - getattr(consumer, "_session_checked", 0) < SESSION_CHECK_SECONDS:
         return True
     consumer._session_checked = now
-    return await database_sync_to_async(session_is_current)(key)
+    return await socket_database(session_is_current)(key)

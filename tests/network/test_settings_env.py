@@ -93,6 +93,7 @@ def test_a_number_that_is_not_one_is_refused(name):
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"EMAIL_BACKEND": "no.such.Backend"}, "EMAIL_BACKEND"),
+        ({"ALONGSIDE_SOCKET_DB_THREADS": "0"}, "ALONGSIDE_SOCKET_DB_THREADS"),
     ],
 )
 def test_a_bad_value_stops_the_start_and_names_the_variable(variables, named):

@@ -153,3 +153,45 @@ async def test_a_ping_while_the_database_is_down_leaves_the_page_open(alice, bob
     note = await add_note(actor=alice, client=grace, text="After the database came back")
     assert (await next_event(communicator))["payload"] == {"note_id": note.pk}
     await communicator.disconnect()
+
+
+async def test_a_doorbell_while_the_database_is_down_leaves_the_page_open_and_the_ping_delivers(
+    alice, bob, grace
+):
+    """The soak found pages closed with 1011 when a doorbell's delivery met the database restarting."""
+    from django.db import OperationalError
+
+    communicator, _, _ = await connect(bob, grace)
+    await receive_until(communicator, "hello")
+
+    outage = OperationalError("couldn't get a connection after 3.00 sec")
+    with mock.patch("realtime.consumers.session_alive", side_effect=outage):
+        note = await add_note(actor=alice, client=grace, text="While the database restarts")
+        assert await communicator.receive_nothing(timeout=0.3)
+
+    await communicator.send_json_to({"type": "ping"})
+    event = await next_event(communicator)
+    assert (event["seq"], event["payload"]) == (1, {"note_id": note.pk})
+    await communicator.disconnect()
+
+
+async def test_a_doorbell_after_a_gap_while_the_database_is_down_loses_nothing(alice, bob, grace):
+    from django.db import OperationalError
+
+    communicator, _, _ = await connect(bob, grace)
+    await receive_until(communicator, "hello")
+
+    with mock.patch("realtime.publish.ring"):
+        first = await add_note(actor=alice, client=grace, text="Its doorbell is lost")
+    outage = OperationalError("server closed the connection unexpectedly")
+    with mock.patch("realtime.selectors.events_after", side_effect=outage):
+        second = await add_note(actor=alice, client=grace, text="Rings while the database restarts")
+        assert await communicator.receive_nothing(timeout=0.3)
+
+    await communicator.send_json_to({"type": "ping"})
+    received = await events_until(communicator, 2)
+    assert [(m["seq"], m["payload"]) for m in received] == [
+        (1, {"note_id": first.pk}),
+        (2, {"note_id": second.pk}),
+    ]
+    await communicator.disconnect()
