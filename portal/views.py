@@ -151,6 +151,9 @@ def rate(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+@portal_required
+@_calm_when_ended
 def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My meetings: when, where, what for and who is coming; what I want it to know; the summary after."""
     view = _portal(request)
