@@ -5,6 +5,7 @@ settings: none of allauth's stock wording ("Password Reset", "Sign In", "Hello f
 close to it."""
 
 import re
+import uuid
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -61,17 +62,27 @@ def _with_two_factor(user) -> None:
     RecoveryCodes.activate(user)
 
 
-def _check_page(label: str, response, max_grade: float = MAX_GRADE) -> None:
+def _check_page(label: str, response, max_grade: float = MAX_GRADE, names: tuple[str, ...] = ()) -> None:
     assert response.status_code == 200, (label, response.status_code)
     html = response.content.decode()
     shown = re.sub(r"<[^>]*>", " ", html)  # the words on the page and in its title, not its links
     assert SITE in shown, f"{label}: the site's name is missing"
     for phrase in STOCK_PHRASES:
         assert phrase not in shown, f"{label}: allauth's {phrase!r}"
-    sentences = main_sentences(html, (SITE,))
+    sentences = main_sentences(html, (SITE, *names))  # names and addresses are not our wording
     text = " ".join(sentences)
     assert not JARGON.search(text), f"{label}: jargon {JARGON.search(text)!r}"
     assert grade(text) <= max_grade, explain(f"The {label} page", sentences)
+
+
+def _unique_email() -> str:
+    """allauth limits emails per address, and with Redis the count outlives the test: one address per test."""
+    return f"pat.{uuid.uuid4().hex[:12]}@example.org"
+
+
+@pytest.fixture
+def pat(alice):
+    return UserFactory(email=_unique_email(), full_name="Pat Lee", organisation=alice.organisation)
 
 
 def _reset_link(email) -> str:
@@ -81,10 +92,10 @@ def _reset_link(email) -> str:
 # Pages anyone can reach, signed in or not: the password reset, sign-up (closed), a closed account.
 
 
-def test_the_password_reset_pages_speak_plainly(alice):
+def test_the_password_reset_pages_speak_plainly(pat):
     browser = BrowserClient(REMOTE_ADDR=unique_ip())
     _check_page("reset request", browser.get("/accounts/password/reset/"))
-    sent = browser.post("/accounts/password/reset/", {"email": alice.email}, follow=True)
+    sent = browser.post("/accounts/password/reset/", {"email": pat.email}, follow=True)
     _check_page("reset sent", sent)
     assert "Check your email" in sent.content.decode()
 
@@ -98,8 +109,8 @@ def test_the_password_reset_pages_speak_plainly(alice):
     )
     _check_page("new password saved", done)
     assert "Your new password is saved" in done.content.decode()
-    alice.refresh_from_db()
-    assert alice.check_password("a new long secret 7")
+    pat.refresh_from_db()
+    assert pat.check_password("a new long secret 7")
 
 
 def test_a_used_or_wrong_reset_link_says_so_plainly(db):
@@ -108,9 +119,9 @@ def test_a_used_or_wrong_reset_link_says_so_plainly(db):
     assert "This link does not work" in response.content.decode()
 
 
-def test_a_reset_password_that_does_not_match_is_explained_in_our_words(alice):
+def test_a_reset_password_that_does_not_match_is_explained_in_our_words(pat):
     browser = BrowserClient(REMOTE_ADDR=unique_ip())
-    browser.post("/accounts/password/reset/", {"email": alice.email})
+    browser.post("/accounts/password/reset/", {"email": pat.email})
     choose = browser.get(_reset_link(mail.outbox[-1]), follow=True)
     response = browser.post(
         choose.request["PATH_INFO"], {"password1": "a new long secret 7", "password2": "x"}
@@ -189,6 +200,21 @@ def test_a_change_to_how_one_signs_in_asks_for_the_password_in_plain_words(alice
     _check_page("show it is you (asked)", response)
 
 
+def test_the_email_addresses_page_speaks_plainly(alice):
+    """Not linked from the Security menu, but open to anyone signed in at /accounts/email/."""
+    browser = _sign_in(alice)
+    home = _unique_email()
+    _check_page("email addresses", browser.get("/accounts/email/"), names=(alice.email,))
+    added = browser.post("/accounts/email/", {"action_add": "", "email": home}, follow=True)
+    _check_page("email address added", added, names=(alice.email, home))
+
+
+def test_the_email_check_pages_speak_plainly(db):
+    browser = BrowserClient()
+    _check_page("email check sent", browser.get("/accounts/confirm-email/"))
+    _check_page("wrong email check link", browser.get("/accounts/confirm-email/not-a-real-link/"))
+
+
 # Emails: the security notices (when ACCOUNT_EMAIL_NOTIFICATIONS is on) and the reset link.
 
 
@@ -204,8 +230,15 @@ def _check_email(label: str, email, subject: str) -> None:
     assert grade(" ".join(sentences)) <= MAX_GRADE, explain(f"The {label} email", sentences)
 
 
-def test_the_reset_link_email_reads_plainly(alice):
-    BrowserClient(REMOTE_ADDR=unique_ip()).post("/accounts/password/reset/", {"email": alice.email})
+@pytest.mark.django_db(transaction=True)  # allauth sends it on commit, inside the request
+def test_the_email_check_email_reads_plainly(alice):
+    browser = _sign_in(alice)
+    browser.post("/accounts/email/", {"action_add": "", "email": _unique_email()})
+    _check_email("email check", mail.outbox[-1], f"Is this your email address for {SITE}?")
+
+
+def test_the_reset_link_email_reads_plainly(pat):
+    BrowserClient(REMOTE_ADDR=unique_ip()).post("/accounts/password/reset/", {"email": pat.email})
     _check_email("reset link", mail.outbox[-1], f"Set a new password for {SITE}")
 
 
@@ -234,10 +267,10 @@ def test_the_security_notices_speak_plainly(alice, settings):
     _check_email("two-factor off", mail.outbox[-1], f"Two-factor sign-in is off for {SITE}")
 
 
-def test_the_password_reset_notice_speaks_plainly(alice, settings):
+def test_the_password_reset_notice_speaks_plainly(pat, settings):
     settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
     browser = BrowserClient(REMOTE_ADDR=unique_ip())
-    browser.post("/accounts/password/reset/", {"email": alice.email})
+    browser.post("/accounts/password/reset/", {"email": pat.email})
     choose = browser.get(_reset_link(mail.outbox[-1]), follow=True)
     browser.post(
         choose.request["PATH_INFO"], {"password1": "a new long secret 7", "password2": "a new long secret 7"}
