@@ -138,6 +138,15 @@ def test_the_sign_in_by_code_page_has_no_serious_accessibility_problems(people, 
     check(page, f"{server}/accounts/login/code/")
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/password/reset/", "/accounts/password/reset/key/1-not-a-real-link/", "/accounts/signup/"],
+)
+def test_the_password_reset_pages_have_no_serious_accessibility_problems(people, browser, server, path):
+    page = browser.new_context(viewport=PHONE, bypass_csp=True).new_page()
+    check(page, f"{server}{path}")
+
+
 def test_axe_does_find_a_serious_problem_when_there_is_one(browser):
     """The check can fail: an image with no text alternative and an unlabelled field are caught."""
     page = browser.new_context(viewport=PHONE, bypass_csp=True).new_page()
