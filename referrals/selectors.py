@@ -140,10 +140,13 @@ def referral_steps(who: referral_access.ReferralAccess) -> list[tuple[ReferralSt
     """The referral's steps, each with who took it as the referral names them (never a hidden member)."""
     referral = who.referral
     names = referral_names(who)
-    return [
-        (step, access.person_label(names, step.actor) or access.HIDDEN_LABEL)
-        for step in referral.steps.select_related("actor", "organisation")
-    ]
+    steps = list(referral.steps.select_related("actor", "organisation"))
+    for step in steps:
+        if access.hides(names, step.actor):
+            step.organisation = None  # for this reader only (never saved): a hidden member's agency goes too
+        if step.kind == ReferralStep.Kind.ACCEPTED:
+            step.text = access.person_label(names, step.text)  # the worker's name, as written down then
+    return [(step, access.person_label(names, step.actor) or access.HIDDEN_LABEL) for step in steps]
 
 
 def workers_for(who: referral_access.ReferralAccess) -> list[User]:
