@@ -44,9 +44,3 @@ def may_edit_instrument(user: Any, instrument: Instrument | None) -> bool:
     return instrument is None or (
         instrument.organisation_id is not None and instrument.organisation_id == user.organisation_id
     )
-
-
-def person_label(user: Any) -> str:
-    """How a person who wrote an assessment is named to its readers: one place, so the hidden-members rule
-    (circles.access) can take it over."""
-    return user.full_name

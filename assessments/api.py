@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import selectors, services
-from assessments.access import person_label
 from assessments.models import Assessment, Instrument, InstrumentVersion
 from audit.services import audit_read
+from circles.api import PersonLabelField
 from circles.models import Visibility
 from circles.selectors import client_get_for_user
 from network.api_schema import answers
@@ -38,7 +38,7 @@ class InstrumentVersionOutput(serializers.ModelSerializer):
 class AssessmentOutput(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     version = serializers.IntegerField(source="version.number")
-    author = serializers.SerializerMethodField()
+    author = PersonLabelField()  # needs context["record"]: the hidden-member rule
     total = serializers.IntegerField(allow_null=True)
     result = serializers.JSONField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -63,9 +63,6 @@ class AssessmentOutput(serializers.ModelSerializer):
             "amends",
             "amendment_reason",
         ]
-
-    def get_author(self, assessment: Assessment) -> str:
-        return person_label(assessment.author)
 
 
 class AnswersInput(serializers.Serializer):
@@ -152,7 +149,9 @@ class AssessmentListApi(APIView):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.assessment_list_for(record), request, view=self)
         audit_read(record=record, action="assessment.list")
-        return paginator.get_paginated_response(AssessmentOutput(page, many=True).data)
+        return paginator.get_paginated_response(
+            AssessmentOutput(page, many=True, context={"record": record}).data
+        )
 
     @extend_schema(
         request=StartInput,
@@ -174,7 +173,9 @@ class AssessmentListApi(APIView):
         assessment = services.assessment_start(
             actor=request.user, client=record.client, instrument=instrument, named_people=named, **fields
         )
-        return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssessmentOutput(assessment, context={"record": record}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AssessmentDetailApi(APIView):
@@ -183,7 +184,7 @@ class AssessmentDetailApi(APIView):
         record = client_get_for_user(request.user, public_id)
         assessment = selectors.assessment_get_for(record, assessment_id)
         audit_read(record=record, action="assessment.view", obj=assessment)
-        return Response(AssessmentOutput(assessment).data)
+        return Response(AssessmentOutput(assessment, context={"record": record}).data)
 
     @extend_schema(
         request=AnswersInput,
@@ -198,7 +199,7 @@ class AssessmentDetailApi(APIView):
         assessment = services.assessment_draft_save(
             actor=request.user, assessment=assessment, answers=data.validated_data["answers"]
         )
-        return Response(AssessmentOutput(assessment).data)
+        return Response(AssessmentOutput(assessment, context={"record": record}).data)
 
 
 class AssessmentCompleteApi(APIView):
@@ -215,7 +216,7 @@ class AssessmentCompleteApi(APIView):
         assessment = services.assessment_complete(
             actor=request.user, assessment=assessment, answers=data.validated_data["answers"]
         )
-        return Response(AssessmentOutput(assessment).data)
+        return Response(AssessmentOutput(assessment, context={"record": record}).data)
 
 
 class AssessmentAmendApi(APIView):
@@ -235,7 +236,9 @@ class AssessmentAmendApi(APIView):
             answers=data.validated_data["answers"],
             reason=data.validated_data["reason"],
         )
-        return Response(AssessmentOutput(amendment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssessmentOutput(amendment, context={"record": record}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class SeriesApi(APIView):

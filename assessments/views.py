@@ -12,7 +12,7 @@ from assessments.charts import legend, trend_chart
 from assessments.forms import AmendForm, StartForm, answers_from
 from assessments.models import Assessment
 from audit.services import audit_read
-from circles.access import RecordAccess
+from circles.access import RecordAccess, person_label
 from circles.selectors import client_get_for_user
 from network.decorators import professional_required
 from network.forms import add_service_errors
@@ -136,7 +136,7 @@ def detail(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int
             and record.may_add_note
             and (assessment.author_id == request.user.pk or record.may_manage_circle),
             "references": references.referring_to(record, assessment),
-            "author": access.person_label(assessment.author),
+            "author": person_label(record, assessment.author),
         },
     )
 

@@ -8,7 +8,7 @@ for any model with an author, an organisation and a visibility) only this module
 - Cards the client or family wrote in the portal, and their scales, are for the whole circle: they wrote
   them for the team.
 - Portal viewers see only cards shared with the client (and their own), never the team's scales.
-- Hidden members are never named to anyone outside the circle (`shown_name`).
+- Hidden members are named through the policy's rule (circles.access.person_label), never here.
 """
 
 from typing import Any
@@ -70,15 +70,3 @@ def scale_audience(scale: Any) -> dict[str, Any]:
     if scale.by_client:
         return {"client_visible": True}
     return {"organisation": scale.organisation_id, "visibility": "circle", "author": scale.person_id}
-
-
-SOMEONE = "Someone in the circle"
-
-
-def shown_name(name: str, *, hidden: bool, to_circle: bool) -> str:
-    """A person's name as this audience may see it: a hidden member is named only to the circle.
-
-    Every name the board, the overview and the portal's board show goes through here, so the policy's own
-    function can replace it in one place.
-    """
-    return name if to_circle or not hidden else SOMEONE

@@ -8,10 +8,11 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from board.access import cards_visible_filter, portal_cards_filter, scales_visible_filter, shown_name
+from board.access import cards_visible_filter, portal_cards_filter, scales_visible_filter
 from board.models import Card, CardChange, Column, Scale
+from circles import access
 from circles.access import RecordAccess
-from circles.models import CircleMember, Client
+from circles.models import Client
 from sharing.access import notes_visible_filter
 from sharing.models import Note
 
@@ -59,32 +60,20 @@ class BoardView:
         return next(column for column in self.columns if column.column == name)
 
 
-def _hidden_people(record: RecordAccess) -> set[int]:
-    """Hidden members' accounts, whose names only the circle sees (no query for members of the circle)."""
-    if record.membership is not None:
-        return set()
-    return set(
-        CircleMember.objects.filter(client=record.client, is_hidden=True)
-        .exclude(user=None)
-        .values_list("user_id", flat=True)
-    )
-
-
-def name_cards(cards: list[Card], record: RecordAccess, hidden: set[int] | None = None) -> list[Card]:
-    """Set each card's `author_shown`: a hidden member is named only to the circle."""
-    hidden = _hidden_people(record) if hidden is None else hidden
+def name_cards(cards: list[Card], record: RecordAccess) -> list[Card]:
+    """Set each card's `author_shown`, through the policy's hidden-member rule (circles.access.person_label)."""
     for card in cards:
-        card.author_shown = _author(card, hidden, to_circle=record.membership is not None)
+        card.author_shown = _author(card, record)
     return cards
 
 
-def _author(card: Card, hidden: set[int], *, to_circle: bool) -> str:
+def _author(card: Card, onlooker: "access.Onlooker | access.Names") -> str:
     if card.by_client:
-        return f"{card.author.full_name} (in their own words)"
-    name = card.author.full_name
-    if card.organisation is not None and not (card.author_id in hidden and not to_circle):
-        name = f"{name}, {card.organisation.name}"
-    return shown_name(name, hidden=card.author_id in hidden, to_circle=to_circle)
+        return f"{access.person_label(onlooker, card.author)} (in their own words)"
+    if access.hides(onlooker, card.author):
+        return access.HIDDEN_LABEL
+    name = access.person_label(onlooker, card.author)
+    return f"{name}, {card.organisation.name}" if card.organisation is not None else name
 
 
 def _evidence_count(notes: QuerySet) -> QuerySet:
@@ -112,18 +101,16 @@ def cards_for(record: RecordAccess) -> QuerySet[Card]:
 
 def board_for(record: RecordAccess, *, closed_limit: int = 50) -> BoardView:
     """The open cards by column, the most recently closed, and everyone's scales (3 or 4 queries)."""
-    hidden = _hidden_people(record)
-    open_cards = name_cards(list(cards_for(record).filter(closed_at=None)), record, hidden)
+    open_cards = name_cards(list(cards_for(record).filter(closed_at=None)), record)
     closed = name_cards(
         list(cards_for(record).exclude(closed_at=None).order_by("-closed_at", "-pk")[:closed_limit]),
         record,
-        hidden,
     )
     columns = [ColumnView(value, label) for value, label in Column.choices]
     by_column = {column.column: column for column in columns}
     for card in open_cards:
         by_column[card.column].cards.append(card)
-    return BoardView(columns=columns, closed=closed, scales=scales_for(record, hidden=hidden))
+    return BoardView(columns=columns, closed=closed, scales=scales_for(record))
 
 
 def card_get_for(record: RecordAccess, card_id: int | str) -> Card:
@@ -131,22 +118,18 @@ def card_get_for(record: RecordAccess, card_id: int | str) -> Card:
         card = cards_for(record).get(pk=int(card_id))
     except (Card.DoesNotExist, ValueError, TypeError):
         raise Http404("No such card") from None
-    return name_cards([card], record, _hidden_people(record))[0]
+    return name_cards([card], record)[0]
 
 
 def card_history(record: RecordAccess, card: Card) -> list[CardChange]:
-    hidden = _hidden_people(record)
     changes = list(CardChange.objects.filter(card=card).select_related("actor").order_by("at", "pk"))
     for change in changes:
-        change.actor_shown = shown_name(
-            change.actor.full_name, hidden=change.actor_id in hidden, to_circle=record.membership is not None
-        )
+        change.actor_shown = access.person_label(record, change.actor)
     return changes
 
 
-def scales_for(record: RecordAccess, *, hidden: set[int] | None = None) -> list[ScaleLine]:
+def scales_for(record: RecordAccess) -> list[ScaleLine]:
     """Each person's scales, people ordered by their latest score (the spread), newest scale first."""
-    hidden = _hidden_people(record) if hidden is None else hidden
     scales = (
         Scale.objects.filter(client=record.client)
         .filter(scales_visible_filter(record))
@@ -156,19 +139,16 @@ def scales_for(record: RecordAccess, *, hidden: set[int] | None = None) -> list[
     lines: dict[int, list[Scale]] = defaultdict(list)
     for scale in scales:
         lines[scale.person_id].append(scale)
-    to_circle = record.membership is not None
     result = [
         ScaleLine(
             person_id=person_id,
-            name=shown_name(
-                person_scales[0].person.full_name, hidden=person_id in hidden, to_circle=to_circle
-            ),
+            name=access.person_label(record, person_scales[0].person),
             organisation=(
                 "In their own words"
                 if person_scales[0].by_client
                 else (
                     person_scales[0].organisation.name
-                    if person_scales[0].organisation and (to_circle or person_id not in hidden)
+                    if person_scales[0].organisation and not access.hides(record, person_scales[0].person)
                     else ""
                 )
             ),
@@ -189,19 +169,15 @@ def portal_cards(client: Client, user: Any) -> dict[str, list[Card]]:
         .select_related("author", "organisation")
         .order_by("position", "pk")
     )
-    hidden = set(
-        CircleMember.objects.filter(client=client, is_hidden=True)
-        .exclude(user=None)
-        .values_list("user_id", flat=True)
-    )
+    names = access.names_for(client, sees_hidden=False)
     by_column: dict[str, list[Card]] = {value: [] for value in Column.values}
     for card in cards:
         if card.by_client:
-            card.author_shown = "You" if card.author_id == user.pk else card.author.full_name
-        else:
-            card.author_shown = shown_name(
-                card.author.full_name, hidden=card.author_id in hidden, to_circle=False
+            card.author_shown = (
+                "You" if card.author_id == user.pk else access.person_label(names, card.author)
             )
+        else:
+            card.author_shown = access.person_label(names, card.author)
         by_column[card.column].append(card)
     return by_column
 

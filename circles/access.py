@@ -29,6 +29,7 @@ What a member sees of what others wrote in notes
     only the named people. Authors always see their own notes.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
@@ -121,36 +122,60 @@ def names_for(client: Client | int, *, sees_hidden: bool, except_organisation_id
     """
     if sees_hidden:
         return EVERYONE_NAMED
-    rows = CircleMember.objects.filter(client=client).select_related("user").order_by("since", "pk")
-    latest: dict[int | str, CircleMember] = {}
-    by_person: dict[int | str, list[CircleMember]] = {}
+    return _hidden_in(CircleMember.objects.filter(client=client), except_organisation_id)
+
+
+def names_for_person(user: "User", client: Client | int) -> Names:
+    """How people are named to `user` in something about `client` away from its record (a referral, a
+    handover, a notification, an email): the same rule as the record's (two or three queries)."""
+    return names_for_person_in(user, [client])
+
+
+def names_for_person_in(user: "User", clients: "Iterable[Client | int]") -> Names:
+    """How people are named to `user` in something about several clients at once (a meeting with several
+    on its agenda): hidden if hidden in the circle of any of them that `user` is not a current professional
+    member of. Two or three queries however many clients."""
+    ids = {client if isinstance(client, int) else client.pk for client in clients}
+    mine: set[int] = set()
+    if is_professional(user) and ids:
+        mine = set(
+            CircleMember.objects.filter(client_id__in=ids, user=user, until=None).values_list(
+                "client_id", flat=True
+            )
+        )
+    others = ids - mine
+    if not others:
+        return EVERYONE_NAMED
+    return _hidden_in(CircleMember.objects.filter(client_id__in=others), None)
+
+
+def _hidden_in(members: "QuerySet[CircleMember]", except_organisation_id: int | None) -> Names:
+    rows = members.select_related("user").order_by("since", "pk")
+    latest: dict[tuple[int, int | str], CircleMember] = {}
+    by_person: dict[tuple[int, int | str], list[CircleMember]] = {}
     for member in rows:
-        person: int | str = member.user_id if member.user_id else f"m{member.pk}"
+        person = (member.client_id, member.user_id if member.user_id else f"m{member.pk}")
         by_person.setdefault(person, []).append(member)
         if person not in latest or latest[person].until is not None:
             latest[person] = member
-    hidden = [
-        member
-        for member in latest.values()
+    hidden = {
+        person: member
+        for person, member in latest.items()
         if member.is_hidden
         and not (except_organisation_id and member.organisation_id == except_organisation_id)
-    ]
+    }
     if not hidden:
         return Names(sees_hidden=False)
-    member_ids = {
-        row.pk
-        for member in hidden
-        for row in by_person[member.user_id if member.user_id else f"m{member.pk}"]
-    }
-    user_ids = {member.user_id for member in hidden if member.user_id}
-    family = [member.pk for member in hidden if not member.user_id]
+    member_ids = {row.pk for person in hidden for row in by_person[person]}
+    user_ids = {member.user_id for member in hidden.values() if member.user_id}
+    family = [member.pk for member in hidden.values() if not member.user_id]
     if family:
         user_ids |= set(PortalAccess.objects.filter(member_id__in=family).values_list("user_id", flat=True))
     return Names(
         sees_hidden=False,
         hidden_user_ids=frozenset(user_ids),
         hidden_member_ids=frozenset(member_ids),
-        hidden_names=frozenset(member.display_name for member in hidden),
+        hidden_names=frozenset(member.display_name for member in hidden.values()),
     )
 
 

@@ -17,6 +17,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,13 @@ class MeetingAccess:
     user: "User"
     meeting: Meeting
     invitation: Invitation | None
+
+    @cached_property
+    def names(self) -> policy.Names:
+        """How people are named to this person on this meeting's pages: the policy's rule for every client on
+        the agenda at once (a hidden member of a circle this person is not in is never named)."""
+        clients = self.meeting.items.values_list("client_id", flat=True)
+        return policy.names_for_person_in(self.user, clients)
 
     @property
     def is_chair(self) -> bool:

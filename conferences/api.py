@@ -29,7 +29,6 @@ from conferences.models import (
     MeetingType,
     Panel,
 )
-from conferences.names import person_label
 from network.fields import CleanTextInput
 from network.models import User
 
@@ -378,7 +377,7 @@ class AnswerApi(APIView):
 def _invitation(invitation: Invitation) -> dict[str, Any]:
     return {
         "id": invitation.pk,
-        "name": person_label(invitation) or "",
+        "name": invitation.name,  # the person's own invitation: their own name
         "kind": invitation.kind,
         "answer": invitation.answer,
         "deputy_name": invitation.deputy_name,

@@ -15,7 +15,6 @@ from circles.models import CircleMember, Client
 from conferences import access
 from conferences import changes as c
 from conferences.models import AgendaItem, Contribution, Invitation, Meeting, MinutesVersion
-from conferences.names import person_label
 from network.roles import is_professional
 from sharing.models import Action, Goal
 
@@ -116,14 +115,21 @@ def item_get_for(meeting_access: access.MeetingAccess, item_id: int | str) -> Ag
     return item
 
 
+def invitee(invitation: Invitation) -> "User | CircleMember | str":
+    """Who an invitation is for, as the policy's person_label takes them."""
+    return invitation.member or invitation.user or invitation.name
+
+
 def invitations_for(meeting_access: access.MeetingAccess) -> list[dict[str, Any]]:
-    """Who is invited and how they answered, named through person_label (hidden members never appear)."""
+    """Who is invited and how they answered; a hidden member whom this person may not know is left out."""
+    names = meeting_access.names
     rows = []
     attendance = {a.invitation_id: a for a in meeting_access.meeting.attendance.all()}
-    for invitation in meeting_access.meeting.invitations.select_related("member").order_by("kind", "name"):
-        name = person_label(invitation.member) if invitation.member_id else person_label(invitation)
-        if name is None:
+    invitations = meeting_access.meeting.invitations.select_related("member", "user").order_by("kind", "name")
+    for invitation in invitations:
+        if policy.hides(names, invitee(invitation)):
             continue
+        name = policy.person_label(names, invitee(invitation))
         rows.append(
             {
                 "invitation": invitation,
@@ -136,15 +142,16 @@ def invitations_for(meeting_access: access.MeetingAccess) -> list[dict[str, Any]
 
 
 def attendee_names(meeting_access: access.MeetingAccess) -> list[str]:
-    names = [person_label(meeting_access.meeting.chair)]
+    names = meeting_access.names
+    shown = [policy.person_label(names, meeting_access.meeting.chair)]
     if meeting_access.meeting.minute_taker:
-        names.append(person_label(meeting_access.meeting.minute_taker))
-    names += [
+        shown.append(policy.person_label(names, meeting_access.meeting.minute_taker))
+    shown += [
         row["name"]
         for row in invitations_for(meeting_access)
         if row["attendance"] and row["attendance"].status == "present"
     ]
-    return [name for name in names if name]
+    return [name for name in shown if name]
 
 
 @dataclass
@@ -175,11 +182,10 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
         "user", "organisation"
     )
     for member in members:
-        name = person_label(member)
-        if name:
+        if not policy.hides(record, member):
             people.append(
                 {
-                    "name": name,
+                    "name": policy.person_label(record, member),
                     "role": member.get_role_display(),
                     "organisation": member.organisation.name if member.organisation else "",
                     "lead": "yes" if member.is_lead else "",
@@ -196,11 +202,16 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
             if action.owner_is_client:
                 label = item.client.given_name
             elif action.owner is not None:
-                label = person_label(action.owner) or "A member of the circle"
+                label = policy.person_label(record, action.owner)
             else:
                 label = ""
             setattr(action, "owner_label", label)  # noqa: B010 (for the template; not a model field)
-    contributions = list(item.contributions.all())
+    contributions = list(item.contributions.select_related("author"))
+    for contribution in contributions:
+        # The author as this reader may know them; a hidden member's organisation goes with their name.
+        hidden = contribution.author is not None and policy.hides(record, contribution.author)
+        contribution.author_shown = policy.HIDDEN_LABEL if hidden else contribution.author_name  # type: ignore[attr-defined]
+        contribution.organisation_shown = "" if hidden else contribution.organisation_name  # type: ignore[attr-defined]
     with transaction.atomic():
         audit_record(
             actor=meeting_access.user,
@@ -242,7 +253,7 @@ def portal_meetings(user: Any, client: Client) -> list[dict[str, Any]]:
             Prefetch(
                 "meeting__invitations",
                 queryset=Invitation.objects.exclude(answer=Invitation.Answer.APOLOGIES).select_related(
-                    "member"
+                    "member", "user"
                 ),
             )
         )
@@ -255,10 +266,11 @@ def portal_meetings(user: Any, client: Client) -> list[dict[str, Any]]:
             client=client, until=None, is_hidden=False, user__isnull=False
         ).values_list("user_id", flat=True)
     )
+    names = policy.names_for(client, sees_hidden=False)  # the portal never knows hidden members
     result = []
     for item in items:
         meeting = item.meeting
-        coming = [person_label(meeting.chair)]
+        coming = [policy.person_label(names, meeting.chair)]
         for invitation in meeting.invitations.all():
             if invitation.kind == Invitation.Kind.CIRCLE and invitation.user_id not in circle_users:
                 continue  # another client's circle: not this family's business
@@ -267,9 +279,8 @@ def portal_meetings(user: Any, client: Client) -> list[dict[str, Any]]:
                 and invitation.client_id != client.pk
             ):
                 continue
-            name = person_label(invitation.member) if invitation.member_id else person_label(invitation)
-            if name:
-                coming.append(name)
+            if not policy.hides(names, invitee(invitation)):
+                coming.append(policy.person_label(names, invitee(invitation)))
         result.append(
             {
                 "meeting": meeting,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit.services import text_fingerprint
 from changes.services import record
-from circles.access import portal_access
+from circles.access import hides, names_for, person_label, portal_access
 from circles.models import CircleMember, Client, PortalAccess
 from coedit.edits import History, edit_apply
 from conferences import access
@@ -38,7 +38,6 @@ from conferences.models import (
     Panel,
     PanelMember,
 )
-from conferences.names import person_label
 from network.roles import is_professional
 from network.text import clean_line, clean_text
 from realtime.publish import notify
@@ -315,6 +314,7 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client, base_url: st
     members = CircleMember.objects.filter(client=client, until=None, is_hidden=False).select_related(
         "user__organisation"
     )
+    outsiders = names_for(client, sees_hidden=False)  # who reads an invitation list: anyone in the meeting
     for member in members:
         if (
             member.kind == CircleMember.Kind.PROFESSIONAL
@@ -323,7 +323,7 @@ def _invite_circle(actor: "User", meeting: Meeting, client: Client, base_url: st
         ):
             _invite(actor, meeting, member.user, Invitation.Kind.CIRCLE, base_url)
         elif meeting.family_invited and member.kind == CircleMember.Kind.FAMILY:
-            name = person_label(member)
+            name = "" if hides(outsiders, member) else person_label(outsiders, member)
             if name and not Invitation.objects.filter(meeting=meeting, member=member).exists():
                 invitation = Invitation.objects.create(
                     meeting=meeting,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from circles import access as policy
 from circles import public_id as public_ids
 from circles.models import CircleMember, Client
 from coedit.pages import edit_with_merge
@@ -33,7 +34,6 @@ from conferences.forms import (
     panels_chaired_by,
 )
 from conferences.models import AgendaItem, Meeting
-from conferences.names import person_label
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
@@ -95,12 +95,13 @@ def _present_names(meeting_access: MeetingAccess) -> list[str]:
     return selectors.attendee_names(meeting_access)
 
 
-def _owner_choices(item: AgendaItem) -> list[tuple[str, str]]:
+def _owner_choices(meeting_access: MeetingAccess, item: AgendaItem) -> list[tuple[str, str]]:
+    """Who may own an agreed action: the client, and the circle's members this person may know."""
+    names = meeting_access.names
     choices = [("client", f"{item.client.given_name} (the client)")]
     for member in CircleMember.objects.filter(client=item.client, until=None).select_related("user"):
-        name = person_label(member)
-        if name:
-            choices.append((str(member.pk), name))
+        if not policy.hides(names, member):
+            choices.append((str(member.pk), policy.person_label(names, member)))
     return choices
 
 
@@ -144,7 +145,7 @@ def _item_context(
         context["minutes_page"] = page
         if item.status == AgendaItem.Status.OPEN:
             context["decision_form"] = DecisionForm(
-                present=_present_names(meeting_access), owners=_owner_choices(item)
+                present=_present_names(meeting_access), owners=_owner_choices(meeting_access, item)
             )
             context["close_form"] = CloseItemForm()
     return context
@@ -341,7 +342,9 @@ def decision_add(request: AuthenticatedHttpRequest, meeting_id: int, item_id: in
     item = selectors.item_get_for(meeting_access, item_id)
     if not meeting_access.may_minute:
         return HttpResponse("Only the chair and the minute-taker record decisions.", status=403)
-    form = DecisionForm(request.POST, present=_present_names(meeting_access), owners=_owner_choices(item))
+    form = DecisionForm(
+        request.POST, present=_present_names(meeting_access), owners=_owner_choices(meeting_access, item)
+    )
     if form.is_valid():
         data = form.cleaned_data
         actions = []

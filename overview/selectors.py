@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from board.access import cards_visible_filter, shown_name
+from board.access import cards_visible_filter
 from board.models import Card, Column
 from board.selectors import ScaleLine, scales_for
 from changes.catalogue import catalogue
@@ -177,15 +177,8 @@ def truth_for(record: RecordAccess) -> Truth:
         .select_related("author", "organisation")
         .order_by("position", "pk")
     )
-    to_circle = record.membership is not None
-    hidden: set[int] = set()
-    if not to_circle:
-        hidden = set(
-            record.client.members.filter(is_hidden=True, user__isnull=False).values_list("user_id", flat=True)
-        )
     for card in cards:
-        name = card.author.full_name
-        card.author_shown = shown_name(name, hidden=card.author_id in hidden, to_circle=to_circle)
+        card.author_shown = access.person_label(record, card.author)
     worries = [card for card in cards if card.column == Column.WORRY]
     working_well = [card for card in cards if card.column == Column.WORKING_WELL]
     goals = list(Goal.objects.filter(plan__client=record.client, removed_at=None).order_by("position", "pk"))
@@ -196,7 +189,7 @@ def truth_for(record: RecordAccess) -> Truth:
         worry_count=len(worries),
         working_well=working_well[:TOP_FEW],
         working_well_count=len(working_well),
-        scales=scales_for(record, hidden=hidden),
+        scales=scales_for(record),
         next_review=min(upcoming) if upcoming else None,
         goals=goals,
     )

@@ -1,6 +1,6 @@
 """Referrals and handovers in the API, under /api/v1/. Same selectors, services and access rules as pages."""
 
-from typing import cast
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from circles import access
 from circles import selectors as circle_selectors
+from circles.api import PersonLabelField
 from network.fields import CleanTextInput
 from network.models import Organisation, User
 from referrals import handovers, selectors, services
@@ -25,6 +27,11 @@ FORBIDDEN = OpenApiResponse(description="You may see it but not take this step."
 def _me(request: Request) -> User:
     """The signed-in professional (the API's default permission, IsProfessional, has made sure)."""
     return cast(User, request.user)
+
+
+def _reader(request: Request) -> dict[str, Any]:
+    """What ReferralOutput needs to name people as the reader may know them (circles.access)."""
+    return {"reader": _me(request), "names": {}}
 
 
 class ReferralOutput(serializers.ModelSerializer):
@@ -64,10 +71,11 @@ class ReferralOutput(serializers.ModelSerializer):
         ]
 
     def get_referrer(self, referral: Referral) -> str:
-        hidden = self.context.get("hidden")
-        if hidden is None:
-            hidden = selectors.hidden_people({referral.client_id})
-        return selectors.name_in_referral(referral.referrer, referral.client_id, hidden)
+        # Through the policy's rule, as the reader (context["reader"]) may see them; once per client.
+        names: dict[int, access.Names] = self.context["names"]
+        if referral.client_id not in names:
+            names[referral.client_id] = access.names_for_person(self.context["reader"], referral.client_id)
+        return access.person_label(names[referral.client_id], referral.referrer) or access.HIDDEN_LABEL
 
     def get_client_name(self, referral: Referral) -> str:
         return f"{referral.client.given_name} {referral.client.family_name}"
@@ -169,8 +177,7 @@ class ReferralListApi(APIView):
         if direction not in ("sent", "received"):
             return Response({"direction": ["Choose sent or received."]}, status=status.HTTP_400_BAD_REQUEST)
         referrals = list(selectors.referral_list_for_user(_me(request), direction)[:200])
-        hidden = selectors.hidden_people({r.client_id for r in referrals})
-        return Response(ReferralOutput(referrals, many=True, context={"hidden": hidden}).data)
+        return Response(ReferralOutput(referrals, many=True, context=_reader(request)).data)
 
     @extend_schema(
         request=ReferralInput,
@@ -198,7 +205,9 @@ class ReferralListApi(APIView):
             shares=values["shares"],
             now_summary=values["now_summary"],
         )
-        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReferralOutput(referral, context=_reader(request)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ReferralDetailApi(APIView):
@@ -208,7 +217,7 @@ class ReferralDetailApi(APIView):
     )
     def get(self, request: Request, referral_id: int) -> Response:
         who = selectors.referral_get_for_user(_me(request), referral_id)
-        return Response(ReferralDetailOutput(who.referral, context={"who": who}).data)
+        return Response(ReferralDetailOutput(who.referral, context={"who": who, **_reader(request)}).data)
 
 
 class ReferralStepApi(APIView):
@@ -267,15 +276,19 @@ class ReferralStepApi(APIView):
                 "client", "from_organisation", "to_organisation", "referrer", "worker"
             ).get(pk=conflict.referral.pk)
             return Response(
-                {"detail": conflict.message, **ReferralOutput(current).data}, status=status.HTTP_409_CONFLICT
+                {
+                    "detail": conflict.message,
+                    **ReferralOutput(current, context=_reader(request)).data,
+                },
+                status=status.HTTP_409_CONFLICT,
             )
-        return Response(ReferralOutput(referral).data)
+        return Response(ReferralOutput(referral, context=_reader(request)).data)
 
 
 class HandoverOutput(serializers.ModelSerializer):
     client = serializers.CharField(source="client.public_id")
-    from_user = serializers.CharField(source="from_user.full_name")
-    to = serializers.CharField(source="to_member.user.full_name")
+    from_user = PersonLabelField()  # needs context["record"]: the hidden-member rule
+    to = PersonLabelField(source="to_member")
     decided_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
@@ -312,7 +325,9 @@ class HandoverListApi(APIView):
         handover = handovers.handover_offer(
             actor=_me(request), client=record.client, to_member=member, summary=data.validated_data["summary"]
         )
-        return Response(HandoverOutput(handover).data, status=status.HTTP_201_CREATED)
+        return Response(
+            HandoverOutput(handover, context={"record": record}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class HandoverDecisionApi(APIView):
@@ -330,7 +345,7 @@ class HandoverDecisionApi(APIView):
         summary="Accept (as the new lead) or cancel (as the outgoing lead) a handover",
     )
     def post(self, request: Request, handover_id: int, decision: str) -> Response:
-        handover, _record = selectors.handover_get_for_user(_me(request), handover_id)
+        handover, record = selectors.handover_get_for_user(_me(request), handover_id)
         if decision == "accept":
             handover = handovers.handover_accept(actor=_me(request), handover=handover)
         elif decision == "cancel":
@@ -340,4 +355,4 @@ class HandoverDecisionApi(APIView):
         handover = Handover.objects.select_related("client", "from_user", "to_member__user").get(
             pk=handover.pk
         )
-        return Response(HandoverOutput(handover).data)
+        return Response(HandoverOutput(handover, context={"record": record}).data)

@@ -18,7 +18,7 @@ from network.text import clean_text
 from realtime.publish import notify
 from referrals import changes as c
 from referrals.models import Handover, LeadNeeded
-from reminders.names import person_label
+from reminders.names import first_name
 
 H = Handover.Status
 
@@ -47,10 +47,11 @@ def handover_offer(*, actor: User, client: Client, to_member: CircleMember, summ
             raise ValidationError({"to_member": "A handover is already waiting. Cancel it first."})
         handover = Handover.objects.create(client=client, from_user=actor, to_member=member, summary=summary)
         _record(c.HANDOVER_OFFER, actor, handover)
+        lead = access.person_label(access.names_for_person(member.user, client), actor) or "The lead"
         notify(
             user=member.user,
             kind="handover",
-            text=f"{person_label(actor) or 'The lead'} asks you to take over as lead professional.",
+            text=f"{lead} asks you to take over as lead professional.",
             url=reverse("referrals:handover", args=[handover.pk]),
         )
     return handover
@@ -120,9 +121,17 @@ def lead_left(*, actor: Any, person: Any) -> None:
             notify(
                 user=manager,
                 kind="lead_needed",
-                text=f"A circle {person_label(person, first_name_only=True)} led needs a new lead.",
+                text=f"A circle {_first_name_to(manager, member.client, person)} led needs a new lead.",
                 url=reverse("referrals:leads_needed"),
             )
+
+
+def _first_name_to(user: User, client: Client, person: User) -> str:
+    """The policy decides whether `user` may know `person` (circles.access); a notification then keeps only
+    the first name of a name it may show."""
+    if access.hides(access.names_for_person(user, client), person):
+        return access.HIDDEN_LABEL.lower()
+    return first_name(person.full_name)
 
 
 def _record(change: Any, actor: User, handover: Handover) -> None:

@@ -13,7 +13,6 @@ from network.models import Organisation, User
 from referrals import access as referral_access
 from referrals import changes as c
 from referrals.models import Handover, InboxMember, LeadNeeded, Referral, ReferralStep
-from reminders.names import person_label
 
 
 class ReferralNotFound(Http404):
@@ -74,21 +73,10 @@ def client_summary(record: access.RecordAccess) -> dict:
     }
 
 
-def hidden_people(client_ids: set[int]) -> dict[int, set[int]]:
-    """client id -> the users who are (or were) hidden members of that circle: one query. A hidden
-    member who refers, or answers for, the client is never named in a referral."""
-    hidden: dict[int, set[int]] = {}
-    rows = CircleMember.objects.filter(client_id__in=client_ids, is_hidden=True, user__isnull=False)
-    for client_id, user_id in rows.values_list("client_id", "user_id"):
-        hidden.setdefault(client_id, set()).add(user_id)
-    return hidden
-
-
-def name_in_referral(user: User | None, client_id: int, hidden: dict[int, set[int]]) -> str:
-    """How a person is named in a referral of this client: by person_label, unless hidden there."""
-    if user is None or user.pk in hidden.get(client_id, set()):
-        return "A member of the circle"
-    return person_label(user) or "A member of the circle"
+def referral_names(who: referral_access.ReferralAccess) -> access.Names:
+    """How people are named in this referral to this reader: the policy's rule (circles.access). The
+    circle (the sender) knows its hidden members; the receiving organisation's inbox does not."""
+    return access.names_for(who.referral.client_id, sees_hidden=who.sender)
 
 
 @dataclass(frozen=True)
@@ -118,6 +106,7 @@ def referral_pack(who: referral_access.ReferralAccess) -> Pack:
     referral = who.referral
     client: Client = referral.client
     shares = set(referral.shares)
+    names = referral_names(who)
     people = []
     if Referral.Share.CIRCLE in shares:
         members = (
@@ -126,9 +115,9 @@ def referral_pack(who: referral_access.ReferralAccess) -> Pack:
             .order_by("-is_lead", "-kind", "since", "pk")
         )
         for member in members:
-            name = person_label(member)
-            if name is None:
+            if access.hides(names, member):
                 continue
+            name = access.person_label(names, member)
             role = member.get_role_display() + (" (lead)" if member.is_lead else "")
             people.append(PackPerson(name, role, member.organisation.name if member.organisation else ""))
     consent: Consent = referral.consent
@@ -143,18 +132,21 @@ def referral_pack(who: referral_access.ReferralAccess) -> Pack:
         if Referral.Share.CONTACT in shares
         else "",
         consent=f"{consent.get_method_display()}, given by {consent.given_by} on {consent.given_on:%-d %B %Y}",
-        referred_by=name_in_referral(referral.referrer, client.pk, hidden_people({client.pk})),
+        referred_by=access.person_label(names, referral.referrer) or access.HIDDEN_LABEL,
     )
 
 
 def referral_steps(who: referral_access.ReferralAccess) -> list[tuple[ReferralStep, str]]:
     """The referral's steps, each with who took it as the referral names them (never a hidden member)."""
     referral = who.referral
-    hidden = hidden_people({referral.client_id})
-    return [
-        (step, name_in_referral(step.actor, referral.client_id, hidden))
-        for step in referral.steps.select_related("actor", "organisation")
-    ]
+    names = referral_names(who)
+    steps = list(referral.steps.select_related("actor", "organisation"))
+    for step in steps:
+        if access.hides(names, step.actor):
+            step.organisation = None  # for this reader only (never saved): a hidden member's agency goes too
+        if step.kind == ReferralStep.Kind.ACCEPTED:
+            step.text = access.person_label(names, step.text)  # the worker's name, as written down then
+    return [(step, access.person_label(names, step.actor) or access.HIDDEN_LABEL) for step in steps]
 
 
 def workers_for(who: referral_access.ReferralAccess) -> list[User]:
@@ -221,14 +213,20 @@ def handovers_for(record: access.RecordAccess) -> list[Handover]:
 
 
 def leads_needed_for_manager(user: User) -> list[LeadNeeded]:
-    """Circles of the manager's organisation whose lead left: "needs a new lead"."""
+    """Circles of the manager's organisation whose lead left: "needs a new lead". Each has `former_lead_shown`:
+    the former lead as the policy names them to this manager (a hidden lead stays unnamed outside the circle)."""
     if not access.is_agency_manager(user) or user.organisation_id is None:
         return []
-    return list(
+    needed = list(
         LeadNeeded.objects.filter(organisation_id=user.organisation_id, resolved_at=None)
         .select_related("client", "former_lead")
         .order_by("since", "pk")
     )
+    for item in needed:
+        item.former_lead_shown = access.person_label(  # type: ignore[attr-defined]
+            access.names_for_person(user, item.client), item.former_lead
+        )
+    return needed
 
 
 def lead_needed_for(record: access.RecordAccess) -> LeadNeeded | None:

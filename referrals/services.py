@@ -26,7 +26,6 @@ from referrals import access as referral_access
 from referrals import changes as c
 from referrals import selectors
 from referrals.models import InboxMember, Referral, ReferralSettings, ReferralStep
-from reminders.names import person_label
 
 if TYPE_CHECKING:
     from changes.catalogue import Change
@@ -132,7 +131,7 @@ def referral_accept(*, actor: User, referral: Referral, worker: User | None) -> 
     with transaction.atomic():
         referral, who = _begin(actor, referral, need="answer")
         if referral.status not in Referral.WAITING_FOR_ANSWER:
-            raise ReferralConflict(_already(referral), referral)
+            raise ReferralConflict(_already(referral, who), referral)
         before = _snapshot(referral)
         referral.status, referral.worker = S.ACCEPTED, worker
         referral.answered_at, referral.answered_by = timezone.now(), actor
@@ -163,7 +162,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, suggestion
     with transaction.atomic():
         referral, who = _begin(actor, referral, need="answer")
         if referral.status not in Referral.WAITING_FOR_ANSWER:
-            raise ReferralConflict(_already(referral), referral)
+            raise ReferralConflict(_already(referral, who), referral)
         before = _snapshot(referral)
         referral.status, referral.declined_reason, referral.suggestion = S.DECLINED, reason, suggestion
         referral.answered_at, referral.answered_by = timezone.now(), actor
@@ -193,7 +192,7 @@ def referral_info_request(*, actor: User, referral: Referral, question: str) -> 
     with transaction.atomic():
         referral, who = _begin(actor, referral, need="answer")
         if referral.status != S.SENT:
-            raise ReferralConflict(_already(referral), referral)
+            raise ReferralConflict(_already(referral, who), referral)
         before = _snapshot(referral)
         referral.status = S.MORE_INFO
         referral.save(update_fields=["status"])
@@ -363,9 +362,9 @@ def _state(referral: Referral) -> str:
     return referral.get_status_display().lower()
 
 
-def _already(referral: Referral) -> str:
+def _already(referral: Referral, who: referral_access.ReferralAccess) -> str:
     if referral.status == S.ACCEPTED or referral.status in (S.CONTACTED, S.CLOSED):
-        by = person_label(referral.answered_by) if referral.answered_by else None
+        by = access.person_label(selectors.referral_names(who), referral.answered_by)
         when = referral.answered_at.strftime("%-d %B %Y") if referral.answered_at else ""
         return (
             f"This referral was already accepted{f' by {by}' if by else ''}{f' on {when}' if when else ''}."

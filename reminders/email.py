@@ -8,7 +8,7 @@ from django.conf import settings
 
 from network.models import User
 from reminders.models import OutgoingEmail
-from reminders.names import person_label
+from reminders.names import first_name
 from reminders.registry import Reminder
 
 
@@ -22,7 +22,7 @@ def _domain() -> str:
 
 def digest_text(user: User, reminders: Iterable[Reminder], day: datetime.date) -> str:
     """The digest's body. Every line that says something has its link on the next line."""
-    name = person_label(user, first_name_only=True) or "there"
+    name = first_name(user.full_name) or "there"
     lines = [f"Hello {name},", "", f"Here is what needs you today, {day:%A %-d %B}:", ""]
     for reminder in reminders:
         lines += [f"- {reminder.text}", f"  {absolute(reminder.url)}"]
@@ -50,7 +50,7 @@ def single_email(user: User, reminder: Reminder, day: datetime.date, n: int) -> 
     """A reminder the person asked to have at once: one line, its link, the way to change that."""
     if not user.email:
         return None
-    name = person_label(user, first_name_only=True) or "there"
+    name = first_name(user.full_name) or "there"
     body = "\n".join(
         [
             f"Hello {name},",

@@ -16,15 +16,20 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from board import services as board_services
 from circles import access
 from circles import services as circle_services
-from circles.models import CircleMember, EmergencyAccess, PortalAccess
+from circles.models import CircleMember, Consent, EmergencyAccess, PortalAccess
+from conferences import services as conference_services
 from network.models import User
 from portal import services as portal_services
 from realtime.models import Notification
+from referrals import handovers
+from referrals import services as referral_services
 from sharing import services as sharing_services
 from sharing.models import Note
 from tests.access.conftest import client_socket, receive_until
+from tests.conferences.conftest import meeting_type, tomorrow_at
 from tests.conftest import api_as, signed_in
 from tests.factories import (
     ClientFactory,
@@ -32,6 +37,7 @@ from tests.factories import (
     FamilyMemberFactory,
     OrganisationFactory,
     UserFactory,
+    assessment_done,
 )
 
 NAME, ORGANISATION, EMAIL = "Ida Hidden-Adviser", "Safe Haven Refuge", "ida@example.org"
@@ -300,3 +306,257 @@ async def _never_mentions(communicator, ida, hidden) -> bool:
         if gives_away(json.dumps(message), ida, hidden):
             return False
     return True
+
+
+# The surfaces of the apps that came after the rule: the board, what is true now, assessments, referrals,
+# handovers, reminders and case conferences. Each audience that can reach one is checked on it.
+
+
+@pytest.fixture
+def later(world, alice, grace, ida):
+    """Ida writes on the board (a card Grace can see too), gives a scale and completes an assessment."""
+    board_services.card_add(
+        actor=ida,
+        client=grace,
+        column="worry",
+        text="Ex-partner seen near school",
+        kind="danger",
+        visibility="client",
+    )
+    board_services.scale_add(actor=ida, client=grace, score=4, why="Safety plan in place")
+    assessment_done(author=ida, client=grace, code="gad-7", scores=[1, 1, 1, 1, 1, 1, 1])
+    return world
+
+
+def later_surfaces(grace) -> dict:
+    pid = grace.public_id
+    api = f"/api/v1/clients/{pid}/"
+    return {
+        "board page": ("page", f"/clients/{pid}/board/"),
+        "API board cards": ("api", api + "board/cards/"),
+        "API board scales": ("api", api + "board/scales/"),
+        "client page (what is true now)": ("page", reverse("circles:client", args=[pid])),
+        "API assessments": ("api", api + "assessments/"),
+    }
+
+
+def test_the_circle_sees_her_on_the_later_surfaces(bob, grace, ida, later):
+    for surface, (kind, url) in later_surfaces(grace).items():
+        response = read(bob, kind, url)
+        assert response.status_code == 200, surface
+        assert NAME in as_text(response), f"the circle should see her on the {surface}"
+
+
+def test_emergency_access_never_names_her_on_the_later_surfaces(charlie, grace, ida, later):
+    emergency(charlie, grace)
+    leaks = {}
+    for surface, (kind, url) in later_surfaces(grace).items():
+        response = read(charlie, kind, url)
+        assert response.status_code == 200, surface
+        text = as_text(response)
+        if found := gives_away(text, ida, later["hidden"]):
+            leaks[surface] = found
+    assert leaks == {}
+    board = as_text(read(charlie, "page", later_surfaces(grace)["board page"][1]))
+    assert "Ex-partner seen near school" in board and access.HIDDEN_LABEL in board  # her card, unnamed
+    assessments = as_text(read(charlie, "api", later_surfaces(grace)["API assessments"][1]))
+    assert access.HIDDEN_LABEL in assessments
+
+
+@pytest.mark.parametrize("who", ["charlie", "manager", "police_admin"])
+def test_discovery_never_names_her_on_the_later_surfaces(who, request, grace, ida, later):
+    user = request.getfixturevalue(who)
+    for surface, (kind, url) in later_surfaces(grace).items():
+        assert gives_away(as_text(read(user, kind, url)), ida, later["hidden"]) == [], surface
+
+
+@pytest.mark.parametrize("who", ["client_user", "family_user"])
+def test_the_portal_board_never_names_her(who, grace, ida, later):
+    board = signed_in(later[who]).get(reverse("portal:board"))
+    assert board.status_code == 200
+    text = board.content.decode()
+    assert "Ex-partner seen near school" in text and access.HIDDEN_LABEL in text
+    assert gives_away(text, ida, later["hidden"]) == []
+
+
+@pytest.fixture
+def housing_referral(alice, grace, ida, world):
+    """Ida refers Grace to a housing association (with Grace's consent); Hattie works its inbox."""
+    housing = OrganisationFactory(name="Riverside Housing", kind="housing")
+    hattie = UserFactory(email="hattie@example.org", organisation=housing, org_role="manager")
+    ConsentFactory(client=grace, scope=Consent.Scope.ORGANISATION, organisation=housing, recorded_by=alice)
+    referral = referral_services.referral_create(
+        actor=ida,
+        client=grace,
+        to_organisation=housing,
+        service="Tenancy support",
+        asked="Help Grace move somewhere safe.",
+        reason="Her ex-partner knows the address.",
+        now_summary="Grace lives with her two children.",
+    )
+    return referral, hattie
+
+
+def referral_surfaces(referral) -> dict:
+    return {
+        "referral page": ("page", reverse("referrals:referral", args=[referral.pk])),
+        "API referral (pack)": ("api", f"/api/v1/referrals/{referral.pk}/"),
+    }
+
+
+def test_the_circle_sees_who_referred(bob, ida, housing_referral):
+    referral, _hattie = housing_referral
+    for surface, (kind, url) in referral_surfaces(referral).items():
+        response = read(bob, kind, url)
+        assert response.status_code == 200, surface
+        assert NAME in as_text(response), surface
+
+
+def test_the_receiving_inbox_never_learns_she_referred(ida, world, housing_referral):
+    referral, hattie = housing_referral
+    surfaces = {
+        **referral_surfaces(referral),
+        "API referrals received": ("api", "/api/v1/referrals/?direction=received"),
+    }
+    for surface, (kind, url) in surfaces.items():
+        response = read(hattie, kind, url)
+        assert response.status_code == 200, surface
+        # Not her organisation: a referral says which organisation it comes from (see the lead's note).
+        assert [c for c in gives_away(as_text(response), ida, world["hidden"]) if c != ORGANISATION] == [], (
+            surface
+        )
+    assert access.HIDDEN_LABEL in as_text(read(hattie, "api", f"/api/v1/referrals/{referral.pk}/"))
+    # What the inbox is told (notifications, and the "already accepted" answer) names nobody hidden either.
+    told = " ".join(Notification.objects.filter(user=hattie).values_list("text", flat=True))
+    assert NAME not in told
+
+
+def test_an_answer_by_a_hidden_member_is_not_named_to_the_other_inbox_readers(
+    grace, ida, world, housing_referral
+):
+    referral, hattie = housing_referral
+    housing = hattie.organisation
+    # Someone of the housing association is (hidden) in Grace's circle too, and answers the referral.
+    hidden_housing = UserFactory(
+        email="hal@example.org", full_name="Hal Hidden", organisation=housing, org_role="manager"
+    )
+    CircleMember.objects.create(
+        client=grace, user=hidden_housing, organisation=housing, role="support_worker", is_hidden=True
+    )
+    referral_services.referral_accept(actor=hidden_housing, referral=referral, worker=hidden_housing)
+    with pytest.raises(referral_services.ReferralConflict) as conflict:
+        referral_services.referral_accept(actor=hattie, referral=referral, worker=hattie)
+    assert "Hal Hidden" not in conflict.value.message
+    page = as_text(read(hattie, "page", reverse("referrals:referral", args=[referral.pk])))
+    assert "Hal Hidden" not in page
+
+
+def test_a_handover_to_her_is_for_the_circle_only(alice, bob, charlie, grace, ida, world):
+    handover = handovers.handover_offer(
+        actor=alice, client=grace, to_member=world["hidden"], summary="Ida knows Grace best now."
+    )
+    url = reverse("referrals:handover", args=[handover.pk])
+    assert NAME in as_text(read(bob, "page", url))
+    assert NAME in as_text(read(bob, "page", reverse("circles:client", args=[grace.public_id])))
+    emergency(charlie, grace)
+    response = read(charlie, "page", url)
+    assert response.status_code == 404
+    client_page = as_text(read(charlie, "page", reverse("circles:client", args=[grace.public_id])))
+    assert gives_away(client_page, ida, world["hidden"]) == []
+
+
+def test_a_hidden_lead_who_leaves_is_not_named_to_managers_outside_the_circle(refuge, ida):
+    from network import hooks
+
+    hope = ClientFactory(given_name="Hope", family_name="Mensah")
+    CircleMember.objects.create(
+        client=hope, user=ida, organisation=refuge, role="lead_professional", is_lead=True, is_hidden=True
+    )
+    refuge_manager = UserFactory(email="rory@example.org", organisation=refuge, org_role="manager")
+    hooks.account_switched_off(actor=refuge_manager, person=ida)
+    told = " ".join(Notification.objects.filter(user=refuge_manager).values_list("text", flat=True))
+    assert "needs a new lead" in told
+    assert "Ida" not in told
+    page = as_text(read(refuge_manager, "page", reverse("referrals:leads_needed")))
+    assert "Hope" in page and NAME not in page and access.HIDDEN_LABEL in page
+
+
+@pytest.fixture
+def conference(moira_chair, charlie, grace, alice, ida, world, django_capture_on_commit_callbacks):
+    """A risk panel discusses Grace; Charlie is a standing member (in no circle). Ida owns an action in the plan
+    (hidden members are not invited, so they write nothing for the pack)."""
+    panel = conference_services.panel_create(actor=moira_chair, name="Northbridge Risk Panel")
+    conference_services.panel_member_add(actor=moira_chair, panel=panel, user=charlie, role="standing")
+    ConsentFactory(client=grace, scope=Consent.Scope.CONFERENCE, recorded_by=alice, given_by="Grace Okafor")
+    meeting = conference_services.meeting_create(
+        actor=moira_chair,
+        type=meeting_type("Risk panel"),
+        title="Risk panel, December",
+        starts_at=tomorrow_at(),
+        panel=panel,
+        place="Town Hall, room 2",
+        minute_taker=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the invitations' emails
+        item = conference_services.agenda_item_add(
+            actor=moira_chair, meeting=meeting, client=grace, reason="Safety at home"
+        )
+    return meeting, item
+
+
+@pytest.fixture
+def moira_chair(early_help):
+    return UserFactory(email="moira@example.org", organisation=early_help, org_role="panel_chair")
+
+
+def conference_surfaces(meeting, item) -> dict:
+    return {
+        "meeting page": ("page", reverse("conferences:meeting", args=[meeting.pk])),
+        "pack": ("page", f"/meetings/{meeting.pk}/items/{item.pk}/pack/"),
+        "minutes": ("page", reverse("conferences:minutes", args=[meeting.pk])),
+        "API invitations": ("api", f"/api/v1/meetings/{meeting.pk}/invitations/"),
+    }
+
+
+def test_the_circle_sees_her_in_the_pack(alice, ida, conference):
+    meeting, item = conference
+    pack = read(alice, "page", f"/meetings/{meeting.pk}/items/{item.pk}/pack/")
+    assert pack.status_code == 200 and NAME in pack.content.decode()
+
+
+@pytest.mark.parametrize("who", ["charlie", "moira_chair"])
+def test_the_panel_never_learns_her_name(who, request, ida, world, conference):
+    """A standing member and the chair are in no circle: the pack, minutes and invitations never name her."""
+    user = request.getfixturevalue(who)
+    meeting, item = conference
+    for surface, (kind, url) in conference_surfaces(meeting, item).items():
+        response = read(user, kind, url)
+        assert response.status_code == 200, surface
+        assert gives_away(as_text(response), ida, world["hidden"]) == [], surface
+    pack = as_text(read(user, "page", f"/meetings/{meeting.pk}/items/{item.pk}/pack/"))
+    assert "Fit new locks" in pack and access.HIDDEN_LABEL in pack  # her action, unnamed
+
+
+def test_meeting_emails_never_name_her(conference, ida):
+    assert mail.outbox, "invitations were sent"
+    for message in mail.outbox:
+        assert NAME not in message.body and NAME not in message.subject
+
+
+@pytest.mark.parametrize("who", ["client_user", "family_user"])
+def test_the_portal_meetings_never_name_her(who, grace, ida, world, conference):
+    response = signed_in(world[who]).get(reverse("portal:meetings"))
+    assert gives_away(response.content.decode(), ida, world["hidden"]) == []
+
+
+def test_the_reminder_digest_never_names_her(grace, ida, world, alice):
+    """An overdue action of hers reaches the lead's digest; no digest names anyone it must not."""
+    from reminders.email import digest_text
+    from reminders.registry import Reminder
+
+    text = digest_text(
+        alice,
+        [Reminder("action.overdue_lead", alice.pk, "An action in Grace's plan was due.", "/x/", grace.pk)],
+        timezone.localdate(),
+    )
+    assert text.startswith("Hello Alice,") and NAME not in text

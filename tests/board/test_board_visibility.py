@@ -80,7 +80,7 @@ def test_hidden_members_are_not_named_outside_the_circle(alice, charlie, grace):
     outside = selectors.board_for(access.record_access(charlie, grace))
 
     assert inside.column("worry").cards[0].author_shown.startswith("Hana Hidden")
-    assert outside.column("worry").cards[0].author_shown == "Someone in the circle"
+    assert outside.column("worry").cards[0].author_shown == access.HIDDEN_LABEL
     html = signed_in(charlie).get(board_url(grace)).content.decode()
     assert "Hana Hidden" not in html and hidden.organisation.name not in html
     assert CircleMember.objects.filter(is_hidden=True).count() == 1

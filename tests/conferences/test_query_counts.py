@@ -57,12 +57,14 @@ def test_the_meeting_page(size, moira, alice, django_assert_num_queries):
     browser = signed_in(moira)
     url = f"/meetings/{meeting.pk}/"
     browser.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         # 1 session, 2 the user, 3 the meeting with type, panel, chair and minute-taker, 4 the person's
         # invitation, 5 the agenda's items with their clients, 6 all their decisions (no plan actions yet, so
-        # no more), 7 the current item's decisions, 8-9 attendance and invitations (who may be named as
-        # agreeing), 10 the circle for "who does it", 11-12 attendance and invitations for the invitation
-        # list, 13 the meeting stream's last event (where the live page starts), 14 unread notifications.
+        # no more), 7 the current item's decisions, 8-10 how people are named to this person (circles.access,
+        # once per page: the agenda's clients, the person's memberships of their circles, those circles'
+        # members for who is hidden), 11-12 attendance and invitations (who may be named as agreeing),
+        # 13 the circle for "who does it", 14-15 attendance and invitations for the invitation list,
+        # 16 the meeting stream's last event (where the live page starts), 17 unread notifications.
         # (The chair reads every item's pack: no look at the circle.)
         response = browser.get(url)
     assert response.status_code == 200
@@ -76,10 +78,11 @@ def test_the_pack(size, moira, alice, django_assert_num_queries):
     browser = signed_in(moira)
     url = f"/meetings/{meeting.pk}/items/{item.pk}/pack/"
     browser.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         # 1 session, 2 the user, 3 the meeting, 4 the reader's invitation, 5 the item with its client, 6 the
-        # reader's membership of the circle, 7 the circle (no hidden members), 8 the plan's goals, 9 their
-        # actions with owners, 10 the contributions, 11-13 the read written to the audit trail (in a
-        # savepoint), 14 unread notifications.
+        # reader's membership of the circle, 7 the circle (no hidden members), 8 who in it is hidden from this
+        # reader (circles.access.names_for), 9 the plan's goals, 10 their actions with owners, 11 the
+        # contributions with their authors, 12-14 the read written to the audit trail (in a savepoint),
+        # 15 unread notifications.
         response = browser.get(url)
     assert response.status_code == 200
