@@ -381,7 +381,7 @@ def invitation_answer(
     if answer == Invitation.Answer.DEPUTY and not deputy_name:
         raise ValidationError({"deputy_name": "Say who is coming instead."})
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
         if invitation.user_id != actor.pk:
             raise PermissionDenied("Only the person invited answers their invitation.")
         if invitation.meeting.status == Meeting.Status.ENDED:
@@ -566,7 +566,7 @@ def minutes_update(*, actor: "User", item: AgendaItem, minutes: str, base_versio
         _minuter_only(actor, meeting)
         if meeting.minutes_locked:
             raise ValidationError({"minutes": SIGNED_OFF})
-        item = AgendaItem.objects.select_for_update().select_related("client").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("client").get(pk=item.pk)
         edit = edit_apply(
             item,
             fields=AgendaItem.EDITABLE,
@@ -616,7 +616,7 @@ def decision_record(
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _minuter_only(actor, meeting)
-        item = AgendaItem.objects.select_for_update().select_related("client").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("client").get(pk=item.pk)
         if meeting.minutes_locked:
             raise ValidationError(SIGNED_OFF)
         if item.status == AgendaItem.Status.CLOSED:
@@ -681,7 +681,7 @@ def item_close(
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _minuter_only(actor, meeting)
-        item = AgendaItem.objects.select_for_update().select_related("client").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("client").get(pk=item.pk)
         if item.status == AgendaItem.Status.CLOSED:
             raise ValidationError("That item is already closed.")
         if close_case and not item.decisions.exists():
@@ -811,7 +811,7 @@ def minutes_amend(*, actor: "User", item: AgendaItem, minutes: str, reason: str)
         _chair_only(actor, meeting)
         if not meeting.minutes_locked:
             raise ValidationError("The minutes are still a draft: change them directly.")
-        item = AgendaItem.objects.select_for_update().select_related("client").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("client").get(pk=item.pk)
         edit = edit_apply(
             item,
             fields=AgendaItem.EDITABLE,

@@ -348,7 +348,7 @@ def _begin(actor: User, referral: Referral, *, need: str) -> tuple[Referral, ref
     referral and check the actor may take this step."""
     _lock_client(referral.client)
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))  # the referral alone: worker may be empty
         .select_related("client", "to_organisation", "from_organisation", "referrer", "worker")
         .get(pk=referral.pk)
     )

@@ -456,7 +456,7 @@ def test_reads_of_a_record_are_logged(alice, grace):
     "statement", ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"]
 )
 def test_the_audit_table_refuses_changes_on_postgresql(statement, alice, grace):
-    circle_services.client_stage_change(actor=alice, client=grace, stage="review")
+    circle_services.client_stage_change(actor=alice, client=grace, stage="review", reason="Time to look back")
     assert AuditEvent.objects.exists()
     with pytest.raises((DatabaseError, InternalError), match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:

@@ -183,7 +183,7 @@ def test_a_long_or_odd_user_agent_is_kept_short_and_clean(alice, grace):
     connection.vendor != "postgresql", reason="the trigger is PostgreSQL's; SQLite relies on code"
 )
 def test_the_trail_is_append_only_on_postgresql(alice, grace):
-    circle_services.client_stage_change(actor=alice, client=grace, stage="support")
+    circle_services.client_stage_change(actor=alice, client=grace, stage="support", reason="Plan agreed")
     row = only("client.stage_change")
 
     with pytest.raises(DatabaseError), transaction.atomic():
