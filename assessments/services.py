@@ -139,7 +139,9 @@ def assessment_amend(
         raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
     with transaction.atomic():
         _lock(assessment.client)
-        original = Assessment.objects.select_for_update(of=("self",)).select_related("version").get(pk=assessment.pk)
+        original = (
+            Assessment.objects.select_for_update(of=("self",)).select_related("version").get(pk=assessment.pk)
+        )
         record_access = policy.record_access(actor, original.client)
         if original.status != Assessment.Status.COMPLETED:
             raise ValidationError({"assessment": "Only the latest completed version can be amended."})
@@ -342,7 +344,11 @@ def _raise_flags(actor: "User", assessment: Assessment, worker: "User | None" = 
 def _draft_for(actor: "User", assessment: Assessment) -> Assessment:
     """The draft, locked, if it is this person's and they are still in the circle."""
     _lock(assessment.client)
-    draft = Assessment.objects.select_for_update(of=("self",)).select_related("version", "client").get(pk=assessment.pk)
+    draft = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("version", "client")
+        .get(pk=assessment.pk)
+    )
     if draft.author_id != actor.pk or not access.may_start(policy.record_access(actor, draft.client)):
         raise PermissionDenied("Only its author, in the circle, can change a draft assessment.")
     if not draft.is_draft:

@@ -381,7 +381,9 @@ def invitation_answer(
     if answer == Invitation.Answer.DEPUTY and not deputy_name:
         raise ValidationError({"deputy_name": "Say who is coming instead."})
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
+        )
         if invitation.user_id != actor.pk:
             raise PermissionDenied("Only the person invited answers their invitation.")
         if invitation.meeting.status == Meeting.Status.ENDED:

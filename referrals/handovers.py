@@ -62,7 +62,9 @@ def handover_accept(*, actor: User, handover: Handover) -> Handover:
     with transaction.atomic():
         Client.objects.select_for_update().only("pk").get(pk=handover.client_id)
         handover = (
-            Handover.objects.select_for_update(of=("self",)).select_related("to_member", "client").get(pk=handover.pk)
+            Handover.objects.select_for_update(of=("self",))
+            .select_related("to_member", "client")
+            .get(pk=handover.pk)
         )
         if handover.to_member.user_id != actor.pk:
             raise PermissionDenied("Only the person it was offered to can accept the handover.")
