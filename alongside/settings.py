@@ -361,8 +361,11 @@ SPECTACULAR_SETTINGS = {
         "CardVisibilityEnum": "board.models.Visibility",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "HandoverStatusEnum": "referrals.models.Handover.Status",
+        "ReminderKindEnum": "reminders.api.professional_kinds",
         "StageEnum": "circles.models.Client.Stage",
         "ClientOutcomeEnum": "circles.models.Client.Outcome",
+        "ClosingOutcomeEnum": "circles.api.CLOSING_OUTCOMES",
+        "ReopeningStageEnum": "circles.api.REOPENING_STAGES",
         "ReferralOutcomeEnum": "referrals.models.Referral.Outcome",
         # One set of choices for who may read a note or an assessment (sharing.models.Note.Visibility is
         # this one): one name, or drf-spectacular finds two names for the same set.

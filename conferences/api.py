@@ -8,7 +8,7 @@ answer 400 with the way to amend.
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from circles import public_id as public_ids
 from circles.models import CircleMember, Client
-from coedit.api import etag, versioned_response, versioned_update
+from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
 from conferences import access, selectors, services
 from conferences.models import (
     AgendaItem,
@@ -30,6 +30,7 @@ from conferences.models import (
     Panel,
 )
 from conferences.names import person_label
+from network.api_schema import answers
 from network.fields import CleanTextInput
 from network.models import User
 
@@ -37,34 +38,6 @@ from network.models import User
 def me(request: Request) -> User:
     """The signed-in professional (the API's permission class lets no one else in)."""
     return cast(User, request.user)
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag you read, e.g. "agendaitem-7-v3"',
-)
-BAD = OpenApiResponse(
-    description="The input is not valid, or the change is not allowed now (the message says why)"
-)
-FORBIDDEN = OpenApiResponse(description="Signed in, but not allowed to do this (e.g. not the chair)")
-NOT_FOUND = OpenApiResponse(description="No such meeting or item, or not yours to see")
-NOT_SIGNED_IN = OpenApiResponse(description="Not signed in, or not a professional")
-
-
-def _statuses(
-    ok: dict[int, Any], *, bad: bool = True, forbidden: bool = True, not_found: bool = True
-) -> dict:
-    answers: dict[int, Any] = dict(ok)
-    answers[401] = NOT_SIGNED_IN
-    answers[403] = FORBIDDEN if forbidden else NOT_SIGNED_IN
-    if bad:
-        answers[400] = BAD
-    if not_found:
-        answers[404] = NOT_FOUND
-    return answers
 
 
 class MeetingPanelOutput(serializers.ModelSerializer):
@@ -189,6 +162,12 @@ class MeetingAttendanceInput(serializers.Serializer):
     for_family = serializers.BooleanField(required=False, default=False)
 
 
+class AttendanceOutput(serializers.Serializer):
+    invitation = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    for_family = serializers.BooleanField()
+
+
 class PackReportInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[Contribution.Kind.AGENCY_REPORT, Contribution.Kind.ABSENT_REPORT])
     facts = CleanTextInput()
@@ -244,9 +223,7 @@ class ItemCloseInput(serializers.Serializer):
 
 class PanelListApi(APIView):
     @extend_schema(
-        responses=_statuses(
-            {200: MeetingPanelOutput(many=True)}, bad=False, forbidden=False, not_found=False
-        ),
+        responses=answers({200: MeetingPanelOutput(many=True)}),
         summary="Panels I chair or sit on",
     )
     def get(self, request: Request) -> Response:
@@ -255,7 +232,7 @@ class PanelListApi(APIView):
 
     @extend_schema(
         request=MeetingPanelInput,
-        responses=_statuses({201: MeetingPanelOutput}, not_found=False),
+        responses=answers({201: MeetingPanelOutput}, 400),
         summary="Set up a panel (panel chairs)",
     )
     def post(self, request: Request) -> Response:
@@ -267,7 +244,7 @@ class PanelListApi(APIView):
 
 class MeetingListApi(APIView):
     @extend_schema(
-        responses=_statuses({200: MeetingOutput(many=True)}, bad=False, forbidden=False, not_found=False),
+        responses=answers({200: MeetingOutput(many=True)}),
         summary="My meetings: chaired, minuted or invited to",
     )
     def get(self, request: Request) -> Response:
@@ -277,7 +254,7 @@ class MeetingListApi(APIView):
 
     @extend_schema(
         request=MeetingInput,
-        responses=_statuses({201: MeetingOutput}, not_found=False),
+        responses=answers({201: MeetingOutput}, 400),
         summary="Arrange a meeting (panel chairs; not in the past)",
     )
     def post(self, request: Request) -> Response:
@@ -289,7 +266,7 @@ class MeetingListApi(APIView):
 
 class MeetingDetailApi(APIView):
     @extend_schema(
-        responses=_statuses({200: MeetingDetailOutput}, bad=False, forbidden=False),
+        responses=answers({200: MeetingDetailOutput}, 404),
         summary="A meeting and its agenda",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -303,7 +280,7 @@ class MeetingDetailApi(APIView):
 class AgendaApi(APIView):
     @extend_schema(
         request=AgendaInput,
-        responses=_statuses({201: AgendaItemOutput}),
+        responses=answers({201: AgendaItemOutput}, 400, 404),
         summary="Put a client on the agenda (the chair, or the circle's lead): needs consent or a reason",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -343,7 +320,7 @@ def _meeting_for_agenda(request: Request, meeting_id: int, client_text: str) -> 
 class CurrentItemApi(APIView):
     @extend_schema(
         request=CurrentItemInput,
-        responses=_statuses({200: MeetingOutput}),
+        responses=answers({200: MeetingOutput}, 400, 404),
         summary="The chair moves the meeting to an item (everyone follows)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -360,7 +337,7 @@ class CurrentItemApi(APIView):
 class AnswerApi(APIView):
     @extend_schema(
         request=InvitationAnswerInput,
-        responses=_statuses({200: InvitationOutput}),
+        responses=answers({200: InvitationOutput}, 400, 404),
         summary="Answer my invitation (again, if need be: the history is kept)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -387,7 +364,7 @@ def _invitation(invitation: Invitation) -> dict[str, Any]:
 
 class InvitationListApi(APIView):
     @extend_schema(
-        responses=_statuses({200: InvitationOutput(many=True)}, bad=False, forbidden=False),
+        responses=answers({200: InvitationOutput(many=True)}, 404),
         summary="Who is invited, and their answers (hidden members never appear)",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -399,7 +376,7 @@ class InvitationListApi(APIView):
 class AttendanceApi(APIView):
     @extend_schema(
         request=MeetingAttendanceInput,
-        responses=_statuses({200: OpenApiResponse(description="Recorded")}),
+        responses=answers({200: AttendanceOutput}, 400, 404),
         summary="Take attendance (chair, minute-taker)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -424,7 +401,7 @@ class AttendanceApi(APIView):
 class ContributionApi(APIView):
     @extend_schema(
         request=PackReportInput,
-        responses=_statuses({201: PackReportOutput}),
+        responses=answers({201: PackReportOutput}, 400, 404),
         summary="A pre-meeting report (facts apart from opinion) or an absent contributor's report",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -438,7 +415,8 @@ class ContributionApi(APIView):
 
 class MinutesApi(APIView):
     @extend_schema(
-        responses=_statuses({200: AgendaItemOutput}, bad=False, forbidden=False),
+        responses=answers({200: AgendaItemOutput}, 404),
+        parameters=[ETAG],
         summary="An item's minutes (the ETag is in the ETag header)",
     )
     def get(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -451,16 +429,8 @@ class MinutesApi(APIView):
 
     @extend_schema(
         request=MinutesPatch,
-        parameters=[IF_MATCH],
-        responses=_statuses(
-            {
-                200: AgendaItemOutput,
-                412: OpenApiResponse(
-                    description="Someone changed the minutes since your version: here they are now"
-                ),
-                428: OpenApiResponse(description="No If-Match: say which version you are changing"),
-            }
-        ),
+        parameters=[IF_MATCH, ETAG],
+        responses=answers(versioned_update_responses(AgendaItemOutput), 400, 404),
         summary="Co-edit an item's minutes (chair, minute-taker); 400 once signed off (amend instead)",
     )
     def patch(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -484,7 +454,7 @@ class MinutesApi(APIView):
 class DecisionApi(APIView):
     @extend_schema(
         request=MeetingDecisionInput,
-        responses=_statuses({201: MeetingDecisionOutput}),
+        responses=answers({201: MeetingDecisionOutput}, 400, 404),
         summary="Record a decision: who agreed, dissent by name; agreed actions go on the plan",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -508,7 +478,7 @@ class DecisionApi(APIView):
 class ItemCloseApi(APIView):
     @extend_schema(
         request=ItemCloseInput,
-        responses=_statuses({200: AgendaItemOutput}),
+        responses=answers({200: AgendaItemOutput}, 400, 404),
         summary="Close an item: a next review date, or a decision to close",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -524,7 +494,7 @@ class ItemCloseApi(APIView):
 class SignOffApi(APIView):
     @extend_schema(
         request=None,
-        responses=_statuses({200: MeetingOutput}),
+        responses=answers({200: MeetingOutput}, 400, 404),
         summary="The chair signs off the minutes (locked; attendees get a link)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
