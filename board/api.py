@@ -81,7 +81,13 @@ class CardOutput(serializers.ModelSerializer):
 class CardInput(serializers.Serializer):
     column = serializers.ChoiceField(choices=Column.choices)
     text = CleanTextInput(max_length=CARD_MAX_LENGTH)
-    kind = serializers.ChoiceField(choices=WorryKind.choices, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=WorryKind.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A worry's kind: needed for a worry, and only for a worry.",
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CIRCLE)
 
 

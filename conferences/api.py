@@ -123,12 +123,25 @@ class MeetingDetailOutput(MeetingOutput):
 
 
 class MeetingInput(serializers.Serializer):
-    type = serializers.SlugRelatedField(slug_field="name", queryset=MeetingType.objects.all())
+    type = serializers.SlugRelatedField(
+        slug_field="name", queryset=MeetingType.objects.all(), help_text="The name of a meeting type"
+    )
     title = CleanTextInput(max_length=200)
-    starts_at = serializers.DateTimeField()
-    panel = serializers.PrimaryKeyRelatedField(queryset=Panel.objects.all(), required=False, allow_null=True)
-    duration_minutes = serializers.IntegerField(required=False, default=90)
-    place = CleanTextInput(max_length=300, required=False, default="", allow_blank=True)
+    starts_at = serializers.DateTimeField(help_text="In the future")
+    panel = serializers.PrimaryKeyRelatedField(
+        queryset=Panel.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A panel (id) you chair, or none",
+    )
+    duration_minutes = serializers.IntegerField(required=False, default=90, min_value=10, max_value=480)
+    place = CleanTextInput(
+        max_length=300,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Where the meeting is: needed unless there is a video link",
+    )
     video_link = serializers.URLField(required=False, default="", allow_blank=True)
 
 

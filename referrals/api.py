@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circles import selectors as circle_selectors
-from network.api_schema import answers
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import Organisation, User
 from referrals import handovers, selectors, services
@@ -125,7 +125,11 @@ class ReferralDetailOutput(ReferralOutput):
 
 class ReferralInput(serializers.Serializer):
     client = serializers.CharField(help_text="The client's public ID")
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    to_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        help_text="An organisation (id) other than yours, that the client has agreed to share information "
+        "with (their consent, recorded in the circle); without that consent the answer names `consent`.",
+    )
     service = CleanTextInput(max_length=200)
     asked = CleanTextInput()
     reason = CleanTextInput()
@@ -278,7 +282,9 @@ class HandoverOutput(serializers.ModelSerializer):
 
 
 class HandoverInput(serializers.Serializer):
-    to_member = serializers.IntegerField(help_text="The circle member (id) who is to become the lead")
+    to_member = IdInput(
+        help_text="The circle member (id) who is to become the lead: a professional in the circle now"
+    )
     summary = CleanTextInput()
 
 

@@ -83,6 +83,18 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/clients/{public_id}/plan/agreements/": {"participant_member_ids"},
     "POST /api/v1/clients/{public_id}/plan/goals/{goal_id}/actions/": {"owner_member_id"},
     "PATCH /api/v1/clients/{public_id}/plan/actions/{action_id}/": {"owner_member_id"},
+    # An instrument in use; people who exist, and at least one when it is for named people only.
+    "POST /api/v1/clients/{public_id}/assessments/": {"instrument", "named_people"},
+    # A worry has a kind; nothing else does.
+    "POST /api/v1/clients/{public_id}/board/cards/": {"kind"},
+    # A professional in this circle.
+    "POST /api/v1/clients/{public_id}/handovers/": {"to_member"},
+    # Closing the case needs an outcome.
+    "POST /api/v1/clients/{public_id}/stage/": {"outcome"},
+    # A meeting type and a panel that exist; in the future; a place unless there is a video link.
+    "POST /api/v1/meetings/": {"type", "panel", "starts_at", "place"},
+    # Another organisation that exists, which the client has agreed to share information with.
+    "POST /api/v1/referrals/": {"to_organisation", "consent"},
 }
 
 
