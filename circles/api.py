@@ -327,7 +327,13 @@ class MemberDetailApi(APIView):
 
 class MemberHideInput(serializers.Serializer):
     hidden = serializers.BooleanField()
-    reason = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
+    reason = CleanTextInput(
+        max_length=500,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Why they are hidden (the circle sees it): needed to hide someone",
+    )
 
 
 class MemberHideApi(APIView):

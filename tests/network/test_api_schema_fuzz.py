@@ -83,6 +83,8 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/clients/{public_id}/plan/agreements/": {"participant_member_ids"},
     "POST /api/v1/clients/{public_id}/plan/goals/{goal_id}/actions/": {"owner_member_id"},
     "PATCH /api/v1/clients/{public_id}/plan/actions/{action_id}/": {"owner_member_id"},
+    # Hiding someone needs a reason.
+    "POST /api/v1/clients/{public_id}/members/{member_id}/hidden/": {"reason"},
     # An instrument in use; people who exist, and at least one when it is for named people only.
     "POST /api/v1/clients/{public_id}/assessments/": {"instrument", "named_people"},
     # A worry has a kind; nothing else does.
