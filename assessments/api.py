@@ -230,7 +230,7 @@ class AssessmentCompleteApi(APIView):
 class AssessmentAmendApi(APIView):
     @extend_schema(
         request=AmendInput,
-        responses=answers({201: AssessmentOutput}, 400, 403, 404),
+        responses=answers({201: AssessmentOutput}, 400, 403, 404, 409),
         summary="Amend a completed assessment, with a reason: a new assessment; the original is kept",
     )
     def post(self, request: AuthenticatedRequest, public_id: str, assessment_id: int) -> Response:

@@ -98,9 +98,32 @@ class CardPatch(serializers.Serializer):
 
 
 class MoveInput(serializers.Serializer):
-    column = serializers.CharField(required=False, allow_null=True, default=None)
-    direction = serializers.CharField(required=False, allow_null=True, default=None)
-    kind = serializers.CharField(required=False, allow_blank=True, default="")
+    """A column to move to, or a direction to move in: one of the two."""
+
+    column = serializers.ChoiceField(
+        choices=Column.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={
+            "invalid_choice": "There is no such column. Choose worries, what's working well or what needs to happen."
+        },
+        help_text="The column to move the card to (to its end); or give a direction",
+    )
+    direction = serializers.ChoiceField(
+        choices=["up", "down"],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One place up or down in its column; or give a column",
+    )
+    kind = serializers.ChoiceField(
+        choices=WorryKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A worry's kind, when the card moves to the worries",
+    )
 
 
 class CloseInput(serializers.Serializer):

@@ -146,7 +146,7 @@ class MeetingInput(serializers.Serializer):
 
 
 class AgendaInput(serializers.Serializer):
-    client = serializers.CharField(help_text="The client's public ID")
+    client = serializers.CharField(help_text="The public ID of a client")
     reason = CleanTextInput(max_length=500)
     slot_minutes = serializers.IntegerField(required=False, default=20)
     without_consent_reason = CleanTextInput(required=False, default="", allow_blank=True)
@@ -170,13 +170,13 @@ class InvitationOutput(serializers.Serializer):
 
 
 class MeetingAttendanceInput(serializers.Serializer):
-    invitation = serializers.IntegerField()
+    invitation = serializers.IntegerField(help_text="An invitation (id) to this meeting")
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     for_family = serializers.BooleanField(required=False, default=False)
 
 
 class AttendanceOutput(serializers.Serializer):
-    invitation = serializers.IntegerField()
+    invitation = serializers.IntegerField(help_text="An invitation (id) to this meeting")
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     for_family = serializers.BooleanField()
 
@@ -213,7 +213,7 @@ class AgreedActionInput(serializers.Serializer):
 
 class MeetingDecisionInput(serializers.Serializer):
     text = CleanTextInput()
-    agreed_by = serializers.ListField(child=CleanTextInput(max_length=200))
+    agreed_by = serializers.ListField(child=CleanTextInput(max_length=200), min_length=1)
     dissent = DissentEntryInput(many=True, required=False, default=list)
     actions = AgreedActionInput(many=True, required=False, default=list)
 
@@ -230,7 +230,12 @@ class MeetingDecisionOutput(serializers.ModelSerializer):
 
 
 class ItemCloseInput(serializers.Serializer):
-    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    next_review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the client comes back to the panel: needed unless the decision is to close the case",
+    )
     close_case = serializers.BooleanField(required=False, default=False)
 
 
@@ -245,7 +250,7 @@ class PanelListApi(APIView):
 
     @extend_schema(
         request=MeetingPanelInput,
-        responses=answers({201: MeetingPanelOutput}, 400),
+        responses=answers({201: MeetingPanelOutput}, 400, 409),
         summary="Set up a panel (panel chairs)",
     )
     def post(self, request: Request) -> Response:
@@ -333,7 +338,7 @@ def _meeting_for_agenda(request: Request, meeting_id: int, client_text: str) -> 
 class CurrentItemApi(APIView):
     @extend_schema(
         request=CurrentItemInput,
-        responses=answers({200: MeetingOutput}, 400, 404),
+        responses=answers({200: MeetingOutput}, 400, 404, 409),
         summary="The chair moves the meeting to an item (everyone follows)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -507,7 +512,7 @@ class ItemCloseApi(APIView):
 class SignOffApi(APIView):
     @extend_schema(
         request=None,
-        responses=answers({200: MeetingOutput}, 400, 404),
+        responses=answers({200: MeetingOutput}, 400, 404, 409),
         summary="The chair signs off the minutes (locked; attendees get a link)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:

@@ -142,12 +142,14 @@ class ReferralInput(serializers.Serializer):
 
 
 class StepInput(serializers.Serializer):
-    worker = serializers.IntegerField(required=False, help_text="accept: the worker (a user id)")
+    worker = IdInput(required=False, help_text="accept: the worker (a user id), from your organisation")
     reason = CleanTextInput(required=False, default="", allow_blank=True, help_text="decline, withdraw")
     suggestion = CleanTextInput(required=False, default="", allow_blank=True, help_text="decline")
     question = CleanTextInput(required=False, default="", allow_blank=True, help_text="more-info")
     answer = CleanTextInput(required=False, default="", allow_blank=True, help_text="info")
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="first-contact")
+    on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="first-contact: not in the future"
+    )
     outcome = serializers.ChoiceField(choices=Referral.Outcome.choices, required=False, help_text="outcome")
     note = CleanTextInput(required=False, default="", allow_blank=True, help_text="outcome")
 
