@@ -205,7 +205,7 @@ class DissentEntryInput(serializers.Serializer):
 class AgreedActionInput(serializers.Serializer):
     what = CleanTextInput(max_length=500)
     owner = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A circle member's id"
+        required=False, allow_null=True, default=None, help_text="A member (id) of the client's circle"
     )
     owner_is_client = serializers.BooleanField(required=False, default=False)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -115,6 +115,8 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/meetings/{meeting_id}/agenda/": {"client"},
     "POST /api/v1/meetings/{meeting_id}/attendance/": {"invitation"},
     "POST /api/v1/meetings/{meeting_id}/items/{item_id}/close/": {"next_review_on"},
+    # An agreed action's owner is a member of the client's circle.
+    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/decisions/": {"actions"},
     # What a step needs depends on the step (the path): each field's description names its steps. A
     # worker in the organisation; first contact not in the future.
     "POST /api/v1/referrals/{referral_id}/{step}/": {
