@@ -356,14 +356,19 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "conferences.models.Meeting.Status",
         "AgendaItemStatusEnum": "conferences.models.AgendaItem.Status",
         "JoinRequestStatusEnum": "circles.models.JoinRequest.Status",
-        "NoteVisibilityEnum": "sharing.models.Note.Visibility",
         "CardColumnEnum": "board.models.Column",
         "WorryKindEnum": "board.models.WorryKind",
         "CardVisibilityEnum": "board.models.Visibility",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "HandoverStatusEnum": "referrals.models.Handover.Status",
+        "ReminderKindEnum": "reminders.api.professional_kinds",
         "StageEnum": "circles.models.Client.Stage",
-        "OutcomeEnum": "circles.models.Client.Outcome",
+        "ClientOutcomeEnum": "circles.models.Client.Outcome",
+        "ClosingOutcomeEnum": "circles.api.CLOSING_OUTCOMES",
+        "ReopeningStageEnum": "circles.api.REOPENING_STAGES",
+        "ReferralOutcomeEnum": "referrals.models.Referral.Outcome",
+        # One set of choices for who may read a note or an assessment (sharing.models.Note.Visibility is
+        # this one): one name, or drf-spectacular finds two names for the same set.
         "VisibilityEnum": "circles.models.Visibility",
     },
 }

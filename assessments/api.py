@@ -3,7 +3,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +12,8 @@ from audit.services import audit_read
 from circles.api import PersonLabelField
 from circles.models import Visibility
 from circles.selectors import client_get_for_user
-from network.api_schema import answers
+from network.api import Pages
+from network.api_schema import IdInput, answers
 from network.http import AuthenticatedRequest
 from network.models import User
 
@@ -72,12 +72,19 @@ class AnswersInput(serializers.Serializer):
 
 
 class StartInput(serializers.Serializer):
-    instrument = serializers.SlugField()
+    instrument = serializers.SlugField(
+        help_text="The code of an instrument in use (GET /api/v1/instruments/)"
+    )
     completed_by = serializers.ChoiceField(
         choices=[Assessment.By.PRACTITIONER, Assessment.By.TOGETHER], default=Assessment.By.PRACTITIONER
     )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CIRCLE)
-    named_people = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    named_people = serializers.ListField(
+        child=IdInput(),
+        required=False,
+        default=list,
+        help_text="For named people only: people (user ids) in the circle, at least one.",
+    )
 
 
 class AmendInput(AnswersInput):
@@ -140,13 +147,15 @@ class InstrumentDetailApi(APIView):
 
 
 class AssessmentListApi(APIView):
+    pagination_class = Pages
+
     @extend_schema(
         responses=answers({200: AssessmentOutput(many=True)}, 403, 404),
         summary="The client's assessments you may read (your drafts too), newest first",
     )
     def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         record = client_get_for_user(request.user, public_id)
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.assessment_list_for(record), request, view=self)
         audit_read(record=record, action="assessment.list")
         return paginator.get_paginated_response(
@@ -222,7 +231,7 @@ class AssessmentCompleteApi(APIView):
 class AssessmentAmendApi(APIView):
     @extend_schema(
         request=AmendInput,
-        responses=answers({201: AssessmentOutput}, 400, 403, 404),
+        responses=answers({201: AssessmentOutput}, 400, 403, 404, 409),
         summary="Amend a completed assessment, with a reason: a new assessment; the original is kept",
     )
     def post(self, request: AuthenticatedRequest, public_id: str, assessment_id: int) -> Response:

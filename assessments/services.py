@@ -144,7 +144,13 @@ def assessment_amend(
         )
         record_access = policy.record_access(actor, original.client)
         if original.status != Assessment.Status.COMPLETED:
-            raise ValidationError({"assessment": "Only the latest completed version can be amended."})
+            raise ValidationError(
+                {
+                    "assessment": ValidationError(
+                        "Only the latest completed version can be amended.", code="conflict"
+                    )
+                }
+            )
         if not record_access.may_add_note or not (
             original.author_id == actor.pk or record_access.may_manage_circle
         ):

@@ -9,7 +9,7 @@ PATCH …/board/cards/7/          If-Match: "card-7-v3"   {"text": "…"}
     428                         no If-Match: say which version you are changing
 """
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +20,8 @@ from board import selectors, services
 from board.models import Card, CardChange, Column, Scale, Visibility, WorryKind
 from board.services import CARD_MAX_LENGTH, REASON_MAX_LENGTH, WHY_MAX_LENGTH
 from circles.selectors import client_get_for_user
-from coedit.api import etag, versioned_response, versioned_update
+from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
+from network.api_schema import answers
 from network.fields import CleanTextInput
 from network.models import User
 from sharing import selectors as sharing_selectors
@@ -30,28 +31,6 @@ def _user(request: Request) -> User:
     """The signed-in professional (DRF's permission classes have let only them in)."""
     assert isinstance(request.user, User)
     return request.user
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "card-7-v3"'
-)
-
-
-class ProblemOutput(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class StaleOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    conflicts = serializers.DictField(child=serializers.DictField())
-    current = serializers.DictField()
-
-
-BAD_INPUT = OpenApiResponse(description="Bad input: field messages, nothing changed")
-FORBIDDEN = OpenApiResponse(ProblemOutput, description="Not allowed (signed out, not a professional)")
-NOT_FOUND = OpenApiResponse(ProblemOutput, description="No such client or card, or not yours to see")
-ERRORS = {400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND}
-READ_ERRORS = {403: FORBIDDEN, 404: NOT_FOUND}
 
 
 class CardOutput(serializers.ModelSerializer):
@@ -102,7 +81,13 @@ class CardOutput(serializers.ModelSerializer):
 class CardInput(serializers.Serializer):
     column = serializers.ChoiceField(choices=Column.choices)
     text = CleanTextInput(max_length=CARD_MAX_LENGTH)
-    kind = serializers.ChoiceField(choices=WorryKind.choices, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=WorryKind.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A worry's kind: needed for a worry, and only for a worry.",
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CIRCLE)
 
 
@@ -113,9 +98,32 @@ class CardPatch(serializers.Serializer):
 
 
 class MoveInput(serializers.Serializer):
-    column = serializers.CharField(required=False, allow_null=True, default=None)
-    direction = serializers.CharField(required=False, allow_null=True, default=None)
-    kind = serializers.CharField(required=False, allow_blank=True, default="")
+    """A column to move to, or a direction to move in: one of the two."""
+
+    column = serializers.ChoiceField(
+        choices=Column.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={
+            "invalid_choice": "There is no such column. Choose worries, what's working well or what needs to happen."
+        },
+        help_text="The column to move the card to (to its end); or give a direction",
+    )
+    direction = serializers.ChoiceField(
+        choices=["up", "down"],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One place up or down in its column; or give a column",
+    )
+    kind = serializers.ChoiceField(
+        choices=WorryKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A worry's kind, when the card moves to the worries",
+    )
 
 
 class CloseInput(serializers.Serializer):
@@ -171,7 +179,7 @@ class ScaleInput(serializers.Serializer):
 
 class CardListApi(APIView):
     @extend_schema(
-        responses={200: CardOutput(many=True), **READ_ERRORS},
+        responses=answers({200: CardOutput(many=True)}, 404),
         summary="The board's cards you may see (open ones; ?closed=1 for closed ones too)",
     )
     def get(self, request: Request, public_id: str) -> Response:
@@ -182,7 +190,12 @@ class CardListApi(APIView):
             cards = cards.filter(closed_at=None)
         return Response(CardOutput(selectors.name_cards(list(cards), record), many=True).data)
 
-    @extend_schema(request=CardInput, responses={201: CardOutput, **ERRORS}, summary="Add a card")
+    @extend_schema(
+        request=CardInput,
+        responses=answers({201: CardOutput}, 400, 404),
+        parameters=[ETAG],
+        summary="Add a card",
+    )
     def post(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(_user(request), public_id)
         data = CardInput(data=request.data)
@@ -195,19 +208,14 @@ class CardListApi(APIView):
 
 @extend_schema_view(
     get=extend_schema(
-        responses={200: CardOutput, **READ_ERRORS}, summary="One card (its ETag is in the ETag header)"
+        responses=answers({200: CardOutput}, 404),
+        parameters=[ETAG],
+        summary="One card (its ETag is in the ETag header)",
     ),
     patch=extend_schema(
         request=CardPatch,
-        responses={
-            200: CardOutput,
-            **ERRORS,
-            412: OpenApiResponse(StaleOutput, description="Someone changed the same field: here it is now"),
-            428: OpenApiResponse(
-                ProblemOutput, description="No If-Match: say which version you are changing"
-            ),
-        },
-        parameters=[IF_MATCH],
+        responses=answers(versioned_update_responses(CardOutput), 400, 404, 409),
+        parameters=[IF_MATCH, ETAG],
         summary="Change a card, from the version If-Match names",
     ),
 )
@@ -237,7 +245,8 @@ class CardDetailApi(APIView):
 class CardMoveApi(APIView):
     @extend_schema(
         request=MoveInput,
-        responses={200: CardOutput, **ERRORS},
+        responses=answers({200: CardOutput}, 400, 404, 409),
+        parameters=[ETAG],
         summary="Move a card to another column (column), or up or down in its own (direction)",
     )
     def post(self, request: Request, public_id: str, card_id: int) -> Response:
@@ -251,7 +260,10 @@ class CardMoveApi(APIView):
 
 class CardCloseApi(APIView):
     @extend_schema(
-        request=CloseInput, responses={200: CardOutput, **ERRORS}, summary="Close a card, saying why"
+        request=CloseInput,
+        responses=answers({200: CardOutput}, 400, 404, 409),
+        parameters=[ETAG],
+        summary="Close a card, saying why",
     )
     def post(self, request: Request, public_id: str, card_id: int) -> Response:
         record = client_get_for_user(_user(request), public_id)
@@ -265,7 +277,8 @@ class CardCloseApi(APIView):
 class CardLinkApi(APIView):
     @extend_schema(
         request=LinkInput,
-        responses={200: CardOutput, **ERRORS},
+        responses=answers({200: CardOutput}, 400, 404, 409),
+        parameters=[ETAG],
         summary="Link a worry to the goal that addresses it and the notes that evidence it",
     )
     def post(self, request: Request, public_id: str, card_id: int) -> Response:
@@ -289,7 +302,7 @@ class CardLinkApi(APIView):
 class CardToPlanApi(APIView):
     @extend_schema(
         request=ToPlanInput,
-        responses={201: ToPlanOutput, **ERRORS},
+        responses=answers({201: ToPlanOutput}, 400, 404, 409),
         summary="A “What needs to happen” card becomes a goal, or an action under a goal, in one step",
     )
     def post(self, request: Request, public_id: str, card_id: int) -> Response:
@@ -312,7 +325,7 @@ class CardToPlanApi(APIView):
 
 class CardHistoryApi(APIView):
     @extend_schema(
-        responses={200: CardChangeOutput(many=True), **READ_ERRORS},
+        responses=answers({200: CardChangeOutput(many=True)}, 404),
         summary="Every change to a card, oldest first",
     )
     def get(self, request: Request, public_id: str, card_id: int) -> Response:
@@ -324,7 +337,7 @@ class CardHistoryApi(APIView):
 
 class ScaleListApi(APIView):
     @extend_schema(
-        responses={200: ScaleLineOutput(many=True), **READ_ERRORS},
+        responses=answers({200: ScaleLineOutput(many=True)}, 404),
         summary="Everyone's scales over time, people ordered by their latest score (the spread)",
     )
     def get(self, request: Request, public_id: str) -> Response:
@@ -333,7 +346,9 @@ class ScaleListApi(APIView):
         return Response(ScaleLineOutput(selectors.scales_for(record), many=True).data)
 
     @extend_schema(
-        request=ScaleInput, responses={201: ScaleOutput, **ERRORS}, summary="Give your scale, 0 to 10"
+        request=ScaleInput,
+        responses=answers({201: ScaleOutput}, 400, 404),
+        summary="Give your scale, 0 to 10",
     )
     def post(self, request: Request, public_id: str) -> Response:
         record = client_get_for_user(_user(request), public_id)

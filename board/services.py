@@ -226,7 +226,7 @@ def card_link(
     with transaction.atomic():
         card, client = _lock(actor, card.pk)
         if card.column != Column.WORRY:
-            raise ValidationError("Only worries are linked to the goal that addresses them.")
+            raise ValidationError("Only worries are linked to the goal that addresses them.", code="conflict")
         if addressed_by is not None and (addressed_by.plan.client_id != client.pk or addressed_by.removed_at):
             raise ValidationError({"addressed_by": "Choose a goal on this client's plan."})
         record_access = access.record_access(actor, client)
@@ -314,7 +314,7 @@ def _lock(actor: "User", pk: int) -> tuple[Card, Client]:
 
     client, _nothing, card = lock_in_order(Card, pk, first=Client, path="board_cards", then=check)
     if card.closed_at is not None:
-        raise ValidationError("This card is closed.")
+        raise ValidationError("This card is closed.", code="conflict")
     return card, client
 
 
@@ -388,9 +388,9 @@ def _next_position(client: Client, column: str) -> int:
 
 def _check_plannable(card: Card) -> None:
     if card.column != Column.NEXT_STEP:
-        raise ValidationError("Only “What needs to happen” cards go on the plan.")
+        raise ValidationError("Only “What needs to happen” cards go on the plan.", code="conflict")
     if card.goal_id or card.action_id:
-        raise ValidationError("This card is already on the plan.")
+        raise ValidationError("This card is already on the plan.", code="conflict")
 
 
 def _check_kind(column: str, kind: str, *, editing: bool = False) -> None:

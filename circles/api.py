@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -328,7 +327,13 @@ class MemberDetailApi(APIView):
 
 class MemberHideInput(serializers.Serializer):
     hidden = serializers.BooleanField()
-    reason = CleanTextInput(max_length=500, required=False, default="", allow_blank=True)
+    reason = CleanTextInput(
+        max_length=500,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Why they are hidden (the circle sees it): needed to hide someone",
+    )
 
 
 class MemberHideApi(APIView):
@@ -547,24 +552,28 @@ class StageOutput(serializers.Serializer):
     history = StageChangeOutput(many=True)
 
 
+# How a case may end (not "unknown", which only cases brought in from elsewhere have), and the stages a
+# closed case reopens at: exactly what the services accept.
+CLOSING_OUTCOMES = [
+    (value, label) for value, label in Client.Outcome.choices if value in services.CLOSING_OUTCOMES
+]
+REOPENING_STAGES = [(value, label) for value, label in Client.Stage.choices if value != Client.Stage.CLOSED]
+
+
 class StageInput(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Client.Stage.choices)
-    reason = CleanTextInput(max_length=500)
-    outcome = serializers.ChoiceField(choices=Client.Outcome.choices, required=False, default="")
+    reason = CleanTextInput(max_length=services.STAGE_REASON_MAX)
+    outcome = serializers.ChoiceField(
+        choices=CLOSING_OUTCOMES,
+        required=False,
+        default="",
+        help_text="How the case ended: needed when the stage is closed, and ignored otherwise.",
+    )
 
 
 class ReopenInput(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=Client.Stage.choices, default=Client.Stage.ASSESSMENT)
-    reason = CleanTextInput(max_length=500)
-
-
-STAGE_ERRORS = {
-    400: OpenApiResponse(
-        description="A field is wrong (a missing reason, an outcome, a closed case); nothing changed"
-    ),
-    403: OpenApiResponse(description="Only the lead professional changes the stage"),
-    404: OpenApiResponse(description="No such client, or not yours to see"),
-}
+    stage = serializers.ChoiceField(choices=REOPENING_STAGES, default=Client.Stage.ASSESSMENT)
+    reason = CleanTextInput(max_length=services.STAGE_REASON_MAX)
 
 
 def _stage(record: access.RecordAccess) -> dict:
@@ -581,7 +590,7 @@ def _stage(record: access.RecordAccess) -> dict:
 
 class StageApi(APIView):
     @extend_schema(
-        responses={200: StageOutput, 403: STAGE_ERRORS[403], 404: STAGE_ERRORS[404]},
+        responses=answers({200: StageOutput}, 404),
         summary="The case's stage, since when, and how it has moved",
     )
     def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
@@ -591,7 +600,8 @@ class StageApi(APIView):
 
     @extend_schema(
         request=StageInput,
-        responses={200: StageOutput, **STAGE_ERRORS},
+        responses=answers({200: StageOutput}, 400, 404, 409),
+        description="409: the case is closed (reopen it first). Only the lead professional changes the stage.",
         summary="Move the case to another stage, with a reason; closing records an outcome (lead only)",
     )
     def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
@@ -605,7 +615,8 @@ class StageApi(APIView):
 class ReopenApi(APIView):
     @extend_schema(
         request=ReopenInput,
-        responses={200: StageOutput, **STAGE_ERRORS},
+        responses=answers({200: StageOutput}, 400, 404, 409),
+        description="409: the case is open already. Only the lead professional reopens a case.",
         summary="Reopen a closed case, with a reason (lead only)",
     )
     def post(self, request: AuthenticatedRequest, public_id: str) -> Response:

@@ -135,7 +135,13 @@ def client_stage_change(
         if client.stage == stage:
             return client
         if client.is_closed:
-            raise ValidationError({"stage": "This case is closed: reopen it, with a reason, to move it on."})
+            raise ValidationError(
+                {
+                    "stage": ValidationError(
+                        "This case is closed: reopen it, with a reason, to move it on.", code="conflict"
+                    )
+                }
+            )
         if errors:
             raise ValidationError(errors)
         return _move(
@@ -165,7 +171,7 @@ def client_reopen(
         if not access.record_access(actor, client).may_manage_circle:
             raise PermissionDenied("Only the lead professional can reopen a case.")
         if not client.is_closed:
-            raise ValidationError({"stage": "This case is open already."})
+            raise ValidationError({"stage": ValidationError("This case is open already.", code="conflict")})
         return _move(
             actor=actor, client=client, stage=stage, reason=reason, outcome="", change=c.CLIENT_REOPEN
         )

@@ -8,7 +8,7 @@ answer 400 with the way to amend.
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from circles import public_id as public_ids
 from circles.models import CircleMember, Client
-from coedit.api import etag, versioned_response, versioned_update
+from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
 from conferences import access, selectors, services
 from conferences.models import (
     AgendaItem,
@@ -29,6 +29,7 @@ from conferences.models import (
     MeetingType,
     Panel,
 )
+from network.api_schema import answers
 from network.fields import CleanTextInput
 from network.models import User
 
@@ -36,34 +37,6 @@ from network.models import User
 def me(request: Request) -> User:
     """The signed-in professional (the API's permission class lets no one else in)."""
     return cast(User, request.user)
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag you read, e.g. "agendaitem-7-v3"',
-)
-BAD = OpenApiResponse(
-    description="The input is not valid, or the change is not allowed now (the message says why)"
-)
-FORBIDDEN = OpenApiResponse(description="Signed in, but not allowed to do this (e.g. not the chair)")
-NOT_FOUND = OpenApiResponse(description="No such meeting or item, or not yours to see")
-NOT_SIGNED_IN = OpenApiResponse(description="Not signed in, or not a professional")
-
-
-def _statuses(
-    ok: dict[int, Any], *, bad: bool = True, forbidden: bool = True, not_found: bool = True
-) -> dict:
-    answers: dict[int, Any] = dict(ok)
-    answers[401] = NOT_SIGNED_IN
-    answers[403] = FORBIDDEN if forbidden else NOT_SIGNED_IN
-    if bad:
-        answers[400] = BAD
-    if not_found:
-        answers[404] = NOT_FOUND
-    return answers
 
 
 class MeetingPanelOutput(serializers.ModelSerializer):
@@ -149,17 +122,30 @@ class MeetingDetailOutput(MeetingOutput):
 
 
 class MeetingInput(serializers.Serializer):
-    type = serializers.SlugRelatedField(slug_field="name", queryset=MeetingType.objects.all())
+    type = serializers.SlugRelatedField(
+        slug_field="name", queryset=MeetingType.objects.all(), help_text="The name of a meeting type"
+    )
     title = CleanTextInput(max_length=200)
-    starts_at = serializers.DateTimeField()
-    panel = serializers.PrimaryKeyRelatedField(queryset=Panel.objects.all(), required=False, allow_null=True)
-    duration_minutes = serializers.IntegerField(required=False, default=90)
-    place = CleanTextInput(max_length=300, required=False, default="", allow_blank=True)
+    starts_at = serializers.DateTimeField(help_text="In the future")
+    panel = serializers.PrimaryKeyRelatedField(
+        queryset=Panel.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A panel (id) you chair, or none",
+    )
+    duration_minutes = serializers.IntegerField(required=False, default=90, min_value=10, max_value=480)
+    place = CleanTextInput(
+        max_length=300,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Where the meeting is: needed unless there is a video link",
+    )
     video_link = serializers.URLField(required=False, default="", allow_blank=True)
 
 
 class AgendaInput(serializers.Serializer):
-    client = serializers.CharField(help_text="The client's public ID")
+    client = serializers.CharField(help_text="The public ID of a client")
     reason = CleanTextInput(max_length=500)
     slot_minutes = serializers.IntegerField(required=False, default=20)
     without_consent_reason = CleanTextInput(required=False, default="", allow_blank=True)
@@ -183,9 +169,15 @@ class InvitationOutput(serializers.Serializer):
 
 
 class MeetingAttendanceInput(serializers.Serializer):
-    invitation = serializers.IntegerField()
+    invitation = serializers.IntegerField(help_text="An invitation (id) to this meeting")
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     for_family = serializers.BooleanField(required=False, default=False)
+
+
+class AttendanceOutput(serializers.Serializer):
+    invitation = serializers.IntegerField(help_text="An invitation (id) to this meeting")
+    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    for_family = serializers.BooleanField()
 
 
 class PackReportInput(serializers.Serializer):
@@ -212,7 +204,7 @@ class DissentEntryInput(serializers.Serializer):
 class AgreedActionInput(serializers.Serializer):
     what = CleanTextInput(max_length=500)
     owner = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A circle member's id"
+        required=False, allow_null=True, default=None, help_text="A member (id) of the client's circle"
     )
     owner_is_client = serializers.BooleanField(required=False, default=False)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -220,7 +212,7 @@ class AgreedActionInput(serializers.Serializer):
 
 class MeetingDecisionInput(serializers.Serializer):
     text = CleanTextInput()
-    agreed_by = serializers.ListField(child=CleanTextInput(max_length=200))
+    agreed_by = serializers.ListField(child=CleanTextInput(max_length=200), min_length=1)
     dissent = DissentEntryInput(many=True, required=False, default=list)
     actions = AgreedActionInput(many=True, required=False, default=list)
 
@@ -237,15 +229,18 @@ class MeetingDecisionOutput(serializers.ModelSerializer):
 
 
 class ItemCloseInput(serializers.Serializer):
-    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    next_review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the client comes back to the panel: needed unless the decision is to close the case",
+    )
     close_case = serializers.BooleanField(required=False, default=False)
 
 
 class PanelListApi(APIView):
     @extend_schema(
-        responses=_statuses(
-            {200: MeetingPanelOutput(many=True)}, bad=False, forbidden=False, not_found=False
-        ),
+        responses=answers({200: MeetingPanelOutput(many=True)}),
         summary="Panels I chair or sit on",
     )
     def get(self, request: Request) -> Response:
@@ -254,7 +249,7 @@ class PanelListApi(APIView):
 
     @extend_schema(
         request=MeetingPanelInput,
-        responses=_statuses({201: MeetingPanelOutput}, not_found=False),
+        responses=answers({201: MeetingPanelOutput}, 400, 409),
         summary="Set up a panel (panel chairs)",
     )
     def post(self, request: Request) -> Response:
@@ -266,7 +261,7 @@ class PanelListApi(APIView):
 
 class MeetingListApi(APIView):
     @extend_schema(
-        responses=_statuses({200: MeetingOutput(many=True)}, bad=False, forbidden=False, not_found=False),
+        responses=answers({200: MeetingOutput(many=True)}),
         summary="My meetings: chaired, minuted or invited to",
     )
     def get(self, request: Request) -> Response:
@@ -276,7 +271,7 @@ class MeetingListApi(APIView):
 
     @extend_schema(
         request=MeetingInput,
-        responses=_statuses({201: MeetingOutput}, not_found=False),
+        responses=answers({201: MeetingOutput}, 400),
         summary="Arrange a meeting (panel chairs; not in the past)",
     )
     def post(self, request: Request) -> Response:
@@ -288,7 +283,7 @@ class MeetingListApi(APIView):
 
 class MeetingDetailApi(APIView):
     @extend_schema(
-        responses=_statuses({200: MeetingDetailOutput}, bad=False, forbidden=False),
+        responses=answers({200: MeetingDetailOutput}, 404),
         summary="A meeting and its agenda",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -302,7 +297,7 @@ class MeetingDetailApi(APIView):
 class AgendaApi(APIView):
     @extend_schema(
         request=AgendaInput,
-        responses=_statuses({201: AgendaItemOutput}),
+        responses=answers({201: AgendaItemOutput}, 400, 404),
         summary="Put a client on the agenda (the chair, or the circle's lead): needs consent or a reason",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -342,7 +337,7 @@ def _meeting_for_agenda(request: Request, meeting_id: int, client_text: str) -> 
 class CurrentItemApi(APIView):
     @extend_schema(
         request=CurrentItemInput,
-        responses=_statuses({200: MeetingOutput}),
+        responses=answers({200: MeetingOutput}, 400, 404, 409),
         summary="The chair moves the meeting to an item (everyone follows)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -359,7 +354,7 @@ class CurrentItemApi(APIView):
 class AnswerApi(APIView):
     @extend_schema(
         request=InvitationAnswerInput,
-        responses=_statuses({200: InvitationOutput}),
+        responses=answers({200: InvitationOutput}, 400, 404),
         summary="Answer my invitation (again, if need be: the history is kept)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -386,7 +381,7 @@ def _invitation(invitation: Invitation) -> dict[str, Any]:
 
 class InvitationListApi(APIView):
     @extend_schema(
-        responses=_statuses({200: InvitationOutput(many=True)}, bad=False, forbidden=False),
+        responses=answers({200: InvitationOutput(many=True)}, 404),
         summary="Who is invited, and their answers (hidden members never appear)",
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -398,7 +393,7 @@ class InvitationListApi(APIView):
 class AttendanceApi(APIView):
     @extend_schema(
         request=MeetingAttendanceInput,
-        responses=_statuses({200: OpenApiResponse(description="Recorded")}),
+        responses=answers({200: AttendanceOutput}, 400, 404),
         summary="Take attendance (chair, minute-taker)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -423,7 +418,7 @@ class AttendanceApi(APIView):
 class ContributionApi(APIView):
     @extend_schema(
         request=PackReportInput,
-        responses=_statuses({201: PackReportOutput}),
+        responses=answers({201: PackReportOutput}, 400, 404),
         summary="A pre-meeting report (facts apart from opinion) or an absent contributor's report",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -437,7 +432,8 @@ class ContributionApi(APIView):
 
 class MinutesApi(APIView):
     @extend_schema(
-        responses=_statuses({200: AgendaItemOutput}, bad=False, forbidden=False),
+        responses=answers({200: AgendaItemOutput}, 404),
+        parameters=[ETAG],
         summary="An item's minutes (the ETag is in the ETag header)",
     )
     def get(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -450,16 +446,8 @@ class MinutesApi(APIView):
 
     @extend_schema(
         request=MinutesPatch,
-        parameters=[IF_MATCH],
-        responses=_statuses(
-            {
-                200: AgendaItemOutput,
-                412: OpenApiResponse(
-                    description="Someone changed the minutes since your version: here they are now"
-                ),
-                428: OpenApiResponse(description="No If-Match: say which version you are changing"),
-            }
-        ),
+        parameters=[IF_MATCH, ETAG],
+        responses=answers(versioned_update_responses(AgendaItemOutput), 400, 404),
         summary="Co-edit an item's minutes (chair, minute-taker); 400 once signed off (amend instead)",
     )
     def patch(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -483,7 +471,7 @@ class MinutesApi(APIView):
 class DecisionApi(APIView):
     @extend_schema(
         request=MeetingDecisionInput,
-        responses=_statuses({201: MeetingDecisionOutput}),
+        responses=answers({201: MeetingDecisionOutput}, 400, 404),
         summary="Record a decision: who agreed, dissent by name; agreed actions go on the plan",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -507,7 +495,7 @@ class DecisionApi(APIView):
 class ItemCloseApi(APIView):
     @extend_schema(
         request=ItemCloseInput,
-        responses=_statuses({200: AgendaItemOutput}),
+        responses=answers({200: AgendaItemOutput}, 400, 404),
         summary="Close an item: a next review date, or a decision to close",
     )
     def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
@@ -523,7 +511,7 @@ class ItemCloseApi(APIView):
 class SignOffApi(APIView):
     @extend_schema(
         request=None,
-        responses=_statuses({200: MeetingOutput}),
+        responses=answers({200: MeetingOutput}, 400, 404, 409),
         summary="The chair signs off the minutes (locked; attendees get a link)",
     )
     def post(self, request: Request, meeting_id: int) -> Response:

@@ -93,7 +93,9 @@ def panel_create(*, actor: "User", name: str) -> Panel:
         raise PermissionDenied("Only panel chairs set up panels.")
     with transaction.atomic():
         if Panel.objects.filter(name__iexact=name).exists():
-            raise ValidationError({"name": "There is already a panel with that name."})
+            raise ValidationError(
+                {"name": ValidationError("There is already a panel with that name.", code="conflict")}
+            )
         panel = Panel.objects.create(name=name)
         PanelMember.objects.create(panel=panel, user=actor, role=PanelMember.Role.CHAIR)
         record(change=c.PANEL_CREATE, actor=actor, client=None, obj=panel, after={"name": name})
@@ -494,7 +496,7 @@ def meeting_item_move(*, actor: "User", meeting: Meeting, item: AgendaItem) -> M
         meeting = _locked_meeting(meeting)
         _chair_only(actor, meeting)
         if meeting.status != Meeting.Status.IN_PROGRESS:
-            raise ValidationError("Open the meeting first.")
+            raise ValidationError("Open the meeting first.", code="conflict")
         if item.meeting_id != meeting.pk:
             raise ValidationError({"item": "That item is not on this meeting's agenda."})
         before = {"item_id": meeting.current_item_id}
@@ -753,9 +755,9 @@ def minutes_sign_off(*, actor: "User", meeting: Meeting, base_url: str = "") -> 
         meeting = _locked_meeting(meeting)
         _chair_only(actor, meeting)
         if meeting.status != Meeting.Status.ENDED:
-            raise ValidationError("End the meeting before signing off its minutes.")
+            raise ValidationError("End the meeting before signing off its minutes.", code="conflict")
         if meeting.minutes_locked:
-            raise ValidationError("The minutes are already signed off.")
+            raise ValidationError("The minutes are already signed off.", code="conflict")
         meeting.minutes_status, meeting.signed_off_at = Meeting.Minutes.SIGNED, timezone.now()
         meeting.save(update_fields=["minutes_status", "signed_off_at"])
         MinutesVersion.objects.create(meeting=meeting, number=1, snapshot=_snapshot(meeting), by=actor)

@@ -43,10 +43,12 @@ class Conflict(exceptions.ValidationError):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus the Django ValidationError that services raise, as a 400 with field messages
-    (409 when the service says it is a conflict with the record's state)."""
+    (409 when the service says each is a conflict with the record's state: code="conflict", on the
+    request as a whole or on a field)."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        conflict = not hasattr(exc, "error_dict") and all(e.code == "conflict" for e in exc.error_list)
+        errors = sum(exc.error_dict.values(), []) if hasattr(exc, "error_dict") else exc.error_list
+        conflict = all(error.code == "conflict" for error in errors)
         exc = (Conflict if conflict else exceptions.ValidationError)(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)

@@ -1,13 +1,13 @@
 """API for "since I last looked": for one client, and for every client on My clients."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from board.api import ProblemOutput
 from circles.selectors import client_get_for_user
+from network.api_schema import answers
 from network.models import User
 from overview import selectors
 
@@ -44,11 +44,7 @@ class NewCountOutput(serializers.Serializer):
 
 class SinceApi(APIView):
     @extend_schema(
-        responses={
-            200: SinceOutput,
-            403: OpenApiResponse(ProblemOutput, description="Not signed in as a professional"),
-            404: OpenApiResponse(ProblemOutput, description="No such client, or not in your circles"),
-        },
+        responses=answers({200: SinceOutput}, 404),
         summary="What changed on this client since I last opened their page (newest first)",
     )
     def get(self, request: Request, public_id: str) -> Response:
@@ -59,10 +55,7 @@ class SinceApi(APIView):
 class MyClientsNewApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("sort", str, enum=["new"], description="new: most new for me first")],
-        responses={
-            200: NewCountOutput(many=True),
-            403: OpenApiResponse(ProblemOutput, description="Not signed in as a professional"),
-        },
+        responses=answers({200: NewCountOutput(many=True)}),
         summary="My clients, with how many things are new for me on each",
     )
     def get(self, request: Request) -> Response:

@@ -13,15 +13,12 @@ from rest_framework.views import APIView
 from circles import access
 from circles import selectors as circle_selectors
 from circles.api import PersonLabelField
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import Organisation, User
 from referrals import handovers, selectors, services
 from referrals.access import STEPS
 from referrals.models import Handover, Referral
-
-FIELD_ERRORS = OpenApiResponse(description="Bad input: field messages; nothing was changed.")
-NOT_FOUND = OpenApiResponse(description="No such referral, or not yours to see (the same answer).")
-FORBIDDEN = OpenApiResponse(description="You may see it but not take this step.")
 
 
 def _me(request: Request) -> User:
@@ -136,7 +133,11 @@ class ReferralDetailOutput(ReferralOutput):
 
 class ReferralInput(serializers.Serializer):
     client = serializers.CharField(help_text="The client's public ID")
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    to_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        help_text="An organisation (id) other than yours, that the client has agreed to share information "
+        "with (their consent, recorded in the circle); without that consent the answer names `consent`.",
+    )
     service = CleanTextInput(max_length=200)
     asked = CleanTextInput()
     reason = CleanTextInput()
@@ -149,12 +150,14 @@ class ReferralInput(serializers.Serializer):
 
 
 class StepInput(serializers.Serializer):
-    worker = serializers.IntegerField(required=False, help_text="accept: the worker (a user id)")
+    worker = IdInput(required=False, help_text="accept: the worker (a user id), from your organisation")
     reason = CleanTextInput(required=False, default="", allow_blank=True, help_text="decline, withdraw")
     suggestion = CleanTextInput(required=False, default="", allow_blank=True, help_text="decline")
     question = CleanTextInput(required=False, default="", allow_blank=True, help_text="more-info")
     answer = CleanTextInput(required=False, default="", allow_blank=True, help_text="info")
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="first-contact")
+    on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="first-contact: not in the future"
+    )
     outcome = serializers.ChoiceField(choices=Referral.Outcome.choices, required=False, help_text="outcome")
     note = CleanTextInput(required=False, default="", allow_blank=True, help_text="outcome")
 
@@ -169,7 +172,7 @@ class ReferralListApi(APIView):
                 description="Sent from your circles, or received by your organisation's referrals inbox",
             )
         ],
-        responses={200: ReferralOutput(many=True)},
+        responses=answers({200: ReferralOutput(many=True)}, 400),
         summary="Referrals, by direction",
     )
     def get(self, request: Request) -> Response:
@@ -181,12 +184,7 @@ class ReferralListApi(APIView):
 
     @extend_schema(
         request=ReferralInput,
-        responses={
-            201: ReferralOutput,
-            400: FIELD_ERRORS,
-            403: OpenApiResponse(description="Not a member of the client's circle."),
-            404: OpenApiResponse(description="No such client, or not yours to see."),
-        },
+        responses=answers({201: ReferralOutput}, 400, 404),
         summary="Refer a client to another organisation (needs the client's consent to share with it)",
     )
     def post(self, request: Request) -> Response:
@@ -212,7 +210,7 @@ class ReferralListApi(APIView):
 
 class ReferralDetailApi(APIView):
     @extend_schema(
-        responses={200: ReferralDetailOutput, 404: NOT_FOUND},
+        responses=answers({200: ReferralDetailOutput}, 404),
         summary="A referral: the pack (who is involved, what is true now, the reason) and its steps. Audited.",
     )
     def get(self, request: Request, referral_id: int) -> Response:
@@ -224,17 +222,19 @@ class ReferralStepApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("step", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(STEPS))],
         request=StepInput,
-        responses={
-            200: ReferralOutput,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OpenApiResponse(
-                ReferralOutput,
-                description="The step does not fit where the referral stands (accepted twice, an outcome "
-                "before first contact…): nothing changed; the body is the referral as it is now, with `detail`.",
-            ),
-        },
+        responses=answers(
+            {
+                200: ReferralOutput,
+                409: OpenApiResponse(
+                    ReferralOutput,
+                    description="The step does not fit where the referral stands (accepted twice, an outcome "
+                    "before first contact…): nothing changed; the body is the referral as it is now, with "
+                    "`detail`.",
+                ),
+            },
+            400,
+            404,
+        ),
         summary="Take a step: accept, decline, more-info, info, first-contact, outcome, withdraw",
         operation_id="v1_referrals_step",
     )
@@ -297,19 +297,16 @@ class HandoverOutput(serializers.ModelSerializer):
 
 
 class HandoverInput(serializers.Serializer):
-    to_member = serializers.IntegerField(help_text="The circle member (id) who is to become the lead")
+    to_member = IdInput(
+        help_text="The circle member (id) who is to become the lead: a professional in the circle now"
+    )
     summary = CleanTextInput()
 
 
 class HandoverListApi(APIView):
     @extend_schema(
         request=HandoverInput,
-        responses={
-            201: HandoverOutput,
-            400: FIELD_ERRORS,
-            403: OpenApiResponse(description="Only the lead hands over the lead."),
-            404: OpenApiResponse(description="No such client, or not yours to see."),
-        },
+        responses=answers({201: HandoverOutput}, 400, 404, 409),
         summary="Offer the lead to another professional in the circle, with a handover summary",
     )
     def post(self, request: Request, public_id: str) -> Response:
@@ -336,12 +333,7 @@ class HandoverDecisionApi(APIView):
         parameters=[
             OpenApiParameter("decision", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["accept", "cancel"])
         ],
-        responses={
-            200: HandoverOutput,
-            400: OpenApiResponse(description="The handover is no longer waiting."),
-            403: OpenApiResponse(description="Only the new lead accepts; only the outgoing lead cancels."),
-            404: OpenApiResponse(description="No such handover, or not yours to see."),
-        },
+        responses=answers({200: HandoverOutput}, 404, 409),
         summary="Accept (as the new lead) or cancel (as the outgoing lead) a handover",
     )
     def post(self, request: Request, handover_id: int, decision: str) -> Response:

@@ -42,9 +42,17 @@ def handover_offer(*, actor: User, client: Client, to_member: CircleMember, summ
         if member is None or member.kind != CircleMember.Kind.PROFESSIONAL or member.user is None:
             raise ValidationError({"to_member": "Choose a professional who is in the circle now."})
         if member.is_lead:
-            raise ValidationError({"to_member": "They are the lead already."})
+            raise ValidationError(
+                {"to_member": ValidationError("They are the lead already.", code="conflict")}
+            )
         if Handover.objects.filter(client=client, status=H.OFFERED).exists():
-            raise ValidationError({"to_member": "A handover is already waiting. Cancel it first."})
+            raise ValidationError(
+                {
+                    "to_member": ValidationError(
+                        "A handover is already waiting. Cancel it first.", code="conflict"
+                    )
+                }
+            )
         handover = Handover.objects.create(client=client, from_user=actor, to_member=member, summary=summary)
         _record(c.HANDOVER_OFFER, actor, handover)
         lead = access.person_label(access.names_for_person(member.user, client), actor) or "The lead"
@@ -69,7 +77,9 @@ def handover_accept(*, actor: User, handover: Handover) -> Handover:
         if handover.to_member.user_id != actor.pk:
             raise PermissionDenied("Only the person it was offered to can accept the handover.")
         if handover.status != H.OFFERED or handover.to_member.until is not None:
-            raise ValidationError(f"This handover is {handover.get_status_display().lower()}.")
+            raise ValidationError(
+                f"This handover is {handover.get_status_display().lower()}.", code="conflict"
+            )
         circle_lead_change_accepted(actor=actor, client=handover.client, member=handover.to_member)
         handover.status, handover.decided_at = H.ACCEPTED, timezone.now()
         handover.save(update_fields=["status", "decided_at"])
@@ -85,7 +95,9 @@ def handover_cancel(*, actor: User, handover: Handover) -> Handover:
         if handover.from_user_id != actor.pk:
             raise PermissionDenied("Only the lead who offered it can cancel the handover.")
         if handover.status != H.OFFERED:
-            raise ValidationError(f"This handover is {handover.get_status_display().lower()}.")
+            raise ValidationError(
+                f"This handover is {handover.get_status_display().lower()}.", code="conflict"
+            )
         handover.status, handover.decided_at = H.CANCELLED, timezone.now()
         handover.save(update_fields=["status", "decided_at"])
         _record(c.HANDOVER_CANCEL, actor, handover)

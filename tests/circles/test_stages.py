@@ -95,7 +95,7 @@ def test_reopening_an_open_case_is_refused(alice, grace):
     response = api_as(alice).post(
         f"/api/v1/clients/{grace.public_id}/stage/reopen/", {"reason": "x"}, format="json"
     )
-    assert response.status_code == 400 and "stage" in response.data
+    assert response.status_code == 409 and "stage" in response.data
 
 
 def test_only_the_lead(bob, grace):

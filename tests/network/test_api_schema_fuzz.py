@@ -1,9 +1,10 @@
 """The API answers as its OpenAPI schema says, for requests schemathesis builds from that schema.
 
-Every operation in /api/schema/ is called with generated requests, as Alice (a professional, signed in
-with a real API token she made herself), over a small world: Grace's circle (Alice leads it) with notes,
-a family member, consent, a plan with a goal, an action and an agreed version, a waiting join request;
-and Olu, a client whose circle Alice is not in. Path parameters are the world's real ids half the time
+Every operation in /api/schema/ is called with generated requests, as Alice (a professional and a panel
+chair, signed in with a real API token she made herself), over a small world: Grace's circle (Alice leads
+it) with notes, a family member, consent, a plan with a goal, an action and an agreed version, a waiting
+join request, a card on the board, a referral, a handover offered to Bob; a meeting
+Alice chairs with Grace on its agenda; and Olu, a client whose circle Alice is not in. Path parameters are the world's real ids half the time
 (so the operations do their work) and generated the other half (unknown or malformed ids).
 
 Each response must: not be a 5xx; have a status code the schema lists; have a body and a content type
@@ -13,12 +14,14 @@ state (SCHEMA_CANNOT_SAY). Bounded for CI: a fixed number of derandomized exampl
 operation in its own test with its own database.
 """
 
+import datetime
 import json
 from typing import Any
 
 import pytest
 import schemathesis
 from django.test.client import ClientHandler
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -32,14 +35,23 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from assessments.models import Instrument
+from board import services as board_services
+from board.models import Column, WorryKind
 from circles.models import CircleMember, Consent, JoinRequest
 from circles.services import join_request_create
+from conferences import services as conference_services
+from conferences.models import MeetingType
+from network.models import User
+from referrals import handovers
+from referrals import services as referral_services
 from sharing import services as sharing_services
 from tests.factories import (
     ClientFactory,
     ConsentFactory,
     FamilyMemberFactory,
     MemberFactory,
+    OrganisationFactory,
     api_key_for,
 )
 
@@ -83,6 +95,42 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/clients/{public_id}/plan/agreements/": {"participant_member_ids"},
     "POST /api/v1/clients/{public_id}/plan/goals/{goal_id}/actions/": {"owner_member_id"},
     "PATCH /api/v1/clients/{public_id}/plan/actions/{action_id}/": {"owner_member_id"},
+    # Hiding someone needs a reason.
+    "POST /api/v1/clients/{public_id}/members/{member_id}/hidden/": {"reason"},
+    # An instrument in use; people who exist, and at least one when it is for named people only.
+    "POST /api/v1/clients/{public_id}/assessments/": {"instrument", "named_people"},
+    # A worry has a kind; nothing else does.
+    "POST /api/v1/clients/{public_id}/board/cards/": {"kind"},
+    # A column to move to or a direction to move in (one of the two, said of the request as a whole); a
+    # worry's kind.
+    "POST /api/v1/clients/{public_id}/board/cards/{card_id}/move/": {"non_field_errors", "kind"},
+    # A professional in this circle.
+    "POST /api/v1/clients/{public_id}/handovers/": {"to_member"},
+    # Closing the case needs an outcome.
+    "POST /api/v1/clients/{public_id}/stage/": {"outcome"},
+    # A meeting type and a panel that exist; in the future; a place unless there is a video link.
+    "POST /api/v1/meetings/": {"type", "panel", "starts_at", "place"},
+    # A client who exists, on the agenda; someone invited to this meeting; a next review date unless the
+    # case is to close.
+    "POST /api/v1/meetings/{meeting_id}/agenda/": {"client"},
+    "POST /api/v1/meetings/{meeting_id}/attendance/": {"invitation"},
+    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/close/": {"next_review_on"},
+    # An agreed action's owner is a member of the client's circle.
+    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/decisions/": {"actions"},
+    # What a step needs depends on the step (the path): each field's description names its steps. A
+    # worker in the organisation; first contact not in the future.
+    "POST /api/v1/referrals/{referral_id}/{step}/": {
+        "worker",
+        "reason",
+        "suggestion",
+        "question",
+        "answer",
+        "on",
+        "outcome",
+        "note",
+    },
+    # Another organisation that exists, which the client has agreed to share information with.
+    "POST /api/v1/referrals/": {"to_organisation", "consent"},
 }
 
 
@@ -125,7 +173,8 @@ def django_wsgi_app() -> Any:
 
 @pytest.fixture
 def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
-    """Grace's circle, fully furnished, and Olu's, which Alice is not in; the real ids of each."""
+    """Grace's circle, fully furnished; a meeting about her; and Olu's circle, which Alice is not in: the
+    real ids of each."""
     family = FamilyMemberFactory(client=grace, name="Ada Okafor")
     ConsentFactory(
         client=grace,
@@ -148,6 +197,45 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
         actor=charlie, client=grace, reason="I am Grace's police liaison", role=CircleMember.Role.KEY_WORKER
     )
     assert join_request.status == JoinRequest.Status.PENDING
+    card = board_services.card_add(
+        actor=alice, client=grace, column=Column.WORRY, text="Rent arrears", kind=WorryKind.HARM
+    )
+    instrument = Instrument.objects.filter(is_active=True).order_by("code").first()
+    assert instrument is not None  # the shipped instruments, from their data migration
+    housing = OrganisationFactory(name="Riverside Housing", kind="housing")
+    ConsentFactory(
+        client=grace,
+        scope=Consent.Scope.ORGANISATION,
+        organisation=housing,
+        recorded_by=alice,
+        given_by="Grace Okafor",
+    )
+    referral = referral_services.referral_create(
+        actor=alice,
+        client=grace,
+        to_organisation=housing,
+        service="Tenancy support",
+        asked="Help with the arrears",
+        reason="Rent arrears since March",
+    )
+    handover = handovers.handover_offer(
+        actor=alice, client=grace, to_member=bobs_membership, summary="Bob knows the family best"
+    )
+    alice.org_role = User.OrgRole.PANEL_CHAIR
+    alice.save(update_fields=["org_role"])
+    panel = conference_services.panel_create(actor=alice, name="Northbridge Risk Panel")
+    meeting = conference_services.meeting_create(
+        actor=alice,
+        type=MeetingType.objects.get(name="Risk panel"),
+        title="Risk panel, December",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        panel=panel,
+        place="Town Hall, room 2",
+    )
+    ConsentFactory(client=grace, scope=Consent.Scope.CONFERENCE, recorded_by=alice, given_by="Grace Okafor")
+    item = conference_services.agenda_item_add(
+        actor=alice, meeting=meeting, client=grace, reason="Worries about the tenancy"
+    )
     return {
         "headers": {"Authorization": f"Token {api_key_for(alice)}"},
         "grace": {
@@ -161,16 +249,23 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
             "agreement_id": agreement.pk,
             "consent_id": Consent.objects.get(client=grace, scope=Consent.Scope.CIRCLE).pk,
             "request_id": join_request.pk,
+            "card_id": card.pk,
+            "code": instrument.code,
+            "referral_id": referral.pk,
+            "handover_id": handover.pk,
         },
+        # An agenda item's id is an item_id too, beside a plan item's.
+        "meeting": {"meeting_id": meeting.pk, "item_id": item.pk},
         "olu": {"public_id": olu.public_id},
     }
 
 
 def requests_for(operation: Any, world: dict[str, Any]) -> st.SearchStrategy:
-    """Requests for `operation`: at the world's real ids (Grace's record, or Olu's) or at generated ones."""
+    """Requests for `operation`: at the world's real ids (Grace's record, the meeting, or Olu's record) or at
+    generated ones."""
     names = {parameter.name for parameter in operation.path_parameters}
     strategies = [operation.as_strategy()]
-    for ids in (world["grace"], world["olu"]):
+    for ids in (world["grace"], world["meeting"], world["olu"]):
         known = {name: value for name, value in ids.items() if name in names}
         if known:
             strategies.append(operation.as_strategy(path_parameters=known))
