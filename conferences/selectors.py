@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,6 +85,41 @@ def meetings_to_sign_off_due_by(day: datetime.date) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         status=Meeting.Status.ENDED, minutes_status=Meeting.Minutes.DRAFT, minutes_due_on__lte=day
     ).select_related("chair", "type")
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """The next meeting with a client on its agenda, for "what is true now"."""
+
+    meeting: Meeting
+    may_open: bool  # chair, minute-taker or invited: the meeting's page opens for them
+
+
+def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
+    """The next meeting (or the one under way) with this client on the agenda that the viewer may know of:
+    the client's circle knows of its own client's meetings (as it reads their pack); anyone else only of the
+    meetings they chair, minute or are invited to. One query."""
+    user = record.user
+    if not is_professional(user) or not record.may_view:
+        return None
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
+    involved = Q(chair=user) | Q(minute_taker=user) | Exists(invited)
+    meetings = Meeting.objects.filter(
+        Q(status=Meeting.Status.IN_PROGRESS)
+        | Q(status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now() - datetime.timedelta(hours=12)),
+        items__client=record.client,
+    )
+    if record.membership is None:
+        meetings = meetings.filter(involved)
+    meeting = (
+        meetings.annotate(may_open=ExpressionWrapper(involved, output_field=BooleanField()))
+        .select_related("type")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if meeting is None:
+        return None
+    return NextMeeting(meeting=meeting, may_open=bool(getattr(meeting, "may_open", False)))
 
 
 def meeting_get_for_user(user: "User", meeting_id: int | str) -> access.MeetingAccess:
