@@ -122,6 +122,41 @@ def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
     return NextMeeting(meeting=meeting, may_open=bool(getattr(meeting, "may_open", False)))
 
 
+@dataclass(frozen=True)
+class AgendaChoice:
+    meeting: Meeting
+    label: str
+
+
+def meetings_to_put_on(record: policy.RecordAccess) -> list[AgendaChoice]:
+    """Meetings a circle's lead may put their client on from the client page: every upcoming panel meeting
+    (a panel's meetings are the partnership's), and any other upcoming meeting they chair, minute or are
+    invited to, less those the client is already on. A meeting the lead is not part of is named by its
+    panel and kind, not its title (a title may name another family). One query."""
+    user = record.user
+    if not record.may_manage_circle:
+        return []
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
+    involved = Q(chair=user) | Q(minute_taker=user) | Exists(invited)
+    meetings = (
+        Meeting.objects.filter(Q(panel__isnull=False) | involved, status=Meeting.Status.SCHEDULED)
+        .filter(starts_at__gt=timezone.now())
+        .exclude(items__client=record.client)
+        .annotate(involved=ExpressionWrapper(involved, output_field=BooleanField()))
+        .select_related("type", "panel")
+        .order_by("starts_at", "pk")
+    )
+    choices = []
+    for meeting in meetings:
+        when = f"{timezone.localtime(meeting.starts_at):%-d %B %Y, %H:%M}"
+        if getattr(meeting, "involved", False) or meeting.panel is None:
+            name = meeting.title
+        else:
+            name = f"{meeting.panel.name} ({meeting.type.name})"
+        choices.append(AgendaChoice(meeting=meeting, label=f"{name}, {when}"))
+    return choices
+
+
 def meeting_get_for_user(user: "User", meeting_id: int | str) -> access.MeetingAccess:
     """The meeting and what `user` may do with it; 404 unless they may see it at all."""
     meeting = (

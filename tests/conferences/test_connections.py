@@ -38,3 +38,96 @@ def test_another_clients_meeting_is_not_shown(meeting, moira, alice, grace, conf
     ConsentFactory(client=other, scope="conference", recorded_by=moira)
     services.agenda_item_add(actor=moira, meeting=meeting, client=other, reason="Another")
     assert 'id="truth-next-meeting"' not in client_page(alice, grace)
+
+
+# A circle's lead puts their client on a meeting's agenda from the client page.
+
+
+def agenda_url(client) -> str:
+    return f"/meetings/for/{client.public_id}/"
+
+
+def test_the_lead_finds_the_link_on_the_client_page_and_others_do_not(meeting, alice, bob, grace):
+    assert 'id="put-on-agenda"' in client_page(alice, grace)
+    assert 'id="put-on-agenda"' not in client_page(bob, grace)
+
+
+def test_the_lead_puts_their_client_on_a_panel_meeting_in_one_go(meeting, alice, grace, conference_consent):
+    browser = signed_in(alice)
+    page = browser.get(agenda_url(grace)).content.decode()
+    # Alice is not in the meeting yet: it is named by its panel and kind, not its title.
+    assert "Northbridge Risk Panel (Risk panel)" in page and "Risk panel, December" not in page
+    assert "has agreed to be discussed" in page
+    response = browser.post(
+        agenda_url(grace), {"meeting": meeting.pk, "reason": "School worries", "slot_minutes": 15}
+    )
+    assert response.status_code == 302 and response.url == f"/clients/{grace.public_id}/"
+    item = meeting.items.get(client=grace)
+    assert (item.reason, item.slot_minutes, item.basis, item.added_by) == (
+        "School worries",
+        15,
+        "consent",
+        alice,
+    )
+    # She is invited with the circle, so the meeting now opens for her from what is true now.
+    assert f"/meetings/{meeting.pk}/" in client_page(alice, grace)
+    # And it is no longer offered.
+    assert 'id="no-meetings"' in browser.get(agenda_url(grace)).content.decode()
+
+
+def test_a_client_with_no_basis_cannot_be_added(meeting, alice, grace):
+    browser = signed_in(alice)
+    page = browser.get(agenda_url(grace)).content.decode()
+    assert "has not agreed to be discussed at a case conference" in page
+    response = browser.post(
+        agenda_url(grace), {"meeting": meeting.pk, "reason": "Worries", "slot_minutes": 20}
+    )
+    assert response.status_code == 400
+    assert "Grace has not agreed to be discussed at a case conference" in response.content.decode()
+    assert not meeting.items.exists()
+
+
+def test_with_a_reason_for_going_ahead_without_consent_it_is_added_and_recorded(meeting, alice, grace):
+    response = signed_in(alice).post(
+        agenda_url(grace),
+        {
+            "meeting": meeting.pk,
+            "reason": "Risk to the children",
+            "slot_minutes": 20,
+            "without_consent_reason": "Safeguarding: asking would put the children at risk.",
+        },
+    )
+    assert response.status_code == 302
+    assert meeting.items.get(client=grace).basis == "without_consent"
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="meeting.without_consent", actor=alice).exists()
+
+
+def test_a_meeting_not_offered_cannot_be_chosen(moira, alice, grace, conference_consent):
+    """A private meeting (no panel) Alice is not part of is neither listed nor accepted."""
+    from .conftest import meeting_type, tomorrow_at
+
+    private = services.meeting_create(
+        actor=moira,
+        type=meeting_type("Team Around the Family"),
+        title="Another family's TAF",
+        starts_at=tomorrow_at(),
+        place="School",
+        minute_taker=None,
+    )
+    browser = signed_in(alice)
+    assert "Another family" not in browser.get(agenda_url(grace)).content.decode()
+    response = browser.post(
+        agenda_url(grace), {"meeting": private.pk, "reason": "Worries", "slot_minutes": 20}
+    )
+    assert response.status_code == 400
+    assert not private.items.exists()
+
+
+def test_a_member_who_is_not_the_lead_may_not(meeting, bob, grace, conference_consent):
+    response = signed_in(bob).post(
+        agenda_url(grace), {"meeting": meeting.pk, "reason": "W", "slot_minutes": 20}
+    )
+    assert response.status_code == 403
+    assert not meeting.items.exists()
