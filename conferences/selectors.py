@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.services import audit_record
+from board.selectors import ColumnView, pack_board
 from circles import access as policy
 from circles.models import CircleMember, Client
 from conferences import access
@@ -224,6 +225,7 @@ class Pack:
     people: list[dict[str, str]]
     goals: list[Goal]
     contributions: list[Contribution]
+    board: list[ColumnView] = field(default_factory=list)
 
 
 class PackNotAvailable(Http404):
@@ -279,7 +281,10 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
             obj=item,
             after={"meeting_id": meeting_access.meeting.pk, "reason": f"meeting {meeting_access.meeting.pk}"},
         )
-    return Pack(item=item, client=item.client, people=people, goals=goals, contributions=contributions)
+    board = pack_board(record)
+    return Pack(
+        item=item, client=item.client, people=people, goals=goals, contributions=contributions, board=board
+    )
 
 
 def minutes_versions(meeting_access: access.MeetingAccess) -> list[MinutesVersion]:

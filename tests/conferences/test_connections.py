@@ -131,3 +131,58 @@ def test_a_member_who_is_not_the_lead_may_not(meeting, bob, grace, conference_co
     )
     assert response.status_code == 403
     assert not meeting.items.exists()
+
+
+# The board in the conference pack, by the board's own rule for the pack's reader.
+
+
+def pack_page(user, item) -> str:
+    response = signed_in(user).get(f"/meetings/{item.meeting_id}/items/{item.pk}/pack/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_pack_shows_worries_what_is_working_well_and_next_steps(item, moira, alice, bob):
+    from tests.board.conftest import next_step, strength, worry
+
+    worry(alice, item.client, "WORRY-RENT")
+    strength(bob, item.client, "STRENGTH-SCHOOL")
+    next_step(alice, item.client, "STEP-HOUSING")
+    page = pack_page(moira, item)
+    for text in ("WORRY-RENT", "STRENGTH-SCHOOL", "STEP-HOUSING"):
+        assert text in page
+    assert "Bob" in page and "Early Help" in page  # who wrote it
+
+
+def test_my_organisation_only_does_not_reach_a_standing_member_from_another(item, charlie, alice, bob):
+    """Charlie (Police) is a standing member of the panel, in no circle; Alice's "my organisation only"
+    card stays in Early Help."""
+    from tests.board.conftest import worry
+
+    worry(alice, item.client, "EARLY-HELP-ONLY", visibility="organisation")
+    worry(alice, item.client, "FOR-THE-CIRCLE")
+    seen_by_charlie = pack_page(charlie, item)
+    assert "FOR-THE-CIRCLE" in seen_by_charlie
+    assert "EARLY-HELP-ONLY" not in seen_by_charlie
+    assert "EARLY-HELP-ONLY" in pack_page(bob, item)  # Bob is in Early Help and the circle
+
+
+def test_a_closed_card_is_not_in_the_pack(item, moira, alice):
+    from django.utils import timezone
+
+    from board.models import Card
+    from tests.board.conftest import worry
+
+    card = worry(alice, item.client, "DEALT-WITH")
+    Card.objects.filter(pk=card.pk).update(closed_at=timezone.now())
+    assert "DEALT-WITH" not in pack_page(moira, item)
+
+
+def test_a_hidden_members_card_is_not_named_to_a_standing_member(item, charlie, grace):
+    from tests.board.conftest import worry
+    from tests.factories import MemberFactory, UserFactory
+
+    hidden = MemberFactory(client=grace, user=UserFactory(full_name="Hester Hidden-Worker"), is_hidden=True)
+    worry(hidden.user, grace, "HIDDEN-WORRY")
+    page = pack_page(charlie, item)
+    assert "HIDDEN-WORRY" in page and "Hester" not in page
