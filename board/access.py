@@ -23,6 +23,27 @@ def cards_visible_filter(access: RecordAccess) -> Q:
     return _visible(access, author="author_id") | (Q(by_client=True) if access.may_view else Q(pk__in=[]))
 
 
+def pack_cards_filter(access: RecordAccess) -> Q:
+    """Which cards a client's conference pack shows its reader, once the meeting has decided they may read
+    the pack (conferences/access.py). A member of the circle sees what the board shows them. A reader from
+    outside the circle (the chair, the minute-taker, a standing member within the need-to-know window) sees
+    what was written for the whole circle and the client's own, the agenda item's lawful basis standing in
+    for consent to share with them; "my organisation only" still never leaves its organisation."""
+    if access.may_view:
+        return cards_visible_filter(access)
+    own_organisation = (
+        Q(organisation_id=access.organisation_id, visibility="organisation")
+        if access.organisation_id
+        else Q(pk__in=[])
+    )
+    return (
+        Q(author_id=access.user.pk)
+        | own_organisation
+        | Q(visibility__in=["circle", "client"])
+        | Q(by_client=True)
+    )
+
+
 def scales_visible_filter(access: RecordAccess) -> Q:
     """Scales follow the "whole circle" rule: across organisations with consent; the client's always."""
     if not access.may_view:

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from board.access import cards_visible_filter, portal_cards_filter, scales_visible_filter
+from board.access import cards_visible_filter, pack_cards_filter, portal_cards_filter, scales_visible_filter
 from board.models import Card, CardChange, Column, Scale
 from circles import access
 from circles.access import RecordAccess
@@ -111,6 +111,29 @@ def board_for(record: RecordAccess, *, closed_limit: int = 50) -> BoardView:
     for card in open_cards:
         by_column[card.column].cards.append(card)
     return BoardView(columns=columns, closed=closed, scales=scales_for(record))
+
+
+PACK_COLUMNS = [Column.WORRY, Column.WORKING_WELL, Column.NEXT_STEP]
+
+
+def pack_board(record: RecordAccess) -> list[ColumnView]:
+    """The open cards a conference pack shows its reader, by column: worries, what is working well, what
+    needs to happen (`pack_cards_filter`; a hidden member is named only to the circle). One query, and one
+    more for a reader from outside the circle (who is hidden)."""
+    cards = name_cards(
+        list(
+            Card.objects.filter(client=record.client, closed_at=None)
+            .filter(pack_cards_filter(record))
+            .select_related("author", "organisation")
+            .order_by("position", "pk")
+        ),
+        record,
+    )
+    columns = [ColumnView(value, label) for value, label in Column.choices if value in PACK_COLUMNS]
+    by_column = {column.column: column for column in columns}
+    for card in cards:
+        by_column[card.column].cards.append(card)
+    return columns
 
 
 def card_get_for(record: RecordAccess, card_id: int | str) -> Card:

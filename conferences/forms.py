@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from conferences.models import Contribution, Invitation, MeetingType, Panel
@@ -52,6 +54,33 @@ class AgendaItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class ClientAgendaForm(forms.Form):
+    """A circle's lead puts their client on a meeting's agenda, from the client page."""
+
+    meeting = forms.TypedChoiceField(
+        label="Which meeting",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the meeting.",
+            "invalid_choice": "Choose one of the meetings listed.",
+        },
+    )
+    reason = CleanCharField(label="Why the meeting should discuss them", max_length=500)
+    slot_minutes = forms.IntegerField(
+        label="Time for this item (minutes)", initial=20, min_value=5, max_value=120
+    )
+    without_consent_reason = CleanCharField(
+        label="If they have not agreed: the reason for going ahead without their consent",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = choices  # type: ignore[attr-defined]
 
 
 class MinutesForm(forms.Form):

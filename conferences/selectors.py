@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from audit.services import audit_record
+from board.selectors import ColumnView, pack_board
 from circles import access as policy
 from circles.models import CircleMember, Client
 from conferences import access
@@ -84,6 +85,76 @@ def meetings_to_sign_off_due_by(day: datetime.date) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         status=Meeting.Status.ENDED, minutes_status=Meeting.Minutes.DRAFT, minutes_due_on__lte=day
     ).select_related("chair", "type")
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """The next meeting with a client on its agenda, for "what is true now"."""
+
+    meeting: Meeting
+    may_open: bool  # chair, minute-taker or invited: the meeting's page opens for them
+
+
+def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
+    """The next meeting (or the one under way) with this client on the agenda that the viewer may know of:
+    the client's circle knows of its own client's meetings (as it reads their pack); anyone else only of the
+    meetings they chair, minute or are invited to. One query."""
+    user = record.user
+    if not is_professional(user) or not record.may_view:
+        return None
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
+    involved = Q(chair=user) | Q(minute_taker=user) | Exists(invited)
+    meetings = Meeting.objects.filter(
+        Q(status=Meeting.Status.IN_PROGRESS)
+        | Q(status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now() - datetime.timedelta(hours=12)),
+        items__client=record.client,
+    )
+    if record.membership is None:
+        meetings = meetings.filter(involved)
+    meeting = (
+        meetings.annotate(may_open=ExpressionWrapper(involved, output_field=BooleanField()))
+        .select_related("type")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if meeting is None:
+        return None
+    return NextMeeting(meeting=meeting, may_open=bool(getattr(meeting, "may_open", False)))
+
+
+@dataclass(frozen=True)
+class AgendaChoice:
+    meeting: Meeting
+    label: str
+
+
+def meetings_to_put_on(record: policy.RecordAccess) -> list[AgendaChoice]:
+    """Meetings a circle's lead may put their client on from the client page: every upcoming panel meeting
+    (a panel's meetings are the partnership's), and any other upcoming meeting they chair, minute or are
+    invited to, less those the client is already on. A meeting the lead is not part of is named by its
+    panel and kind, not its title (a title may name another family). One query."""
+    user = record.user
+    if not record.may_manage_circle:
+        return []
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
+    involved = Q(chair=user) | Q(minute_taker=user) | Exists(invited)
+    meetings = (
+        Meeting.objects.filter(Q(panel__isnull=False) | involved, status=Meeting.Status.SCHEDULED)
+        .filter(starts_at__gt=timezone.now())
+        .exclude(items__client=record.client)
+        .annotate(involved=ExpressionWrapper(involved, output_field=BooleanField()))
+        .select_related("type", "panel")
+        .order_by("starts_at", "pk")
+    )
+    choices = []
+    for meeting in meetings:
+        when = f"{timezone.localtime(meeting.starts_at):%-d %B %Y, %H:%M}"
+        if getattr(meeting, "involved", False) or meeting.panel is None:
+            name = meeting.title
+        else:
+            name = f"{meeting.panel.name} ({meeting.type.name})"
+        choices.append(AgendaChoice(meeting=meeting, label=f"{name}, {when}"))
+    return choices
 
 
 def meeting_get_for_user(user: "User", meeting_id: int | str) -> access.MeetingAccess:
@@ -161,6 +232,7 @@ class Pack:
     people: list[dict[str, str]]
     goals: list[Goal]
     contributions: list[Contribution]
+    board: list[ColumnView] = field(default_factory=list)
 
 
 class PackNotAvailable(Http404):
@@ -220,7 +292,10 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
             obj=item,
             after={"meeting_id": meeting_access.meeting.pk, "reason": f"meeting {meeting_access.meeting.pk}"},
         )
-    return Pack(item=item, client=item.client, people=people, goals=goals, contributions=contributions)
+    board = pack_board(record)
+    return Pack(
+        item=item, client=item.client, people=people, goals=goals, contributions=contributions, board=board
+    )
 
 
 def minutes_versions(meeting_access: access.MeetingAccess) -> list[MinutesVersion]:

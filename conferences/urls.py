@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.meeting_new, name="meeting_new"),
     path("<int:meeting_id>/", views.meeting, name="meeting"),
     path("<int:meeting_id>/agenda/add/", views.agenda_add, name="agenda_add"),
+    path("for/<str:public_id>/", views.agenda_for_client, name="agenda_for_client"),
     path("<int:meeting_id>/open/", views.meeting_open, name="open"),
     path("<int:meeting_id>/end/", views.meeting_end, name="end"),
     path("<int:meeting_id>/answer/", views.answer, name="answer"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from circles import access as policy
 from circles import public_id as public_ids
 from circles.models import CircleMember, Client
+from circles.selectors import client_get_for_user
 from coedit.pages import edit_with_merge
 from conferences import access, selectors, services
 from conferences.access import MeetingAccess
@@ -25,6 +26,7 @@ from conferences.forms import (
     AgendaItemForm,
     AmendForm,
     AnswerForm,
+    ClientAgendaForm,
     CloseItemForm,
     ContributionForm,
     DecisionForm,
@@ -299,6 +301,50 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
         request,
         "conferences/agenda_add.html",
         {"form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def agenda_for_client(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    """A circle's lead puts their client on a meeting's agenda, from the client page (the service checks
+    the lawful basis, and that they lead the circle, again)."""
+    record = client_get_for_user(request.user, public_id, need="manage")
+    client = record.client
+    choices = selectors.meetings_to_put_on(record)
+    meetings = {choice.meeting.pk: choice.meeting for choice in choices}
+    form = ClientAgendaForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(choice.meeting.pk, choice.label) for choice in choices],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = meetings[data["meeting"]]
+        try:
+            services.agenda_item_add(
+                actor=request.user,
+                meeting=meeting,
+                client=client,
+                reason=data["reason"],
+                slot_minutes=data["slot_minutes"],
+                without_consent_reason=data["without_consent_reason"],
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{client.given_name} is on the agenda of {meeting.title}.")
+            return redirect("circles:client", client.public_id)
+    return render(
+        request,
+        "conferences/agenda_for_client.html",
+        {
+            "form": form,
+            "client": client,
+            "has_meetings": bool(choices),
+            "consent": access.conference_consent(client),
+        },
         status=400 if form.errors else 200,
     )
 

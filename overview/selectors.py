@@ -22,6 +22,7 @@ from circles import access
 from circles.access import RecordAccess, Viewer
 from circles.models import Client, Consent
 from circles.selectors import client_list_for_user
+from conferences.selectors import NextMeeting, next_meeting_for
 from network.models import User
 from overview.models import Visit
 from realtime.models import Event
@@ -64,6 +65,7 @@ class Truth:
     scales: list[ScaleLine]
     next_review: datetime.date | None
     goals: list[Goal] = field(default_factory=list)
+    next_meeting: NextMeeting | None = None
 
 
 @dataclass
@@ -151,7 +153,8 @@ def since_last_looked(record: RecordAccess, visit: Visit | None) -> Since:
 
 
 def truth_for(record: RecordAccess) -> Truth:
-    """Stage, plan progress, open worries and what is working well, scales, the next review (5 queries)."""
+    """Stage, plan progress, open worries and what is working well, scales, the next review, the next
+    meeting (6 queries)."""
     today = timezone.localdate()
     actions = Action.objects.filter(goal__plan__client=record.client, removed_at=None, goal__removed_at=None)
     open_actions = Q(status__in=[Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS])
@@ -192,6 +195,7 @@ def truth_for(record: RecordAccess) -> Truth:
         scales=scales_for(record),
         next_review=min(upcoming) if upcoming else None,
         goals=goals,
+        next_meeting=next_meeting_for(record),
     )
 
 

@@ -1,7 +1,9 @@
 """The record's own reminder kinds (circles' data): consents about to end, requests to join left waiting.
 
 Other apps register theirs the same way when Django starts: the plan's in sharing/reminder_kinds.py,
-referrals' in referrals/reminder_kinds.py. Each `collect` reads everything due on a day in a fixed number
+referrals' in referrals/reminder_kinds.py, conferences' (meetings coming up,
+minutes to sign off) in conferences/reminder_kinds.py, assessments' (reassessments due) in
+assessments/reminder_kinds.py. Each `collect` reads everything due on a day in a fixed number
 of queries, reaching people only through their current membership (so a reminder never names a client
 its person cannot see; the scan checks again).
 """

@@ -229,6 +229,9 @@ MATRIX = {
     ("conferences:minutes", "get"): ("meeting", None, meeting_page(IN_MEETING)),
     ("conferences:agenda_add", "get"): ("meeting", None, meeting_page(CHAIR_ONLY)),
     ("conferences:agenda_add", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
+    # A circle's lead puts their own client on a meeting's agenda from the client page.
+    ("conferences:agenda_for_client", "get"): ("client", None, page(404, **MANAGE)),
+    ("conferences:agenda_for_client", "post"): ("client", {}, page(404, **with_status(MANAGE, 400))),
     ("conferences:open", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
     ("conferences:end", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
     ("conferences:item_move", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 302))),

@@ -270,15 +270,16 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # organisations, 6. the members, current and past, with user and organisation, 7. Alice's last visit
     # (no read of the outbox: nothing has happened since), what is true now: 8. the plan's figures (one
     # aggregate), 9. the next action due, 10. the open worries and what is working well, 11. the plan's
-    # goals (next review; the "refers to this goal" filter), 12. the scales, 13. the page of notes (one more
-    # than it shows: no count) with author and organisation, 14. the plan goals those notes refer to (one
-    # prefetch), 15. INSERT the client.view audit row, 16. UPDATE Alice's last visit, 17. consents,
-    # 18. open join requests with requester, 19. recent emergency accesses with user, 20. who has read the
-    # record (one aggregate), 21. the assessments Alice may see, with their instrument and version (one query, for the summary and
-    # what is true now), 22. open referrals with the receiving organisation and referrer, 23. recent
-    # handovers with both people, 24. does the circle need a new lead, 25. unread notifications (page
+    # goals (next review; the "refers to this goal" filter), 12. the scales, 13. the next meeting with the
+    # client on its agenda, 14. the page of notes (one more
+    # than it shows: no count) with author and organisation, 15. the plan goals those notes refer to (one
+    # prefetch), 16. INSERT the client.view audit row, 17. UPDATE Alice's last visit, 18. consents,
+    # 19. open join requests with requester, 20. recent emergency accesses with user, 21. who has read the
+    # record (one aggregate), 22. the assessments Alice may see, with their instrument and version (one query, for the summary and
+    # what is true now), 23. open referrals with the receiving organisation and referrer, 24. recent
+    # handovers with both people, 25. does the circle need a new lead, 26. unread notifications (page
     # header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = browser.get(url(grace))
 
     assert response.status_code == 200

@@ -3,6 +3,7 @@ invitations or plan actions there are: pinned with a comment naming each query, 
 
 import pytest
 
+from board import services as board_services
 from conferences import services
 from sharing import services as plan_services
 from tests.conftest import signed_in
@@ -32,6 +33,7 @@ def meetings_with_clients(moira, alice, *, meetings, clients_each):
             goal = plan_services.goal_add(actor=alice, client=client, in_own_words="A goal")
             for a in range(clients_each):
                 plan_services.action_add(actor=alice, goal=goal, what=f"Action {a}")
+                board_services.card_add(actor=alice, client=client, column="working_well", text=f"Card {a}")
             services.contribution_add(actor=alice, item=item, kind="agency_report", facts="Facts")
         made.append(meeting)
     return made
@@ -78,11 +80,11 @@ def test_the_pack(size, moira, alice, django_assert_num_queries):
     browser = signed_in(moira)
     url = f"/meetings/{meeting.pk}/items/{item.pk}/pack/"
     browser.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         # 1 session, 2 the user, 3 the meeting, 4 the reader's invitation, 5 the item with its client, 6 the
-        # reader's membership of the circle, 7 the circle (no hidden members), 8 who in it is hidden from this
-        # reader (circles.access.names_for), 9 the plan's goals, 10 their actions with owners, 11 the
-        # contributions with their authors, 12-14 the read written to the audit trail (in a savepoint),
-        # 15 unread notifications.
+        # reader's membership of the circle, 7 the circle (no hidden members), 8 the plan's goals, 9 their
+        # actions with owners, 10 the contributions, 11-13 the read written to the audit trail (in a
+        # savepoint), 14 the open cards of the board the reader may see, with author and organisation,
+        # 15 who in the circle is hidden (the chair is not in it), 16 unread notifications.
         response = browser.get(url)
     assert response.status_code == 200
