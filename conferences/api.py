@@ -121,8 +121,17 @@ class MeetingDetailOutput(MeetingOutput):
         return [row if row["id"] in readable else {**row, "minutes": ""} for row in rows]
 
 
+class _MeetingTypeField(serializers.SlugRelatedField):
+    """A meeting type by name. A name with a NUL byte names no type (and PostgreSQL text cannot hold one)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class MeetingInput(serializers.Serializer):
-    type = serializers.SlugRelatedField(
+    type = _MeetingTypeField(
         slug_field="name", queryset=MeetingType.objects.all(), help_text="The name of a meeting type"
     )
     title = CleanTextInput(max_length=200)

@@ -105,3 +105,14 @@ def test_answering_and_the_invitation_list(item, carol, charlie):
         for row in api.get(f"/api/v1/meetings/{item.meeting_id}/invitations/").json()
     }
     assert names["Carol Other-Org"] == "apologies" and "Charlie Outsider" in names
+
+
+def test_a_meeting_type_with_a_nul_byte_is_no_type(moira):
+    """Found by the schema fuzz test on PostgreSQL, whose text cannot hold NUL: it was a 500."""
+    soon = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    response = api_as(moira).post(
+        "/api/v1/meetings/",
+        {"type": "Rev\x00iew", "title": "Soon", "starts_at": soon, "place": "Hall"},
+        format="json",
+    )
+    assert response.status_code == 400 and "type" in response.json()
