@@ -184,6 +184,9 @@ REDIS_URL = envstr("REDIS_URL", "")
 REDIS_SOCKET_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", 30)
 REDIS_MAX_CONNECTIONS = envint("REDIS_MAX_CONNECTIONS", 1000)
 REDIS_HEALTH_CHECK_SECONDS = envint("REDIS_HEALTH_CHECK_SECONDS", 15)
+# Every key and channel name starts with this. When the test suite runs on several cores (pytest-xdist),
+# each test process gets its own, as it gets its own test database: their ids overlap, their events must not.
+REDIS_PREFIX = envstr("REDIS_PREFIX", "alongside") + os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}")
@@ -214,7 +217,7 @@ if REDIS_URL:
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, **REDIS_CONNECTION, "retry": AsyncRetry(_backoff, 3)}],
-                "prefix": envstr("REDIS_PREFIX", "alongside"),
+                "prefix": REDIS_PREFIX,
             },
         }
     }
@@ -222,7 +225,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": envstr("REDIS_PREFIX", "alongside"),
+            "KEY_PREFIX": REDIS_PREFIX,
             "OPTIONS": {**REDIS_CONNECTION, "retry": Retry(_backoff, 3)},
         }
     }
