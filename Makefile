@@ -3,7 +3,8 @@
 #   make            same as `make run`
 #   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000 with one
 #                   background worker beside it (scripts/run; Ctrl-C stops both)
-#   make test       set up .venv (+ Chromium if possible), run pytest; extra args: make test ARGS="-k chat -x"
+#   make test       set up .venv (+ Chromium if possible), run pytest on every core (pytest-xdist;
+#                   TEST_WORKERS=1 for one process); extra args: make test ARGS="-k chat -x"
 #   make lint       ruff check, ruff format --check, lint-imports (the layers in pyproject.toml), mypy
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
 #   make assets     build front-end assets
@@ -21,6 +22,8 @@ MAKEFLAGS += --no-print-directory
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# pytest-xdist processes for `make test`: one per core. Each gets its own test database and Redis prefix.
+TEST_WORKERS ?= auto
 
 # `make lock` writes here (override to try it out without touching the real files).
 LOCK_OUT ?= requirements
@@ -44,7 +47,7 @@ run:
 test:
 	@bash scripts/bootstrap
 	@bash scripts/ensure-chromium
-	$(VENV)/bin/pytest $(ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(ARGS)
 
 # Each check is its own line: the first to fail stops make with its exit code. Add new checks below.
 lint:

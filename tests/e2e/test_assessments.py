@@ -79,8 +79,15 @@ def test_a_draft_saves_itself_as_the_worker_types(browser, server, alice, grace)
     page.goto(f"{server}/clients/{grace.public_id}/assessments/{draft.pk}/edit/")
     page.locator("#score-home-3").check()
     page.locator("#narrative-home").press_sequentially("Two letters from the landlord this month")
-    page.wait_for_function("document.getElementById('draft-status').textContent.includes('Saved')")
-    page.wait_for_timeout(1500)  # the last keystrokes' save (700 ms after typing stops)
+    expect(page.locator("#draft-status")).to_contain_text("Saved")
+    # The last keystrokes are saved 700 ms after typing stops: wait until the database has them (a
+    # locator, not wait_for_function, whose polling the page's CSP refuses to evaluate).
+    narrative = "Two letters from the landlord this month"
+    for _ in range(150):
+        draft.refresh_from_db()
+        if narrative in str(draft.answers):
+            break
+        page.wait_for_timeout(200)
     page.reload()
     assert page.locator("#narrative-home").input_value() == "Two letters from the landlord this month"
     assert page.locator("#score-home-3").is_checked()
