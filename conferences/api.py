@@ -109,16 +109,27 @@ class MeetingOutput(serializers.ModelSerializer):
 
 
 class MeetingDetailOutput(MeetingOutput):
+    """A meeting as one person may see it: names through the policy's person_label, need to know per item."""
+
     items = serializers.SerializerMethodField()
+    chair = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta(MeetingOutput.Meta):
         fields = [*MeetingOutput.Meta.fields, "items"]
 
     def get_items(self, meeting: Meeting) -> list[dict[str, Any]]:
-        """Every item; the minutes only of those whose pack this person may read (need to know)."""
+        """Every item; who it is about, why, and its minutes only for those whose pack this person may read
+        (need to know): another client's item shows its place on the agenda and its slot, nothing else."""
         readable = self.context["readable"]
         rows = list(AgendaItemOutput(self.context["agenda"], many=True).data)
-        return [row if row["id"] in readable else {**row, "minutes": ""} for row in rows]
+        hidden = {"client": "", "client_name": "", "reason": "", "minutes": ""}
+        return [row if row["id"] in readable else {**row, **hidden} for row in rows]
+
+    def get_chair(self, meeting: Meeting) -> str:
+        return cast(access.MeetingAccess, self.context["access"]).chair_label
+
+    def get_minute_taker(self, meeting: Meeting) -> str | None:
+        return cast(access.MeetingAccess, self.context["access"]).minute_taker_label or None
 
 
 class _MeetingTypeField(serializers.SlugRelatedField):
@@ -298,8 +309,8 @@ class MeetingDetailApi(APIView):
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         agenda = selectors.agenda_for(meeting_access)
-        readable = {item.pk for item in agenda if meeting_access.may_read_pack(item)}
-        context = {"agenda": agenda, "readable": readable}
+        readable = set(access.readable_items(meeting_access, {item.pk: item.client_id for item in agenda}))
+        context = {"agenda": agenda, "readable": readable, "access": meeting_access}
         return Response(MeetingDetailOutput(meeting_access.meeting, context=context).data)
 
 

@@ -168,6 +168,8 @@ def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     context = _item_context(request, meeting_access, item)
     context |= {
         "agenda": agenda,
+        # Another client's item is listed without their name (need to know).
+        "readable": set(access.readable_items(meeting_access, {i.pk: i.client_id for i in agenda})),
         "invitations": selectors.invitations_for(meeting_access),
         "answer_form": AnswerForm(
             initial={
