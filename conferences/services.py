@@ -6,11 +6,10 @@ own stream (and any open plan page) like every other plan change.
 """
 
 import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -41,6 +40,8 @@ from conferences.models import (
 from network.roles import is_professional
 from network.text import clean_line, clean_text
 from realtime.publish import notify
+from reminders.models import OutgoingEmail
+from reminders.tasks import send_emails
 from sharing import services as plan_services
 from sharing.models import Goal
 
@@ -191,18 +192,36 @@ def meeting_create(
     return meeting
 
 
+def _queue_email(*, to: str, subject: str, body: str, key: str) -> None:
+    """Put an email in the mail outbox (reminders.models.OutgoingEmail), in the writing transaction, and
+    have a background task send it once that commits. Nothing is sent from the request: a rolled-back
+    write leaves no email, and a mail server that refuses never undoes or slows the write (the outbox
+    tries again). `key` makes the Message-ID, so a resend shows as the same message."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "alongside.invalid"
+    OutgoingEmail.objects.create(to=to, subject=subject, body=body, message_id=f"<{key}@{domain}>")
+    transaction.on_commit(send_emails.enqueue, robust=True)
+
+
+def _base(base_url: str) -> str:
+    return (base_url or settings.SITE_URL).rstrip("/")
+
+
 def _email_invitation(invitation: Invitation, base_url: str) -> None:
     """An invitation by email carries a link only: no name, no reason, nothing about anyone's situation."""
     if not invitation.email:
         return
+    base_url = _base(base_url)
     if invitation.kind in (Invitation.Kind.CLIENT, Invitation.Kind.FAMILY):
         path = reverse("portal:meetings")
         body = f"You are invited to a meeting.\n\nSee when and where, and tell us what you think: {base_url}{path}\n"
     else:
         path = reverse("conferences:meeting", args=[invitation.meeting_id])
         body = f"You are invited to a meeting on Alongside.\n\nSee it here (you will need to sign in): {base_url}{path}\n"
-    transaction.on_commit(
-        partial(send_mail, "You are invited to a meeting", body, None, [invitation.email]), robust=True
+    _queue_email(
+        to=invitation.email,
+        subject="You are invited to a meeting",
+        body=body,
+        key=f"meeting-{invitation.meeting_id}-invitation-{invitation.pk}",
     )
 
 
@@ -750,7 +769,8 @@ def _snapshot(meeting: Meeting) -> dict[str, Any]:
 
 def minutes_sign_off(*, actor: "User", meeting: Meeting, base_url: str = "") -> Meeting:
     """The chair signs the minutes off: they are locked, kept as version 1, and everyone who attended or
-    sent apologies is told, in the app and by email with a link (never the minutes themselves)."""
+    sent apologies is told, in the app and by email with a link (never the minutes themselves). The emails
+    go through the mail outbox and a background task once the sign-off commits, not from the request."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _chair_only(actor, meeting)
@@ -797,12 +817,15 @@ def _send_minutes(meeting: Meeting, base_url: str) -> None:
             told.add(invitation.email)
     body = (
         "The minutes of a meeting you were invited to have been signed off.\n\n"
-        f"Read them here (you will need to sign in): {base_url}{path}\n"
+        f"Read them here (you will need to sign in): {_base(base_url)}{path}\n"
     )
-    for email in sorted(told):
-        # robust: a mail server that refuses is logged, and never undoes or breaks the sign-off.
-        transaction.on_commit(
-            partial(send_mail, "Meeting minutes are ready", body, None, [email]), robust=True
+    version = meeting.minutes_versions.count()
+    for n, email in enumerate(sorted(told), start=1):
+        _queue_email(
+            to=email,
+            subject="Meeting minutes are ready",
+            body=body,
+            key=f"meeting-{meeting.pk}-minutes-v{version}-{n}",
         )
 
 
