@@ -26,6 +26,13 @@ class ItemChanged(TypedDict):
     item_id: int
 
 
+class ClientOnAgenda(TypedDict):
+    """On the client's own stream: their next meeting has changed (the client page's "what is true now")."""
+
+    meeting_id: int
+    item_id: int
+
+
 class MinutesUpdated(TypedDict):
     meeting_id: int
     item_id: int
@@ -44,6 +51,9 @@ PANEL_CREATE = Change("panel.create", "A panel is set up")
 PANEL_MEMBER_ADD = Change("panel.member_add", "Someone becomes a chair or standing member of a panel")
 MEETING_CREATE = Change("meeting.create", "A meeting is arranged")
 AGENDA_ADD = Change("meeting.agenda_add", "A client is put on a meeting's agenda", ItemChanged)
+AGENDA_ANNOUNCE = Change(
+    "meeting.on_agenda", "A client's circle is told, live, that the client is on a meeting's agenda", ClientOnAgenda
+)
 AGENDA_WITHOUT_CONSENT = Change(
     "meeting.without_consent", "A client is to be discussed without their consent, with a reason"
 )
@@ -81,6 +91,7 @@ register(
     PANEL_MEMBER_ADD,
     MEETING_CREATE,
     AGENDA_ADD,
+    AGENDA_ANNOUNCE,
     AGENDA_WITHOUT_CONSENT,
     INVITATION_SEND,
     INVITATION_ANSWER,

@@ -315,6 +315,17 @@ def agenda_item_add(
             payload=c.ItemChanged(meeting_id=meeting.pk, item_id=item.pk),
             stream=meeting.stream,
         )
+        # And on the client's own stream: an open client page refreshes "Next review or meeting" (and the
+        # portal's page, when the family is invited).
+        record(
+            change=c.AGENDA_ANNOUNCE,
+            actor=actor,
+            client=client,
+            obj=item,
+            after={"meeting_id": meeting.pk},
+            payload=c.ClientOnAgenda(meeting_id=meeting.pk, item_id=item.pk),
+            audience={"client_visible": meeting.family_invited},
+        )
         if consent is None:
             record(
                 change=c.AGENDA_WITHOUT_CONSENT,
