@@ -29,6 +29,7 @@ from circles.models import CircleMember, Client, Consent
 from conferences.models import AgendaItem, Invitation, Meeting, PanelMember
 from network.models import User
 from network.roles import is_professional
+from sharing.access import notes_visible_filter
 
 
 def pack_days_after() -> int:
@@ -263,3 +264,47 @@ def hearing_for(meeting_access: MeetingAccess) -> Hearing:
         names=names,
     )
     return Hearing(user_id=user.pk, known=known, items=items, viewer=whole)
+
+
+# Notes marked for the pack.
+
+
+@dataclass(frozen=True)
+class _PackReader(policy.RecordAccess):
+    """A pack reader outside the circle (the chair, the minute-taker, a standing member), for the note rule
+    only: they read a marked note as a member of the circle from their organisation would, with the
+    client's consent as it stands (never the rest of the record: nothing else is given this object)."""
+
+    @property
+    def may_view(self) -> bool:
+        return True
+
+
+def pack_notes_filter(record: policy.RecordAccess) -> Q:
+    """Which of the client's notes this pack reader may read (combine with the marks and the client).
+
+    The note's own rule (`sharing.access.notes_visible_filter`), per reader: the circle as on the record;
+    a reader outside it as a member from their organisation would (`_PackReader`): "my organisation only"
+    notes reach only that organisation, "named people only" notes only the named, and the rest cross
+    organisations only with the client's consent. Call it only for someone who may read the pack.
+    """
+    if record.may_view:
+        return notes_visible_filter(record)
+    user = record.user
+    reader = _PackReader(
+        user=user,
+        client=record.client,
+        membership=None,
+        emergency=None,
+        shares_across_organisations=policy.shares_with(record.client, user.organisation_id),
+    )
+    return notes_visible_filter(reader)
+
+
+def may_mark_for_pack(record: policy.RecordAccess, item: AgendaItem) -> bool:
+    """A current member of the client's circle marks notes for the pack of a meeting that has not ended."""
+    return (
+        record.membership is not None
+        and record.client.pk == item.client_id
+        and item.meeting.status != Meeting.Status.ENDED
+    )

@@ -33,6 +33,15 @@ class ClientOnAgenda(TypedDict):
     item_id: int
 
 
+class PackNoteChanged(TypedDict):
+    """A note put into (or taken out of) an item's pack. The event carries the note's audience, so only
+    those who may read the note hear of it."""
+
+    meeting_id: int
+    item_id: int
+    note_id: int
+
+
 class MinutesUpdated(TypedDict):
     meeting_id: int
     item_id: int
@@ -63,6 +72,12 @@ INVITATION_ANSWER = Change(
 )
 CONTRIBUTION_ADD = Change(
     "meeting.contribution_add", "A report or contribution is added to a pack", ItemChanged
+)
+PACK_NOTE_ADD = Change(
+    "meeting.pack_note_add", "A circle member marks a note for the client's conference pack", PackNoteChanged
+)
+PACK_NOTE_REMOVE = Change(
+    "meeting.pack_note_remove", "A note is taken out of the client's conference pack", PackNoteChanged
 )
 MEETING_OPEN = Change("meeting.open", "The chair opens the meeting", MeetingChanged)
 ITEM_MOVE = Change("meeting.item_move", "The chair moves the meeting to an agenda item", ItemMoved)
@@ -96,6 +111,8 @@ register(
     INVITATION_SEND,
     INVITATION_ANSWER,
     CONTRIBUTION_ADD,
+    PACK_NOTE_ADD,
+    PACK_NOTE_REMOVE,
     MEETING_OPEN,
     ITEM_MOVE,
     ATTENDANCE_RECORD,

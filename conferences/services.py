@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.services import text_fingerprint
 from changes.services import record
-from circles.access import hides, names_for, person_label, portal_access
+from circles.access import RecordAccess, hides, names_for, person_label, portal_access, record_access
 from circles.models import CircleMember, Client, PortalAccess
 from coedit.edits import History, edit_apply
 from conferences import access
@@ -34,6 +34,7 @@ from conferences.models import (
     MeetingType,
     MinutesChange,
     MinutesVersion,
+    PackNote,
     Panel,
     PanelMember,
 )
@@ -43,7 +44,8 @@ from realtime.publish import notify
 from reminders.models import OutgoingEmail
 from reminders.tasks import send_emails
 from sharing import services as plan_services
-from sharing.models import Goal
+from sharing.access import note_audience, notes_visible_filter
+from sharing.models import Goal, Note
 
 if TYPE_CHECKING:
     from network.models import User
@@ -491,6 +493,71 @@ def contribution_add(
             stream=meeting.stream,
         )
     return contribution
+
+
+# Notes marked for the pack.
+
+
+def _note_for_pack(actor: "User", item: AgendaItem, note: Note) -> RecordAccess:
+    """Checks shared by marking and unmarking: a note of this client that the actor, in the circle, may read,
+    for a meeting that has not ended. Returns the actor's access to the client's record."""
+    if note.client_id != item.client_id:
+        raise ValidationError({"note": "That note is not about this client."})
+    reader = record_access(actor, item.client)
+    if reader.membership is None:
+        raise PermissionDenied("Only the client's circle chooses notes for the pack.")
+    if not Note.objects.filter(notes_visible_filter(reader), client=item.client, pk=note.pk).exists():
+        raise PermissionDenied("You cannot read that note.")
+    if not access.may_mark_for_pack(reader, item):
+        raise ValidationError("That meeting has ended: its pack is closed.", code="conflict")
+    return reader
+
+
+def pack_note_add(*, actor: "User", item: AgendaItem, note: Note) -> PackNote:
+    """A circle member marks a note for the client's conference pack for this meeting. The pack shows it
+    only to readers the note's own visibility lets read it (conferences.access.pack_notes_filter)."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting", "client").get(pk=item.pk)
+        _locked_meeting(item.meeting)  # one mark at a time per meeting: the unique check below holds
+        _note_for_pack(actor, item, note)
+        if PackNote.objects.filter(item=item, note=note, removed_at=None).exists():
+            raise ValidationError({"note": ValidationError("That note is already in the pack.", code="conflict")})
+        mark = PackNote.objects.create(item=item, note=note, marked_by=actor)
+        record(
+            change=c.PACK_NOTE_ADD,
+            actor=actor,
+            client=item.client,
+            obj=mark,
+            after={"meeting_id": item.meeting_id, "note_id": note.pk},
+            payload=c.PackNoteChanged(meeting_id=item.meeting_id, item_id=item.pk, note_id=note.pk),
+            audience=note_audience(note),
+            stream=item.meeting.stream,
+        )
+    return mark
+
+
+def pack_note_remove(*, actor: "User", item: AgendaItem, note: Note) -> PackNote:
+    """Take a note out of the pack (any circle member who may read it); the mark's row is kept."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting", "client").get(pk=item.pk)
+        _locked_meeting(item.meeting)
+        _note_for_pack(actor, item, note)
+        mark = PackNote.objects.filter(item=item, note=note, removed_at=None).first()
+        if mark is None:
+            raise ValidationError({"note": ValidationError("That note is not in the pack.", code="conflict")})
+        mark.removed_at, mark.removed_by = timezone.now(), actor
+        mark.save(update_fields=["removed_at", "removed_by"])
+        record(
+            change=c.PACK_NOTE_REMOVE,
+            actor=actor,
+            client=item.client,
+            obj=mark,
+            after={"meeting_id": item.meeting_id, "note_id": note.pk},
+            payload=c.PackNoteChanged(meeting_id=item.meeting_id, item_id=item.pk, note_id=note.pk),
+            audience=note_audience(note),
+            stream=item.meeting.stream,
+        )
+    return mark
 
 
 # The live meeting.
