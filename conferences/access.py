@@ -165,7 +165,9 @@ def readable_items(meeting_access: MeetingAccess, agenda: dict[int, int] | None 
     """
     if not is_professional(meeting_access.user):
         return {}
-    items = agenda if agenda is not None else dict(meeting_access.meeting.items.values_list("pk", "client_id"))
+    items = (
+        agenda if agenda is not None else dict(meeting_access.meeting.items.values_list("pk", "client_id"))
+    )
     if meeting_access.is_chair or meeting_access.is_minute_taker:
         return items
     if meeting_access.is_standing_member and meeting_access.in_window():

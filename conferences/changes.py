@@ -61,7 +61,9 @@ PANEL_MEMBER_ADD = Change("panel.member_add", "Someone becomes a chair or standi
 MEETING_CREATE = Change("meeting.create", "A meeting is arranged")
 AGENDA_ADD = Change("meeting.agenda_add", "A client is put on a meeting's agenda", ItemChanged)
 AGENDA_ANNOUNCE = Change(
-    "meeting.on_agenda", "A client's circle is told, live, that the client is on a meeting's agenda", ClientOnAgenda
+    "meeting.on_agenda",
+    "A client's circle is told, live, that the client is on a meeting's agenda",
+    ClientOnAgenda,
 )
 AGENDA_WITHOUT_CONSENT = Change(
     "meeting.without_consent", "A client is to be discussed without their consent, with a reason"

@@ -355,7 +355,9 @@ def note_for_pack(circle_pack: "CirclePack", note_id: int | str) -> Note | None:
     """One of the client's notes that this circle member may read, or None."""
     record = circle_pack.record
     return (
-        Note.objects.filter(sharing_access.notes_visible_filter(record), client=circle_pack.item.client, pk=note_id)
+        Note.objects.filter(
+            sharing_access.notes_visible_filter(record), client=circle_pack.item.client, pk=note_id
+        )
         .select_related("author", "organisation")
         .first()
     )
@@ -393,7 +395,9 @@ def notes_to_mark(circle_pack: CirclePack, *, limit: int = 50) -> list[Note]:
     marked = set(PackNote.objects.filter(item=item, removed_at=None).values_list("note_id", flat=True))
     visible = Note.objects.filter(sharing_access.notes_visible_filter(record), client=item.client)
     notes = list(
-        visible.filter(Q(pk__in=list(marked)) | Q(pk__in=visible.order_by("-created_at", "-pk").values("pk")[:limit]))
+        visible.filter(
+            Q(pk__in=list(marked)) | Q(pk__in=visible.order_by("-created_at", "-pk").values("pk")[:limit])
+        )
         .select_related("author")
         .order_by("-created_at", "-pk")
     )

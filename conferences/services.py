@@ -521,7 +521,9 @@ def pack_note_add(*, actor: "User", item: AgendaItem, note: Note) -> PackNote:
         _locked_meeting(item.meeting)  # one mark at a time per meeting: the unique check below holds
         _note_for_pack(actor, item, note)
         if PackNote.objects.filter(item=item, note=note, removed_at=None).exists():
-            raise ValidationError({"note": ValidationError("That note is already in the pack.", code="conflict")})
+            raise ValidationError(
+                {"note": ValidationError("That note is already in the pack.", code="conflict")}
+            )
         mark = PackNote.objects.create(item=item, note=note, marked_by=actor)
         record(
             change=c.PACK_NOTE_ADD,

@@ -474,7 +474,9 @@ class StreamConsumer(LiveSocket):
             return
         payload = self.payload_for(event)
         if payload is not None:
-            await self.send_json({"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload})
+            await self.send_json(
+                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload}
+            )
 
     async def catch_up(self, *, latest: int | None = None) -> None:
         if latest is None:

@@ -24,7 +24,9 @@ def test_the_agenda_is_announced_on_the_clients_stream(meeting, moira, grace, co
     assert AuditEvent.objects.filter(action="meeting.on_agenda", client=grace, actor=moira).exists()
 
 
-def test_the_client_pages_panel_shows_the_meeting_when_it_refreshes(meeting, moira, grace, alice, conference_consent):
+def test_the_client_pages_panel_shows_the_meeting_when_it_refreshes(
+    meeting, moira, grace, alice, conference_consent
+):
     truth = f"/clients/{grace.public_id}/now/"
     assert meeting.title not in signed_in(alice).get(truth).content.decode()
     services.agenda_item_add(actor=moira, meeting=meeting, client=grace, reason="School")
