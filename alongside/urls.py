@@ -199,6 +199,16 @@ api_v1 = [
         meetings_api.ContributionApi.as_view(),
         name="meeting_reports",
     ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/pack-notes/",
+        meetings_api.PackNoteListApi.as_view(),
+        name="meeting_pack_notes",
+    ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/pack-notes/<int:note_id>/",
+        meetings_api.PackNoteApi.as_view(),
+        name="meeting_pack_note",
+    ),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
 ]
 

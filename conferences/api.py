@@ -29,9 +29,10 @@ from conferences.models import (
     MeetingType,
     Panel,
 )
-from network.api_schema import answers
+from network.api_schema import IdInput, answers
 from network.fields import CleanTextInput
 from network.models import User
+from sharing.models import Note
 
 
 def me(request: Request) -> User:
@@ -109,16 +110,27 @@ class MeetingOutput(serializers.ModelSerializer):
 
 
 class MeetingDetailOutput(MeetingOutput):
+    """A meeting as one person may see it: names through the policy's person_label, need to know per item."""
+
     items = serializers.SerializerMethodField()
+    chair = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta(MeetingOutput.Meta):
         fields = [*MeetingOutput.Meta.fields, "items"]
 
     def get_items(self, meeting: Meeting) -> list[dict[str, Any]]:
-        """Every item; the minutes only of those whose pack this person may read (need to know)."""
+        """Every item; who it is about, why, and its minutes only for those whose pack this person may read
+        (need to know): another client's item shows its place on the agenda and its slot, nothing else."""
         readable = self.context["readable"]
         rows = list(AgendaItemOutput(self.context["agenda"], many=True).data)
-        return [row if row["id"] in readable else {**row, "minutes": ""} for row in rows]
+        hidden = {"client": "", "client_name": "", "reason": "", "minutes": ""}
+        return [row if row["id"] in readable else {**row, **hidden} for row in rows]
+
+    def get_chair(self, meeting: Meeting) -> str:
+        return cast(access.MeetingAccess, self.context["access"]).chair_label
+
+    def get_minute_taker(self, meeting: Meeting) -> str | None:
+        return cast(access.MeetingAccess, self.context["access"]).minute_taker_label or None
 
 
 class _MeetingTypeField(serializers.SlugRelatedField):
@@ -298,8 +310,8 @@ class MeetingDetailApi(APIView):
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
         agenda = selectors.agenda_for(meeting_access)
-        readable = {item.pk for item in agenda if meeting_access.may_read_pack(item)}
-        context = {"agenda": agenda, "readable": readable}
+        readable = set(access.readable_items(meeting_access, {item.pk: item.client_id for item in agenda}))
+        context = {"agenda": agenda, "readable": readable, "access": meeting_access}
         return Response(MeetingDetailOutput(meeting_access.meeting, context=context).data)
 
 
@@ -529,3 +541,72 @@ class SignOffApi(APIView):
             actor=me(request), meeting=meeting_access.meeting, base_url=request.build_absolute_uri("/")[:-1]
         )
         return Response(MeetingOutput(meeting).data)
+
+
+class PackNoteOutput(serializers.Serializer):
+    """A note marked for the pack, as this reader may read it (the author through the policy's rule)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    author = serializers.CharField(source="author_shown")
+    organisation = serializers.CharField(source="organisation_shown")
+
+
+class PackNoteInput(serializers.Serializer):
+    note = IdInput(help_text="One of this client's notes that you can read")
+
+
+def _pack_note_output(note: Note, record: Any) -> dict[str, Any]:
+    shown = selectors.label_note(record, note)
+    return dict(PackNoteOutput(shown).data)
+
+
+class PackNoteListApi(APIView):
+    @extend_schema(
+        responses=answers({200: PackNoteOutput(many=True)}, 404),
+        summary="The notes marked for a client's pack that I may read (a pack read: audited)",
+    )
+    def get(self, request: Request, meeting_id: int, item_id: int) -> Response:
+        meeting_access = selectors.meeting_get_for_user(me(request), meeting_id)
+        item = selectors.item_get_for(meeting_access, item_id)
+        notes = selectors.pack_notes_read(meeting_access, item)
+        return Response(PackNoteOutput(notes, many=True).data)
+
+    @extend_schema(
+        request=PackNoteInput,
+        responses=answers({201: PackNoteOutput}, 400, 404, 409),
+        summary="Mark one of the client's notes for the pack (the client's circle, before the meeting ends)",
+    )
+    def post(self, request: Request, meeting_id: int, item_id: int) -> Response:
+        circle_pack = selectors.item_for_circle(me(request), meeting_id, item_id)
+        data = PackNoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = _note(circle_pack, data.validated_data["note"])
+        services.pack_note_add(actor=me(request), item=circle_pack.item, note=note)
+        return Response(_pack_note_output(note, circle_pack.record), status=status.HTTP_201_CREATED)
+
+
+class PackNoteApi(APIView):
+    @extend_schema(
+        request=None,
+        responses=answers({204: None}, 404, 409),
+        summary="Take a note out of the pack (the client's circle, before the meeting ends)",
+    )
+    def delete(self, request: Request, meeting_id: int, item_id: int, note_id: int) -> Response:
+        circle_pack = selectors.item_for_circle(me(request), meeting_id, item_id)
+        note = _note(circle_pack, note_id, missing=selectors.MeetingNotFound("No such note in the pack"))
+        try:
+            services.pack_note_remove(actor=me(request), item=circle_pack.item, note=note)
+        except PermissionDenied:
+            raise selectors.MeetingNotFound("No such note in the pack") from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _note(circle_pack: "selectors.CirclePack", note_id: int, missing: Exception | None = None) -> Note:
+    """One of the client's notes this member may read; otherwise a 400 on `note` (or `missing`)."""
+    note = selectors.note_for_pack(circle_pack, note_id)
+    if note is None:
+        raise missing or ValidationError({"note": "Choose one of this client's notes that you can read."})
+    return note

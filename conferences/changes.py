@@ -26,6 +26,22 @@ class ItemChanged(TypedDict):
     item_id: int
 
 
+class ClientOnAgenda(TypedDict):
+    """On the client's own stream: their next meeting has changed (the client page's "what is true now")."""
+
+    meeting_id: int
+    item_id: int
+
+
+class PackNoteChanged(TypedDict):
+    """A note put into (or taken out of) an item's pack. The event carries the note's audience, so only
+    those who may read the note hear of it."""
+
+    meeting_id: int
+    item_id: int
+    note_id: int
+
+
 class MinutesUpdated(TypedDict):
     meeting_id: int
     item_id: int
@@ -44,6 +60,11 @@ PANEL_CREATE = Change("panel.create", "A panel is set up")
 PANEL_MEMBER_ADD = Change("panel.member_add", "Someone becomes a chair or standing member of a panel")
 MEETING_CREATE = Change("meeting.create", "A meeting is arranged")
 AGENDA_ADD = Change("meeting.agenda_add", "A client is put on a meeting's agenda", ItemChanged)
+AGENDA_ANNOUNCE = Change(
+    "meeting.on_agenda",
+    "A client's circle is told, live, that the client is on a meeting's agenda",
+    ClientOnAgenda,
+)
 AGENDA_WITHOUT_CONSENT = Change(
     "meeting.without_consent", "A client is to be discussed without their consent, with a reason"
 )
@@ -53,6 +74,12 @@ INVITATION_ANSWER = Change(
 )
 CONTRIBUTION_ADD = Change(
     "meeting.contribution_add", "A report or contribution is added to a pack", ItemChanged
+)
+PACK_NOTE_ADD = Change(
+    "meeting.pack_note_add", "A circle member marks a note for the client's conference pack", PackNoteChanged
+)
+PACK_NOTE_REMOVE = Change(
+    "meeting.pack_note_remove", "A note is taken out of the client's conference pack", PackNoteChanged
 )
 MEETING_OPEN = Change("meeting.open", "The chair opens the meeting", MeetingChanged)
 ITEM_MOVE = Change("meeting.item_move", "The chair moves the meeting to an agenda item", ItemMoved)
@@ -81,10 +108,13 @@ register(
     PANEL_MEMBER_ADD,
     MEETING_CREATE,
     AGENDA_ADD,
+    AGENDA_ANNOUNCE,
     AGENDA_WITHOUT_CONSENT,
     INVITATION_SEND,
     INVITATION_ANSWER,
     CONTRIBUTION_ADD,
+    PACK_NOTE_ADD,
+    PACK_NOTE_REMOVE,
     MEETING_OPEN,
     ITEM_MOVE,
     ATTENDANCE_RECORD,

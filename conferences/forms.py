@@ -170,3 +170,8 @@ class ClientViewForm(forms.Form):
 
 def panels_chaired_by(user: User):
     return Panel.objects.filter(members__user=user, members__role="chair", members__until=None)
+
+
+class PackNoteForm(forms.Form):
+    note = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("add", "Put in the pack"), ("remove", "Take out of the pack")])

@@ -340,3 +340,32 @@ class MinutesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Minutes v{self.number} of {self.meeting_id}"
+
+
+class PackNote(models.Model):
+    """A note a circle member marked to go into their client's pack for one meeting (an agenda item).
+
+    The mark is the meeting's, not the note's: sharing knows nothing of conferences. Who may read the note
+    in the pack is still the note's own rule (conferences.access.pack_notes_filter over sharing.access).
+    A mark taken back keeps its row (`removed_at`); the audit trail has both.
+    """
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="pack_notes")
+    note = models.ForeignKey("sharing.Note", on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "marked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "note"], condition=models.Q(removed_at=None), name="one_current_mark_per_note"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} in the pack of {self.item_id}"

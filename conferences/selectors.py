@@ -15,9 +15,10 @@ from circles import access as policy
 from circles.models import CircleMember, Client
 from conferences import access
 from conferences import changes as c
-from conferences.models import AgendaItem, Contribution, Invitation, Meeting, MinutesVersion
+from conferences.models import AgendaItem, Contribution, Invitation, Meeting, MinutesVersion, PackNote
 from network.roles import is_professional
-from sharing.models import Action, Goal
+from sharing import access as sharing_access
+from sharing.models import Action, Goal, Note
 
 if TYPE_CHECKING:
     from network.models import User
@@ -233,6 +234,8 @@ class Pack:
     goals: list[Goal]
     contributions: list[Contribution]
     board: list[ColumnView] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # marked for the pack, and readable by this reader
+    may_choose_notes: bool = False  # a member of the client's circle, before the meeting has ended
 
 
 class PackNotAvailable(Http404):
@@ -294,8 +297,114 @@ def pack_for(meeting_access: access.MeetingAccess, item: AgendaItem) -> Pack:
         )
     board = pack_board(record)
     return Pack(
-        item=item, client=item.client, people=people, goals=goals, contributions=contributions, board=board
+        item=item,
+        client=item.client,
+        people=people,
+        goals=goals,
+        contributions=contributions,
+        board=board,
+        notes=pack_notes(record, item),
+        may_choose_notes=access.may_mark_for_pack(record, item),
     )
+
+
+def pack_notes(record: policy.RecordAccess, item: AgendaItem) -> list[Note]:
+    """The notes marked for this item's pack that this reader may read (the note's own rule, per reader:
+    access.pack_notes_filter), oldest first, each with its author as this reader may know them. Call it
+    only for someone who may read the pack (pack_for, or the API after may_read_pack). One query."""
+    marked = PackNote.objects.filter(item=item, removed_at=None).values("note")
+    notes = list(
+        Note.objects.filter(access.pack_notes_filter(record), client=item.client, pk__in=marked)
+        .select_related("author", "organisation")
+        .order_by("created_at", "pk")
+    )
+    return [label_note(record, note) for note in notes]
+
+
+def label_note(record: policy.RecordAccess, note: Note) -> Note:
+    """Set the note's author and organisation as this reader may know them (for pages and the API)."""
+    hidden = policy.hides(record, note.author)
+    note.author_shown = policy.person_label(record, note.author)  # type: ignore[attr-defined]
+    note.organisation_shown = "" if hidden or note.organisation is None else note.organisation.name  # type: ignore[attr-defined]
+    return note
+
+
+def pack_notes_read(meeting_access: access.MeetingAccess, item: AgendaItem) -> list[Note]:
+    """The API's read of an item's marked notes: only for someone who may read the pack, and audited as a
+    pack read (with the meeting as its reason)."""
+    record = policy.record_access(meeting_access.user, item.client)
+    if not meeting_access.may_read_pack(item, record):
+        raise PackNotAvailable("No such pack")
+    notes = pack_notes(record, item)
+    with transaction.atomic():
+        audit_record(
+            actor=meeting_access.user,
+            action=c.PACK_VIEW.name,
+            client=item.client,
+            obj=item,
+            after={
+                "meeting_id": meeting_access.meeting.pk,
+                "reason": f"meeting {meeting_access.meeting.pk}",
+                "part": "notes",
+            },
+        )
+    return notes
+
+
+def note_for_pack(circle_pack: "CirclePack", note_id: int | str) -> Note | None:
+    """One of the client's notes that this circle member may read, or None."""
+    record = circle_pack.record
+    return (
+        Note.objects.filter(
+            sharing_access.notes_visible_filter(record), client=circle_pack.item.client, pk=note_id
+        )
+        .select_related("author", "organisation")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CirclePack:
+    """A circle member choosing notes for their client's pack for one meeting."""
+
+    record: policy.RecordAccess
+    item: AgendaItem
+    may_mark: bool  # the meeting has not ended
+
+
+def item_for_circle(user: "User", meeting_id: int | str, item_id: int | str) -> CirclePack:
+    """An agenda item, for a current member of the client's circle (whether or not they were invited: the
+    circle knows of its own client's meetings); 404 for anyone else, as for an unknown item."""
+    item = (
+        AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id)
+        .select_related("meeting__type", "client")
+        .first()
+    )
+    if item is None or not is_professional(user):
+        raise MeetingNotFound("No such item")
+    record = policy.record_access(user, item.client)
+    if record.membership is None:
+        raise MeetingNotFound("No such item")
+    return CirclePack(record=record, item=item, may_mark=access.may_mark_for_pack(record, item))
+
+
+def notes_to_mark(circle_pack: CirclePack, *, limit: int = 50) -> list[Note]:
+    """The client's notes this member may read, newest first (the most recent `limit`, and any already
+    marked), each with `in_pack`. Two queries."""
+    record, item = circle_pack.record, circle_pack.item
+    marked = set(PackNote.objects.filter(item=item, removed_at=None).values_list("note_id", flat=True))
+    visible = Note.objects.filter(sharing_access.notes_visible_filter(record), client=item.client)
+    notes = list(
+        visible.filter(
+            Q(pk__in=list(marked)) | Q(pk__in=visible.order_by("-created_at", "-pk").values("pk")[:limit])
+        )
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
+    for note in notes:
+        note.in_pack = note.pk in marked  # type: ignore[attr-defined]
+        note.author_shown = policy.person_label(record, note.author)  # type: ignore[attr-defined]
+    return notes
 
 
 def minutes_versions(meeting_access: access.MeetingAccess) -> list[MinutesVersion]:

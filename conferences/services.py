@@ -6,11 +6,10 @@ own stream (and any open plan page) like every other plan change.
 """
 
 import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from audit.services import text_fingerprint
 from changes.services import record
-from circles.access import hides, names_for, person_label, portal_access
+from circles.access import RecordAccess, hides, names_for, person_label, portal_access, record_access
 from circles.models import CircleMember, Client, PortalAccess
 from coedit.edits import History, edit_apply
 from conferences import access
@@ -35,14 +34,18 @@ from conferences.models import (
     MeetingType,
     MinutesChange,
     MinutesVersion,
+    PackNote,
     Panel,
     PanelMember,
 )
 from network.roles import is_professional
 from network.text import clean_line, clean_text
 from realtime.publish import notify
+from reminders.models import OutgoingEmail
+from reminders.tasks import send_emails
 from sharing import services as plan_services
-from sharing.models import Goal
+from sharing.access import note_audience, notes_visible_filter
+from sharing.models import Goal, Note
 
 if TYPE_CHECKING:
     from network.models import User
@@ -191,18 +194,36 @@ def meeting_create(
     return meeting
 
 
+def _queue_email(*, to: str, subject: str, body: str, key: str) -> None:
+    """Put an email in the mail outbox (reminders.models.OutgoingEmail), in the writing transaction, and
+    have a background task send it once that commits. Nothing is sent from the request: a rolled-back
+    write leaves no email, and a mail server that refuses never undoes or slows the write (the outbox
+    tries again). `key` makes the Message-ID, so a resend shows as the same message."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "alongside.invalid"
+    OutgoingEmail.objects.create(to=to, subject=subject, body=body, message_id=f"<{key}@{domain}>")
+    transaction.on_commit(send_emails.enqueue, robust=True)
+
+
+def _base(base_url: str) -> str:
+    return (base_url or settings.SITE_URL).rstrip("/")
+
+
 def _email_invitation(invitation: Invitation, base_url: str) -> None:
     """An invitation by email carries a link only: no name, no reason, nothing about anyone's situation."""
     if not invitation.email:
         return
+    base_url = _base(base_url)
     if invitation.kind in (Invitation.Kind.CLIENT, Invitation.Kind.FAMILY):
         path = reverse("portal:meetings")
         body = f"You are invited to a meeting.\n\nSee when and where, and tell us what you think: {base_url}{path}\n"
     else:
         path = reverse("conferences:meeting", args=[invitation.meeting_id])
         body = f"You are invited to a meeting on Alongside.\n\nSee it here (you will need to sign in): {base_url}{path}\n"
-    transaction.on_commit(
-        partial(send_mail, "You are invited to a meeting", body, None, [invitation.email]), robust=True
+    _queue_email(
+        to=invitation.email,
+        subject="You are invited to a meeting",
+        body=body,
+        key=f"meeting-{invitation.meeting_id}-invitation-{invitation.pk}",
     )
 
 
@@ -295,6 +316,17 @@ def agenda_item_add(
             after={"meeting_id": meeting.pk, "basis": item.basis, "reason": reason},
             payload=c.ItemChanged(meeting_id=meeting.pk, item_id=item.pk),
             stream=meeting.stream,
+        )
+        # And on the client's own stream: an open client page refreshes "Next review or meeting" (and the
+        # portal's page, when the family is invited).
+        record(
+            change=c.AGENDA_ANNOUNCE,
+            actor=actor,
+            client=client,
+            obj=item,
+            after={"meeting_id": meeting.pk},
+            payload=c.ClientOnAgenda(meeting_id=meeting.pk, item_id=item.pk),
+            audience={"client_visible": meeting.family_invited},
         )
         if consent is None:
             record(
@@ -461,6 +493,73 @@ def contribution_add(
             stream=meeting.stream,
         )
     return contribution
+
+
+# Notes marked for the pack.
+
+
+def _note_for_pack(actor: "User", item: AgendaItem, note: Note) -> RecordAccess:
+    """Checks shared by marking and unmarking: a note of this client that the actor, in the circle, may read,
+    for a meeting that has not ended. Returns the actor's access to the client's record."""
+    if note.client_id != item.client_id:
+        raise ValidationError({"note": "That note is not about this client."})
+    reader = record_access(actor, item.client)
+    if reader.membership is None:
+        raise PermissionDenied("Only the client's circle chooses notes for the pack.")
+    if not Note.objects.filter(notes_visible_filter(reader), client=item.client, pk=note.pk).exists():
+        raise PermissionDenied("You cannot read that note.")
+    if not access.may_mark_for_pack(reader, item):
+        raise ValidationError("That meeting has ended: its pack is closed.", code="conflict")
+    return reader
+
+
+def pack_note_add(*, actor: "User", item: AgendaItem, note: Note) -> PackNote:
+    """A circle member marks a note for the client's conference pack for this meeting. The pack shows it
+    only to readers the note's own visibility lets read it (conferences.access.pack_notes_filter)."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting", "client").get(pk=item.pk)
+        _locked_meeting(item.meeting)  # one mark at a time per meeting: the unique check below holds
+        _note_for_pack(actor, item, note)
+        if PackNote.objects.filter(item=item, note=note, removed_at=None).exists():
+            raise ValidationError(
+                {"note": ValidationError("That note is already in the pack.", code="conflict")}
+            )
+        mark = PackNote.objects.create(item=item, note=note, marked_by=actor)
+        record(
+            change=c.PACK_NOTE_ADD,
+            actor=actor,
+            client=item.client,
+            obj=mark,
+            after={"meeting_id": item.meeting_id, "note_id": note.pk},
+            payload=c.PackNoteChanged(meeting_id=item.meeting_id, item_id=item.pk, note_id=note.pk),
+            audience=note_audience(note),
+            stream=item.meeting.stream,
+        )
+    return mark
+
+
+def pack_note_remove(*, actor: "User", item: AgendaItem, note: Note) -> PackNote:
+    """Take a note out of the pack (any circle member who may read it); the mark's row is kept."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting", "client").get(pk=item.pk)
+        _locked_meeting(item.meeting)
+        _note_for_pack(actor, item, note)
+        mark = PackNote.objects.filter(item=item, note=note, removed_at=None).first()
+        if mark is None:
+            raise ValidationError({"note": ValidationError("That note is not in the pack.", code="conflict")})
+        mark.removed_at, mark.removed_by = timezone.now(), actor
+        mark.save(update_fields=["removed_at", "removed_by"])
+        record(
+            change=c.PACK_NOTE_REMOVE,
+            actor=actor,
+            client=item.client,
+            obj=mark,
+            after={"meeting_id": item.meeting_id, "note_id": note.pk},
+            payload=c.PackNoteChanged(meeting_id=item.meeting_id, item_id=item.pk, note_id=note.pk),
+            audience=note_audience(note),
+            stream=item.meeting.stream,
+        )
+    return mark
 
 
 # The live meeting.
@@ -750,7 +849,8 @@ def _snapshot(meeting: Meeting) -> dict[str, Any]:
 
 def minutes_sign_off(*, actor: "User", meeting: Meeting, base_url: str = "") -> Meeting:
     """The chair signs the minutes off: they are locked, kept as version 1, and everyone who attended or
-    sent apologies is told, in the app and by email with a link (never the minutes themselves)."""
+    sent apologies is told, in the app and by email with a link (never the minutes themselves). The emails
+    go through the mail outbox and a background task once the sign-off commits, not from the request."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _chair_only(actor, meeting)
@@ -797,12 +897,15 @@ def _send_minutes(meeting: Meeting, base_url: str) -> None:
             told.add(invitation.email)
     body = (
         "The minutes of a meeting you were invited to have been signed off.\n\n"
-        f"Read them here (you will need to sign in): {base_url}{path}\n"
+        f"Read them here (you will need to sign in): {_base(base_url)}{path}\n"
     )
-    for email in sorted(told):
-        # robust: a mail server that refuses is logged, and never undoes or breaks the sign-off.
-        transaction.on_commit(
-            partial(send_mail, "Meeting minutes are ready", body, None, [email]), robust=True
+    version = meeting.minutes_versions.count()
+    for n, email in enumerate(sorted(told), start=1):
+        _queue_email(
+            to=email,
+            subject="Meeting minutes are ready",
+            body=body,
+            key=f"meeting-{meeting.pk}-minutes-v{version}-{n}",
         )
 
 

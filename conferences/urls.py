@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:meeting_id>/items/<int:item_id>/decisions/", views.decision_add, name="decision_add"),
     path("<int:meeting_id>/items/<int:item_id>/close/", views.item_close, name="item_close"),
     path("<int:meeting_id>/items/<int:item_id>/pack/", views.pack, name="pack"),
+    path("<int:meeting_id>/items/<int:item_id>/pack/notes/", views.pack_notes, name="pack_notes"),
     path("<int:meeting_id>/items/<int:item_id>/contribute/", views.contribute, name="contribute"),
     path("<int:meeting_id>/items/<int:item_id>/amend/", views.amend, name="amend"),
 ]

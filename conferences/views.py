@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from conferences.forms import (
     FamilySummaryForm,
     MeetingForm,
     MinutesForm,
+    PackNoteForm,
     panels_chaired_by,
 )
 from conferences.models import AgendaItem, Meeting
@@ -40,6 +41,7 @@ from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
 from realtime.selectors import stream_latest_seq
+from sharing.models import Note
 
 
 def _meeting_url(meeting: Meeting, item: AgendaItem | None = None) -> str:
@@ -168,6 +170,8 @@ def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     context = _item_context(request, meeting_access, item)
     context |= {
         "agenda": agenda,
+        # Another client's item is listed without their name (need to know).
+        "readable": set(access.readable_items(meeting_access, {i.pk: i.client_id for i in agenda})),
         "invitations": selectors.invitations_for(meeting_access),
         "answer_form": AnswerForm(
             initial={
@@ -512,7 +516,54 @@ def pack(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) -> Ht
     return render(
         request,
         "conferences/pack.html",
-        {"pack": the_pack, "meeting": meeting_access.meeting, "access": meeting_access},
+        {
+            "pack": the_pack,
+            "meeting": meeting_access.meeting,
+            "access": meeting_access,
+            "seq": _stream_seq(meeting_access.meeting),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@professional_required
+def pack_notes(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """A circle member chooses which of their client's notes go into the pack for this meeting."""
+    circle_pack = selectors.item_for_circle(request.user, meeting_id, item_id)
+    item = circle_pack.item
+    status = 200
+    if request.method == "POST":
+        form = PackNoteForm(request.POST)
+        note = None
+        if form.is_valid():
+            note = Note.objects.filter(client=item.client, pk=form.cleaned_data["note"]).first()
+        if note is None:
+            messages.error(request, "Choose one of the notes below.")
+            status = 400
+        else:
+            add = form.cleaned_data["action"] == "add"
+            service = services.pack_note_add if add else services.pack_note_remove
+            try:
+                service(actor=request.user, item=item, note=note)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                status = 400
+            except PermissionDenied:
+                messages.error(request, "Choose one of the notes below.")  # not one this person may read
+                status = 400
+            else:
+                messages.success(request, "Put in the pack." if add else "Taken out of the pack.")
+                return redirect("conferences:pack_notes", meeting_id, item_id)
+    return render(
+        request,
+        "conferences/pack_notes.html",
+        {
+            "meeting": item.meeting,
+            "item": item,
+            "may_mark": circle_pack.may_mark,
+            "notes": selectors.notes_to_mark(circle_pack),
+        },
+        status=status,
     )
 
 

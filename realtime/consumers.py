@@ -319,7 +319,9 @@ def _int_or_none(value: Any) -> int | None:
 
 class StreamConsumer(LiveSocket):
     """A live socket on a named stream (a meeting's): the client socket's guarantees, for things that span
-    several clients. A feature app subclasses it and says who may subscribe, and who may hear what.
+    several clients. A feature app subclasses it and says who may subscribe, and who may hear what
+    (`payload_for`, per event, from what `subscribe` and `refresh` worked out: no query per event) and
+    see whom (`shows_present`). `?page=` keeps presence to the sockets on the same page of the stream.
 
     Messages to the browser: {"type": "hello", "seq", "presence"}, {"type": "event", "seq", "event",
     "payload"}, {"type": "presence", "people": [{"user_id", "name"}]}, {"type": "reload", "seq"},
@@ -335,8 +337,20 @@ class StreamConsumer(LiveSocket):
         Runs in a worker thread (it may query)."""
         raise NotImplementedError
 
-    def may_hear(self, event: dict[str, Any]) -> bool:
-        """May this socket's person hear this event? (From what the socket remembers: no query.)"""
+    def payload_for(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The event's payload as this socket's person may hear it, or None if they may not hear of it at
+        all. Decided from what the socket remembers: no query (see `refresh`)."""
+        return dict(event["payload"])
+
+    def needs_refresh(self, event: dict[str, Any]) -> bool:
+        """Is this event about something the socket has not heard of yet (so `refresh` first)?"""
+        return False
+
+    def refresh(self, user_id: int) -> None:
+        """Work out again what this socket's person may hear (runs in a worker thread; may query)."""
+
+    def shows_present(self, user_id: int) -> bool:
+        """May this socket's person see that `user_id` is here? (No query.)"""
         return True
 
     def still_allowed(self, user_id: int) -> bool:
@@ -357,6 +371,8 @@ class StreamConsumer(LiveSocket):
             return
         self.stream, latest, self.name = subscription
         self.user_id = user.pk
+        # Which page of the stream this is (the meeting, a pack…): presence is shared with the same page only.
+        self.page = (_query_param(self.scope, "page") or "stream")[:20]
         for group in (stream_group(self.stream), user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
@@ -404,10 +420,14 @@ class StreamConsumer(LiveSocket):
         event = message["event"]
         if event["seq"] <= self.last_seq:
             return
-        if event["seq"] > self.last_seq + 1:
-            await self.catch_up(latest=event["seq"])
-        else:
-            await self.deliver(event)
+        try:
+            if event["seq"] > self.last_seq + 1:
+                await self.catch_up(latest=event["seq"])
+            else:
+                await self.deliver(event)
+        except (OperationalError, InterfaceError) as error:
+            # last_seq has not moved past this event: the next doorbell or ping reads it back.
+            logger.info("Doorbell: the database did not answer (%s)", error)
 
     async def user_signed_out(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -416,7 +436,7 @@ class StreamConsumer(LiveSocket):
         pass
 
     async def presence_join(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name:
+        if message["channel"] == self.channel_name or message.get("page", "stream") != self.page:
             return
         self.others[message["channel"]] = Here(
             message["user_id"], message["name"], None, False, time.monotonic()
@@ -430,7 +450,7 @@ class StreamConsumer(LiveSocket):
             logger.info("Presence not sent (%s)", error)
 
     async def presence_here(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name:
+        if message["channel"] == self.channel_name or message.get("page", "stream") != self.page:
             return
         known = message["channel"] in self.others
         self.others[message["channel"]] = Here(
@@ -444,13 +464,18 @@ class StreamConsumer(LiveSocket):
             await self.send_presence()
 
     async def deliver(self, event: dict[str, Any]) -> None:
+        if self.needs_refresh(event):
+            # Something new (an item added to the agenda): who may hear of it is worked out before anyone
+            # does. Had the database failed here, last_seq would not have moved past the event.
+            await socket_database(self.refresh)(self.user_id)
         self.last_seq = event["seq"]
         if not await session_alive(self.scope, self):
             await self.revoke()
             return
-        if self.may_hear(event):
+        payload = self.payload_for(event)
+        if payload is not None:
             await self.send_json(
-                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": event["payload"]}
+                {"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload}
             )
 
     async def catch_up(self, *, latest: int | None = None) -> None:
@@ -488,10 +513,15 @@ class StreamConsumer(LiveSocket):
             "channel": self.channel_name,
             "user_id": self.user_id,
             "name": self.name,
+            "page": self.page,
         }
 
     def presence_list(self) -> list[dict[str, Any]]:
-        people = {who.user_id: {"user_id": who.user_id, "name": who.name} for who in self.others.values()}
+        people = {
+            who.user_id: {"user_id": who.user_id, "name": who.name}
+            for who in self.others.values()
+            if self.shows_present(who.user_id)
+        }
         people.pop(self.user_id, None)
         return sorted(people.values(), key=lambda person: person["name"])
 

@@ -4,7 +4,8 @@
   decisions whose agreed actions became actions on Grace's plan.
 - An upcoming meeting of the Northbridge Risk Panel, chaired by Moira Lane, with three clients: Jade (with
   her consent), Harold (proceeding without consent, with the reason) and Sam Reilly, whose hidden member
-  stays hidden. Invitations answered, an absent contributor report and pre-meeting reports.
+  stays hidden. Invitations answered, an absent contributor report and pre-meeting reports, and notes the
+  circles marked for the pack (each reader sees a marked note only if the note's visibility lets them).
 
 Meetings are arranged through the services, which refuse dates in the past; the past meeting is held
 "tomorrow" and then moved back in time, as if it had happened three weeks ago.
@@ -15,10 +16,13 @@ import datetime
 from django.utils import timezone
 
 from circles import services as circle_services
+from circles.access import record_access
 from circles.models import CircleMember, Client, Consent
 from conferences import services
 from conferences.models import Contribution, Invitation, Meeting, MeetingType, MinutesVersion
 from network.models import User
+from sharing.access import notes_visible_filter
+from sharing.models import Note
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -241,3 +245,14 @@ def load(people: dict[str, User]) -> None:
         facts="Police attended on Friday at 23:40. No arrest. A non-molestation order is in place until June.",
         opinion="The risk is high. The safety plan should be reviewed before any home visit.",
     )
+    # Notes for the pack: Sam's lead and Jade's adviser each mark their client's latest note for the circle.
+    for key, item in (("kate", sam_item), ("dan", jade_item)):
+        marker = people[key]
+        readable = notes_visible_filter(record_access(marker, item.client))
+        note = (
+            Note.objects.filter(readable, client=item.client, visibility=Note.Visibility.CIRCLE)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if note is not None:
+            services.pack_note_add(actor=marker, item=item, note=note)

@@ -26,6 +26,16 @@ if (root) {
     startTimer();
   }
 
+  // The chair is on an item that is not this person's to read: the socket names no item, nor does the page.
+  function showElsewhere() {
+    clearInterval(timer);
+    const note = document.createElement("p");
+    note.className = "govuk-inset-text";
+    note.id = "meeting-elsewhere";
+    note.textContent = "The meeting is on another client's item. Your page will follow the chair when it moves on.";
+    panel.replaceChildren(note);
+  }
+
   function markAgenda(itemId) {
     for (const entry of document.querySelectorAll("#agenda > li")) {
       const current = entry.id === `agenda-${itemId}`;
@@ -79,7 +89,8 @@ if (root) {
         markAgenda(payload.item_id);
         if (wasFollowing && !typing()) {
           if (new URLSearchParams(location.search).get("item")) history.replaceState(null, "", location.pathname);
-          showItem(payload.item_id);
+          if (payload.elsewhere) showElsewhere();
+          else showItem(payload.item_id);
         }
       } else if (event === "meeting.minutes_update" || event === "meeting.amend") {
         if (payload.by !== root.dataset.user) refreshShown(payload.item_id, payload);

@@ -227,6 +227,9 @@ MATRIX = {
     ("conferences:contribute", "get"): ("meeting_item", None, meeting_page(IN_MEETING)),
     ("conferences:contribute", "post"): ("meeting_item", {}, meeting_page(with_status(IN_MEETING, 400))),
     ("conferences:minutes", "get"): ("meeting", None, meeting_page(IN_MEETING)),
+    # Choosing notes for the pack: the client's circle only (the chair and standing members read the pack).
+    ("conferences:pack_notes", "get"): ("meeting_item", None, page(404, **VIEW)),
+    ("conferences:pack_notes", "post"): ("meeting_item", {}, page(404, **with_status(VIEW, 400))),
     ("conferences:agenda_add", "get"): ("meeting", None, meeting_page(CHAIR_ONLY)),
     ("conferences:agenda_add", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
     # A circle's lead puts their own client on a meeting's agenda from the client page.
@@ -381,6 +384,10 @@ MATRIX = {
     ("api:meeting_decisions", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
     ("api:meeting_item_close", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
     ("api:meeting_reports", "post"): ("meeting_item", {}, meeting_api(with_status(IN_MEETING, 400))),
+    ("api:meeting_pack_notes", "get"): ("meeting_item", None, meeting_api(IN_MEETING)),
+    ("api:meeting_pack_notes", "post"): ("meeting_item", {}, api(404, **with_status(VIEW, 400))),
+    # Not in the pack yet: the circle is told so (409); anyone else, that there is no such thing.
+    ("api:meeting_pack_note", "delete"): ("meeting_note", None, api(404, **with_status(VIEW, 409))),
 }
 
 EXEMPT_MODULES = (
@@ -503,6 +510,11 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
         "card": {"public_id": grace.public_id, "card_id": card.pk},
         "meeting": {"meeting_id": meeting.pk},
         "meeting_item": {"meeting_id": meeting.pk, "item_id": meeting_item.pk},
+        "meeting_note": {
+            "meeting_id": meeting.pk,
+            "item_id": meeting_item.pk,
+            "note_id": objects["note"]["note_id"],
+        },
         "portal_meeting_item": {"item_id": meeting_item.pk},
         "portal_action": {"action_id": own.pk},
         "portal_goal": {"goal_id": goal.pk},

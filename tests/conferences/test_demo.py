@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 
 from circles.models import Client
-from conferences.models import AgendaItem, Contribution, DecisionAction, Invitation, Meeting
+from conferences.models import AgendaItem, Contribution, DecisionAction, Invitation, Meeting, PackNote
 from network.models import User
 from tests.conftest import signed_in
 
@@ -23,6 +23,7 @@ def test_the_demo_has_both_meetings_and_sam_reillys_hidden_member_stays_hidden(d
     assert Invitation.objects.filter(meeting=risk).exclude(answer="").count() >= 4
     assert Contribution.objects.filter(item__meeting=risk, kind="absent_report").exists()
     assert Contribution.objects.filter(item__meeting=risk, kind="agency_report").count() >= 2
+    assert PackNote.objects.filter(item__meeting=risk, removed_at=None).count() == 2
 
     browser = signed_in(moira)
     sam_item = AgendaItem.objects.get(meeting=risk, client=Client.objects.get(given_name="Sam"))

@@ -135,8 +135,12 @@ def test_the_meeting_page_follows_the_chair_and_lets_you_look_elsewhere(item, se
     browser = signed_in(bob)
     page = browser.get(f"/meetings/{meeting.pk}/").content.decode()
     assert 'id="item-heading">Grace Okafor' in page and "Go back to where the chair is" not in page
-    page = browser.get(f"/meetings/{meeting.pk}/?item={second.pk}").content.decode()
+    page = signed_in(moira).get(f"/meetings/{meeting.pk}/?item={second.pk}").content.decode()
     assert 'id="item-heading">Tom Reilly' in page and "Go back to where the chair is" in page
+    # Bob is in Grace's circle, not Tom's: he may look at Tom's item, and learns nothing of who it is about.
+    page = browser.get(f"/meetings/{meeting.pk}/?item={second.pk}").content.decode()
+    assert 'id="item-heading">Another client' in page and "Go back to where the chair is" in page
+    assert "Tom" not in page and "Housing" not in page
 
 
 def test_the_chair_records_who_came_for_the_family(item, moira, alice):

@@ -104,10 +104,12 @@ def test_someone_from_one_clients_circle_sees_nothing_of_anothers_item(item, moi
     services.minutes_update(actor=moira, item=other, minutes="TOM-MINUTES", base_version=other.version)
     browser = signed_in(bob)  # in Grace's circle, not Tom's
     page = browser.get(f"/meetings/{item.meeting_id}/?item={other.pk}").content.decode()
-    assert "TOM-MINUTES" not in page and "Only Tom's circle and the panel read this item" in page
+    assert "TOM-MINUTES" not in page and "Only their circle and the panel read it" in page
+    assert "Tom" not in page and "TOM-REASON" not in page
     assert browser.get(pack_url(other)).status_code == 404
     api = browser.get(f"/api/v1/meetings/{item.meeting_id}/").json()
-    assert {row["id"]: row["minutes"] for row in api["items"]}[other.pk] == ""
+    row = {row["id"]: row for row in api["items"]}[other.pk]
+    assert row["minutes"] == row["client_name"] == row["reason"] == row["client"] == ""
     assert browser.get(f"/api/v1/meetings/{item.meeting_id}/items/{other.pk}/minutes/").status_code == 404
 
 

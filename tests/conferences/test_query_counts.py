@@ -77,14 +77,21 @@ def test_the_meeting_page(size, moira, alice, django_assert_num_queries):
 def test_the_pack(size, moira, alice, django_assert_num_queries):
     (meeting,) = meetings_with_clients(moira, alice, meetings=1, clients_each=size)
     item = meeting.items.first()
+    for n in range(size):
+        note = plan_services.note_create(actor=alice, client=item.client, text=f"Marked note {n}")
+        services.pack_note_add(actor=alice, item=item, note=note)
     browser = signed_in(moira)
     url = f"/meetings/{meeting.pk}/items/{item.pk}/pack/"
     browser.get(url)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         # 1 session, 2 the user, 3 the meeting, 4 the reader's invitation, 5 the item with its client, 6 the
         # reader's membership of the circle, 7 the circle (no hidden members), 8 the plan's goals, 9 their
         # actions with owners, 10 the contributions, 11-13 the read written to the audit trail (in a
         # savepoint), 14 the open cards of the board the reader may see, with author and organisation,
-        # 15 who in the circle is hidden (the chair is not in it), 16 unread notifications.
+        # 15 who in the circle is hidden (the chair is not in it), 16 whether the client's consent lets
+        # notes reach the chair's organisation, 17 the marked notes she may read, with author and
+        # organisation, 18 the meeting stream's last event (where the live pack starts), 19 unread
+        # notifications.
         response = browser.get(url)
     assert response.status_code == 200
+    assert response.content.decode().count('id="pack-note-') == size

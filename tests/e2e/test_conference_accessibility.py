@@ -83,6 +83,21 @@ def test_conference_pages_have_no_serious_accessibility_problems(conference, bro
         check(page, f"{server}{path}")
 
 
+def test_choosing_notes_for_the_pack_has_no_serious_accessibility_problems(
+    conference, alice, grace, browser, server
+):
+    from sharing.services import note_create
+
+    item = conference["item"]
+    services.pack_note_add(
+        actor=alice, item=item, note=note_create(actor=alice, client=grace, text="For the pack")
+    )
+    note_create(actor=alice, client=grace, text="Not for the pack")
+    page = as_user(browser, server, alice)
+    check(page, f"{server}/meetings/{item.meeting_id}/items/{item.pk}/pack/notes/")
+    check(page, f"{server}/meetings/{item.meeting_id}/items/{item.pk}/pack/")
+
+
 def test_my_meetings_in_the_portal_on_a_phone(conference, browser, server):
     page = signed_in_context(browser, server, conference["grace"]).new_page()
     check(page, f"{server}/portal/meetings/")

@@ -117,6 +117,8 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/meetings/{meeting_id}/items/{item_id}/close/": {"next_review_on"},
     # An agreed action's owner is a member of the client's circle.
     "POST /api/v1/meetings/{meeting_id}/items/{item_id}/decisions/": {"actions"},
+    # One of the client's notes that the asker can read.
+    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/pack-notes/": {"note"},
     # What a step needs depends on the step (the path): each field's description names its steps. A
     # worker in the organisation; first contact not in the future.
     "POST /api/v1/referrals/{referral_id}/{step}/": {
@@ -255,7 +257,7 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
             "handover_id": handover.pk,
         },
         # An agenda item's id is an item_id too, beside a plan item's.
-        "meeting": {"meeting_id": meeting.pk, "item_id": item.pk},
+        "meeting": {"meeting_id": meeting.pk, "item_id": item.pk, "note_id": note.pk},
         "olu": {"public_id": olu.public_id},
     }
 
