@@ -6,7 +6,6 @@ from audit.context import Origin, current_origin, current_request
 from network.client_ip import request_client_ip
 from network.text import clean_line
 
-
 # Requests to these are API calls (the REST API, and FHIR reads), whichever way they are signed in.
 API_PATHS = ("/api/", "/fhir/")
 

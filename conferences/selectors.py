@@ -119,7 +119,7 @@ def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
 def _involved(user: "User") -> Q:
     """For a query on meetings: does `user` chair, minute or have an invitation to it?"""
     invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
-    return Q(chair=user) | Q(minute_taker=user) | Exists(invited)
+    return Q(chair=user) | Q(minute_taker=user) | Q(Exists(invited))
 
 
 def _meetings_known_to(record: policy.RecordAccess) -> QuerySet[Meeting]:

@@ -66,18 +66,21 @@ LOINC_TOTALS = {
     "phq-9": ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
     "gad-7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"),
 }
-APPOINTMENT_STATUS = {
+APPOINTMENT_STATUS: dict[str, str] = {
     Meeting.Status.SCHEDULED: "booked",
     Meeting.Status.IN_PROGRESS: "arrived",
     Meeting.Status.ENDED: "fulfilled",
 }
-ENCOUNTER_STATUS = {Meeting.Status.IN_PROGRESS: "in-progress", Meeting.Status.ENDED: "finished"}
-ANSWER_STATUS = {
+ENCOUNTER_STATUS: dict[str, str] = {
+    Meeting.Status.IN_PROGRESS: "in-progress",
+    Meeting.Status.ENDED: "finished",
+}
+ANSWER_STATUS: dict[str, str] = {
     Invitation.Answer.ATTENDING: "accepted",
     Invitation.Answer.APOLOGIES: "declined",
     Invitation.Answer.DEPUTY: "tentative",
 }
-ACTIVITY_STATUS = {
+ACTIVITY_STATUS: dict[str, str] = {
     Action.Status.NOT_STARTED: "not-started",
     Action.Status.IN_PROGRESS: "in-progress",
     Action.Status.DONE: "completed",
@@ -184,7 +187,9 @@ def patient(client: Client) -> Json:
             "resourceType": "Patient",
             "id": client.public_id,
             "extension": [
-                {"url": extension_url("pronouns"), "valueString": client.pronouns} if client.pronouns else None,
+                {"url": extension_url("pronouns"), "valueString": client.pronouns}
+                if client.pronouns
+                else None,
                 {"url": extension_url("accessibility-needs"), "valueString": client.accessibility_needs}
                 if client.accessibility_needs
                 else None,
@@ -324,10 +329,7 @@ def care_plan(client: Client, plan: Plan, goals: list[Goal], names: access.Names
 
 
 def _activity(client: Client, goal: Goal, action: Action, names: access.Names) -> Json:
-    if action.owner_is_client:
-        performer = patient_ref(client)
-    else:
-        performer = person_ref(names, action.owner)
+    performer = patient_ref(client) if action.owner_is_client else person_ref(names, action.owner)
     return {
         "kind": "Task",
         "status": ACTIVITY_STATUS.get(action.status, "unknown"),
@@ -345,7 +347,13 @@ def goal(client: Client, row: Goal, *, addresses: str | None = None) -> Json:
     if row.success_looks_like:
         notes.append({"text": f"What success looks like: {row.success_looks_like}"})
     for comment in getattr(row, "client_comments", []):
-        notes.append({"authorReference": patient_ref(client), "time": instant(comment.created_at), "text": comment.text})
+        notes.append(
+            {
+                "authorReference": patient_ref(client),
+                "time": instant(comment.created_at),
+                "text": comment.text,
+            }
+        )
     return compact(
         {
             "resourceType": "Goal",
@@ -437,7 +445,14 @@ def observations(client: Client, assessment: Assessment, names: access.Names) ->
     if definition["scoring"] == "sum":
         codings = [instrument_coding]
         if code in LOINC_TOTALS:
-            codings.insert(0, {"system": "http://loinc.org", "code": LOINC_TOTALS[code][0], "display": LOINC_TOTALS[code][1]})
+            codings.insert(
+                0,
+                {
+                    "system": "http://loinc.org",
+                    "code": LOINC_TOTALS[code][0],
+                    "display": LOINC_TOTALS[code][1],
+                },
+            )
         return [
             compact(
                 {
@@ -460,7 +475,10 @@ def observations(client: Client, assessment: Assessment, names: access.Names) ->
                 {
                     **common,
                     "id": score_id(assessment, scored["code"]),
-                    "code": {"coding": [coding(f"instrument/{code}", scored["code"], label)], "text": f"{name}: {label}"},
+                    "code": {
+                        "coding": [coding(f"instrument/{code}", scored["code"], label)],
+                        "text": f"{name}: {label}",
+                    },
                     "valueInteger": scored["score"],
                     "interpretation": [{"text": scored["band"]}] if scored.get("band") else [],
                     "note": [{"text": narrative}] if narrative else [],
@@ -558,7 +576,9 @@ def encounter(client: Client, seen: ClientMeeting, names: access.Names) -> Json 
     meeting, item = seen.meeting, seen.item
     if meeting.status not in ENCOUNTER_STATUS:
         return None
-    participants: list[Json] = [{"type": _meeting_role("chair"), "individual": person_ref(names, meeting.chair)}]
+    participants: list[Json] = [
+        {"type": _meeting_role("chair"), "individual": person_ref(names, meeting.chair)}
+    ]
     if meeting.minute_taker is not None:
         participants.append(
             {"type": _meeting_role("minute-taker"), "individual": person_ref(names, meeting.minute_taker)}
@@ -596,7 +616,10 @@ def encounter(client: Client, seen: ClientMeeting, names: access.Names) -> Json 
             "subject": patient_ref(client),
             "participant": participants,
             "appointment": [{"reference": f"Appointment/agenda-item-{item.pk}"}],
-            "period": {"start": instant(meeting.opened_at or meeting.starts_at), "end": instant(meeting.ended_at)},
+            "period": {
+                "start": instant(meeting.opened_at or meeting.starts_at),
+                "end": instant(meeting.ended_at),
+            },
             "reasonCode": [{"text": item.reason}],
         }
     )
@@ -653,7 +676,9 @@ def audit_event(client: Client, row: AuditEvent, names: access.Names) -> Json:
 # Everything together.
 
 
-def everything_bundle(everything: "Everything", *, self_url: str, bundle_id: str, now: datetime.datetime) -> Json:
+def everything_bundle(
+    everything: "Everything", *, self_url: str, bundle_id: str, now: datetime.datetime
+) -> Json:
     """Patient/<id>/$everything: a searchset whose match is the Patient and whose includes are the rest."""
     record = everything.record
     client, names = record.client, record.names

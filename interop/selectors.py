@@ -41,9 +41,7 @@ def everything_for(record: access.RecordAccess) -> Everything:
     """A bounded number of queries, however much the record holds (tests/interop pins it)."""
     current, past = circle_members(record)
     assessments = (
-        assessment_list_for(record)
-        .filter(status=Assessment.Status.COMPLETED)
-        .order_by("completed_at", "id")
+        assessment_list_for(record).filter(status=Assessment.Status.COMPLETED).order_by("completed_at", "id")
     )
     return Everything(
         record=record,

@@ -9,6 +9,7 @@ FHIR JSON: an OperationOutcome with a plain message, never an HTML page.
 
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -62,8 +63,9 @@ class FhirNegotiation(BaseContentNegotiation):
         return parsers[0] if parsers else None
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
         wanted = request.query_params.get("_format")
         # A "+" in a query string reads as a space: application/fhir+json arrives as "application/fhir json".
         if wanted is not None and wanted.strip().lower().replace(" ", "+") not in JSON_FORMATS:
@@ -73,7 +75,7 @@ class FhirNegotiation(BaseContentNegotiation):
             part.split(";", 1)[0].strip().lower() in ACCEPTABLE for part in accept.split(",")
         ):
             raise exceptions.NotAcceptable(f"{ONLY_JSON}: accept application/fhir+json, or leave Accept out.")
-        return renderers[0], renderers[0].media_type or FHIR_JSON
+        return renderer, renderer.media_type or FHIR_JSON
 
 
 def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -62,7 +62,9 @@ def add_records(world: dict, *, n: int = 1) -> None:
             owner=CircleMember.objects.get(client=grace, user=bob, until=None),
             due_on=timezone.localdate() + datetime.timedelta(days=7),
         )
-        plan_services.action_add(actor=alice, goal=goal, what="Open the post on Mondays", owner_is_client=True)
+        plan_services.action_add(
+            actor=alice, goal=goal, what="Open the post on Mondays", owner_is_client=True
+        )
         plan_services.action_add(actor=alice, goal=goal, what="Talk to Dina", owner=world["dina_member"])
         dropped = plan_services.action_add(actor=alice, goal=goal, what="Ask for a loan")
         plan_services.action_set_status(
@@ -83,7 +85,9 @@ def add_records(world: dict, *, n: int = 1) -> None:
                 reason="Question 3 was misheard",
             )
         world.setdefault("wellbeing", []).append(
-            assessment_done(author=bob, client=grace, code="wellbeing-domains", scores=wellbeing_scores(3 + i))
+            assessment_done(
+                author=bob, client=grace, code="wellbeing-domains", scores=wellbeing_scores(3 + i)
+            )
         )
         assessment_done(
             author=world["grace_user"],
@@ -95,7 +99,9 @@ def add_records(world: dict, *, n: int = 1) -> None:
         )
         # Carol's own organisation only: Alice and Bob (Early Help) may not read it, whatever the consent.
         world.setdefault("carol_only", []).append(
-            assessment_done(author=carol, client=grace, code="gad-7", scores=[1] * 7, visibility="organisation")
+            assessment_done(
+                author=carol, client=grace, code="gad-7", scores=[1] * 7, visibility="organisation"
+            )
         )
         ConsentFactory(
             client=grace, scope=Consent.Scope.ORGANISATION, organisation=world["police"], recorded_by=alice
@@ -123,7 +129,9 @@ def world(alice, bob, carol, charlie, grace, police, django_capture_on_commit_ca
         actor=alice, client=grace, member=dina_member, hidden=True, reason="Safety: she must not be traced"
     )
     ama = FamilyMemberFactory(client=grace, name="Ama Okafor", relationship="Sister")
-    eve = MemberFactory(client=grace, user=UserFactory(full_name="Eve Leaver"), role=CircleMember.Role.YOUTH_WORKER)
+    eve = MemberFactory(
+        client=grace, user=UserFactory(full_name="Eve Leaver"), role=CircleMember.Role.YOUTH_WORKER
+    )
     circle_services.circle_member_remove(actor=alice, client=grace, member=eve)
     grace_user = UserFactory(full_name="Grace Okafor", organisation=None, kind=User.Kind.CLIENT)
     family_consent = circle_services.consent_record(

@@ -39,12 +39,16 @@ def test_the_hidden_member_is_named_to_the_circle_only(world):
     grace, charlie = world["grace"], world["charlie"]
     for_circle = signed_in(world["carol"]).get(everything_url(grace)).content.decode()
     assert "Dina Hidden" in for_circle and "Safe Haven" in for_circle
-    circle_services.emergency_access_start(actor=charlie, client=grace, reason="Called out at night about Grace")
+    circle_services.emergency_access_start(
+        actor=charlie, client=grace, reason="Called out at night about Grace"
+    )
     response = signed_in(charlie).get(everything_url(grace))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Dina Hidden" not in text and "Safe Haven" not in text and "Safety: she" not in text
-    team = next(e["resource"] for e in response.json()["entry"] if e["resource"]["resourceType"] == "CareTeam")
+    team = next(
+        e["resource"] for e in response.json()["entry"] if e["resource"]["resourceType"] == "CareTeam"
+    )
     shown = {p["member"]["display"] for p in team["participant"]}
     # Emergency access sees who is in the circle now, without its hidden member or those who left.
     assert shown == {"Alice Lead", "Bob Same-Org", "Carol Other-Org", "Ama Okafor"}

@@ -19,7 +19,13 @@ def test_everything_read_with_a_token_is_audited_with_the_token(world):
     assert api.get(everything_url(grace)).status_code == 200
     (row,) = AuditEvent.objects.filter(pk__gt=0).order_by("-id")[:1]
     assert AuditEvent.objects.count() == before + 1
-    assert (row.action, row.actor, row.client, row.via, row.emergency) == ("fhir.read", bob, grace, "api", False)
+    assert (row.action, row.actor, row.client, row.via, row.emergency) == (
+        "fhir.read",
+        bob,
+        grace,
+        "api",
+        False,
+    )
     assert row.api_token == ApiToken.objects.get(user=bob)
     assert row.after["fhir"] == "Patient/$everything"
     assert row.after["resources"]["Patient"] == 1 and row.after["resources"]["CareTeam"] == 1
@@ -34,7 +40,9 @@ def test_a_patient_read_is_audited(world):
 
 def test_a_read_under_emergency_access_stands_out_and_the_lead_sees_who_looked(world):
     charlie, grace = world["charlie"], world["grace"]
-    circle_services.emergency_access_start(actor=charlie, client=grace, reason="Called out at night about Grace")
+    circle_services.emergency_access_start(
+        actor=charlie, client=grace, reason="Called out at night about Grace"
+    )
     signed_in(charlie).get(everything_url(grace))
     row = AuditEvent.objects.latest("id")
     assert (row.action, row.actor, row.emergency) == ("fhir.read", charlie, True)

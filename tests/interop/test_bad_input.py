@@ -46,7 +46,12 @@ def test_accept_asking_only_for_xml_is_refused(world):
 
 def test_an_unknown_resource_or_path_answers_an_operation_outcome(world):
     browser = signed_in(world["alice"])
-    for path in ("/fhir/Observation/1", "/fhir/Patient", "/fhir/", f"/fhir/Patient/{world['grace'].public_id}/$x"):
+    for path in (
+        "/fhir/Observation/1",
+        "/fhir/Patient",
+        "/fhir/",
+        f"/fhir/Patient/{world['grace'].public_id}/$x",
+    ):
         response = browser.get(path)
         assert response.status_code == 404, path
         assert issue(response)["code"] == "not-found"

@@ -86,7 +86,14 @@ def test_the_patient_and_the_circle(world):
     assert patient["name"][0]["family"] == "Okafor" and patient["active"] is True
     team = resources[f"CareTeam/circle-{grace.public_id}"]
     people = {p["member"]["display"]: p for p in team["participant"]}
-    assert set(people) == {"Alice Lead", "Bob Same-Org", "Carol Other-Org", "Dina Hidden", "Ama Okafor", "Eve Leaver"}
+    assert set(people) == {
+        "Alice Lead",
+        "Bob Same-Org",
+        "Carol Other-Org",
+        "Dina Hidden",
+        "Ama Okafor",
+        "Eve Leaver",
+    }
     assert people["Alice Lead"]["role"][0]["coding"][0]["code"] == "lead_professional"
     assert people["Carol Other-Org"]["onBehalfOf"]["display"] == "Community Health"
     assert "end" in people["Eve Leaver"]["period"] and "end" not in people["Bob Same-Org"]["period"]
@@ -103,7 +110,10 @@ def test_the_plan_and_goals_in_the_clients_words(world):
     assert goal["id"].startswith("goal-") and {"reference": f"Goal/{goal['id']}"} in plan["goal"]
     assert goal["expressedBy"]["reference"] == f"Patient/{grace.public_id}"
     assert goal["description"]["text"] == "Keep our flat (0)"
-    assert any(note.get("authorReference", {}).get("reference") == f"Patient/{grace.public_id}" for note in goal["note"])
+    assert any(
+        note.get("authorReference", {}).get("reference") == f"Patient/{grace.public_id}"
+        for note in goal["note"]
+    )
     # The goal addresses "Home" in Wellbeing domains: it points at the team's latest score there.
     latest = world["wellbeing"][-1]
     assert goal["addresses"] == [{"reference": f"Observation/score-{latest.pk}-home"}]
