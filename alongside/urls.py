@@ -224,8 +224,9 @@ client_record = (
 
 # While the database cannot be reached, a 503 in plain words rather than a 500 (network.outage).
 handler500 = "network.outage.server_error"
-# A URL no route matches under /api/ (an id that is not a number, say) answers JSON, as the schema says.
-handler404 = "network.api.not_found"
+# A URL no route matches under /api/ (an id that is not a number, say) answers JSON, as the schema says;
+# under /fhir/, a FHIR OperationOutcome.
+handler404 = "alongside.views.not_found"
 
 urlpatterns = [
     path("", home, name="home"),
@@ -240,6 +241,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"))),
+    path("fhir/", include("interop.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("notifications/", realtime_views.notifications, name="notifications"),

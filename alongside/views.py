@@ -1,8 +1,10 @@
-"""The home page: where each kind of person starts."""
+"""The home page: where each kind of person starts; and what a URL no route matches answers."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from interop import views as fhir_views
+from network import api
 from network.models import User
 
 
@@ -12,3 +14,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated and getattr(user, "org_role", None) == User.OrgRole.PANEL_CHAIR:
         return redirect("conferences:my_meetings")
     return redirect("circles:my_clients")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """No route matches: a FHIR OperationOutcome under /fhir/, JSON under /api/, the 404 page elsewhere."""
+    if request.path.startswith("/fhir/"):
+        return fhir_views.not_found(request, exception)
+    return api.not_found(request, exception)

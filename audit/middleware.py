@@ -6,6 +6,9 @@ from audit.context import Origin, current_origin, current_request
 from network.client_ip import request_client_ip
 from network.text import clean_line
 
+# Requests to these are API calls (the REST API, and FHIR reads), whichever way they are signed in.
+API_PATHS = ("/api/", "/fhir/")
+
 
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -15,7 +18,7 @@ class RequestContextMiddleware:
         origin = Origin(
             ip_address=request_client_ip(request),
             user_agent=clean_line(request.META.get("HTTP_USER_AGENT", ""))[:300],
-            via="api" if request.path.startswith("/api/") else "web",
+            via="api" if request.path.startswith(API_PATHS) else "web",
         )
         token = current_origin.set(origin)
         request_token = current_request.set(request)

@@ -43,6 +43,27 @@ def record_readers(record: access.RecordAccess, *, limit: int = 20) -> list[Mapp
     return list(rows)
 
 
+READS_LIMIT = 500
+
+
+def record_reads(record: access.RecordAccess, *, limit: int = READS_LIMIT) -> list[AuditEvent]:
+    """Each look at this record in the last READERS_DAYS days, newest first, at most `limit`: the rows
+    record_readers counts, by the same rule (the lead only; professionals' reads, not the portal's)."""
+    if not record.may_manage_circle:
+        return []
+    since = timezone.now() - datetime.timedelta(days=READERS_DAYS)
+    return list(
+        AuditEvent.objects.filter(
+            client=record.client,
+            at__gte=since,
+            action__in=sorted(catalogue.reads()),
+            actor__kind=User.Kind.PROFESSIONAL,
+        )
+        .select_related("actor", "actor__organisation")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
 def audit_export_for_user(user: Any, public_id_text: str) -> tuple[Client, QuerySet[AuditEvent]]:
     """The client and every audit row about them, oldest first, if `user` may export it; 404 otherwise."""
     try:

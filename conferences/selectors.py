@@ -15,7 +15,15 @@ from circles import access as policy
 from circles.models import CircleMember, Client
 from conferences import access
 from conferences import changes as c
-from conferences.models import AgendaItem, Contribution, Invitation, Meeting, MinutesVersion, PackNote
+from conferences.models import (
+    AgendaItem,
+    Attendance,
+    Contribution,
+    Invitation,
+    Meeting,
+    MinutesVersion,
+    PackNote,
+)
 from network.roles import is_professional
 from sharing import access as sharing_access
 from sharing.models import Action, Goal, Note
@@ -100,20 +108,14 @@ def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
     """The next meeting (or the one under way) with this client on the agenda that the viewer may know of:
     the client's circle knows of its own client's meetings (as it reads their pack); anyone else only of the
     meetings they chair, minute or are invited to. One query."""
-    user = record.user
-    if not is_professional(user) or not record.may_view:
+    if not is_professional(record.user) or not record.may_view:
         return None
-    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
-    involved = Q(chair=user) | Q(minute_taker=user) | Exists(invited)
-    meetings = Meeting.objects.filter(
+    meetings = _meetings_known_to(record).filter(
         Q(status=Meeting.Status.IN_PROGRESS)
         | Q(status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now() - datetime.timedelta(hours=12)),
-        items__client=record.client,
     )
-    if record.membership is None:
-        meetings = meetings.filter(involved)
     meeting = (
-        meetings.annotate(may_open=ExpressionWrapper(involved, output_field=BooleanField()))
+        meetings.annotate(may_open=ExpressionWrapper(_involved(record.user), output_field=BooleanField()))
         .select_related("type")
         .order_by("starts_at", "pk")
         .first()
@@ -121,6 +123,78 @@ def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:
     if meeting is None:
         return None
     return NextMeeting(meeting=meeting, may_open=bool(getattr(meeting, "may_open", False)))
+
+
+def _involved(user: "User") -> Q:
+    """For a query on meetings: does `user` chair, minute or have an invitation to it?"""
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), user=user)
+    return Q(chair=user) | Q(minute_taker=user) | Q(Exists(invited))
+
+
+def _meetings_known_to(record: policy.RecordAccess) -> QuerySet[Meeting]:
+    """Meetings with this client on the agenda that the viewer may know of: all of them for the client's
+    circle (it reads its own client's pack); only those they chair, minute or are invited to for anyone else
+    (emergency access)."""
+    meetings = Meeting.objects.filter(items__client=record.client)
+    if record.membership is None:
+        meetings = meetings.filter(_involved(record.user))
+    return meetings
+
+
+@dataclass
+class ClientMeeting:
+    """One meeting with the client on its agenda, as someone reading the client's record may know of it."""
+
+    meeting: Meeting
+    item: AgendaItem
+    # The invitations of people in the client's circle whom the reader may see, and of the client.
+    invitations: list[Invitation] = field(default_factory=list)
+    attendance: dict[int, Attendance] = field(default_factory=dict)  # by invitation id
+
+
+def client_meetings_for(record: policy.RecordAccess, members: "list[CircleMember]") -> list[ClientMeeting]:
+    """Every meeting with this client on the agenda that the viewer may know of, oldest first, with the
+    client's item, and the invitations (and attendance) of the client and of `members` (the circle as the
+    viewer may see it, from circles.selectors.circle_members): never anyone else on the meeting. Four
+    queries however many meetings."""
+    if not is_professional(record.user) or not record.may_view:
+        return []
+    items = AgendaItem.objects.filter(client=record.client)
+    meetings = list(
+        _meetings_known_to(record)
+        .select_related("type", "panel", "chair", "minute_taker")
+        .prefetch_related(Prefetch("items", queryset=items, to_attr="client_items"))
+        .order_by("starts_at", "pk")
+    )
+    if not meetings:
+        return []
+    users = [m.user_id for m in members if m.user_id]
+    family = [m.pk for m in members if not m.user_id]
+    invitations = list(
+        Invitation.objects.filter(meeting__in=meetings)
+        .filter(
+            Q(user_id__in=users)
+            | Q(member_id__in=family)
+            | Q(kind=Invitation.Kind.CLIENT, client=record.client)
+        )
+        .select_related("user", "member")
+        .order_by("kind", "name", "pk")
+    )
+    attendance = {
+        a.invitation_id: a for a in Attendance.objects.filter(invitation__in=[i.pk for i in invitations])
+    }
+    by_meeting: dict[int, list[Invitation]] = {}
+    for invitation in invitations:
+        by_meeting.setdefault(invitation.meeting_id, []).append(invitation)
+    return [
+        ClientMeeting(
+            meeting=meeting,
+            item=meeting.client_items[0],  # type: ignore[attr-defined]  # the prefetch's to_attr
+            invitations=by_meeting.get(meeting.pk, []),
+            attendance={i.pk: attendance[i.pk] for i in by_meeting.get(meeting.pk, []) if i.pk in attendance},
+        )
+        for meeting in meetings
+    ]
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,8 @@ def later_surfaces(grace) -> dict:
         "API board scales": ("api", api + "board/scales/"),
         "client page (what is true now)": ("page", reverse("circles:client", args=[pid])),
         "API assessments": ("api", api + "assessments/"),
+        # FHIR: the circle, the plan (her action), the assessments (hers), the consents, who looked.
+        "FHIR everything": ("api", f"/fhir/Patient/{pid}/$everything"),
     }
 
 
@@ -361,6 +363,8 @@ def test_emergency_access_never_names_her_on_the_later_surfaces(charlie, grace, 
     assert "Ex-partner seen near school" in board and access.HIDDEN_LABEL in board  # her card, unnamed
     assessments = as_text(read(charlie, "api", later_surfaces(grace)["API assessments"][1]))
     assert access.HIDDEN_LABEL in assessments
+    fhir = as_text(read(charlie, "api", later_surfaces(grace)["FHIR everything"][1]))
+    assert "Fit new locks" in fhir and access.HIDDEN_LABEL in fhir  # her action and assessment, unnamed
 
 
 @pytest.mark.parametrize("who", ["charlie", "manager", "police_admin"])

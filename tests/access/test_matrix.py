@@ -338,6 +338,10 @@ MATRIX = {
     ("api:notes", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:note", "get"): ("note", None, api(404, **VIEW)),
     ("api:note", "patch"): ("note", {}, api(404, **with_status(VIEW, 400))),
+    # FHIR (interop): the record's own rule, signed in as for the API; what the server does is for anyone.
+    ("fhir:metadata", "get"): (None, None, profile(anonymous=200, portal=200, default=200)),
+    ("fhir:patient", "get"): ("client", None, api(404, **VIEW)),
+    ("fhir:everything", "get"): ("client", None, api(404, **VIEW)),
     # Referrals: Grace is referred to Police, whose referrals inbox Charlie (the outsider) was named to work.
     ("referrals:list", "get"): (None, None, page(200)),
     ("referrals:inbox_people", "post"): (None, {}, page(403, manager=400, agency_admin=400)),
