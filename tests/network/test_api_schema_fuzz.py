@@ -89,7 +89,8 @@ SCHEMA_CANNOT_SAY = {
     # The organisation or family member the scope needs, existing; dates not in the future, in order.
     "POST /api/v1/clients/{public_id}/consents/": {"organisation", "family_member", "given_on", "expires_on"},
     # People who exist, and at least one when the note is for named people only.
-    "POST /api/v1/clients/{public_id}/notes/": {"named_people"},
+    # …and an assessment of this client's that the writer can see.
+    "POST /api/v1/clients/{public_id}/notes/": {"named_people", "assessment"},
     "PATCH /api/v1/clients/{public_id}/notes/{note_id}/": {"named_people"},
     # Members of this circle.
     "POST /api/v1/clients/{public_id}/plan/agreements/": {"participant_member_ids"},
@@ -104,6 +105,8 @@ SCHEMA_CANNOT_SAY = {
     # A column to move to or a direction to move in (one of the two, said of the request as a whole); a
     # worry's kind.
     "POST /api/v1/clients/{public_id}/board/cards/{card_id}/move/": {"non_field_errors", "kind"},
+    # Notes about this client that the asker can read.
+    "POST /api/v1/clients/{public_id}/board/cards/{card_id}/link/": {"evidence_note_ids"},
     # A professional in this circle.
     "POST /api/v1/clients/{public_id}/handovers/": {"to_member"},
     # Closing the case needs an outcome.
@@ -114,7 +117,8 @@ SCHEMA_CANNOT_SAY = {
     # case is to close.
     "POST /api/v1/meetings/{meeting_id}/agenda/": {"client"},
     "POST /api/v1/meetings/{meeting_id}/attendance/": {"invitation"},
-    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/close/": {"next_review_on"},
+    # A next review date unless the case is to close; closing the case needs that decision recorded first.
+    "POST /api/v1/meetings/{meeting_id}/items/{item_id}/close/": {"next_review_on", "close_case"},
     # An agreed action's owner is a member of the client's circle.
     "POST /api/v1/meetings/{meeting_id}/items/{item_id}/decisions/": {"actions"},
     # One of the client's notes that the asker can read.
