@@ -501,12 +501,12 @@ def _meetings(clients: QuerySet, period: Period) -> Table:
             ended_at__lt=period.end_at,
             items__client_id__in=clients,
         )
+        .values_list("pk", "minutes_status", "minutes_due_on", "signed_off_at")
         .distinct()
-        .values_list("minutes_status", "minutes_due_on", "signed_off_at")
     )
     today = timezone.localdate()
     counts = Counter()
-    for minutes, due_on, signed_at in meetings:
+    for _pk, minutes, due_on, signed_at in meetings:
         if minutes == Meeting.Minutes.SIGNED and signed_at is not None:
             on_time = due_on is None or timezone.localtime(signed_at).date() <= due_on
             counts["on time" if on_time else "late"] += 1

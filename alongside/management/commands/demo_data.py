@@ -16,6 +16,7 @@ from alongside.demo import board as demo_board
 from alongside.demo import conferences as demo_conferences
 from alongside.demo.assessments import load_assessments
 from alongside.demo.referrals import load_referrals
+from alongside.demo.reporting import load as load_reporting
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -351,6 +352,7 @@ class Command(BaseCommand):
         )
         demo_board.load(self.people)
         load_referrals(self.people)
+        load_reporting(self.people, now=self.now)
 
     def client(
         self,
