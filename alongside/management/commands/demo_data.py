@@ -611,6 +611,10 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {email:<28} {full_name}, {job}, {org}")
         self.stdout.write(f"  {'admin@alongside.example':<28} Site administrator (/admin/)")
+        if User.objects.filter(email="lena@partnership.example").exists():
+            self.stdout.write(
+                f"  {'lena@partnership.example':<28} Lena Ortiz, partnership lead (Dashboard: Northbridge Together)"
+            )
         self.stdout.write("Portal (clients and family sign in with a code, emailed to this terminal):")
         self.stdout.write(f"  {'jade@example.org':<28} Jade Thompson, client")
         self.stdout.write(
