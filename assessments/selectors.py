@@ -302,7 +302,7 @@ def series_of_clients(clients: Any, *, until: datetime.datetime) -> list[tuple[i
     for client_id, instrument_id, code, name, pk, completed_at, result, version_id, number in rows:
         ref = refs.setdefault(instrument_id, InstrumentRef(instrument_id, code, name))
         series = found.setdefault((client_id, instrument_id), Series(instrument=ref, by_client=False))
-        series.points.append(Point(completed_at, pk, result, number))
+        series.points.append(Point(cast(datetime.datetime, completed_at), pk, cast(dict, result), number))
         series.definition = definitions[version_id]
     return [(client_id, series) for (client_id, _instrument), series in found.items()]
 

@@ -159,7 +159,7 @@ def _caseload(selection: Selection, at_end: list[tuple]) -> list[Table]:
     worker_rows: list[list] = [
         [
             person.full_name,
-            team_names.get(person.team_id, "No team"),
+            team_names.get(person.team_id or 0, "No team"),
             Count(len(by_worker.get(person.pk, ()))),
         ]
         for person in workers.order_by("full_name").only("full_name", "team_id")
@@ -262,14 +262,14 @@ def _plan_tables(clients: QuerySet, period: Period) -> list[Table]:
     status_changes = PlanChange.objects.filter(
         plan__client_id__in=clients, field="status", action__isnull=False
     )
-    in_period = Counter()
+    in_period: Counter[str] = Counter()
     seen: set[tuple[int, str]] = set()
     for action_id, new in status_changes.filter(
         at__gte=period.start_at, at__lt=period.end_at, new_value__in=["done", "dropped"]
     ).values_list("action_id", "new_value"):
-        if (action_id, new) not in seen:
-            seen.add((action_id, new))
-            in_period[new] += 1
+        if (action_id, str(new)) not in seen:
+            seen.add((action_id, str(new)))
+            in_period[str(new)] += 1
     due = list(
         Action.objects.filter(
             goal__plan__client_id__in=clients,
@@ -287,8 +287,9 @@ def _plan_tables(clients: QuerySet, period: Period) -> list[Table]:
     ):
         done_at[action_id] = at  # the last time it was marked done
     today = timezone.localdate()
-    outcome = Counter()
+    outcome: Counter[str] = Counter()
     for action_id, status, due_on in due:
+        assert due_on is not None  # filtered on it
         if status == Action.Status.DONE:
             when = done_at.get(action_id)
             on_time = when is None or timezone.localtime(when).date() <= due_on
@@ -332,7 +333,7 @@ def _reviews(clients: QuerySet, period: Period) -> Table:
         plan__client_id__in=clients, field="review_on", goal__isnull=False
     ).values_list("old_value", "at"):
         try:
-            was = datetime.date.fromisoformat(old)
+            was = datetime.date.fromisoformat(str(old))
         except (TypeError, ValueError):
             continue  # the first review date set: nothing was due
         if period.start <= was <= period.end:
@@ -505,7 +506,7 @@ def _meetings(clients: QuerySet, period: Period) -> Table:
         .distinct()
     )
     today = timezone.localdate()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for _pk, minutes, due_on, signed_at in meetings:
         if minutes == Meeting.Minutes.SIGNED and signed_at is not None:
             on_time = due_on is None or timezone.localtime(signed_at).date() <= due_on

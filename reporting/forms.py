@@ -58,7 +58,7 @@ class FiltersForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         today = timezone.localdate()
         start, end = data.get("from"), data.get("to")
         if self.errors:

@@ -30,7 +30,7 @@ def organisation_scope(user: User) -> Scope:
     """An agency manager's (or admin's) own organisation, with its teams."""
     if not access.may_see_organisation_figures(user) or user.organisation is None:
         raise PermissionDenied("Only agency managers and admins see their organisation's dashboard.")
-    teams = tuple(Team.objects.filter(organisation_id=user.organisation_id).order_by("name"))
+    teams = tuple(Team.objects.filter(organisation=user.organisation).order_by("name"))
     return Scope(reader=user, organisations=(user.organisation,), teams=teams)
 
 
@@ -87,7 +87,7 @@ def partnerships_for_admin(user: User) -> list[Agreement]:
         raise PermissionDenied("Only agency admins decide which partnerships their organisation is in.")
     current = {
         m.partnership_id: m
-        for m in PartnershipMember.objects.filter(organisation_id=user.organisation_id, until=None)
+        for m in PartnershipMember.objects.filter(organisation=user.organisation, until=None)
     }
     return [Agreement(p, current.get(p.pk)) for p in Partnership.objects.order_by("name")]
 

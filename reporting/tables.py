@@ -123,8 +123,8 @@ def publish_cell(cell: Cell, *, protect: bool) -> Shown:
             return Shown(NONE, None)
         if protect and cell.basis < SMALL:
             return Shown(FEWER, None, hidden=True)
-        value = round(cell.value, 1)
-        return Shown(f"{value:g}", value)
+        rounded = round(cell.value, 1)
+        return Shown(f"{rounded:g}", rounded)
     if cell.value is None:
         return Shown(NONE, None)
     rest = cell.whole - cell.part

@@ -6,6 +6,7 @@ The figures are worked out on every load (aggregate, not live): refreshing the p
 
 import csv
 from collections.abc import Iterator
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -100,7 +101,7 @@ def _csv(request: AuthenticatedHttpRequest, scope: Scope, key: str) -> HttpRespo
     form = _form(request, scope)
     if not form.is_valid():
         return HttpResponse(
-            " ".join(" ".join(errors) for errors in form.errors.values()),
+            " ".join(str(message) for errors in form.errors.values() for message in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -115,7 +116,8 @@ def _csv(request: AuthenticatedHttpRequest, scope: Scope, key: str) -> HttpRespo
     response["Content-Disposition"] = (
         f'attachment; filename="{key}-{selection.period.start}-{selection.period.end}.csv"'
     )
-    return response
+    # A streamed answer is an HttpResponseBase like any other; the decorators' types name HttpResponse.
+    return cast(HttpResponse, response)
 
 
 def _lines(table: Published) -> Iterator[str]:
