@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "portal",
     "overview",
     "interop",
+    "reporting",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 

@@ -15,6 +15,7 @@ from overview import client_urls as overview_client_urls
 from realtime import views as realtime_views
 from referrals import api as referrals_api
 from reminders import api as reminders_api
+from reporting import api as reporting_api
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
@@ -210,6 +211,12 @@ api_v1 = [
         name="meeting_pack_note",
     ),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
+    path("reporting/dashboard/", reporting_api.DashboardApi.as_view(), name="reporting_dashboard"),
+    path(
+        "reporting/partnerships/<int:partnership_id>/dashboard/",
+        reporting_api.PartnershipDashboardApi.as_view(),
+        name="reporting_partnership_dashboard",
+    ),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
@@ -246,6 +253,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("notifications/", realtime_views.notifications, name="notifications"),
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
+    path("organisation/dashboard/", include("reporting.urls")),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/instruments/", include("assessments.instrument_urls")),
     path("organisation/", include("network.organisation_urls")),

@@ -9,10 +9,13 @@ from network.models import User
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Panel chairs start at My meetings; everyone else at My clients (which sends portal users on)."""
+    """Panel chairs start at My meetings, partnership leads at their dashboard; everyone else at My
+    clients (which sends portal users on)."""
     user = request.user
     if user.is_authenticated and getattr(user, "org_role", None) == User.OrgRole.PANEL_CHAIR:
         return redirect("conferences:my_meetings")
+    if user.is_authenticated and getattr(user, "org_role", None) == User.OrgRole.PARTNERSHIP_LEAD:
+        return redirect("reporting:dashboard")
     return redirect("circles:my_clients")
 
 

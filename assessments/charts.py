@@ -5,23 +5,14 @@ figures are in a table beside it. The SVG scales to its container, so it works a
 """
 
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from assessments.selectors import Series
+from network.svg import STYLES, figure, gridline
+from network.svg import n as _n
 
 WIDTH, HEIGHT = 320, 180
 LEFT, RIGHT, TOP, BOTTOM = 28, 8, 10, 24
-# Colours that keep their contrast on white, each with its own dash so lines differ without colour too.
-STYLES = [
-    ("#1d70b8", ""),
-    ("#d4351c", "6 3"),
-    ("#00703c", "2 2"),
-    ("#4c2c92", "8 3 2 3"),
-    ("#b58840", "4 4"),
-    ("#912b88", "1 3"),
-    ("#28a197", "10 2"),
-    ("#505a5f", "3 1"),
-]
 
 
 def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeString:
@@ -40,19 +31,7 @@ def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeSt
 
     parts: list[str] = []
     for tick in sorted({low, (low + high) // 2, high}):
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="0.5"/>'
-                '<text x="{}" y="{}" font-size="9" text-anchor="end" fill="#0b0c0c">{}</text>',
-                LEFT,
-                WIDTH - RIGHT,
-                _n(y(tick)),
-                _n(y(tick)),
-                LEFT - 4,
-                _n(y(tick) + 3),
-                tick,
-            )
-        )
+        parts.append(gridline(x1=LEFT, x2=WIDTH - RIGHT, y=y(tick), label=tick))
     words = ("First", "Last") if plain else ("Baseline", "Latest")
     for index, label in ((0, words[0]), (len(points) - 1, words[1])):
         if index == 0 or len(points) > 1:
@@ -93,29 +72,13 @@ def trend_chart(series: Series, *, chart_id: str, plain: bool = False) -> SafeSt
                     colour,
                 )
             )
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     title = f"{series.definition['name']}{' (own ratings)' if series.by_client else ''}: trend"
     description = series.summary
     if plain:
         title, description = "How it has gone", "A line for each part. The table has the same numbers."
-    return format_html(
-        '<svg class="app-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{} {}" '
-        'preserveAspectRatio="xMidYMid meet" focusable="false">'
-        '<title id="{}">{}</title><desc id="{}">{}</desc>{}</svg>',
-        WIDTH,
-        HEIGHT,
-        title_id,
-        desc_id,
-        title_id,
-        title,
-        desc_id,
-        description,
-        mark_safe("".join(parts)),  # noqa: S308 (every part was built with format_html)
+    return figure(
+        width=WIDTH, height=HEIGHT, chart_id=chart_id, title=title, description=description, parts=parts
     )
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def legend(series: Series) -> SafeString:

@@ -267,6 +267,46 @@ def series_for(record: access.RecordAccess, instrument: Instrument, *, by_client
     return series
 
 
+def series_of_clients(clients: Any, *, until: datetime.datetime) -> list[tuple[int, Series]]:
+    """Each client's series (the team's, not the client's own ratings) per instrument, from the
+    assessments completed by `until`: (client id, series), oldest point first. Two queries.
+
+    For aggregate figures only (reporting/: baseline → latest and the change by the instrument's own
+    threshold, counted over many clients). It applies no record's access rule, so its caller must show
+    nothing of any one assessment (no answer, narrative or client) and must have checked that the reader
+    may see such figures. `clients` is a queryset of client ids (or a list of them).
+    """
+    rows = list(
+        Assessment.objects.filter(
+            client_id__in=clients, status=Assessment.Status.COMPLETED, completed_at__lte=until
+        )
+        .exclude(completed_by=Assessment.By.CLIENT)
+        .order_by("client_id", "instrument_id", "completed_at", "id")
+        .values_list(
+            "client_id",
+            "instrument_id",
+            "instrument__code",
+            "instrument__name",
+            "pk",
+            "completed_at",
+            "result",
+            "version_id",
+            "version__number",
+        )
+    )
+    definitions = dict(
+        InstrumentVersion.objects.filter(pk__in={row[7] for row in rows}).values_list("pk", "definition")
+    )
+    found: dict[tuple[int, int], Series] = {}
+    refs: dict[int, InstrumentRef] = {}
+    for client_id, instrument_id, code, name, pk, completed_at, result, version_id, number in rows:
+        ref = refs.setdefault(instrument_id, InstrumentRef(instrument_id, code, name))
+        series = found.setdefault((client_id, instrument_id), Series(instrument=ref, by_client=False))
+        series.points.append(Point(cast(datetime.datetime, completed_at), pk, cast(dict, result), number))
+        series.definition = definitions[version_id]
+    return [(client_id, series) for (client_id, _instrument), series in found.items()]
+
+
 def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
     """What importing this pack would do, instrument by instrument, changing nothing.
 

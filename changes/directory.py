@@ -13,6 +13,8 @@ ORGANISATION_TWO_FACTOR = Change(
 PROFESSIONAL_CREATE = Change("professional.create", "A professional's account is made")
 PROFESSIONAL_UPDATE = Change("professional.update", "A professional's account, role or access is changed")
 
+TEAM_CREATE = Change("team.create", "An agency admin adds a team to their organisation")
+
 API_TOKEN_CREATE = Change("api_token.create", "A professional makes an API token of their own")
 API_TOKEN_REVOKE = Change(
     "api_token.revoke", "An API token is revoked, by its owner or the site administrator"
@@ -23,6 +25,7 @@ register(
     ORGANISATION_TWO_FACTOR,
     PROFESSIONAL_CREATE,
     PROFESSIONAL_UPDATE,
+    TEAM_CREATE,
     API_TOKEN_CREATE,
     API_TOKEN_REVOKE,
 )

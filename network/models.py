@@ -31,6 +31,23 @@ class Organisation(models.Model):
         return self.name
 
 
+class Team(models.Model):
+    """A team within an organisation (say, "Families North"): for the managers' dashboard's figures by team."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_team_name_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -61,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         MANAGER = "manager", "Agency manager"
         ADMIN = "admin", "Agency admin"
         PANEL_CHAIR = "panel_chair", "Panel chair"
+        # Sees the dashboard's figures across the organisations that agreed to a partnership (reporting/).
+        PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
 
     email = models.EmailField(unique=True)
     # Clients and family sign in to the portal only; professional pages and the API are not theirs.
@@ -70,6 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     org_role = models.CharField(max_length=20, choices=OrgRole.choices, default=OrgRole.PRACTITIONER)
+    # Their team in their organisation (a Team of that organisation; network.services keeps it so).
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_staff = models.BooleanField(default=False)

@@ -23,3 +23,7 @@ def is_agency_manager(user: "User | Any") -> bool:
         and bool(user.organisation_id)
         and user.org_role in (User.OrgRole.MANAGER, User.OrgRole.ADMIN)
     )
+
+
+def is_partnership_lead(user: "User | Any") -> bool:
+    return is_professional(user) and user.org_role == User.OrgRole.PARTNERSHIP_LEAD

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.http import Http404
 
-from network.models import ApiToken, Organisation, User
+from network.models import ApiToken, Organisation, Team, User
 from network.roles import is_agency_admin
 
 
@@ -15,7 +15,11 @@ def people_for_admin(user: "User") -> QuerySet["User"]:
 
     if not is_agency_admin(user) or user.organisation_id is None:
         return User.objects.none()
-    return User.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "full_name")
+    return (
+        User.objects.filter(organisation_id=user.organisation_id)
+        .select_related("team")
+        .order_by("-is_active", "full_name")
+    )
 
 
 def person_for_admin(user: "User", person_id: int | str) -> "User":
@@ -23,6 +27,19 @@ def person_for_admin(user: "User", person_id: int | str) -> "User":
         return people_for_admin(user).get(pk=int(person_id))
     except (ValueError, TypeError, people_for_admin(user).model.DoesNotExist):
         raise Http404("No such person in your organisation") from None
+
+
+def teams_of(organisation_id: int | None) -> QuerySet["Team"]:
+    """An organisation's teams, by name (none without an organisation)."""
+    return Team.objects.filter(organisation_id=organisation_id) if organisation_id else Team.objects.none()
+
+
+def team_of(organisation_id: int | None, team_id: int | str) -> Team | None:
+    """One of the organisation's teams, by id as typed (None for anything else)."""
+    try:
+        return teams_of(organisation_id).filter(pk=int(team_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def api_tokens_of(user: "User") -> QuerySet["ApiToken"]:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network import hooks
-from network.models import ApiToken, Organisation, User
+from network.models import ApiToken, Organisation, Team, User
 from network.roles import is_agency_admin
 from network.text import clean_line
 from network.tokens import key_hash, new_key
@@ -70,10 +70,19 @@ def professional_create(
     return user
 
 
+# "Leave the team as it is" for professional_update (None there means "no team").
+UNCHANGED: Any = object()
+
+
 def professional_update(
-    *, actor: User, person: User, org_role: str | None = None, is_active: bool | None = None
+    *,
+    actor: User,
+    person: User,
+    org_role: str | None = None,
+    is_active: bool | None = None,
+    team: Team | None = UNCHANGED,
 ) -> User:
-    """An agency admin changes a colleague's role, or switches their account off (or on again).
+    """An agency admin changes a colleague's role or team, or switches their account off (or on again).
 
     Switching an account off signs the person out everywhere at once, open pages included.
     """
@@ -83,25 +92,51 @@ def professional_update(
         raise ValidationError("You cannot switch off your own account or stop being an admin yourself.")
     if org_role is not None and org_role not in User.OrgRole.values:
         raise ValidationError({"org_role": "Choose a role."})
+    if team is not UNCHANGED and team is not None and team.organisation_id != person.organisation_id:
+        raise ValidationError({"team": "Choose one of your organisation's teams."})
     with transaction.atomic():
-        before = {"org_role": person.org_role, "is_active": person.is_active}
+        before = {"org_role": person.org_role, "is_active": person.is_active, "team_id": person.team_id}
         if org_role is not None:
             person.org_role = org_role
         if is_active is not None:
             person.is_active = is_active
-        person.save(update_fields=["org_role", "is_active"])
+        if team is not UNCHANGED:
+            person.team = team
+        person.save(update_fields=["org_role", "is_active", "team"])
         hooks.audit(
             actor=actor,
             action="professional.update",
             obj=person,
             before=before,
-            after={"org_role": person.org_role, "is_active": person.is_active},
+            after={"org_role": person.org_role, "is_active": person.is_active, "team_id": person.team_id},
         )
         if is_active is False and before["is_active"]:
             hooks.account_switched_off(actor=actor, person=person)
         if is_active is False:
             transaction.on_commit(lambda: hooks.end_sessions(user_id=person.pk))
     return person
+
+
+def team_create(*, actor: User, name: str) -> Team:
+    """An agency admin adds a team to their organisation."""
+    if not is_agency_admin(actor) or actor.organisation_id is None:
+        raise PermissionDenied("Only an agency admin can add a team.")
+    name = clean_line(name)
+    if not name:
+        raise ValidationError({"name": "Enter the team's name."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Use 100 characters or fewer."})
+    if Team.objects.filter(organisation_id=actor.organisation_id, name__iexact=name).exists():
+        raise ValidationError({"name": "Your organisation already has a team with that name."})
+    with transaction.atomic():
+        team = Team.objects.create(organisation_id=actor.organisation_id, name=name)
+        hooks.audit(
+            actor=actor,
+            action="team.create",
+            obj=team,
+            after={"name": name, "organisation_id": actor.organisation_id},
+        )
+    return team
 
 
 def organisation_set_two_factor(*, actor: User, organisation: Organisation, required: bool) -> Organisation:

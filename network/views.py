@@ -34,7 +34,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "network/people.html",
-        {"people": selectors.people_for_admin(request.user), "organisation": request.user.organisation},
+        {
+            "people": selectors.people_for_admin(request.user),
+            "organisation": request.user.organisation,
+            "teams": list(selectors.teams_of(request.user.organisation_id)),
+        },
     )
 
 
@@ -73,12 +77,36 @@ def person_update(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
     person = selectors.person_for_admin(request.user, person_id)
     role = request.POST.get("org_role") or None
     active = {"on": True, "off": False}.get(request.POST.get("active", ""))
+    team = services.UNCHANGED
+    if "team" in request.POST:
+        chosen = request.POST["team"]
+        team = None
+        if chosen:
+            team = selectors.team_of(request.user.organisation_id, chosen)
+            if team is None:
+                messages.error(request, "Choose one of your organisation's teams.")
+                return redirect("network:people")
     try:
-        services.professional_update(actor=request.user, person=person, org_role=role, is_active=active)
+        services.professional_update(
+            actor=request.user, person=person, org_role=role, is_active=active, team=team
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{person.full_name}'s account has been updated.")
+    return redirect("network:people")
+
+
+@require_POST
+@professional_required
+def team_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _admin_only(request)
+    try:
+        team = services.team_create(actor=request.user, name=request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The team “{team.name}” has been added.")
     return redirect("network:people")
 
 

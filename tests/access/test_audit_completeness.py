@@ -21,6 +21,9 @@ from realtime import services as realtime_services
 from referrals import handovers
 from referrals import services as referral_services
 from reminders import services as reminder_services
+from reporting import services as reporting_services
+from reporting.figures import Period, Selection
+from reporting.models import Partnership
 from sharing import services as note_services
 from sharing.services import notes as notes_module
 from sharing.services import plans as plans_module
@@ -39,6 +42,7 @@ SERVICE_MODULES = [
     realtime_services,
     portal_services,
     meeting_services,
+    reporting_services,
 ]
 # Writes that are not about anyone's record, and say why they are not audited.
 NOT_AUDITED = {
@@ -402,6 +406,22 @@ def call(name, cast):
                     actor=admin, organisation=admin.organisation, required=True
                 )
             ),
+            "network.services.team_create": lambda: network_services.team_create(actor=admin, name="North"),
+            "reporting.services.dashboard_viewed": lambda: reporting_services.dashboard_viewed(
+                actor=admin, selection=_selection(admin), partnership=None
+            ),
+            "reporting.services.dashboard_downloaded": lambda: reporting_services.dashboard_downloaded(
+                actor=admin, selection=_selection(admin), partnership=None, table="consent"
+            ),
+            "reporting.services.partnership_join": lambda: reporting_services.partnership_join(
+                actor=admin, partnership=Partnership.objects.create(name="Together")
+            ),
+            "reporting.services.partnership_leave": lambda: reporting_services.partnership_leave(
+                actor=admin,
+                partnership=reporting_services.partnership_join(
+                    actor=admin, partnership=Partnership.objects.create(name="Together")
+                ).partnership,
+            ),
             "network.services.api_token_create": lambda: network_services.api_token_create(
                 actor=bob, name="Script"
             ),
@@ -411,6 +431,17 @@ def call(name, cast):
         }
     )
     return calls[name]
+
+
+def _selection(admin):
+    import datetime
+
+    return Selection(
+        organisations=(admin.organisation,),
+        team=None,
+        period=Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+        protect=False,
+    )
 
 
 @pytest.fixture

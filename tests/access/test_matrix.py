@@ -18,6 +18,7 @@ from portal.models import Invitation
 from referrals import handovers
 from referrals import services as referral_services
 from referrals.models import InboxMember
+from reporting.models import Partnership, PartnershipMember
 from sharing import services as plan_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
@@ -30,6 +31,7 @@ ROLES = [
     "manager",
     "agency_admin",
     "panel_chair",
+    "partnership_lead",
     "site_admin",
     "client",
     "family_with_consent",
@@ -38,7 +40,7 @@ ROLES = [
 PORTAL = ("client", "family_with_consent", "family_without_consent")
 IN_CIRCLE = ("lead", "member", "other_org_member")
 DISCOVERERS = ("outsider", "manager", "agency_admin")
-NO_DISCOVERY = ("panel_chair", "site_admin")
+NO_DISCOVERY = ("panel_chair", "partnership_lead", "site_admin")
 
 
 def profile(*, anonymous, portal, default, **roles):
@@ -273,6 +275,20 @@ MATRIX = {
     ("instruments:import", "post"): (None, {}, page(403, agency_admin=400)),
     ("instruments:export", "get"): (None, None, page(403, agency_admin=200)),
     ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
+    # The dashboard: figures, never content; an organisation's own for its managers and admins, a
+    # partnership's for its lead (the Police one here, leading "Northbridge Together", which Early Help
+    # agreed to). Nobody else sees any figure.
+    ("reporting:dashboard", "get"): (
+        None,
+        None,
+        page(403, manager=200, agency_admin=200, partnership_lead=302),
+    ),
+    ("reporting:dashboard_csv", "get"): ("table", None, page(403, manager=200, agency_admin=200)),
+    ("reporting:partnership", "get"): ("partnership", None, page(403, partnership_lead=200)),
+    ("reporting:partnership_csv", "get"): ("partnership_table", None, page(403, partnership_lead=200)),
+    ("reporting:partnerships", "get"): (None, None, page(403, agency_admin=200)),
+    ("reporting:partnerships", "post"): (None, {}, page(403, agency_admin=404)),
+    ("network:team_add", "post"): (None, {}, page(403, agency_admin=302)),
     # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
     ("api_tokens:list", "get"): (None, None, page(200)),
     ("api_tokens:list", "post"): (None, {}, page(200)),
@@ -281,6 +297,8 @@ MATRIX = {
     ("admin:login", "get"): (None, None, profile(anonymous=302, portal=403, default=403, site_admin=302)),
     # The API.
     ("api:clients", "get"): (None, None, api(200)),
+    ("api:reporting_dashboard", "get"): (None, None, api(403, manager=200, agency_admin=200)),
+    ("api:reporting_partnership_dashboard", "get"): ("partnership", None, api(403, partnership_lead=200)),
     ("api:clients", "post"): (None, {}, api(400)),
     ("api:client", "get"): ("client", None, api(404, **DISCOVER)),
     ("api:members", "get"): ("client", None, api(404, **DISCOVER)),
@@ -440,6 +458,7 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
         "manager": UserFactory(organisation=early_help, org_role=User.OrgRole.MANAGER),
         "agency_admin": UserFactory(organisation=early_help, org_role=User.OrgRole.ADMIN),
         "panel_chair": UserFactory(organisation=early_help, org_role=User.OrgRole.PANEL_CHAIR),
+        "partnership_lead": UserFactory(organisation=police, org_role=User.OrgRole.PARTNERSHIP_LEAD),
         "site_admin": UserFactory(organisation=None, is_superuser=True, is_staff=True),
         "client": UserFactory(organisation=None, kind=User.Kind.CLIENT),
         "family_with_consent": UserFactory(organisation=None, kind=User.Kind.FAMILY),
@@ -546,6 +565,16 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
         summary="Yours.",
     )
     objects |= {"referral": {"referral_id": referral.pk}, "handover": {"handover_id": handover.pk}}
+    partnership = Partnership.objects.create(name="Northbridge Together")
+    partnership.leads.add(people["partnership_lead"])
+    PartnershipMember.objects.create(
+        partnership=partnership, organisation=early_help, agreed_by=people["agency_admin"]
+    )
+    objects |= {
+        "table": {"table": "consent"},
+        "partnership": {"partnership_id": partnership.pk},
+        "partnership_table": {"partnership_id": partnership.pk, "table": "consent"},
+    }
     return people, objects
 
 

@@ -25,6 +25,7 @@ DECLARING_MODULES = [
     "assessments.changes",
     "conferences.changes",
     "interop.changes",
+    "reporting.changes",
 ]
 
 

@@ -16,6 +16,7 @@ from alongside.demo import board as demo_board
 from alongside.demo import conferences as demo_conferences
 from alongside.demo.assessments import load_assessments
 from alongside.demo.referrals import load_referrals
+from alongside.demo.reporting import load as load_reporting
 from circles import services as circle_services
 from circles.models import CircleMember, Client, Consent
 from network import services as network_services
@@ -351,6 +352,7 @@ class Command(BaseCommand):
         )
         demo_board.load(self.people)
         load_referrals(self.people)
+        load_reporting(self.people, now=self.now)
 
     def client(
         self,
@@ -609,6 +611,10 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {email:<28} {full_name}, {job}, {org}")
         self.stdout.write(f"  {'admin@alongside.example':<28} Site administrator (/admin/)")
+        if User.objects.filter(email="lena@partnership.example").exists():
+            self.stdout.write(
+                f"  {'lena@partnership.example':<28} Lena Ortiz, partnership lead (Dashboard: Northbridge Together)"
+            )
         self.stdout.write("Portal (clients and family sign in with a code, emailed to this terminal):")
         self.stdout.write(f"  {'jade@example.org':<28} Jade Thompson, client")
         self.stdout.write(
