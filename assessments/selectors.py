@@ -282,7 +282,10 @@ def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
     for definition in packs.definitions_from_pack(pack):
         existing = Instrument.objects.filter(code=definition["code"]).first()
         # The same as one already here (whoever keeps it) changes nothing, so needs no right to change it.
-        if existing is not None and existing.versions.get(number=existing.current_version).definition == definition:
+        if (
+            existing is not None
+            and existing.versions.get(number=existing.current_version).definition == definition
+        ):
             what = "unchanged"
         elif not may_edit_instrument(actor, existing):
             raise ValidationError(

@@ -38,6 +38,7 @@ from conferences.models import (
     Panel,
     PanelMember,
 )
+from conferences.selectors import meeting_type_compare
 from conferences.types import type_definition, type_errors, type_normalised
 from network.roles import is_agency_admin, is_professional
 from network.text import clean_line, clean_text
@@ -877,25 +878,6 @@ def family_summary_write(
 # Meeting types, brought in by an agency admin (a configuration pack).
 
 
-def meeting_type_compare(*, actor: "User", definition: dict) -> str:
-    """What saving this (checked, normalised) meeting type would do: "new", "changed" or "unchanged".
-
-    Raises ValidationError if a different type of that name is kept by another agency or ships with
-    Alongside (types are named uniquely, and only their keeper changes them).
-    """
-    existing = MeetingType.objects.filter(name=definition["name"]).first()
-    if existing is None:
-        return "new"
-    if type_definition(existing) == definition:
-        return "unchanged"
-    if existing.organisation_id is None or existing.organisation_id != actor.organisation_id:
-        keeper = "ships with Alongside" if existing.organisation_id is None else "is kept by another agency"
-        raise ValidationError(
-            {"name": f"A different meeting type called {definition['name']!r} {keeper}: rename yours in the pack."}
-        )
-    return "changed"
-
-
 def meeting_type_save(*, actor: "User", definition: Any, where: str = "") -> tuple[MeetingType, str]:
     """An agency admin adds a meeting type (kept by their agency) or changes one their agency keeps.
 
@@ -931,6 +913,11 @@ def meeting_type_save(*, actor: "User", definition: Any, where: str = "") -> tup
             MeetingType.objects.filter(pk=kind.pk).update(**values)
             kind.refresh_from_db()
             record(
-                change=c.MEETING_TYPE_UPDATE, actor=actor, client=None, obj=kind, before=before, after=definition
+                change=c.MEETING_TYPE_UPDATE,
+                actor=actor,
+                client=None,
+                obj=kind,
+                before=before,
+                after=definition,
             )
         return kind, outcome

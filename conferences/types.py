@@ -28,14 +28,20 @@ def type_errors(where: str, definition: Any) -> dict[str, str]:
         errors[f"{where}.family_invited"] = "true (the client and family are invited) or false."
     days = definition.get("minutes_due_working_days", 5)
     if not (isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 60):
-        errors[f"{where}.minutes_due_working_days"] = "Working days to sign off the minutes: a whole number, 1 to 60."
+        errors[f"{where}.minutes_due_working_days"] = (
+            "Working days to sign off the minutes: a whole number, 1 to 60."
+        )
     agenda = definition.get("standard_agenda", [])
     if not isinstance(agenda, list) or len(agenda) > MAX_HEADINGS:
-        errors[f"{where}.standard_agenda"] = f"The standard agenda is a list of at most {MAX_HEADINGS} headings."
+        errors[f"{where}.standard_agenda"] = (
+            f"The standard agenda is a list of at most {MAX_HEADINGS} headings."
+        )
     else:
         for n, heading in enumerate(agenda):
             if not (isinstance(heading, str) and 1 <= len(clean_line(heading)) <= 200):
-                errors[f"{where}.standard_agenda[{n}]"] = "Each heading is a line of text (at most 200 characters)."
+                errors[f"{where}.standard_agenda[{n}]"] = (
+                    "Each heading is a line of text (at most 200 characters)."
+                )
     return errors
 
 

@@ -54,9 +54,9 @@ class PackInput(serializers.Serializer):
 
 
 class ApplyInput(PackInput):
-    preview = serializers.CharField(
+    preview = serializers.RegexField(
+        r"^[0-9a-f]{1,64}$",
         required=False,
-        max_length=64,
         help_text="The preview's digest: if what the pack would change is no longer what the preview said, "
         "nothing is applied (409)",
     )
@@ -79,7 +79,11 @@ class PreviewOutput(serializers.Serializer):
 
 def _refuse(exc: ValidationError) -> NoReturn:
     """A bad pack: its problems under "pack", by path. A conflict with the state of things stays a 409."""
-    codes = [error.code for errors in exc.error_dict.values() for error in errors] if hasattr(exc, "error_dict") else []
+    codes = (
+        [error.code for errors in exc.error_dict.values() for error in errors]
+        if hasattr(exc, "error_dict")
+        else []
+    )
     if codes and all(code == "conflict" for code in codes):
         raise exc
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"pack": exc.messages}
@@ -87,7 +91,9 @@ def _refuse(exc: ValidationError) -> NoReturn:
 
 
 class PackExportApi(APIView):
-    @extend_schema(responses=answers({200: PackOutput}), summary="My agency's configuration pack (agency admin)")
+    @extend_schema(
+        responses=answers({200: PackOutput}), summary="My agency's configuration pack (agency admin)"
+    )
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(services.pack_export(actor=request.user))
 
@@ -99,7 +105,7 @@ class PackPreviewApi(APIView):
         summary="What bringing in a pack would change; nothing changes (agency admin)",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        selectors.pack_contents(actor=request.user)  # agency admins only, before reading anything sent
+        selectors.admin_organisation_id(request.user)  # agency admins only, before reading anything sent
         data = PackInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -116,7 +122,7 @@ class PackApplyApi(APIView):
         summary="Bring in a pack, all of it or nothing (agency admin)",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        selectors.pack_contents(actor=request.user)
+        selectors.admin_organisation_id(request.user)
         data = ApplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:

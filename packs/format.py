@@ -20,7 +20,16 @@ from sharing.plan_templates import template_errors, template_normalised
 
 FORMAT = "alongside-pack"
 VERSION = 1
-KEYS = {"format", "version", "organisation", "exported_at", "scales", "instruments", "plan_templates", "meeting_types"}
+KEYS = {
+    "format",
+    "version",
+    "organisation",
+    "exported_at",
+    "scales",
+    "instruments",
+    "plan_templates",
+    "meeting_types",
+}
 MAX_TEMPLATES = 100
 MAX_TYPES = 100
 
@@ -72,7 +81,9 @@ def pack_errors(pack: Any) -> dict[str, str]:
         if not found:
             _no_second(names, type_normalised(definition)["name"], f"meeting_types[{n}]", errors)
     if not (errors or instruments or templates or types):
-        errors["pack"] = "The pack holds nothing to bring in: no instruments, plan templates or meeting types."
+        errors["pack"] = (
+            "The pack holds nothing to bring in: no instruments, plan templates or meeting types."
+        )
     return errors
 
 

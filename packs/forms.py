@@ -26,7 +26,9 @@ class PackForm(forms.Form):
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not text in UTF-8. Save it as UTF-8 and try again.") from None
+                raise forms.ValidationError(
+                    "The file is not text in UTF-8. Save it as UTF-8 and try again."
+                ) from None
         else:
             text = (data.get("pack") or "").removeprefix("\ufeff")
             if len(text.encode()) > MAX_BYTES:
@@ -36,8 +38,12 @@ class PackForm(forms.Form):
         try:
             data["parsed"] = json.loads(text)
         except ValueError as exc:
-            where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+            where = (
+                f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+            )
             message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            raise forms.ValidationError(f"This is not a pack: it is not valid JSON{where}: {message}.") from None
+            raise forms.ValidationError(
+                f"This is not a pack: it is not valid JSON{where}: {message}."
+            ) from None
         data["text"] = text
         return data

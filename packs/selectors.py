@@ -16,12 +16,11 @@ from django.db.models import F
 from assessments import selectors as assessment_selectors
 from assessments.models import InstrumentVersion
 from circles.access import is_agency_admin
-from conferences import services as meeting_services
+from conferences import selectors as meeting_selectors
 from conferences.models import MeetingType
 from conferences.types import type_definition, type_normalised
 from packs.format import instrument_part, pack_errors
 from sharing import selectors as plan_selectors
-from sharing import services as plan_services
 from sharing.plan_templates import template_normalised
 
 if TYPE_CHECKING:
@@ -53,16 +52,17 @@ class Contents:
     meeting_types: list[dict]
 
 
-def _admin_only(actor: "User") -> None:
-    if not is_agency_admin(actor):
+def admin_organisation_id(actor: "User") -> int:
+    """The agency admin's organisation; PermissionDenied for anyone else."""
+    if not is_agency_admin(actor) or actor.organisation_id is None:
         raise PermissionDenied("Only an agency admin brings in or writes out configuration packs.")
+    return actor.organisation_id
 
 
 def pack_contents(*, actor: "User") -> Contents:
     """What the person's agency keeps: its instruments (their current versions), plan templates and
     meeting types, in name order. Three queries."""
-    _admin_only(actor)
-    organisation_id = actor.organisation_id
+    organisation_id = admin_organisation_id(actor)
     versions = InstrumentVersion.objects.filter(
         instrument__organisation_id=organisation_id,
         instrument__is_active=True,
@@ -83,7 +83,7 @@ def pack_preview(*, actor: "User", pack: Any) -> Preview:
     PermissionDenied unless the person is an agency admin; ValidationError (by field path) for a bad pack,
     a pack from a newer version, or an item kept by another agency that the pack would change.
     """
-    _admin_only(actor)
+    organisation_id = admin_organisation_id(actor)
     errors = pack_errors(pack)
     if errors:
         raise ValidationError(errors)
@@ -91,20 +91,21 @@ def pack_preview(*, actor: "User", pack: Any) -> Preview:
     if pack.get("instruments"):
         for row in assessment_selectors.pack_preview(actor=actor, pack=instrument_part(pack)):
             items.append(_instrument_item(row))
-    for n, template in enumerate(pack.get("plan_templates", [])):
+    for template in pack.get("plan_templates", []):
         definition = template_normalised(template)
-        outcome = plan_services.plan_template_compare(
-            organisation_id=actor.organisation_id, definition=definition
-        )
+        outcome = plan_selectors.plan_template_compare(organisation_id=organisation_id, definition=definition)
         items.append(_template_item(definition, outcome))
     for n, raw in enumerate(pack.get("meeting_types", [])):
         definition = type_normalised(raw)
         try:
-            outcome = meeting_services.meeting_type_compare(actor=actor, definition=definition)  # type: ignore[assignment]
+            outcome = meeting_selectors.meeting_type_compare(actor=actor, definition=definition)
         except ValidationError as exc:
             raise ValidationError({f"meeting_types[{n}].name": exc.message_dict["name"]}) from None
         items.append(_type_item(definition, outcome))
-    counts = {outcome: sum(1 for item in items if item.change == outcome) for outcome in ("new", "changed", "unchanged")}
+    counts = {
+        outcome: sum(1 for item in items if item.change == outcome)
+        for outcome in ("new", "changed", "unchanged")
+    }
     fingerprint = json.dumps(
         {"pack": pack, "items": [(i.kind, i.name, i.change) for i in items]}, sort_keys=True, default=str
     )
@@ -145,14 +146,22 @@ def _type_item(definition: dict, outcome: Outcome) -> Item:
         words = "Unchanged: already here, the same as in the pack."
     else:
         current = type_definition(MeetingType.objects.get(name=definition["name"]))
-        words = "Changed, for meetings arranged from now on: " + "; ".join(_type_differences(current, definition)) + "."
+        words = (
+            "Changed, for meetings arranged from now on: "
+            + "; ".join(_type_differences(current, definition))
+            + "."
+        )
     return Item("meeting type", definition["name"], outcome, words)
 
 
 def _type_differences(old: dict, new: dict) -> list[str]:
     said = []
     if old["family_invited"] != new["family_invited"]:
-        said.append("the client and family are invited" if new["family_invited"] else "the client and family are not invited")
+        said.append(
+            "the client and family are invited"
+            if new["family_invited"]
+            else "the client and family are not invited"
+        )
     if old["minutes_due_working_days"] != new["minutes_due_working_days"]:
         said.append(
             f"minutes due in {new['minutes_due_working_days']} working days (was {old['minutes_due_working_days']})"

@@ -20,7 +20,7 @@ from conferences import services as meeting_services
 from network.models import Organisation
 from packs import changes as c
 from packs.format import FORMAT, VERSION, instrument_part
-from packs.selectors import Preview, pack_contents, pack_preview
+from packs.selectors import Preview, admin_organisation_id, pack_contents, pack_preview
 from sharing import services as plan_services
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def pack_apply(*, actor: "User", pack: Any, preview: str | None = None) -> Previ
     the pack would change is no longer that (someone changed something meanwhile), nothing is applied."""
     try:
         with transaction.atomic():
-            Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
+            Organisation.objects.select_for_update().filter(pk=admin_organisation_id(actor)).first()
             planned = pack_preview(actor=actor, pack=pack)
             if preview is not None and preview != planned.digest:
                 raise ValidationError(
@@ -75,9 +75,13 @@ def pack_apply(*, actor: "User", pack: Any, preview: str | None = None) -> Previ
             if pack.get("instruments"):
                 assessment_services.pack_import(actor=actor, pack=instrument_part(pack))
             for n, template in enumerate(pack.get("plan_templates", [])):
-                plan_services.plan_template_save(actor=actor, definition=template, where=f"plan_templates[{n}]")
+                plan_services.plan_template_save(
+                    actor=actor, definition=template, where=f"plan_templates[{n}]"
+                )
             for n, definition in enumerate(pack.get("meeting_types", [])):
-                meeting_services.meeting_type_save(actor=actor, definition=definition, where=f"meeting_types[{n}]")
+                meeting_services.meeting_type_save(
+                    actor=actor, definition=definition, where=f"meeting_types[{n}]"
+                )
             record(
                 change=c.PACK_APPLY,
                 actor=actor,

@@ -37,7 +37,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @professional_required
 def bring_in(request: AuthenticatedHttpRequest) -> HttpResponse:
-    selectors.pack_contents(actor=request.user)  # agency admins only, before reading anything sent
+    selectors.admin_organisation_id(request.user)  # agency admins only, before reading anything sent
     form = PackForm(request.POST if request.method == "POST" else None, request.FILES or None)
     preview = None
     problems: dict[str, list[str]] = {}
@@ -62,7 +62,9 @@ def bring_in(request: AuthenticatedHttpRequest) -> HttpResponse:
                 try:
                     preview = selectors.pack_preview(actor=request.user, pack=pack)
                 except ValidationError as again:
-                    problems = again.message_dict if hasattr(again, "error_dict") else {"pack": again.messages}
+                    problems = (
+                        again.message_dict if hasattr(again, "error_dict") else {"pack": again.messages}
+                    )
     return render(
         request,
         "packs/bring_in.html",

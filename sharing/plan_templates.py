@@ -74,7 +74,9 @@ def _goal_errors(where: str, goal: Any) -> dict[str, str]:
     if not (isinstance(success, str) and len(clean_text(success)) <= 5000):
         errors[f"{where}.success_looks_like"] = "What success looks like is at most 5,000 characters of text."
     if not _days(goal.get("review_in_days"), low=1):
-        errors[f"{where}.review_in_days"] = f"Days until the goal is reviewed: a whole number, 1 to {MAX_DAYS}, or null."
+        errors[f"{where}.review_in_days"] = (
+            f"Days until the goal is reviewed: a whole number, 1 to {MAX_DAYS}, or null."
+        )
     if not isinstance(goal.get("shared_with_client", True), bool):
         errors[f"{where}.shared_with_client"] = "true or false."
     actions = goal.get("actions", [])
@@ -133,7 +135,9 @@ def _line(value: Any, limit: int, *, required: bool = False) -> bool:
 
 
 def _days(value: Any, *, low: int) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_DAYS)
+    return value is None or (
+        isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_DAYS
+    )
 
 
 def load_shipped(template_model: Any) -> None:

@@ -20,7 +20,11 @@ EARLY_HELP_PACK = {
                     "success_looks_like": "No new arrears for three months.",
                     "review_in_days": 28,
                     "actions": [
-                        {"what": "Book a session with Northbridge Money Advice", "due_in_days": 7, "owner": None},
+                        {
+                            "what": "Book a session with Northbridge Money Advice",
+                            "due_in_days": 7,
+                            "owner": None,
+                        },
                         {"what": "List every bill and when it is due", "due_in_days": 14, "owner": "client"},
                     ],
                 },
@@ -37,7 +41,11 @@ EARLY_HELP_PACK = {
             "name": "Early help review",
             "family_invited": True,
             "minutes_due_working_days": 5,
-            "standard_agenda": ["Progress on the plan", "What has changed for the family", "What needs to happen next"],
+            "standard_agenda": [
+                "Progress on the plan",
+                "What has changed for the family",
+                "What needs to happen next",
+            ],
         }
     ],
 }

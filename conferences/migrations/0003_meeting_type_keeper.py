@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conferences', '0002_meeting_types'),
-        ('network', '0002_api_tokens'),
+        ("conferences", "0002_meeting_types"),
+        ("network", "0002_api_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meetingtype',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.organisation'),
+            model_name="meetingtype",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="network.organisation",
+            ),
         ),
     ]

@@ -34,7 +34,9 @@ class TemplateGoalOutput(serializers.Serializer):
 
 
 class PlanTemplateOutput(serializers.ModelSerializer):
-    kept_by = serializers.SerializerMethodField(help_text="The agency that keeps it; null if it ships with Alongside")
+    kept_by = serializers.SerializerMethodField(
+        help_text="The agency that keeps it; null if it ships with Alongside"
+    )
     goals = TemplateGoalOutput(many=True)
 
     class Meta:
@@ -81,4 +83,6 @@ def _template(request: Any, template_id: int) -> PlanTemplate:
     try:
         return selectors.plan_template_get_for(request.user, template_id)
     except Http404:
-        raise serializers.ValidationError({"template_id": ["No such template, or one kept by another agency."]}) from None
+        raise serializers.ValidationError(
+            {"template_id": ["No such template, or one kept by another agency."]}
+        ) from None

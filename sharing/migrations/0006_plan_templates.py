@@ -12,27 +12,49 @@ def add_shipped_templates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0002_api_tokens'),
-        ('sharing', '0005_references_to_assessments'),
+        ("network", "0002_api_tokens"),
+        ("sharing", "0005_references_to_assessments"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanTemplate',
+            name="PlanTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.CharField(blank=True, max_length=500)),
-                ('goals', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.CharField(blank=True, max_length=500)),
+                ("goals", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'name'), name='one_plan_template_name_per_organisation'), models.UniqueConstraint(condition=models.Q(('organisation', None)), fields=('name',), name='one_shipped_plan_template_name')],
+                "ordering": ["name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "name"), name="one_plan_template_name_per_organisation"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("organisation", None)),
+                        fields=("name",),
+                        name="one_shipped_plan_template_name",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(add_shipped_templates, migrations.RunPython.noop),

@@ -18,7 +18,13 @@ from sharing.selectors.plans import (
     plan_snapshot,
     snapshot_for,
 )
-from sharing.selectors.templates import goal_count_for, plan_template_get_for, plan_templates_for, plan_templates_kept_by
+from sharing.selectors.templates import (
+    goal_count_for,
+    plan_template_compare,
+    plan_template_get_for,
+    plan_templates_for,
+    plan_templates_kept_by,
+)
 
 __all__ = [
     "PlanView",
@@ -38,6 +44,7 @@ __all__ = [
     "plan_compare",
     "plan_for",
     "plan_snapshot",
+    "plan_template_compare",
     "plan_template_get_for",
     "plan_templates_for",
     "plan_templates_kept_by",

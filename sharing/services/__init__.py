@@ -16,7 +16,7 @@ from sharing.services.plans import (
     plan_agree,
     plan_move,
 )
-from sharing.services.templates import plan_from_template, plan_template_compare, plan_template_save
+from sharing.services.templates import plan_from_template, plan_template_save
 
 __all__ = [
     "StaleEdit",
@@ -36,6 +36,5 @@ __all__ = [
     "plan_agree",
     "plan_from_template",
     "plan_move",
-    "plan_template_compare",
     "plan_template_save",
 ]

@@ -6,7 +6,7 @@ plan already has, and nothing already on the plan changes.
 """
 
 import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,12 +18,11 @@ from circles.models import Client
 from sharing import changes as c
 from sharing.models import Goal, PlanTemplate
 from sharing.plan_templates import template_errors, template_normalised
+from sharing.selectors.templates import Outcome, definition_of
 from sharing.services.plans import action_add, goal_add
 
 if TYPE_CHECKING:
     from network.models import User
-
-Outcome = Literal["new", "changed", "unchanged"]
 
 
 def plan_from_template(*, actor: "User", client: Client, template: PlanTemplate) -> list[Goal]:
@@ -73,21 +72,14 @@ def plan_from_template(*, actor: "User", client: Client, template: PlanTemplate)
     return goals
 
 
-def plan_template_compare(*, organisation_id: int, definition: dict) -> Outcome:
-    """What saving this (checked, normalised) template for the organisation would do."""
-    existing = PlanTemplate.objects.filter(organisation_id=organisation_id, name=definition["name"]).first()
-    if existing is None:
-        return "new"
-    return "unchanged" if _definition_of(existing) == definition else "changed"
-
-
 def plan_template_save(*, actor: "User", definition: Any, where: str = "") -> tuple[PlanTemplate, Outcome]:
     """An agency admin adds a template for their agency, or changes the one of the same name.
 
     Plans already started from it keep what they were given. Raises ValidationError (by field path,
     under `where`) for a bad template.
     """
-    if not access.is_agency_admin(actor):
+    organisation_id = actor.organisation_id
+    if not access.is_agency_admin(actor) or organisation_id is None:
         raise PermissionDenied("Only an agency admin keeps their agency's plan templates.")
     errors = template_errors(where, definition)
     if errors:
@@ -96,12 +88,12 @@ def plan_template_save(*, actor: "User", definition: Any, where: str = "") -> tu
     with transaction.atomic():
         existing = (
             PlanTemplate.objects.select_for_update()
-            .filter(organisation_id=actor.organisation_id, name=definition["name"])
+            .filter(organisation_id=organisation_id, name=definition["name"])
             .first()
         )
         if existing is None:
             template = PlanTemplate.objects.create(
-                organisation_id=actor.organisation_id,
+                organisation_id=organisation_id,
                 name=definition["name"],
                 description=definition["description"],
                 goals=definition["goals"],
@@ -114,7 +106,7 @@ def plan_template_save(*, actor: "User", definition: Any, where: str = "") -> tu
                 after=definition,
             )
             return template, "new"
-        before = _definition_of(existing)
+        before = definition_of(existing)
         if before == definition:
             return existing, "unchanged"
         existing.description = definition["description"]
@@ -130,7 +122,3 @@ def plan_template_save(*, actor: "User", definition: Any, where: str = "") -> tu
             after=definition,
         )
         return existing, "changed"
-
-
-def _definition_of(template: PlanTemplate) -> dict:
-    return {"name": template.name, "description": template.description, "goals": template.goals}

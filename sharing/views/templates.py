@@ -26,7 +26,9 @@ def plan_from_template(request: AuthenticatedHttpRequest, public_id: str) -> Htt
             error = "Choose one of the templates."
         else:
             try:
-                goals = services.plan_from_template(actor=request.user, client=record.client, template=template)
+                goals = services.plan_from_template(
+                    actor=request.user, client=record.client, template=template
+                )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:

@@ -92,7 +92,9 @@ def hillside_configured(hillside_admin):
 
 def configure(hillside_admin):
     """Hillside keeps one instrument (at version 2), one plan template and one meeting type."""
-    instrument = assessment_services.instrument_save(actor=hillside_admin, definition=copy.deepcopy(INSTRUMENT))
+    instrument = assessment_services.instrument_save(
+        actor=hillside_admin, definition=copy.deepcopy(INSTRUMENT)
+    )
     changed = copy.deepcopy(INSTRUMENT) | {"reassess_days": 60}
     assessment_services.instrument_save(actor=hillside_admin, definition=changed, instrument=instrument)
     plan_services.plan_template_save(actor=hillside_admin, definition=copy.deepcopy(TEMPLATE))

@@ -53,12 +53,17 @@ def test_the_preview_tells_new_changed_and_unchanged_apart_and_changes_nothing(h
     assert words["Tenancy review"] == (
         "Changed, for meetings arranged from now on: the client and family are invited."
     )
-    assert words["Hillside tenancy plan"] == "New: 1 goal and 2 actions; leads in your agency can start a plan from it."
+    assert (
+        words["Hillside tenancy plan"]
+        == "New: 1 goal and 2 actions; leads in your agency can start a plan from it."
+    )
     assert preview.counts == {"new": 2, "changed": 2, "unchanged": 1}
 
 
 def test_applying_versions_a_changed_instrument_and_never_changes_an_old_version(hillside_configured):
-    old = {v.number: v.definition for v in InstrumentVersion.objects.filter(instrument__code="hillside-coping")}
+    old = {
+        v.number: v.definition for v in InstrumentVersion.objects.filter(instrument__code="hillside-coping")
+    }
     pack = a_pack()
     pack["instruments"][0]["reassess_days"] = 90
 
@@ -108,16 +113,22 @@ def test_when_things_moved_since_the_preview_nothing_is_applied(hillside_configu
     # Meanwhile a colleague brings in a different "Housing panel".
     from tests.packs.conftest import admin_of
 
-    services.pack_apply(actor=admin_of(hillside), pack=a_pack(meeting_types=[{"name": "Housing panel", "minutes_due_working_days": 2}]))
+    services.pack_apply(
+        actor=admin_of(hillside),
+        pack=a_pack(meeting_types=[{"name": "Housing panel", "minutes_due_working_days": 2}]),
+    )
     before = the_state()
 
-    response = api_as(hillside_configured).post("/api/v1/packs/apply/", {"pack": pack, "preview": digest}, format="json")
+    response = api_as(hillside_configured).post(
+        "/api/v1/packs/apply/", {"pack": pack, "preview": digest}, format="json"
+    )
 
     assert response.status_code == 409
     assert "not what you saw" in response.json()["preview"][0]
     assert the_state() == before
     page = signed_in(hillside_configured).post(
-        "/organisation/packs/import/", {"pack": __import__("json").dumps(pack), "preview": digest, "confirm": "yes"}
+        "/organisation/packs/import/",
+        {"pack": __import__("json").dumps(pack), "preview": digest, "confirm": "yes"},
     )
     assert page.status_code == 400 and "Something changed since you looked" in page.content.decode()
     assert "changed, for meetings arranged from now on" in page.content.decode().lower()
@@ -136,6 +147,10 @@ def test_the_api_previews_and_applies(hillside_configured):
         "change": "new",
         "words": "New: 1 goal and 2 actions; leads in your agency can start a plan from it.",
     }
-    applied = api.post("/api/v1/packs/apply/", {"pack": pack, "preview": preview.json()["preview"]}, format="json")
+    applied = api.post(
+        "/api/v1/packs/apply/", {"pack": pack, "preview": preview.json()["preview"]}, format="json"
+    )
     assert applied.status_code == 200 and applied.json()["new"] == 1
-    assert PlanTemplate.objects.filter(name="Second plan", organisation=hillside_configured.organisation).exists()
+    assert PlanTemplate.objects.filter(
+        name="Second plan", organisation=hillside_configured.organisation
+    ).exists()

@@ -75,8 +75,12 @@ def test_an_invalid_instrument_is_named_by_its_path_and_nothing_else_is_brought_
 
     assert response.status_code == 400
     problems = response.json()["pack"]
-    assert problems["instruments[0].bands[1].from"] == ["Expected 8: bands cover 0 to 20 with no gap or overlap."]
-    assert problems["plan_templates[0].goals[0].actions[0].what"] == ["Say what needs to happen (at most 500 characters)."]
+    assert problems["instruments[0].bands[1].from"] == [
+        "Expected 8: bands cover 0 to 20 with no gap or overlap."
+    ]
+    assert problems["plan_templates[0].goals[0].actions[0].what"] == [
+        "Say what needs to happen (at most 500 characters)."
+    ]
     assert the_state() == before
 
 
@@ -93,7 +97,11 @@ def test_a_different_meeting_type_of_a_taken_name_is_refused(hillside_admin, eas
         actor=eastvale_admin, pack={"format": "alongside-pack", "version": 1, "meeting_types": [MEETING_TYPE]}
     )
     before = the_state()
-    clash = {"format": "alongside-pack", "version": 1, "meeting_types": [MEETING_TYPE | {"family_invited": True}]}
+    clash = {
+        "format": "alongside-pack",
+        "version": 1,
+        "meeting_types": [MEETING_TYPE | {"family_invited": True}],
+    }
     shipped = {"format": "alongside-pack", "version": 1, "meeting_types": [{"name": "Risk panel"}]}
 
     for pack in (clash, shipped):

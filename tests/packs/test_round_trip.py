@@ -51,9 +51,9 @@ def test_a_pack_brought_into_another_alongside_reproduces_the_agencys_configurat
     actions = set(AuditEvent.objects.filter(actor=eastvale_admin).values_list("action", flat=True))
     assert {"instrument.import", "plan_template.create", "meeting_type.create", "pack.apply"} <= actions
     # A second time, nothing is new.
-    assert {i.change for i in selectors.pack_preview(actor=eastvale_admin, pack=copy.deepcopy(exported)).items} == {
-        "unchanged"
-    }
+    assert {
+        i.change for i in selectors.pack_preview(actor=eastvale_admin, pack=copy.deepcopy(exported)).items
+    } == {"unchanged"}
 
 
 def test_within_one_alongside_instruments_and_meeting_types_are_shared_and_templates_are_copied(
@@ -69,7 +69,9 @@ def test_within_one_alongside_instruments_and_meeting_types_are_shared_and_templ
         ("meeting type", "unchanged"),
     ]
     assert Instrument.objects.get(code="hillside-coping").organisation == hillside_configured.organisation
-    assert set(PlanTemplate.objects.filter(name="Hillside housing plan").values_list("organisation__name", flat=True)) == {
+    assert set(
+        PlanTemplate.objects.filter(name="Hillside housing plan").values_list("organisation__name", flat=True)
+    ) == {
         "Hillside Housing",
         "Eastvale Family Hub",
     }

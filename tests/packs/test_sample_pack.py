@@ -33,4 +33,6 @@ def test_the_sample_pack_previews_and_applies_cleanly_on_the_demo_data(db):
     assert {i.change for i in selectors.pack_preview(actor=ravi, pack=sample_pack()).items} == {"unchanged"}
     # Priya (Early Help) may now start a plan from the pack's template.
     priya = User.objects.get(full_name="Priya Shah")
-    assert "Getting back to school plan" in [t.name for t in __import__("sharing.selectors", fromlist=["x"]).plan_templates_for(priya)]
+    assert "Getting back to school plan" in [
+        t.name for t in __import__("sharing.selectors", fromlist=["x"]).plan_templates_for(priya)
+    ]

@@ -52,7 +52,11 @@ def test_the_lead_starts_an_empty_plan_from_a_template(alice, grace):
 
     assert response.status_code == 302
     goals = list(Goal.objects.filter(plan__client=grace).order_by("position"))
-    assert [g.in_own_words for g in goals] == ["Keep our home", "The children going to school every day", "Feel more like myself"]
+    assert [g.in_own_words for g in goals] == [
+        "Keep our home",
+        "The children going to school every day",
+        "Feel more like myself",
+    ]
     assert goals[0].review_on == days_from_today(42)
     actions = list(Action.objects.filter(goal=goals[0]).order_by("position"))
     assert [(a.what, a.due_on, a.owner_is_client, a.owner) for a in actions] == [
@@ -76,12 +80,18 @@ def test_a_template_adds_after_the_goals_already_there_and_changes_none(alice, g
 
     goals = list(Goal.objects.filter(plan__client=grace).order_by("position"))
     assert goals[0] == goal and goals[0].version == goal.version
-    assert [g.in_own_words for g in goals[1:]] == ["Keep our home", "The children going to school every day", "Feel more like myself"]
+    assert [g.in_own_words for g in goals[1:]] == [
+        "Keep our home",
+        "The children going to school every day",
+        "Feel more like myself",
+    ]
 
 
 def test_only_the_lead_may(bob, charlie, grace):
     assert signed_in(bob).post(plan_url(grace) + "from-template/", {"template": taf().pk}).status_code == 403
-    assert signed_in(charlie).post(plan_url(grace) + "from-template/", {"template": taf().pk}).status_code == 404
+    assert (
+        signed_in(charlie).post(plan_url(grace) + "from-template/", {"template": taf().pk}).status_code == 404
+    )
     assert b"start-from-template" not in signed_in(bob).get(plan_url(grace)).content
     assert not Goal.objects.exists()
 
@@ -125,8 +135,14 @@ def test_the_api_lists_templates_and_starts_a_plan(alice, bob, grace, police):
         ({"name": "A", "goals": []}, ".goals"),
         ({"name": "A", "goals": [{"in_own_words": " "}]}, ".goals[0].in_own_words"),
         ({"name": "A", "goals": [{"in_own_words": "x", "review_in_days": 0}]}, ".goals[0].review_in_days"),
-        ({"name": "A", "goals": [{"in_own_words": "x", "actions": [{"what": "y", "owner": "bob"}]}]}, ".goals[0].actions[0].owner"),
-        ({"name": "A", "goals": [{"in_own_words": "x", "actions": [{"what": "y", "due_in_days": True}]}]}, ".goals[0].actions[0].due_in_days"),
+        (
+            {"name": "A", "goals": [{"in_own_words": "x", "actions": [{"what": "y", "owner": "bob"}]}]},
+            ".goals[0].actions[0].owner",
+        ),
+        (
+            {"name": "A", "goals": [{"in_own_words": "x", "actions": [{"what": "y", "due_in_days": True}]}]},
+            ".goals[0].actions[0].due_in_days",
+        ),
         ({"name": "A", "goals": [{"in_own_words": "x", "colour": "red"}]}, ".goals[0]"),
     ],
 )
