@@ -34,7 +34,7 @@ class MeetingTypeDefinition(serializers.Serializer):
     standard_agenda = serializers.ListField(child=serializers.CharField())
 
 
-class PackOutput(serializers.Serializer):
+class ConfigurationPackOutput(serializers.Serializer):
     format = serializers.ChoiceField(choices=[("alongside-pack", "alongside-pack")])
     version = serializers.IntegerField(help_text="The version of the pack format")
     organisation = serializers.CharField(help_text="The agency whose pack it is")
@@ -92,7 +92,8 @@ def _refuse(exc: ValidationError) -> NoReturn:
 
 class PackExportApi(APIView):
     @extend_schema(
-        responses=answers({200: PackOutput}), summary="My agency's configuration pack (agency admin)"
+        responses=answers({200: ConfigurationPackOutput}),
+        summary="My agency's configuration pack (agency admin)",
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(services.pack_export(actor=request.user))
