@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "overview",
     "interop",
     "reporting",
+    "packs",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 

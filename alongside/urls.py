@@ -12,6 +12,7 @@ from conferences import api as meetings_api
 from network.health import healthz
 from overview import api as overview_api
 from overview import client_urls as overview_client_urls
+from packs import api as packs_api
 from realtime import views as realtime_views
 from referrals import api as referrals_api
 from reminders import api as reminders_api
@@ -19,6 +20,7 @@ from reporting import api as reporting_api
 from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
+from sharing.api import templates as plan_templates_api
 from sharing.views import plans as plan_views
 
 api_v1 = [
@@ -76,6 +78,12 @@ api_v1 = [
         plans_api.HistoryApi.as_view(),
         name="plan_history",
     ),
+    path(
+        "clients/<str:public_id>/plan/from-template/",
+        plan_templates_api.PlanFromTemplateApi.as_view(),
+        name="plan_from_template",
+    ),
+    path("plan-templates/", plan_templates_api.PlanTemplateListApi.as_view(), name="plan_templates"),
     path("clients/<str:public_id>/plan/agreements/", plans_api.AgreementListApi.as_view(), name="agreements"),
     path(
         "clients/<str:public_id>/plan/agreements/<int:agreement_id>/",
@@ -159,6 +167,9 @@ api_v1 = [
         name="assessment_series",
     ),
     path("clients/<str:public_id>/notes/", notes_api.NoteListApi.as_view(), name="notes"),
+    path("packs/export/", packs_api.PackExportApi.as_view(), name="pack_export"),
+    path("packs/preview/", packs_api.PackPreviewApi.as_view(), name="pack_preview"),
+    path("packs/apply/", packs_api.PackApplyApi.as_view(), name="pack_apply"),
     path("panels/", meetings_api.PanelListApi.as_view(), name="panels"),
     path("meetings/", meetings_api.MeetingListApi.as_view(), name="meetings"),
     path("meetings/<int:meeting_id>/", meetings_api.MeetingDetailApi.as_view(), name="meeting"),
@@ -256,6 +267,7 @@ urlpatterns = [
     path("organisation/dashboard/", include("reporting.urls")),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/instruments/", include("assessments.instrument_urls")),
+    path("organisation/packs/", include("packs.urls")),
     path("organisation/", include("network.organisation_urls")),
     path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),

@@ -321,14 +321,18 @@ def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
     plan = []
     for definition in packs.definitions_from_pack(pack):
         existing = Instrument.objects.filter(code=definition["code"]).first()
-        if not may_edit_instrument(actor, existing):
+        # The same as one already here (whoever keeps it) changes nothing, so needs no right to change it.
+        if (
+            existing is not None
+            and existing.versions.get(number=existing.current_version).definition == definition
+        ):
+            what = "unchanged"
+        elif not may_edit_instrument(actor, existing):
             raise ValidationError(
                 {"instruments": f"{definition['code']!r} is kept by another agency or ships with Alongside."}
             )
-        if existing is None:
+        elif existing is None:
             what = "new"
-        elif existing.versions.get(number=existing.current_version).definition == definition:
-            what = "unchanged"
         else:
             what = f"new version {existing.current_version + 1}"
         plan.append({"code": definition["code"], "name": definition["name"], "change": what})

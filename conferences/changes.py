@@ -100,6 +100,9 @@ MINUTES_AMEND = Change(
 )
 FAMILY_SUMMARY = Change("meeting.family_summary", "The chair writes the family summary", MeetingChanged)
 
+MEETING_TYPE_CREATE = Change("meeting_type.create", "An agency brings in a meeting type")
+MEETING_TYPE_UPDATE = Change("meeting_type.update", "An agency's meeting type gets new defaults")
+
 PACK_VIEW = Change("meeting.pack_view", "Someone reads a client's conference pack", is_read=True)
 MINUTES_VIEW = Change("meeting.minutes_view", "Someone reads a client's minutes", is_read=True)
 
@@ -125,6 +128,8 @@ register(
     MINUTES_SIGN_OFF,
     MINUTES_AMEND,
     FAMILY_SUMMARY,
+    MEETING_TYPE_CREATE,
+    MEETING_TYPE_UPDATE,
     PACK_VIEW,
     MINUTES_VIEW,
 )

@@ -10,9 +10,15 @@ from coedit.models import FieldChange
 
 
 class MeetingType(models.Model):
-    """A kind of meeting, with its own defaults (made by a data migration; an admin may add more)."""
+    """A kind of meeting, with its own defaults (made by a data migration; an agency admin may bring more
+    in with a configuration pack: conferences.types)."""
 
     name = models.CharField(max_length=100, unique=True)
+    # The agency that keeps it (it came in with their pack); empty for the types Alongside ships. Every
+    # chair may use any type; only its keeper changes it.
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     family_invited = models.BooleanField(default=True)
     minutes_due_working_days = models.PositiveSmallIntegerField(default=5)
     # The standard agenda for each client's item, one heading a line.

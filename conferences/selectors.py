@@ -2,8 +2,9 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -21,9 +22,11 @@ from conferences.models import (
     Contribution,
     Invitation,
     Meeting,
+    MeetingType,
     MinutesVersion,
     PackNote,
 )
+from conferences.types import type_definition
 from network.roles import is_professional
 from sharing import access as sharing_access
 from sharing.models import Action, Goal, Note
@@ -548,3 +551,27 @@ def portal_meetings(user: Any, client: Client) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+# Meeting types, compared with one a configuration pack brings.
+
+
+def meeting_type_compare(*, actor: "User", definition: dict) -> Literal["new", "changed", "unchanged"]:
+    """What saving this (checked, normalised) meeting type would do: "new", "changed" or "unchanged".
+
+    Raises ValidationError if a different type of that name is kept by another agency or ships with
+    Alongside (types are named uniquely, and only their keeper changes them).
+    """
+    existing = MeetingType.objects.filter(name=definition["name"]).first()
+    if existing is None:
+        return "new"
+    if type_definition(existing) == definition:
+        return "unchanged"
+    if existing.organisation_id is None or existing.organisation_id != actor.organisation_id:
+        keeper = "ships with Alongside" if existing.organisation_id is None else "is kept by another agency"
+        raise ValidationError(
+            {
+                "name": f"A different meeting type called {definition['name']!r} {keeper}: rename yours in the pack."
+            }
+        )
+    return "changed"

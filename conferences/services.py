@@ -38,7 +38,9 @@ from conferences.models import (
     Panel,
     PanelMember,
 )
-from network.roles import is_professional
+from conferences.selectors import meeting_type_compare
+from conferences.types import type_definition, type_errors, type_normalised
+from network.roles import is_agency_admin, is_professional
 from network.text import clean_line, clean_text
 from realtime.publish import notify
 from reminders.models import OutgoingEmail
@@ -974,3 +976,51 @@ def family_summary_write(
             stream=meeting.stream,
         )
     return meeting
+
+
+# Meeting types, brought in by an agency admin (a configuration pack).
+
+
+def meeting_type_save(*, actor: "User", definition: Any, where: str = "") -> tuple[MeetingType, str]:
+    """An agency admin adds a meeting type (kept by their agency) or changes one their agency keeps.
+
+    A change applies to meetings from then on; meetings already held keep whom they invited.
+    """
+    if not is_agency_admin(actor):
+        raise PermissionDenied("Only an agency admin brings in meeting types.")
+    errors = type_errors(where, definition)
+    if errors:
+        raise ValidationError({key.lstrip("."): value for key, value in errors.items()})
+    definition = type_normalised(definition)
+    values = {
+        "family_invited": definition["family_invited"],
+        "minutes_due_working_days": definition["minutes_due_working_days"],
+        "standard_agenda": "\n".join(definition["standard_agenda"]),
+    }
+    with transaction.atomic():
+        # Lock the type of that name, if there is one, before comparing with it.
+        MeetingType.objects.select_for_update().filter(name=definition["name"]).first()
+        try:
+            outcome = meeting_type_compare(actor=actor, definition=definition)
+        except ValidationError as exc:
+            raise ValidationError({f"{where}.name".lstrip("."): exc.message_dict["name"]}) from None
+        if outcome == "new":
+            kind = MeetingType.objects.create(
+                name=definition["name"], organisation_id=actor.organisation_id, **values
+            )
+            record(change=c.MEETING_TYPE_CREATE, actor=actor, client=None, obj=kind, after=definition)
+            return kind, outcome
+        kind = MeetingType.objects.get(name=definition["name"])
+        if outcome == "changed":
+            before = type_definition(kind)
+            MeetingType.objects.filter(pk=kind.pk).update(**values)
+            kind.refresh_from_db()
+            record(
+                change=c.MEETING_TYPE_UPDATE,
+                actor=actor,
+                client=None,
+                obj=kind,
+                before=before,
+                after=definition,
+            )
+        return kind, outcome

@@ -74,6 +74,11 @@ ACTION_REMOVE = Change("plan.action_remove", "An action is taken off the plan", 
 ACTION_MOVE = Change("plan.action_move", "An action moves up or down under its goal", PlanReordered)
 COMMENT_ADD = Change("plan.comment_add", "The client adds their own words to a goal", CommentAdded)
 PLAN_AGREE = Change("plan.agree", "The lead marks the plan as it stands agreed", PlanAgreed)
+# Starting from a template: each goal and action it adds is its own plan.goal_add / plan.action_add (so the
+# plan page and the portal hear of them live); this row says which template they came from.
+PLAN_FROM_TEMPLATE = Change("plan.from_template", "The lead adds a plan template's goals and actions")
+PLAN_TEMPLATE_CREATE = Change("plan_template.create", "An agency brings in a plan template")
+PLAN_TEMPLATE_UPDATE = Change("plan_template.update", "An agency's plan template is changed")
 
 NOTE_VIEW = Change("note.view", "Someone reads one note", is_read=True)
 NOTE_LIST = Change("note.list", "Someone lists the client's notes (API)", is_read=True)
@@ -96,6 +101,9 @@ register(
     ACTION_MOVE,
     COMMENT_ADD,
     PLAN_AGREE,
+    PLAN_FROM_TEMPLATE,
+    PLAN_TEMPLATE_CREATE,
+    PLAN_TEMPLATE_UPDATE,
     NOTE_VIEW,
     NOTE_LIST,
     CLIENT_TIMELINE,

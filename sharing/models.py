@@ -218,3 +218,40 @@ class GoalComment(models.Model):
 
     def __str__(self) -> str:
         return f"In their words, on goal {self.goal_id}"
+
+
+class PlanTemplate(models.Model):
+    """A named set of goals and actions a lead can start a plan from ("Team Around the Family plan").
+
+    Kept by an organisation (its agency admins bring it in with a pack), or shipped with Alongside
+    (organisation empty). `goals` is written as sharing.plan_templates.template_normalised writes it.
+    Starting a plan from a template copies its goals and actions: a later change to the template never
+    reaches a plan already started from it.
+    """
+
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=500, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    goals = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="one_plan_template_name_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(organisation=None), name="one_shipped_plan_template_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(goal["actions"]) for goal in self.goals)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sharing.views import plans as views
+from sharing.views import templates as template_views
 
 app_name = "plan"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("<str:kind>/<int:item_id>/remove/", views.item_remove, name="item_remove"),
     path("<str:kind>/<int:item_id>/move/<str:direction>/", views.item_move, name="item_move"),
     path("<str:kind>/<int:item_id>/history/", views.item_history, name="item_history"),
+    path("from-template/", template_views.plan_from_template, name="from_template"),
     path("agree/", views.plan_agree, name="agree"),
     path("agreed/<int:agreement_id>/", views.agreement_compare, name="agreement"),
 ]

@@ -1,4 +1,4 @@
-"""Reads of what the circle shares: notes (notes.py) and the plan (plans.py)."""
+"""Reads of what the circle shares: notes (notes.py), the plan (plans.py) and plan templates (templates.py)."""
 
 from sharing.selectors.notes import note_get_for, note_list_for
 from sharing.selectors.plans import (
@@ -18,6 +18,13 @@ from sharing.selectors.plans import (
     plan_snapshot,
     snapshot_for,
 )
+from sharing.selectors.templates import (
+    goal_count_for,
+    plan_template_compare,
+    plan_template_get_for,
+    plan_templates_for,
+    plan_templates_kept_by,
+)
 
 __all__ = [
     "PlanView",
@@ -26,6 +33,7 @@ __all__ = [
     "agreement_differences",
     "agreement_get_for",
     "agreements_for",
+    "goal_count_for",
     "goal_get_for",
     "goal_notes",
     "history_rows",
@@ -36,5 +44,9 @@ __all__ = [
     "plan_compare",
     "plan_for",
     "plan_snapshot",
+    "plan_template_compare",
+    "plan_template_get_for",
+    "plan_templates_for",
+    "plan_templates_kept_by",
     "snapshot_for",
 ]

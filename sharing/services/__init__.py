@@ -1,4 +1,4 @@
-"""Writes to what the circle shares: notes (notes.py) and the plan (plans.py)."""
+"""Writes to what the circle shares: notes (notes.py), the plan (plans.py) and plan templates (templates.py)."""
 
 from coedit import StaleEdit  # what goal_update and action_update raise: the co-editing engine's
 from sharing.services.notes import NOTE_MAX_LENGTH, note_create, note_visibility_change
@@ -16,6 +16,7 @@ from sharing.services.plans import (
     plan_agree,
     plan_move,
 )
+from sharing.services.templates import plan_from_template, plan_template_save
 
 __all__ = [
     "StaleEdit",
@@ -33,5 +34,7 @@ __all__ = [
     "note_create",
     "note_visibility_change",
     "plan_agree",
+    "plan_from_template",
     "plan_move",
+    "plan_template_save",
 ]

@@ -16,6 +16,7 @@ from conferences import services as meeting_services
 from conferences.models import Invitation, MeetingType
 from network import services as network_services
 from network.models import User
+from packs import services as pack_services
 from portal import services as portal_services
 from realtime import services as realtime_services
 from referrals import handovers
@@ -25,8 +26,10 @@ from reporting import services as reporting_services
 from reporting.figures import Period, Selection
 from reporting.models import Partnership
 from sharing import services as note_services
+from sharing.models import PlanTemplate
 from sharing.services import notes as notes_module
 from sharing.services import plans as plans_module
+from sharing.services import templates as templates_module
 from tests.conftest import signed_in
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
@@ -38,6 +41,8 @@ SERVICE_MODULES = [
     assessment_services,
     notes_module,
     plans_module,
+    templates_module,
+    pack_services,
     network_services,
     realtime_services,
     portal_services,
@@ -421,6 +426,26 @@ def call(name, cast):
                 partnership=reporting_services.partnership_join(
                     actor=admin, partnership=Partnership.objects.create(name="Together")
                 ).partnership,
+            ),
+            "sharing.services.templates.plan_from_template": lambda: note_services.plan_from_template(
+                actor=alice,
+                client=grace,
+                template=PlanTemplate.objects.get(name="Team Around the Family plan"),
+            ),
+            "sharing.services.templates.plan_template_save": lambda: note_services.plan_template_save(
+                actor=admin, definition={"name": "Our plan", "goals": [{"in_own_words": "Keep our home"}]}
+            ),
+            "conferences.services.meeting_type_save": lambda: meeting_services.meeting_type_save(
+                actor=admin, definition={"name": "Family meeting"}
+            ),
+            "packs.services.pack_export": lambda: pack_services.pack_export(actor=admin),
+            "packs.services.pack_apply": lambda: pack_services.pack_apply(
+                actor=admin,
+                pack={
+                    "format": "alongside-pack",
+                    "version": 1,
+                    "meeting_types": [{"name": "Family meeting"}],
+                },
             ),
             "network.services.api_token_create": lambda: network_services.api_token_create(
                 actor=bob, name="Script"

@@ -165,6 +165,9 @@ MATRIX = {
     ("plan:item_remove", "get"): ("goal_item", None, page(404, **VIEW)),
     ("plan:item_move", "post"): ("goal_item", {}, page(404, **with_status(VIEW, 302))),
     ("plan:item_history", "get"): ("goal_item", None, page(404, **VIEW)),
+    ("plan:from_template", "get"): ("client", None, page(404, **MANAGE)),
+    # No template chosen: the lead is asked to choose one.
+    ("plan:from_template", "post"): ("client", {}, page(404, **with_status(MANAGE, 400))),
     ("plan:agree", "get"): ("client", None, page(404, **MANAGE)),
     ("plan:agreement", "get"): ("agreement", None, page(404, **VIEW)),
     ("my_actions", "get"): (None, None, page(200)),
@@ -274,6 +277,14 @@ MATRIX = {
     ("instruments:import", "get"): (None, None, page(403, agency_admin=200)),
     ("instruments:import", "post"): (None, {}, page(403, agency_admin=400)),
     ("instruments:export", "get"): (None, None, page(403, agency_admin=200)),
+    # Configuration packs: agency admins only (an empty upload is a 400 for them).
+    ("packs:home", "get"): (None, None, page(403, agency_admin=200)),
+    ("packs:export", "get"): (None, None, page(403, agency_admin=200)),
+    ("packs:import", "get"): (None, None, page(403, agency_admin=200)),
+    ("packs:import", "post"): (None, {}, page(403, agency_admin=400)),
+    ("api:pack_export", "get"): (None, None, api(403, agency_admin=200)),
+    ("api:pack_preview", "post"): (None, {}, api(403, agency_admin=400)),
+    ("api:pack_apply", "post"): (None, {}, api(403, agency_admin=400)),
     ("caseload", "get"): (None, None, page(403, manager=200, agency_admin=200)),
     # The dashboard: figures, never content; an organisation's own for its managers and admins, a
     # partnership's for its lead (the Police one here, leading "Northbridge Together", which Early Help
@@ -317,6 +328,8 @@ MATRIX = {
     ("api:stage", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:reopen", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:plan", "get"): ("client", None, api(404, **VIEW)),
+    ("api:plan_templates", "get"): (None, None, api(200)),
+    ("api:plan_from_template", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:goals", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:goal", "get"): ("goal", None, api(404, **VIEW)),
     ("api:goal", "patch"): ("goal", {}, api(404, **with_status(VIEW, 428))),

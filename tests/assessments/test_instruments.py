@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import packs, services
+from assessments import packs, selectors, services
 from assessments.models import Instrument, InstrumentVersion
 from audit.models import AuditEvent
 from network.models import User
@@ -208,6 +208,11 @@ def test_only_agency_admins_and_never_the_shipped_ones(alice, admin):
         services.pack_import(actor=alice, pack=our_pack())
     assert signed_in(admin).get("/organisation/instruments/phq-9/").status_code == 403
     shipped = packs.shipped_packs()["phq9-gad7"]
+    # The same as shipped changes nothing, so it is simply unchanged (a configuration pack may carry it);
+    # a shipped instrument changed in the pack is refused.
+    assert {row["change"] for row in selectors.pack_preview(actor=admin, pack=shipped)} == {"unchanged"}
+    assert [i.current_version for i in services.pack_import(actor=admin, pack=shipped)] == [1, 1]
+    shipped["instruments"][0]["reassess_days"] = 7
     with pytest.raises(ValidationError) as error:
         services.pack_import(actor=admin, pack=shipped)
     assert "ships with Alongside" in error.value.message_dict["instruments"][0]

@@ -26,6 +26,7 @@ DECLARING_MODULES = [
     "conferences.changes",
     "interop.changes",
     "reporting.changes",
+    "packs.changes",
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alongside.demo import board as demo_board
 from alongside.demo import conferences as demo_conferences
+from alongside.demo import packs as demo_packs
 from alongside.demo.assessments import load_assessments
 from alongside.demo.referrals import load_referrals
 from alongside.demo.reporting import load as load_reporting
@@ -337,6 +338,7 @@ class Command(BaseCommand):
         self.portal()
         load_assessments(self.people, now=self.now)
         demo_conferences.load(self.people)
+        demo_packs.load(self.people)
         # One past member, to show that history is kept.
         circle_services.circle_member_remove(
             actor=self.people["priya"],
