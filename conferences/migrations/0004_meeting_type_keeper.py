@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conferences", "0002_meeting_types"),
+        ("conferences", "0003_pack_notes"),
         ("network", "0002_api_tokens"),
     ]
 
