@@ -149,7 +149,11 @@ def card_for_change(record: RecordAccess, card_id: int | str) -> Card:
     than `card_get_for` (no joins, no evidence count): a co-edit's answer is made after the write commits
     (`card_as_saved`), so that its event rings first."""
     try:
-        return Card.objects.filter(client=record.client).filter(cards_visible_filter(record)).get(pk=int(card_id))
+        return (
+            Card.objects.filter(client=record.client)
+            .filter(cards_visible_filter(record))
+            .get(pk=int(card_id))
+        )
     except (Card.DoesNotExist, ValueError, TypeError):
         raise Http404("No such card") from None
 

@@ -337,6 +337,11 @@ def later_surfaces(grace) -> dict:
         "API board scales": ("api", api + "board/scales/"),
         "client page (what is true now)": ("page", reverse("circles:client", args=[pid])),
         "API assessments": ("api", api + "assessments/"),
+        "timeline (the board's history, scales, assessments)": (
+            "page",
+            reverse("circles:timeline", args=[pid]),
+        ),
+        "API timeline": ("api", api + "timeline/"),
     }
 
 
