@@ -20,12 +20,11 @@ def board_moments(record: RecordAccess, limit: int) -> list[Moment]:
     if not record.may_view:
         return []
     visible = Card.objects.filter(client=record.client).filter(cards_visible_filter(record)).values("pk")
-    changes = (
+    changes = list(
         CardChange.objects.filter(card__in=visible)
         .select_related("actor", "card")
         .order_by("-at", "-pk")[:limit]
     )
-    changes = list(changes)
     # A move into or out of the worries changes the kind too, as part of the move: one moment, not two.
     moves = {(change.card_id, change.version) for change in changes if change.field == "column"}
     moments = [

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -136,15 +137,15 @@ def versioned_update(
     context: dict[str, Any] | None = None,
     answer: Callable[[Any], Any] | None = None,
 ) -> Response:
-    """Change `item` from the version If-Match names: `save(base_version)` writes in its own transaction
-    (the service's) and returns the item as it saved it, or raises StaleEdit; `reread()` fetches the item
-    as it is now. 428 without If-Match; 412 with the current values if stale.
+    """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit)
+    and returns the item as it saved it; `reread()` fetches the item as it is now. 428 without If-Match;
+    412 with the current values if stale. A 200's body and ETag are always the state *this* write made,
+    never a later one.
 
-    The write commits, and so rings the sockets, before the answer is built: nobody waits for the writer's
-    answer to hear of the change. The answer is `answer(saved)` if given (the saved item, made ready to
-    show without reading it again: the exact state this write produced), else `reread()` after the commit
-    (the item as it is now, so a change someone made in between shows in the body and the ETag alike,
-    and a later If-Match from it can never overwrite unseen).
+    Given `answer`, the write commits first (in the service's own transaction, so its event rings at once)
+    and the answer is `answer(saved)`: the saved item made ready to show without reading it again (the
+    board's cards). Without it, the write and the read of what it made are one transaction (`reread()`
+    inside it), so a write that lands in between waits; the doorbell then rings after that read.
     """
     version = if_match_version(request, item)
     if version is None:
@@ -152,8 +153,12 @@ def versioned_update(
     try:
         if version < 1 or version > item.version:
             raise StaleEdit(item, {})
-        saved = save(version)
+        if answer is not None:
+            saved = save(version)
+        else:
+            with transaction.atomic():
+                save(version)
+                return versioned_response(reread(), output, context=context)
     except StaleEdit as stale:
         return precondition_failed(stale, reread(), output, context)
-    shown = answer(saved) if answer is not None else reread()
-    return versioned_response(shown, output, context=context)
+    return versioned_response(answer(saved), output, context=context)
