@@ -21,6 +21,7 @@ from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
 from sharing.api import templates as plan_templates_api
+from sharing.api import timeline as timeline_api
 from sharing.views import plans as plan_views
 
 api_v1 = [
@@ -93,6 +94,7 @@ api_v1 = [
     path("my-actions/", plans_api.MyActionsApi.as_view(), name="my_actions"),
     path("my-clients/new/", overview_api.MyClientsNewApi.as_view(), name="my_clients_new"),
     path("clients/<str:public_id>/since/", overview_api.SinceApi.as_view(), name="since"),
+    path("clients/<str:public_id>/timeline/", timeline_api.TimelineApi.as_view(), name="timeline"),
     path("clients/<str:public_id>/board/cards/", board_api.CardListApi.as_view(), name="board_cards"),
     path(
         "clients/<str:public_id>/board/cards/<int:card_id>/",

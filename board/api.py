@@ -228,7 +228,7 @@ class CardDetailApi(APIView):
 
     def patch(self, request: Request, public_id: str, card_id: int) -> Response:
         record = client_get_for_user(_user(request), public_id)
-        card = selectors.card_get_for(record, card_id)
+        card = selectors.card_for_change(record, card_id)
         data = CardPatch(data=request.data)
         data.is_valid(raise_exception=True)
         return versioned_update(
@@ -239,6 +239,7 @@ class CardDetailApi(APIView):
             ),
             reread=lambda: selectors.card_get_for(record, card.pk),
             output=CardOutput,
+            answer=lambda saved: selectors.card_as_saved(record, saved),
         )
 
 

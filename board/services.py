@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.services import text_fingerprint
@@ -89,10 +89,10 @@ def card_update(*, actor: "User", card: Card, changes: dict[str, Any], base_vers
             base_version=base_version,
             actor=actor,
             history=_history(card),
+            also={"updated_at": timezone.now()},
         )
         if edit is None:
             return card
-        _touch(card)
         record(
             change=c.CARD_UPDATE,
             actor=actor,
@@ -305,14 +305,21 @@ def _scale_create(actor: "User", client: Client, score: int, why: str, *, by_cli
 def _lock(actor: "User", pk: int) -> tuple[Card, Client]:
     """Lock the client, check the actor may change this card (a member who may see it), lock the card."""
 
-    def check(client: Client) -> None:
+    def check(client: Client) -> access.RecordAccess:
         record_access = access.record_access(actor, client)
         if not record_access.may_edit_plan:
             raise PermissionDenied("Only members of the circle can change the board.")
-        if not Card.objects.filter(pk=pk, client=client).filter(cards_visible_filter(record_access)).exists():
-            raise Card.DoesNotExist(f"No card {pk}")
+        return record_access
 
-    client, _nothing, card = lock_in_order(Card, pk, first=Client, path="board_cards", then=check)
+    client, _access, card = lock_in_order(
+        Card,
+        pk,
+        first=Client,
+        path="board_cards",
+        then=check,
+        # The card is locked only if this person may see it (one statement: the check and the lock).
+        only=lambda record_access: Q(client_id=record_access.client.pk) & cards_visible_filter(record_access),
+    )
     if card.closed_at is not None:
         raise ValidationError("This card is closed.", code="conflict")
     return card, client
@@ -370,11 +377,6 @@ def _audited(values: dict[str, Any]) -> dict[str, Any]:
         return values
     kept = {name: value for name, value in values.items() if name != "text"}
     return kept | text_fingerprint(values["text"] or "")
-
-
-def _touch(card: Card) -> None:
-    card.updated_at = timezone.now()
-    card.save(update_fields=["updated_at"])
 
 
 def _history(card: Card) -> History:

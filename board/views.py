@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from audit.services import audit_read
-from board import selectors, services
+from board import hooks, selectors, services
 from board.forms import ActionFromCardForm, CardForm, CloseForm, LinkForm, ScaleForm, goal_choices
 from board.models import Card, Column
 from circles.access import RecordAccess
@@ -51,8 +51,12 @@ def _render_board(
     add_forms: dict[str, CardForm] | None = None,
     scale_form: ScaleForm | None = None,
     status: int = 200,
+    new_cards: set[int] | None = None,
 ) -> HttpResponse:
     board = selectors.board_for(record)
+    for column in board.columns:
+        for card in column.cards:
+            card.is_new = card.pk in (new_cards or set())
     forms = add_forms or _add_forms()
     for column in board.columns:
         column.form = forms[column.column]
@@ -87,7 +91,10 @@ def board(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     if record.client.public_id != public_id:
         return redirect("board:board", public_id=record.client.public_id)
     audit_read(record=record, action="board.view")
-    return _render_board(request, record)
+    # A visit for "since you last looked" (overview.Visit, through what the overview registered): the
+    # cards changed since this person last looked are marked new, and now they have seen the board.
+    new_cards = hooks.board_opened(record=record)
+    return _render_board(request, record, new_cards=new_cards)
 
 
 @require_GET

@@ -135,9 +135,17 @@ def versioned_update(
     reread: Callable[[], Any],
     output: type[serializers.Serializer],
     context: dict[str, Any] | None = None,
+    answer: Callable[[Any], Any] | None = None,
 ) -> Response:
-    """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit),
-    `reread()` fetches the item as it is now. 428 without If-Match; 412 with the current values if stale.
+    """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit)
+    and returns the item as it saved it; `reread()` fetches the item as it is now. 428 without If-Match;
+    412 with the current values if stale. A 200's body and ETag are always the state *this* write made,
+    never a later one.
+
+    Given `answer`, the write commits first (in the service's own transaction, so its event rings at once)
+    and the answer is `answer(saved)`: the saved item made ready to show without reading it again (the
+    board's cards). Without it, the write and the read of what it made are one transaction (`reread()`
+    inside it), so a write that lands in between waits; the doorbell then rings after that read.
     """
     version = if_match_version(request, item)
     if version is None:
@@ -145,10 +153,12 @@ def versioned_update(
     try:
         if version < 1 or version > item.version:
             raise StaleEdit(item, {})
-        # The write and the read of what it made are one transaction: the answer (body, version, ETag) is
-        # the state this write produced, not a later one.
-        with transaction.atomic():
-            save(version)
-            return versioned_response(reread(), output, context=context)
+        if answer is not None:
+            saved = save(version)
+        else:
+            with transaction.atomic():
+                save(version)
+                return versioned_response(reread(), output, context=context)
     except StaleEdit as stale:
         return precondition_failed(stale, reread(), output, context)
+    return versioned_response(answer(saved), output, context=context)

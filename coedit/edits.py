@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from coedit.fields import VersionedFields, stored
 
@@ -79,10 +80,18 @@ class Edit:
 
 
 def lock_in_order(
-    model: type[Any], pk: Any, *, first: type[Any], path: str, then: Callable[[Any], Between]
+    model: type[Any],
+    pk: Any,
+    *,
+    first: type[Any],
+    path: str,
+    then: Callable[[Any], Between],
+    only: Callable[[Between], Q] | None = None,
 ) -> tuple[Any, Between, Any]:
     """Take a write's locks in the one order every writer of this group uses: `first` (found from the
-    item by `path`), then whatever `then` locks and checks, then the item itself.
+    item by `path`), then whatever `then` locks and checks, then the item itself. `only(between)`, if
+    given, is a filter the item must pass (say, what the writer may see), checked by the same statement
+    that locks it: `model.DoesNotExist` otherwise.
 
     Two writers that lock in the same order never each hold what the other waits for. Locking the item
     first would deadlock, say, a move (which locks the neighbour it swaps with) against an edit of that
@@ -93,7 +102,10 @@ def lock_in_order(
     except first.DoesNotExist:
         raise model.DoesNotExist(f"No {model.__name__.lower()} {pk}") from None
     between = then(top)
-    return top, between, model._default_manager.select_for_update().get(pk=pk)
+    items = model._default_manager.select_for_update()
+    if only is not None:
+        items = items.filter(only(between))
+    return top, between, items.get(pk=pk)
 
 
 def edit_apply(
@@ -104,12 +116,14 @@ def edit_apply(
     base_version: int,
     actor: Any,
     history: History,
+    also: Mapping[str, Any] | None = None,
 ) -> Edit | None:
     """Apply `values`, edited from `base_version`, to `item` (locked by the caller, in a transaction).
 
     Fields already holding the value are left alone. StaleEdit if a change since `base_version` touched a
     field being changed; None if nothing needed changing; otherwise the item is saved with its version
-    raised by one, and one history row per changed field carries that version.
+    raised by one, and one history row per changed field carries that version. `also` sets more columns
+    in the same UPDATE when something changed (e.g. {"updated_at": now}); they are not history.
     """
     changed = {name: value for name, value in values.items() if fields[name].value_of(item) != stored(value)}
     if not isinstance(base_version, int) or base_version < 1 or base_version > item.version:
@@ -124,6 +138,9 @@ def edit_apply(
     columns: list[str] = []
     for name, value in changed.items():
         columns.extend(fields[name].set_on(item, value))
+    for column, value in (also or {}).items():
+        setattr(item, column, value)
+        columns.append(column)
     item.version += 1
     item.save(update_fields=[*columns, "version"])
     after = {name: fields[name].value_of(item) for name in changed}

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from overview.models import Visit
+from overview.selectors import last_visit, since_last_looked
 
 
 def visit_record(*, user: Any, client: Any, seq: int) -> None:
@@ -15,3 +16,17 @@ def visit_record(*, user: Any, client: Any, seq: int) -> None:
     updated = Visit.objects.filter(user=user, client=client, seq__lte=seq).update(seq=seq, at=now)
     if not updated:
         Visit.objects.get_or_create(user=user, client=client, defaults={"seq": seq, "at": now})
+
+
+def visit_record_for(*, record: Any) -> None:
+    """A visit to the record as this person has just opened it (the client page, or the board through
+    `board.hooks`): everything up to the client's event number when the page was read counts as seen."""
+    visit_record(user=record.user, client=record.client, seq=record.client.last_event_seq)
+
+
+def board_visit(*, record: Any) -> set[int]:
+    """Someone opens the board (registered with `board.hooks`): the cards changed since they last looked
+    at this client (to mark "new"), then the visit is recorded, as the client page does."""
+    new_cards = since_last_looked(record, last_visit(record)).card_ids()
+    visit_record_for(record=record)
+    return new_cards

@@ -20,7 +20,7 @@ from network.decorators import professional_required
 from network.http import AuthenticatedHttpRequest
 from network.paging import Page
 from overview import selectors as overview
-from overview.services import visit_record
+from overview.services import visit_record_for
 from referrals.selectors import client_summary as referrals_summary
 from sharing.models import Note
 from sharing.selectors import note_list_for
@@ -103,7 +103,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
     for card in [*truth.worries, *truth.working_well]:
         card.is_new = card.pk in new_cards
     audit_read(record=record, action="client.view")
-    visit_record(user=request.user, client=record.client, seq=record.client.last_event_seq)
+    visit_record_for(record=record)
     return render(
         request,
         "circles/client_detail.html",

@@ -1,11 +1,10 @@
 """The client's timeline: what happened, newest first, derived from the record itself (never typed twice).
 
 It reads the notes this person may see, the plan's history and agreed versions, the circle's comings
-and goings and the consent records, and merges them by time.
+and goings, the consent records, stages and assessments, and what every source registered with
+`sharing.timeline` gives (the board's card changes and scales), and merges them by time.
 """
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from assessments.selectors import assessment_list_for
@@ -13,6 +12,7 @@ from circles import access
 from circles.models import CircleMember, Consent, StageChange
 from sharing.models import Action, Goal, PlanAgreement, PlanChange
 from sharing.selectors.notes import note_list_for
+from sharing.timeline import Moment, moments_from_sources
 
 LIMIT = 100
 # What each field is called inside a sentence ("Changed the date of …"), as the models declare it.
@@ -23,13 +23,7 @@ FIELD_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Moment:
-    at: datetime.datetime
-    kind: str  # note, plan, circle, consent, agreement, stage, assessment
-    title: str
-    detail: str = ""
-    by: str = ""
+__all__ = ["LIMIT", "Moment", "timeline_for"]
 
 
 def timeline_for(record: access.RecordAccess) -> list[Moment]:
@@ -132,7 +126,7 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
             title = f"Case closed: {step.get_outcome_display().lower()}"
         else:
             title = f"Stage: {step.get_from_stage_display()} → {step.get_to_stage_display()}"
-        moments.append(Moment(step.at, "stage", title, step.reason, step.by.full_name if step.by else ""))
+        moments.append(Moment(step.at, "stage", title, step.reason, named(step.by) if step.by else ""))
     for assessment in assessment_list_for(record).exclude(status="draft")[:LIMIT]:
         name = assessment.version.definition["name"]
         result = f"{assessment.total}, {assessment.band.lower()}" if assessment.total is not None else ""
@@ -140,9 +134,9 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
         if assessment.completed_by == "client":
             title = f"{client.given_name} rated themself: {name}"
         assert assessment.completed_at is not None
-        moments.append(
-            Moment(assessment.completed_at, "assessment", title, result, assessment.author.full_name)
-        )
+        moments.append(Moment(assessment.completed_at, "assessment", title, result, named(assessment.author)))
+    # Apps above sharing (the board) add their own history, by their own access rules.
+    moments.extend(moments_from_sources(record, LIMIT))
     return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]
 
 

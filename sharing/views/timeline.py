@@ -12,9 +12,12 @@ from sharing.selectors.timeline import timeline_for
 @require_GET
 @professional_required
 def timeline(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    """What has happened with this client, newest first: notes, the plan, the circle, consent."""
+    """What has happened with this client, newest first: notes, the plan, the board, the circle, consent.
+
+    The page is live: when an event reaches it, it reads the list again (htmx), which is answered with the
+    list alone. Every read is audited, the live page's too (a header must not be a way around the trail).
+    """
     record = client_get_for_user(request.user, public_id)
     audit_read(record=record, action="client.timeline")
-    return render(
-        request, "sharing/timeline.html", {"client": record.client, "moments": timeline_for(record)}
-    )
+    context = {"client": record.client, "moments": timeline_for(record)}
+    return render(request, "sharing/_timeline.html" if request.htmx else "sharing/timeline.html", context)

@@ -339,6 +339,11 @@ def later_surfaces(grace) -> dict:
         "API assessments": ("api", api + "assessments/"),
         # FHIR: the circle, the plan (her action), the assessments (hers), the consents, who looked.
         "FHIR everything": ("api", f"/fhir/Patient/{pid}/$everything"),
+        "timeline (the board's history, scales, assessments)": (
+            "page",
+            reverse("circles:timeline", args=[pid]),
+        ),
+        "API timeline": ("api", api + "timeline/"),
     }
 
 

@@ -345,6 +345,7 @@ MATRIX = {
     ("api:my_actions", "get"): (None, None, api(200)),
     ("api:my_clients_new", "get"): (None, None, api(200)),
     ("api:since", "get"): ("client", None, api(404, **VIEW)),
+    ("api:timeline", "get"): ("client", None, api(404, **VIEW)),
     ("api:board_cards", "get"): ("client", None, api(404, **VIEW)),
     ("api:board_cards", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:board_card", "get"): ("card", None, api(404, **VIEW)),

@@ -108,3 +108,27 @@ def test_a_refusal_from_the_save_is_412(goal):
     response = update(goal, patch(etag(goal)), save)
     assert response.status_code == 412
     assert list(response.data["conflicts"]) == ["in_own_words"]
+
+
+def test_given_answer_the_200_is_built_from_what_the_save_returned(alice, goal):
+    def save(version):
+        edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=version)
+        return Goal.objects.get(pk=goal.pk)  # as a service returns what it saved
+
+    def reread():
+        raise AssertionError("a 200 made with answer() reads nothing again")
+
+    shown = []
+    response = versioned_update(
+        patch(etag(goal)),
+        goal,
+        save=save,
+        reread=reread,
+        output=GoalOut,
+        answer=lambda saved: shown.append(saved) or saved,
+    )
+
+    assert response.status_code == 200
+    assert [(item.pk, item.version) for item in shown] == [(goal.pk, 2)]
+    assert response["ETag"] == f'"goal-{goal.pk}-v2"'
+    assert response.data == {"id": goal.pk, "version": 2, "in_own_words": "Keep our home"}

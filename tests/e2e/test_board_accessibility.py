@@ -1,4 +1,5 @@
-"""axe-core on the board and on the new client page, at 1280 and 360 px, with something in every part."""
+"""axe-core on the board, the new client page and the timeline (with the board's history), at 1280 and
+360 px, with something in every part."""
 
 import pytest
 
@@ -26,7 +27,7 @@ def filled(alice, bob, grace):
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-@pytest.mark.parametrize("path", ["board/", ""])
+@pytest.mark.parametrize("path", ["board/", "", "timeline/"])
 def test_the_board_and_the_client_page(filled, browser, server, alice, width, path):
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = sign_in(context, server, alice.email)

@@ -86,3 +86,23 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     expect(portal.locator("#portal-content")).to_contain_text(
         "Grace walks the children to school", timeout=5000
     )
+
+
+def test_the_timeline_shows_board_changes_live(browser, server, alice, bob, grace):
+    """Bob has Grace's timeline open; Alice adds a worry on the board: it appears on Bob's timeline
+    without a reload, attributed to her."""
+    bob_page = sign_in(browser.new_context(viewport={"width": 1280, "height": 900}), server, bob.email)
+    bob_page.goto(f"{server}/clients/{grace.public_id}/timeline/")
+    expect(bob_page.locator("#live-status")).to_have_text("Live")
+    alice_page = sign_in(browser.new_context(viewport={"width": 1280, "height": 900}), server, alice.email)
+    alice_page.goto(f"{server}/clients/{grace.public_id}/board/")
+    expect(alice_page.locator("#live-status")).to_have_text("Live")
+
+    form = alice_page.locator("#add-worry")
+    form.get_by_label("What it says").fill("<b>Boiler</b> broken since Monday")
+    form.get_by_label("Danger: what we fear may happen").check()
+    form.get_by_role("button", name=re.compile("^Add")).click()
+
+    moment = bob_page.locator(".app-timeline--board").first
+    expect(moment).to_contain_text("Added to the board: “<b>Boiler</b> broken since Monday”", timeout=5000)
+    expect(moment).to_contain_text(f"by {alice.full_name}")

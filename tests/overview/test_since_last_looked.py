@@ -141,3 +141,41 @@ def test_my_clients_query_count_stays_flat_with_news(bob, alice, clients, django
     with django_assert_num_queries(8):
         response = browser.get("/clients/")
     assert all(client.new_count == 1 for client in response.context["clients"])
+
+
+def test_opening_the_board_is_a_visit(alice, bob, grace):
+    """The board page records a visit as the client page does (through board.hooks, which the overview
+    registers with: the board never imports the overview); My clients counts from it too."""
+    browser = signed_in(bob)
+    browser.get(url(grace))
+    worry(alice, grace, "Boiler broken")
+    plan_services.note_create(actor=alice, client=grace, text="Home visit today")
+    assert since_for(bob, grace).count == 2
+    assert selectors.new_counts_for(bob, [grace])[grace.pk] == 2
+
+    board = browser.get(f"/clients/{grace.public_id}/board/")
+    assert board.status_code == 200
+    new = [card for column in board.context["board"].columns for card in column.cards if card.is_new]
+    assert [card.text for card in new] == ["Boiler broken"]  # marked where it appears
+    assert board.content.decode().count("New since you last looked") == 1
+
+    grace.refresh_from_db()
+    assert Visit.objects.get(user=bob, client=grace).seq == grace.last_event_seq
+    assert since_for(bob, grace).count == 0
+    assert selectors.new_counts_for(bob, [grace])[grace.pk] == 0
+    # A change after the board was opened is news again.
+    worry(alice, grace, "Letter from the landlord")
+    assert since_for(bob, grace).count == 1
+
+
+def test_a_first_look_at_the_board_is_a_first_visit(alice, bob, grace):
+    worry(alice, grace, "Boiler broken")
+    assert not Visit.objects.filter(user=bob, client=grace).exists()
+    signed_in(bob).get(f"/clients/{grace.public_id}/board/")
+    grace.refresh_from_db()
+    assert Visit.objects.get(user=bob, client=grace).seq == grace.last_event_seq
+
+
+def test_someone_who_may_not_open_the_board_leaves_no_visit(charlie, grace):
+    assert signed_in(charlie).get(f"/clients/{grace.public_id}/board/").status_code == 404
+    assert not Visit.objects.filter(user=charlie).exists()

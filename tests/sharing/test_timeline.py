@@ -71,8 +71,9 @@ def test_query_count_stays_flat(alice, bob, grace, rows, django_assert_num_queri
     # synchronous_commit, COMMIT; a test runs in one transaction), 7. the notes with authors, 8. the goals
     # they refer to, 9. the plan's changes, 10. agreed versions, 11. members (with who added and removed
     # them), 12. consents, 13. stage changes with who made them, 14. the assessments Alice may see with
-    # instrument, version and author, 15. unread notifications.
-    with django_assert_num_queries(15):
+    # instrument, version and author; registered sources (sharing.timeline): the board's 15. card changes
+    # and 16. scales; 17. unread notifications.
+    with django_assert_num_queries(17):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
