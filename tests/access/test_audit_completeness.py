@@ -192,6 +192,12 @@ def call(name, cast):
             actor=cast["chair"], meeting=meeting(**extra), client=grace, reason="Why"
         )
 
+    def in_the_pack():
+        agenda_item = item()
+        note = note_services.note_create(actor=bob, client=grace, text="For the pack")
+        meeting_services.pack_note_add(actor=bob, item=agenda_item, note=note)
+        return {"item": agenda_item, "note": note}
+
     def opened(**extra):
         agenda_item = item(**extra)
         meeting_services.meeting_open(actor=cast["chair"], meeting=agenda_item.meeting)
@@ -226,6 +232,14 @@ def call(name, cast):
         ),
         "conferences.services.meeting_create": lambda: meeting(),
         "conferences.services.agenda_item_add": lambda: item(),
+        "conferences.services.pack_note_add": lambda: meeting_services.pack_note_add(
+            actor=bob,
+            item=item(),
+            note=note_services.note_create(actor=bob, client=grace, text="For the pack"),
+        ),
+        "conferences.services.pack_note_remove": lambda: meeting_services.pack_note_remove(
+            actor=bob, **in_the_pack()
+        ),
         "conferences.services.invitation_answer": lambda: meeting_services.invitation_answer(
             actor=bob, invitation=Invitation.objects.get(meeting=item().meeting, user=bob), answer="attending"
         ),
