@@ -126,14 +126,16 @@ def test_the_scans_query_count_is_flat_in_the_number_of_clients(alice, bob, earl
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as queries:
         plans = scan.plans_for(scan.collect(today))
-    # 1. open actions due, with owner and client, 2. the leads of clients whose actions are overdue long
-    # enough (no portal query: none of the actions is the client's own), 3. the instruments' reassessment
-    # intervals, 4. the latest assessments (none, so no leads to look up), 5. consents ending soon with their
-    # client, 6. their leads, 7. goals to review (none, so no leads to look up), 8. requests to join waiting
-    # (none), 9. minutes to sign off (none), 10. meetings coming up (none, so no invitations), 11. the
-    # portal's meetings coming up (none, so no portal accounts), 12. referrals waiting, 13. the check that
-    # each person is in the circle now (one batch of pairs), 14. the people, 15. their preferences.
-    assert len(queries) == 15, "\n".join(q["sql"][:90] for q in queries)
+    # The kinds read whole, once: 1. minutes to sign off (none), 2. meetings coming up (none, so no
+    # invitations), 3. the portal's meetings coming up (none, so no portal accounts). 4. The lowest and
+    # highest client ids (one slice of clients here, REMINDERS_CLIENT_SLICE wide). For the slice: 5. open
+    # actions due, with owner and client, 6. the leads of clients whose actions are overdue long enough (no
+    # portal query: none of the actions is the client's own), 7. the instruments' reassessment intervals,
+    # 8. the latest assessments (none, so no leads to look up), 9. consents ending soon with their client,
+    # 10. their leads, 11. goals to review (none, so no leads to look up), 12. requests to join waiting
+    # (none), 13. referrals waiting, 14. the check that each person is in the circle now. Then 15. the
+    # people, 16. their preferences.
+    assert len(queries) == 16, "\n".join(q["sql"][:90] for q in queries)
     assert sum(len(p.bell) for p in plans) == 3 * clients
 
 
