@@ -210,7 +210,6 @@ class AssessmentDetailApi(APIView):
         )
         return Response(AssessmentOutput(assessment, context={"record": record}).data)
 
-
     @extend_schema(
         request=None,
         responses=answers({204: None}, 403, 404, 409),

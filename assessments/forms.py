@@ -163,7 +163,9 @@ class InstrumentForm(forms.Form):
             if len(parts) == 4:
                 direction = DIRECTION_WORDS.get(parts[3].lower())
                 if direction is None:
-                    self.add_error("items", f"Line {n}: the last part is lower is better, or higher is better.")
+                    self.add_error(
+                        "items", f"Line {n}: the last part is lower is better, or higher is better."
+                    )
                     continue
                 item["direction"] = direction
             items.append(item)
@@ -290,7 +292,7 @@ def error_in_words(form: InstrumentForm, definition: dict, path: str, error: str
 
 
 def _band(text: str) -> dict | None:
-    """"0-4 = Minimal" as a band, or None."""
+    """ "0-4 = Minimal" as a band, or None."""
     span, _, label = text.partition("=")
     low, _, high = span.partition("-")
     if not (low.strip().isdigit() and high.strip().isdigit() and label.strip()):

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, InstrumentVersion
 from circles.models import CircleMember, Visibility
-from reminders.names import first_name
 from reminders.kinds import in_slice
+from reminders.names import first_name
 from reminders.registry import ClientSlice, Reminder, ReminderKind
 
 

@@ -9,6 +9,9 @@ or embedded, on a SQLite file of its own (no PostgreSQL):
     .venv/bin/python bench/reminders.py --sqlite /tmp/reminders-20k.sqlite3 --clients 20000 --generate
     .venv/bin/python bench/reminders.py --sqlite /tmp/reminders-20k.sqlite3 --phase day
 
+(A file built by an older checkout: `SQLITE_PATH=/tmp/reminders-20k.sqlite3 .venv/bin/python manage.py
+migrate` first, in its own process, so the measured one's memory is the scan's.)
+
 `--generate` builds the file (clients with circles of four practitioners, a plan of two goals and four
 actions each, due dates and review dates spread around the day, nine in ten with consent to share, some of
 it ending soon) and stops: measuring is a separate run, so the process's peak memory is the scan's own.
@@ -77,7 +80,9 @@ def main() -> int:
     django.setup()
     if args.generate:
         if not args.sqlite:
-            parser.error("--generate builds the embedded set (--sqlite); bench/generate.py builds PostgreSQL's")
+            parser.error(
+                "--generate builds the embedded set (--sqlite); bench/generate.py builds PostgreSQL's"
+            )
         started = time.perf_counter()
         generate(args.clients, random.Random(args.seed))
         print(f"generated {args.clients} clients in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -43,7 +43,9 @@ def send_for_client(client_id: int, kinds: list[str], day: datetime.date | None 
         return 0
     reminders = scan.collect(day, clients=(client_id, client_id), kinds=known)
     plans = [plan for plan in scan.plans_for(reminders) if plan.at_once]
-    return sum(_send(scan.Plan(user=p.user, at_once=p.at_once, digest=[], bell=p.at_once), day) for p in plans)
+    return sum(
+        _send(scan.Plan(user=p.user, at_once=p.at_once, digest=[], bell=p.at_once), day) for p in plans
+    )
 
 
 def _send(plan: scan.Plan, day: datetime.date, *, retried: bool = False) -> int:
@@ -55,4 +57,3 @@ def _send(plan: scan.Plan, day: datetime.date, *, retried: bool = False) -> int:
             return 0
         # The day's scan (or a task for another change) marked one of them sent meanwhile: again, without it.
         return _send(plan, day, retried=True)
-

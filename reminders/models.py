@@ -113,7 +113,9 @@ class AtOnceSent(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "day", "key"], name="one_at_once_per_reminder")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "key"], name="one_at_once_per_reminder")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} sent at once to {self.user_id} on {self.day}"

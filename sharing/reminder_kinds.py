@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from circles.models import CircleMember, PortalAccess
-from reminders.names import first_name
 from reminders.kinds import in_slice
+from reminders.names import first_name
 from reminders.registry import ClientSlice, Reminder, ReminderKind
 from sharing.models import Action, Goal
 

@@ -7,46 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reminders', '0001_initial'),
+        ("reminders", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scanrun',
-            name='collected_at',
+            model_name="scanrun",
+            name="collected_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='AtOnceSent',
+            name="AtOnceSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('key', models.CharField(max_length=32)),
-                ('kind', models.CharField(max_length=60)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("key", models.CharField(max_length=32)),
+                ("kind", models.CharField(max_length=60)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'day', 'key'), name='one_at_once_per_reminder')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "day", "key"), name="one_at_once_per_reminder")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DayReminder',
+            name="DayReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user_id', models.IntegerField()),
-                ('kind', models.CharField(max_length=60)),
-                ('text', models.CharField(max_length=500)),
-                ('url', models.CharField(max_length=300)),
-                ('client_id', models.IntegerField(blank=True, null=True)),
-                ('portal', models.BooleanField(default=False)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reminders.scanrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("user_id", models.IntegerField()),
+                ("kind", models.CharField(max_length=60)),
+                ("text", models.CharField(max_length=500)),
+                ("url", models.CharField(max_length=300)),
+                ("client_id", models.IntegerField(blank=True, null=True)),
+                ("portal", models.BooleanField(default=False)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reminders.scanrun"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['run', 'user_id'], name='day_reminder_person_idx')],
+                "indexes": [models.Index(fields=["run", "user_id"], name="day_reminder_person_idx")],
             },
         ),
     ]

@@ -47,8 +47,12 @@ def test_it_works(alice, grace):
 def test_it_checks_ownership(alice, bob, grace):
     """Bob is in the circle, but a draft is its author's only: he cannot see it, so he cannot discard it."""
     draft = draft_of(alice, grace)
-    assert signed_in(bob).get(f"/clients/{grace.public_id}/assessments/{draft.pk}/discard/").status_code == 404
-    assert signed_in(bob).post(f"/clients/{grace.public_id}/assessments/{draft.pk}/discard/").status_code == 404
+    assert (
+        signed_in(bob).get(f"/clients/{grace.public_id}/assessments/{draft.pk}/discard/").status_code == 404
+    )
+    assert (
+        signed_in(bob).post(f"/clients/{grace.public_id}/assessments/{draft.pk}/discard/").status_code == 404
+    )
     assert api_as(bob).delete(f"/api/v1/clients/{grace.public_id}/assessments/{draft.pk}/").status_code == 404
     with pytest.raises(PermissionDenied):
         services.assessment_discard(actor=bob, assessment=draft)
@@ -67,7 +71,9 @@ def test_a_completed_assessment_cannot_be_discarded(alice, bob, grace):
     api = api_as(alice).delete(f"/api/v1/clients/{grace.public_id}/assessments/{done.pk}/")
     assert api.status_code == 409 and "amend it instead" in str(api.json())
     # The page is for drafts only: there is no draft with that number.
-    assert signed_in(alice).post(f"/clients/{grace.public_id}/assessments/{done.pk}/discard/").status_code == 404
+    assert (
+        signed_in(alice).post(f"/clients/{grace.public_id}/assessments/{done.pk}/discard/").status_code == 404
+    )
     # Someone else's completed assessment: not theirs to discard either.
     assert api_as(bob).delete(f"/api/v1/clients/{grace.public_id}/assessments/{done.pk}/").status_code == 403
     done.refresh_from_db()

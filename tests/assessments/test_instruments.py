@@ -290,7 +290,10 @@ def test_the_editor_changes_flags_and_an_items_own_bands_in_a_new_version(admin,
 
 def test_the_editor_takes_flags_off(admin):
     browser = signed_in(admin)
-    assert browser.post("/organisation/instruments/new/?copy=phq-9", editor_data_copy(browser)).status_code == 302
+    assert (
+        browser.post("/organisation/instruments/new/?copy=phq-9", editor_data_copy(browser)).status_code
+        == 302
+    )
     data = editor_data(browser, "phq-9-ours") | {"flags": ""}
     assert browser.post("/organisation/instruments/phq-9-ours/", data).status_code == 302
     instrument = Instrument.objects.get(code="phq-9-ours")
@@ -326,7 +329,11 @@ def editor_data_copy(browser):
             "Line 1 (bills): Expected 1: the first band starts at the lowest score, 1.",
         ),
         ({"item_bands": "rent | 1-5 = Fine"}, "item_bands", "Line 1: no item is coded &#x27;rent&#x27;."),
-        ({"item_bands": "bills: 1 to 5 fine"}, "item_bands", "Line 1: write it like anxious | 0-1 = Very low."),
+        (
+            {"item_bands": "bills: 1 to 5 fine"},
+            "item_bands",
+            "Line 1: write it like anxious | 0-1 = Very low.",
+        ),
         (
             {"item_bands": "bills | 1-5 = Fine", "scoring": "sum", "bands": "2-10 = All"},
             "item_bands",
@@ -349,10 +356,29 @@ def editor_data_copy(browser):
 def test_the_editor_says_what_is_wrong_with_bands_and_flags_and_changes_nothing(admin, change, field, words):
     services.pack_import(actor=admin, pack=each_item_pack())
     browser = signed_in(admin)
-    response = browser.post("/organisation/instruments/money-check/", editor_data(browser, "money-check") | change)
+    response = browser.post(
+        "/organisation/instruments/money-check/", editor_data(browser, "money-check") | change
+    )
     assert response.status_code == 400
     assert words in str(response.context["form"].errors.get(field)) or words in response.content.decode(), (
         response.context["form"].errors
     )
     assert Instrument.objects.get(code="money-check").current_version == 1
     assert not AuditEvent.objects.filter(action="instrument.version").exists()
+
+
+def test_import_says_what_a_new_version_changes(admin):
+    services.pack_import(actor=admin, pack=our_pack())
+    changed = our_pack()
+    instrument = changed["instruments"][0]
+    instrument["items"][0]["text"] = "Bills paid"
+    instrument["items"].append({"code": "rent", "text": "Rent paid", "narrative": "none"})
+    instrument["bands"] = [{"from": 3, "to": 7, "label": "Struggling"}, {"from": 8, "to": 15, "label": "Managing"}]
+    instrument["reassess_days"] = 60
+    response = signed_in(admin).post("/organisation/instruments/import/", {"pack": json.dumps(changed)})
+    assert response.status_code == 200
+    assert (
+        "Money check (money-check): new version 2 (the score bands; the days between assessments; "
+        "items changed: bills; items added: rent)"
+    ) in response.content.decode()
+    assert Instrument.objects.get(code="money-check").current_version == 1

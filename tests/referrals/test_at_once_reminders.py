@@ -1,4 +1,4 @@
-""""At once" reminders: sent when the change that causes them commits (a task per change), with the daily
+""" "At once" reminders: sent when the change that causes them commits (a task per change), with the daily
 scan as the safety net; a reminder sent by one path is never sent again by the other on the same day."""
 
 import pytest
@@ -34,7 +34,9 @@ def hattie_wants_them_at_once(hattie):
 
 def told(user):
     return list(
-        Notification.objects.filter(user=user, kind="reminder.referral.waiting").values_list("text", flat=True)
+        Notification.objects.filter(user=user, kind="reminder.referral.waiting").values_list(
+            "text", flat=True
+        )
     )
 
 
@@ -43,7 +45,12 @@ def at_once_mail(user):
 
 
 def test_it_is_sent_when_the_referral_commits(
-    alice, grace, housing, hattie_wants_them_at_once, grace_consents_to_housing, mailoutbox,
+    alice,
+    grace,
+    housing,
+    hattie_wants_them_at_once,
+    grace_consents_to_housing,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     hattie = hattie_wants_them_at_once
@@ -53,7 +60,9 @@ def test_it_is_sent_when_the_referral_commits(
     mail = at_once_mail(hattie).get()
     assert mail.sent_at is not None  # the task sent it from the outbox there and then
     assert [m.to for m in mailoutbox] == [[hattie.email]] and "waiting for your answer" in mailoutbox[0].body
-    assert AtOnceSent.objects.filter(user=hattie, day=timezone.localdate(), kind="referral.waiting").count() == 1
+    assert (
+        AtOnceSent.objects.filter(user=hattie, day=timezone.localdate(), kind="referral.waiting").count() == 1
+    )
 
     # The day's scan, later: Hattie's day is delivered, but the referral is not sent at once again.
     assert scan.run_day(timezone.localdate(), "worker-1")["ran"]
@@ -77,7 +86,11 @@ def test_the_scan_is_the_safety_net_and_the_late_task_sends_nothing_twice(
 
 
 def test_a_second_referral_is_sent_at_once_but_the_first_not_again(
-    alice, grace, housing, hattie_wants_them_at_once, grace_consents_to_housing,
+    alice,
+    grace,
+    housing,
+    hattie_wants_them_at_once,
+    grace_consents_to_housing,
     django_capture_on_commit_callbacks,
 ):
     hattie = hattie_wants_them_at_once
