@@ -291,7 +291,9 @@ def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
             what = "unchanged"
         else:
             current = existing.versions.get(number=existing.current_version).definition
-            what = f"new version {existing.current_version + 1} ({'; '.join(what_changed(current, definition))})"
+            what = (
+                f"new version {existing.current_version + 1} ({'; '.join(what_changed(current, definition))})"
+            )
         plan.append({"code": definition["code"], "name": definition["name"], "change": what})
     return plan
 

@@ -373,7 +373,10 @@ def test_import_says_what_a_new_version_changes(admin):
     instrument = changed["instruments"][0]
     instrument["items"][0]["text"] = "Bills paid"
     instrument["items"].append({"code": "rent", "text": "Rent paid", "narrative": "none"})
-    instrument["bands"] = [{"from": 3, "to": 7, "label": "Struggling"}, {"from": 8, "to": 15, "label": "Managing"}]
+    instrument["bands"] = [
+        {"from": 3, "to": 7, "label": "Struggling"},
+        {"from": 8, "to": 15, "label": "Managing"},
+    ]
     instrument["reassess_days"] = 60
     response = signed_in(admin).post("/organisation/instruments/import/", {"pack": json.dumps(changed)})
     assert response.status_code == 200
