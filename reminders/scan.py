@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -323,22 +323,19 @@ def _gather(run: ScanRun, day: datetime.date, worker: str) -> None:
     """Step 2: the day's reminders written down a slice of clients at a time, then the run marked collected
     (from the start again if a worker died part way: nobody has been told anything yet)."""
     DayReminder.objects.filter(run=run).delete()
+    table = DayReminder._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (run_id, user_id, kind, text, url, client_id, portal) "  # noqa: S608 (our table)
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
     for chunk in collect_in_slices(day):
-        DayReminder.objects.bulk_create(
-            [
-                DayReminder(
-                    run=run,
-                    user_id=r.user_id,
-                    kind=r.kind,
-                    text=r.text[:500],
-                    url=r.url,
-                    client_id=r.client_id,
-                    portal=r.portal,
-                )
-                for r in chunk
-            ],
-            batch_size=2000,
-        )
+        # A plain executemany: model instances and bulk_create's SQL for a day's rows cost more CPU than
+        # the whole of the rest of the scan.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                insert,
+                [(run.pk, r.user_id, r.kind, r.text[:500], r.url, r.client_id, r.portal) for r in chunk],
+            )
         _beat(run, worker)
     ScanRun.objects.filter(pk=run.pk, claimed_by=worker).update(collected_at=timezone.now())
 
