@@ -93,7 +93,7 @@ def collect_in_slices(
         return
     for each in [clients] if clients is not None else client_slices():
         found = [r for kind in sliced for r in kind.reminders(today, each)]
-        yield _visible([r for r in found if r.kind in registry and r.user_id])
+        yield _visible([r for r in found if r.kind in registry and r.user_id], within=each)
 
 
 def client_slices() -> Iterator[ClientSlice]:
@@ -106,11 +106,24 @@ def client_slices() -> Iterator[ClientSlice]:
         yield (low, low + size - 1)
 
 
-def _visible(reminders: list[Reminder]) -> list[Reminder]:
+def _visible(reminders: list[Reminder], *, within: ClientSlice | None = None) -> list[Reminder]:
     """Drop any reminder about a client its person cannot see now (a kind's own query should already have
     made sure; this is the policy's rule, checked again): members of the circle, or the client themself
-    in the portal. One query per PAIR_BATCH pairs of each sort."""
+    in the portal. For a slice of clients, the slice's current members and portal accounts (two queries on
+    the client index, a slice's worth of rows); otherwise one query per PAIR_BATCH pairs of each sort."""
     allowed: set[tuple[int, int, bool]] = set()
+    if within is not None:
+        low, high = within
+        rows = CircleMember.objects.filter(
+            until=None, user__is_active=True, client_id__gte=low, client_id__lte=high
+        ).values_list("user_id", "client_id")
+        allowed |= {(u, c, False) for u, c in rows}
+        if any(r.portal for r in reminders):
+            portal_rows = PortalAccess.objects.filter(
+                until=None, member=None, user__is_active=True, client_id__gte=low, client_id__lte=high
+            ).values_list("user_id", "client_id")
+            allowed |= {(u, c, True) for u, c in portal_rows}
+        return [r for r in reminders if r.client_id is None or (r.user_id, r.client_id, r.portal) in allowed]
     pairs = {(r.user_id, r.client_id, r.portal) for r in reminders if r.client_id is not None}
     members = sorted((u, c) for u, c, portal in pairs if not portal)
     portals = sorted((u, c) for u, c, portal in pairs if portal)
