@@ -438,6 +438,7 @@ REMINDERS_CONSENT_DAYS = envint("ALONGSIDE_REMINDERS_CONSENT_DAYS", 14)
 REMINDERS_JOIN_REQUEST_DAYS = envint("ALONGSIDE_REMINDERS_JOIN_REQUEST_DAYS", 2)
 REMINDERS_PREFERENCES_URL = "/reminders/preferences/"
 REMINDERS_BATCH = envint("ALONGSIDE_REMINDERS_BATCH", 100)  # people per delivery transaction
+REMINDERS_CLIENT_SLICE = envint("ALONGSIDE_REMINDERS_CLIENT_SLICE", 2000)  # clients the scan reads at a time
 # Only the worker-kill test sets this: a pause after each person, so a worker can be killed mid-run.
 REMINDERS_TEST_PAUSE_SECONDS = float(envstr("ALONGSIDE_REMINDERS_TEST_PAUSE_SECONDS", "0") or 0)
 

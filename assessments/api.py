@@ -210,6 +210,17 @@ class AssessmentDetailApi(APIView):
         )
         return Response(AssessmentOutput(assessment, context={"record": record}).data)
 
+    @extend_schema(
+        request=None,
+        responses=answers({204: None}, 403, 404, 409),
+        summary="Discard your draft (its answers go; a completed assessment is amended, never discarded)",
+    )
+    def delete(self, request: AuthenticatedRequest, public_id: str, assessment_id: int) -> Response:
+        record = client_get_for_user(request.user, public_id)
+        assessment = selectors.assessment_get_for(record, assessment_id)
+        services.assessment_discard(actor=request.user, assessment=assessment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class AssessmentCompleteApi(APIView):
     @extend_schema(

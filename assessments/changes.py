@@ -27,6 +27,9 @@ ASSESSMENT_ASK = Change(
 )
 ASSESSMENT_CREATE = Change("assessment.create", "Someone starts an assessment (a draft, theirs only)")
 ASSESSMENT_UPDATE_DRAFT = Change("assessment.update_draft", "A draft assessment saves itself")
+ASSESSMENT_DISCARD = Change(
+    "assessment.discard", "Its author discards a draft assessment (never a completed one)"
+)
 ASSESSMENT_COMPLETE = Change(
     "assessment.complete", "An assessment is completed and scored", AssessmentChanged
 )
@@ -52,6 +55,7 @@ register(
     ASSESSMENT_ASK,
     ASSESSMENT_CREATE,
     ASSESSMENT_UPDATE_DRAFT,
+    ASSESSMENT_DISCARD,
     ASSESSMENT_COMPLETE,
     ASSESSMENT_AMEND,
     ASSESSMENT_FLAG,

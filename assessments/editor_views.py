@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import access, packs, selectors, services
 from assessments import changes as c
-from assessments.forms import InstrumentForm, PackForm, form_field_for
+from assessments.forms import InstrumentForm, PackForm, error_in_words, form_field_for
 from assessments.models import Instrument
 from changes.services import record
 from network.decorators import professional_required
@@ -55,10 +55,7 @@ def instrument_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
     if instrument is not None:
         form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
-        definition = _keep_what_the_form_does_not_show(
-            form.to_definition(),
-            source.versions.get(number=source.current_version).definition if source else None,
-        )
+        definition = form.to_definition()
         if not form.errors:
             try:
                 saved = services.instrument_save(
@@ -68,8 +65,10 @@ def instrument_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
                 for path, errors in exc.message_dict.items():
                     field = form_field_for(path)
                     for error in errors:
-                        where = f"{path}: " if field in ("items", "bands") and path != field else ""
-                        form.add_error(field if field in form.fields else None, where + error)
+                        form.add_error(
+                            field if field in form.fields else None,
+                            error_in_words(form, definition, path, error),
+                        )
             else:
                 messages.success(request, f"{saved.name} saved (version {saved.current_version}).")
                 return redirect("instruments:list")
@@ -79,20 +78,6 @@ def instrument_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
         {"form": form, "instrument": instrument},
         status=400 if form.errors else 200,
     )
-
-
-def _keep_what_the_form_does_not_show(definition: dict, before: dict | None) -> dict:
-    """The form has no fields for flags or an item's own direction and bands (ONS4's anxiety question): keep
-    those of the instrument being changed or copied, for the items that are still there."""
-    if before is None:
-        return definition
-    old_items = {item["code"]: item for item in before["items"]}
-    for item in definition["items"]:
-        old = old_items.get(item["code"], {})
-        item.update({key: old[key] for key in ("direction", "bands") if key in old})
-    codes = {item["code"] for item in definition["items"]}
-    definition["flags"] = [flag for flag in before.get("flags", []) if flag["item"] in codes]
-    return definition
 
 
 @require_http_methods(["GET", "POST"])

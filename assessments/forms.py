@@ -1,4 +1,6 @@
 import json
+import re
+from typing import Any
 
 from django import forms
 
@@ -97,13 +99,28 @@ class InstrumentForm(forms.Form):
     items = forms.CharField(
         label="Items",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One a line: code | the words | narrative (none, optional or required). For example: "
-        "home | Home: a safe place to live | required",
+        help_text="One a line: code | the words | narrative (none, optional or required), and, only for an "
+        "item that goes the other way from the instrument, | lower is better (or higher is better). For "
+        "example: home | Home: a safe place to live | required",
     )
     bands = forms.CharField(
         label="Score bands",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="One a line, lowest first: from-to = label. For example: 0-4 = Minimal",
+    )
+    item_bands = forms.CharField(
+        label="Score bands of single items (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only when each item is scored on its own, for an item whose bands differ from the ones "
+        "above. One a line, lowest first: item code | from-to = label. For example: anxious | 0-1 = Very low",
+    )
+    flags = forms.CharField(
+        label="Answers to act on at once (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The worker and the lead are told at once, with what to do. One a line: item code | "
+        "above a score | what to do. For example: 9 | above 0 | Talk with them about their safety today.",
     )
     meaningful_change = forms.IntegerField(label="The smallest change that matters", min_value=1)
     completed_by = forms.MultipleChoiceField(
@@ -121,6 +138,11 @@ class InstrumentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Which line of "Score bands of single items" wrote each item's band: (item code, band n) -> line.
+        self.item_band_lines: dict[tuple[str, int], int] = {}
+
     def to_definition(self) -> dict:
         """The definition these fields describe (checked again, fully, by the service)."""
         data = self.cleaned_data
@@ -131,23 +153,48 @@ class InstrumentForm(forms.Form):
                 self.add_error("scale_labels", f"Line {n}: write it like 0 = Not at all.")
                 continue
             labels[score.strip()] = words.strip()
-        items = []
+        items: list[dict] = []
         for n, line in enumerate(_lines(data.get("items", "")), start=1):
             parts = [part.strip() for part in line.split("|")]
-            if len(parts) not in (2, 3):
+            if len(parts) not in (2, 3, 4):
                 self.add_error("items", f"Line {n}: write it like code | the words | required.")
                 continue
-            items.append(
-                {"code": parts[0], "text": parts[1], "narrative": parts[2] if len(parts) == 3 else "none"}
-            )
+            item = {"code": parts[0], "text": parts[1], "narrative": parts[2] if len(parts) > 2 else "none"}
+            if len(parts) == 4:
+                direction = DIRECTION_WORDS.get(parts[3].lower())
+                if direction is None:
+                    self.add_error(
+                        "items", f"Line {n}: the last part is lower is better, or higher is better."
+                    )
+                    continue
+                item["direction"] = direction
+            items.append(item)
         bands = []
         for n, line in enumerate(_lines(data.get("bands", "")), start=1):
-            span, _, label = line.partition("=")
-            low, _, high = span.partition("-")
-            if not (low.strip().isdigit() and high.strip().isdigit() and label.strip()):
+            band = _band(line)
+            if band is None:
                 self.add_error("bands", f"Line {n}: write it like 0-4 = Minimal.")
                 continue
-            bands.append({"from": int(low), "to": int(high), "label": label.strip()})
+            bands.append(band)
+        by_code = {item["code"]: item for item in items}
+        for n, line in enumerate(_lines(data.get("item_bands", "")), start=1):
+            code, _, rest = (part.strip() for part in line.partition("|"))
+            band = _band(rest)
+            if band is None:
+                self.add_error("item_bands", f"Line {n}: write it like anxious | 0-1 = Very low.")
+            elif code not in by_code:
+                self.add_error("item_bands", f"Line {n}: no item is coded {code!r}.")
+            else:
+                by_code[code].setdefault("bands", []).append(band)
+                self.item_band_lines[(code, len(by_code[code]["bands"]) - 1)] = n
+        flags = []
+        for n, line in enumerate(_lines(data.get("flags", "")), start=1):
+            parts = [part.strip() for part in line.split("|")]
+            above = parts[1].lower().removeprefix("above").strip() if len(parts) == 3 else ""
+            if len(parts) != 3 or not above.isdigit() or not parts[2]:
+                self.add_error("flags", f"Line {n}: write it like 9 | above 0 | what to do.")
+                continue
+            flags.append({"item": parts[0], "above": int(above), "message": parts[2]})
         return {
             "code": data.get("code", ""),
             "name": data.get("name", ""),
@@ -164,7 +211,7 @@ class InstrumentForm(forms.Form):
             "items": items,
             "bands": bands,
             "meaningful_change": data.get("meaningful_change"),
-            "flags": [],
+            "flags": flags,
             "completed_by": data.get("completed_by", []),
             "reassess_days": data.get("reassess_days") or 0,
             "licence": data.get("licence", ""),
@@ -184,9 +231,19 @@ class InstrumentForm(forms.Form):
             "scoring": definition["scoring"],
             "direction": definition["direction"],
             "items": "\n".join(
-                f"{i['code']} | {i['text']} | {i.get('narrative', 'none')}" for i in definition["items"]
+                f"{i['code']} | {i['text']} | {i.get('narrative', 'none')}"
+                + (f" | {DIRECTION_NAMES[i['direction']]}" if "direction" in i else "")
+                for i in definition["items"]
             ),
             "bands": "\n".join(f"{b['from']}-{b['to']} = {b['label']}" for b in definition["bands"]),
+            "item_bands": "\n".join(
+                f"{i['code']} | {b['from']}-{b['to']} = {b['label']}"
+                for i in definition["items"]
+                for b in i.get("bands", [])
+            ),
+            "flags": "\n".join(
+                f"{f['item']} | above {f['above']} | {f['message']}" for f in definition.get("flags", [])
+            ),
             "meaningful_change": definition["meaningful_change"],
             "completed_by": definition["completed_by"],
             "reassess_days": definition.get("reassess_days", 0),
@@ -194,21 +251,53 @@ class InstrumentForm(forms.Form):
         }
 
 
+DIRECTION_WORDS = {"lower is better": "lower_is_better", "higher is better": "higher_is_better"}
+DIRECTION_NAMES = {value: words for words, value in DIRECTION_WORDS.items()}
+
 # Where a definition's error paths land among InstrumentForm's fields.
 FIELD_FOR_PATH = {
     "scale": "scale_min",
     "items": "items",
     "bands": "bands",
-    "flags": None,
+    "flags": "flags",
     "completed_by": "completed_by",
 }
+ITEM_BAND = re.compile(r"^items\[(\d+)\]\.bands(?:\[(\d+)\])?")
+LINE = re.compile(r"^(items|bands|flags)\[(\d+)\]")
 
 
 def form_field_for(path: str) -> str | None:
+    if ITEM_BAND.match(path):
+        return "item_bands"
     head = path.split(".", 1)[0].split("[", 1)[0]
     if head in FIELD_FOR_PATH:
         return FIELD_FOR_PATH[head]
     return head or None
+
+
+def error_in_words(form: InstrumentForm, definition: dict, path: str, error: str) -> str:
+    """A service's error at `path` ("items[2].code", "items[3].bands[1].from", "flags[0].item") as the
+    admin reads it: the line of the box they wrote it in."""
+    item_band = ITEM_BAND.match(path)
+    if item_band:
+        n = int(item_band.group(1))
+        code = definition["items"][n]["code"] if n < len(definition["items"]) else "?"
+        band = int(item_band.group(2)) if item_band.group(2) is not None else None
+        line = form.item_band_lines.get((code, band)) if band is not None else None
+        return f"Line {line} ({code}): {error}" if line else f"Item {code}: {error}"
+    line_of = LINE.match(path)
+    if line_of:
+        return f"Line {int(line_of.group(2)) + 1}: {error}"
+    return error
+
+
+def _band(text: str) -> dict | None:
+    """ "0-4 = Minimal" as a band, or None."""
+    span, _, label = text.partition("=")
+    low, _, high = span.partition("-")
+    if not (low.strip().isdigit() and high.strip().isdigit() and label.strip()):
+        return None
+    return {"from": int(low), "to": int(high), "label": label.strip()}
 
 
 def _lines(text: str) -> list[str]:

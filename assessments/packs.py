@@ -191,6 +191,16 @@ def instrument_errors(where: str, instrument: Any, scales: dict[str, Any]) -> di
             errors[f"{at}.item"] = f"No item is coded {flag['item']!r}."
         elif not _is_int(flag["above"]):
             errors[f"{at}.above"] = "A whole number."
+        elif scale is not None and flag["above"] >= scale["max"]:
+            errors[f"{at}.above"] = (
+                f"No answer is above {flag['above']} (the highest score is {scale['max']}), so this flag "
+                f"would never be raised: choose a score from {scale['min']} to {scale['max'] - 1}."
+            )
+        elif scale is not None and flag["above"] < scale["min"]:
+            errors[f"{at}.above"] = (
+                f"Every answer is above {flag['above']} (the lowest score is {scale['min']}): choose a score "
+                f"from {scale['min']} to {scale['max'] - 1}."
+            )
         elif not _is_text(flag["message"], MAX_TEXT, required=True):
             errors[f"{at}.message"] = f"Say what to do (at most {MAX_TEXT} characters)."
     who = instrument.get("completed_by")
@@ -214,12 +224,24 @@ def _band_errors(where: str, bands: Any, low: int, high: int) -> dict[str, str]:
         if not (_is_int(band["from"]) and _is_int(band["to"])) or band["from"] > band["to"]:
             return {at: "A band runs from a whole number to one at least as large."}
         if band["from"] != expected:
-            return {f"{at}.from": f"Expected {expected}: bands cover {low} to {high} with no gap or overlap."}
+            if n == 0:
+                why = f"the first band starts at the lowest score, {low}"
+            elif band["from"] > expected:
+                why = f"this band leaves a gap after the one before: {expected} is in no band"
+            else:
+                why = f"this band overlaps the one before, which ends at {expected - 1}"
+            return {f"{at}.from": f"Expected {expected}: {why}. Bands cover {low} to {high}, in order."}
         if not _is_text(band["label"], 100, required=True):
             return {f"{at}.label": "Each band has a label in plain words (at most 100 characters)."}
         expected = band["to"] + 1
     if expected != high + 1:
-        return {f"{where}[{len(bands) - 1}].to": f"Expected {high}: the last band ends at the highest score."}
+        if expected > high:
+            why = f"no score is above {high}"
+        else:
+            why = f"{expected} is in no band" if expected == high else f"{expected} to {high} are in no band"
+        return {
+            f"{where}[{len(bands) - 1}].to": f"Expected {high}: the last band ends at the highest score ({why})."
+        }
     return {}
 
 

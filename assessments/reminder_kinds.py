@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from assessments.models import Assessment, InstrumentVersion
 from circles.models import CircleMember, Visibility
+from reminders.kinds import in_slice
 from reminders.names import first_name
-from reminders.registry import Reminder, ReminderKind
+from reminders.registry import ClientSlice, Reminder, ReminderKind
 
 
 def _intervals() -> dict[int, tuple[str, int]]:
@@ -41,13 +42,15 @@ def _may_read(visibility: str, organisation_id: int | None, author_id: int, lead
     return visibility == Visibility.ORGANISATION and organisation_id == lead_organisation
 
 
-def reassessments_due(today: datetime.date) -> Iterable[Reminder]:
+def reassessments_due(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Each client's instruments due again today or before (a reassessment not yet done), for the lead."""
     intervals = _intervals()
     if not intervals:
         return []
     latest = (
-        Assessment.objects.filter(status=Assessment.Status.COMPLETED, instrument_id__in=intervals)
+        Assessment.objects.filter(
+            status=Assessment.Status.COMPLETED, instrument_id__in=intervals, **in_slice(clients)
+        )
         .values(
             "client_id",
             "instrument_id",
@@ -99,4 +102,4 @@ def reassessments_due(today: datetime.date) -> Iterable[Reminder]:
     return reminders
 
 
-KINDS = [ReminderKind("assessment.reassess", "Reassessments due (as lead)", reassessments_due)]
+KINDS = [ReminderKind("assessment.reassess", "Reassessments due (as lead)", reassessments_due, sliced=True)]

@@ -334,9 +334,45 @@ def pack_preview(*, actor: Any, pack: Any) -> list[dict]:
         elif existing is None:
             what = "new"
         else:
-            what = f"new version {existing.current_version + 1}"
+            current = existing.versions.get(number=existing.current_version).definition
+            what = (
+                f"new version {existing.current_version + 1} ({'; '.join(what_changed(current, definition))})"
+            )
         plan.append({"code": definition["code"], "name": definition["name"], "change": what})
     return plan
+
+
+PARTS = {
+    "name": "its name",
+    "summary": "what it is",
+    "question": "the question before the items",
+    "scale": "the scale",
+    "scoring": "how it is scored",
+    "direction": "which way is better",
+    "bands": "the score bands",
+    "meaningful_change": "the smallest change that matters",
+    "flags": "the answers to act on at once",
+    "completed_by": "who may complete it",
+    "reassess_days": "the days between assessments",
+    "licence": "the licence",
+}
+
+
+def what_changed(before: dict, after: dict) -> list[str]:
+    """What a new version changes, in words: the parts that differ, and the items by their codes."""
+    changed = [words for key, words in PARTS.items() if before.get(key) != after.get(key)]
+    old = {item["code"]: item for item in before["items"]}
+    new = {item["code"]: item for item in after["items"]}
+    for words, codes in (
+        ("items changed", [c for c in new if c in old and new[c] != old[c]]),
+        ("items added", [c for c in new if c not in old]),
+        ("items taken out", [c for c in old if c not in new]),
+    ):
+        if codes:
+            changed.append(f"{words}: {', '.join(codes)}")
+    if not changed and [i["code"] for i in before["items"]] != [i["code"] for i in after["items"]]:
+        changed.append("the order of the items")
+    return changed
 
 
 # The portal: only what is shared with the client, for a client whose portal access was checked.

@@ -98,6 +98,21 @@ def assessment_draft_save(*, actor: "User", assessment: Assessment, answers: dic
     return assessment
 
 
+def assessment_discard(*, actor: "User", assessment: Assessment) -> None:
+    """Its author throws a draft away: the draft and its answers go (a draft was only ever theirs), the audit
+    keeps that it was started and discarded. A completed assessment is never discarded: amend it instead."""
+    with transaction.atomic():
+        draft = _draft_for(actor, assessment, conflict=True)
+        before = {
+            "instrument": draft.version.definition["code"],
+            "version": draft.version.number,
+            "answered": sorted(k for k, v in draft.answers.items() if v.get("score") is not None),
+        }
+        record(change=c.ASSESSMENT_DISCARD, actor=actor, client=draft.client, obj=draft, before=before)
+        draft.named_people.clear()
+        draft.delete()
+
+
 def assessment_complete(
     *,
     actor: "User",
@@ -347,18 +362,32 @@ def _raise_flags(actor: "User", assessment: Assessment, worker: "User | None" = 
     )
 
 
-def _draft_for(actor: "User", assessment: Assessment) -> Assessment:
-    """The draft, locked, if it is this person's and they are still in the circle."""
+def _draft_for(actor: "User", assessment: Assessment, *, conflict: bool = False) -> Assessment:
+    """The draft, locked, if it is this person's and they are still in the circle.
+
+    `conflict`: a completed one is refused as a conflict with the record's state (the API's 409)."""
     _lock(assessment.client)
     draft = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("version", "client")
-        .get(pk=assessment.pk)
+        .filter(pk=assessment.pk)
+        .first()
     )
+    if draft is None:  # discarded meanwhile (in another tab, say)
+        raise ValidationError(
+            {"assessment": ValidationError("This draft has been discarded.", code="conflict")}
+        )
     if draft.author_id != actor.pk or not access.may_start(policy.record_access(actor, draft.client)):
         raise PermissionDenied("Only its author, in the circle, can change a draft assessment.")
     if not draft.is_draft:
-        raise ValidationError({"assessment": "This assessment is already completed: amend it instead."})
+        message = (
+            "This assessment is completed, so it cannot be discarded: amend it instead."
+            if conflict
+            else "This assessment is already completed: amend it instead."
+        )
+        raise ValidationError(
+            {"assessment": ValidationError(message, code="conflict" if conflict else "invalid")}
+        )
     return draft
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:assessment_id>/", views.detail, name="detail"),
     path("<int:assessment_id>/edit/", views.edit, name="edit"),
     path("<int:assessment_id>/draft/", views.draft_save, name="draft"),
+    path("<int:assessment_id>/discard/", views.discard, name="discard"),
     path("<int:assessment_id>/amend/", views.amend, name="amend"),
     path("instruments/<slug:code>/", views.instrument_chart, name="chart"),
 ]

@@ -116,6 +116,23 @@ def draft_save(request: AuthenticatedHttpRequest, public_id: str, assessment_id:
     return render(request, "assessments/_draft_saved.html", {"at": timezone.localtime()})
 
 
+@require_http_methods(["GET", "POST"])
+@professional_required
+def discard(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int) -> HttpResponse:
+    """Ask, then throw away the author's own draft. Only its author sees it, so only they may."""
+    record = client_get_for_user(request.user, public_id)
+    assessment = _own_draft(record, assessment_id)
+    if request.method == "POST":
+        try:
+            services.assessment_discard(actor=request.user, assessment=assessment)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Your draft {assessment.definition['name']} was discarded.")
+        return redirect("circles:client", public_id=record.client.public_id)
+    return render(request, "assessments/discard.html", {"client": record.client, "assessment": assessment})
+
+
 @require_GET
 @professional_required
 def detail(request: AuthenticatedHttpRequest, public_id: str, assessment_id: int) -> HttpResponse:

@@ -8,14 +8,15 @@ from django.urls import reverse
 
 from network.models import User
 from referrals.models import InboxMember, Referral
-from reminders.registry import Reminder, ReminderKind, register
+from reminders.kinds import in_slice
+from reminders.registry import ClientSlice, Reminder, ReminderKind, register
 
 
-def waiting_referrals(today: datetime.date) -> Iterable[Reminder]:
+def waiting_referrals(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Each open referral waiting for an answer: the receiving inbox is reminded; once past the day the
     receiver set, both sides are (the referrer too). Three queries in all."""
     waiting = list(
-        Referral.objects.filter(status__in=Referral.WAITING_FOR_ANSWER)
+        Referral.objects.filter(status__in=Referral.WAITING_FOR_ANSWER, **in_slice(clients))
         .select_related("client", "to_organisation", "from_organisation")
         .only(
             "pk",
@@ -62,4 +63,4 @@ def waiting_referrals(today: datetime.date) -> Iterable[Reminder]:
     return reminders
 
 
-register(ReminderKind("referral.waiting", "Referrals waiting on you", waiting_referrals))
+register(ReminderKind("referral.waiting", "Referrals waiting on you", waiting_referrals, sliced=True))

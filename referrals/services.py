@@ -26,6 +26,7 @@ from referrals import access as referral_access
 from referrals import changes as c
 from referrals import selectors
 from referrals.models import InboxMember, Referral, ReferralSettings, ReferralStep
+from reminders.at_once import remind_on_commit
 
 if TYPE_CHECKING:
     from changes.catalogue import Change
@@ -119,6 +120,7 @@ def referral_create(
         )
         _step(referral, ReferralStep.Kind.SENT, actor, text=reason)
         _record(c.REFERRAL_CREATE, actor, referral, before=None)
+        remind_on_commit(client_id=client.pk, kinds=["referral.waiting"])
         for person in selectors.inbox_people(to_organisation):
             _tell(person, referral, f"New referral from {referral.from_organisation.name}: {service}.")
     return referral
@@ -198,6 +200,7 @@ def referral_info_request(*, actor: User, referral: Referral, question: str) -> 
         referral.save(update_fields=["status"])
         _step(referral, ReferralStep.Kind.MORE_INFO, actor, text=question)
         _record(c.REFERRAL_INFO_REQUEST, actor, referral, before=before)
+        remind_on_commit(client_id=referral.client_id, kinds=["referral.waiting"])
         _tell_senders(
             referral, f"{referral.to_organisation.name} asked for more information about a referral."
         )
@@ -218,6 +221,7 @@ def referral_info_give(*, actor: User, referral: Referral, answer: str) -> Refer
         referral.save(update_fields=["status"])
         _step(referral, ReferralStep.Kind.INFO_GIVEN, actor, text=answer)
         _record(c.REFERRAL_INFO_GIVE, actor, referral, before=before)
+        remind_on_commit(client_id=referral.client_id, kinds=["referral.waiting"])
         for person in selectors.inbox_people(referral.to_organisation):
             _tell(
                 person, referral, f"{referral.from_organisation.name} answered your question on a referral."

@@ -2,6 +2,7 @@
 first names and what is due (the reminders' texts are written to that rule; tests check it)."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -46,7 +47,13 @@ def digest_email(user: User, reminders: list[Reminder], day: datetime.date) -> O
     )
 
 
-def single_email(user: User, reminder: Reminder, day: datetime.date, n: int) -> OutgoingEmail | None:
+def reminder_key(reminder: Reminder) -> str:
+    """Which reminder this is, within a person's day: the same reminder found by the day's scan and by a
+    change's "at once" task has the same key (AtOnceSent, and its email's Message-ID)."""
+    return hashlib.sha256(f"{reminder.kind}\n{reminder.text}\n{reminder.url}".encode()).hexdigest()[:32]
+
+
+def single_email(user: User, reminder: Reminder, day: datetime.date) -> OutgoingEmail | None:
     """A reminder the person asked to have at once: one line, its link, the way to change that."""
     if not user.email:
         return None
@@ -66,5 +73,5 @@ def single_email(user: User, reminder: Reminder, day: datetime.date, n: int) -> 
         to=user.email,
         subject=f"{settings.SITE_NAME}: a reminder",
         body=body + "\n",
-        message_id=f"<reminder-{user.pk}-{day.isoformat()}-{n}@{_domain()}>",
+        message_id=f"<reminder-{user.pk}-{day.isoformat()}-{reminder_key(reminder)}@{_domain()}>",
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from circles.models import CircleMember, Consent, JoinRequest
 from reminders.names import client_first_name
-from reminders.registry import Reminder, ReminderKind, register
+from reminders.registry import ClientSlice, Reminder, ReminderKind, register
 
 
 def _leads(client_ids: set[int]) -> dict[int, int]:
@@ -29,11 +29,20 @@ def _leads(client_ids: set[int]) -> dict[int, int]:
     )
 
 
-def consents_expiring(today: datetime.date) -> Iterable[Reminder]:
+def in_slice(clients: ClientSlice | None, field: str = "client") -> dict:
+    """A filter for the clients of a slice (all of them for None), `field` the way to the client."""
+    if clients is None:
+        return {}
+    return {f"{field}__gte": clients[0], f"{field}__lte": clients[1]}
+
+
+def consents_expiring(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Consents ending within 14 days, for the lead. Two queries."""
     until = today + datetime.timedelta(days=settings.REMINDERS_CONSENT_DAYS)
     consents = list(
-        Consent.objects.filter(withdrawn_at=None, expires_on__gte=today, expires_on__lte=until)
+        Consent.objects.filter(
+            withdrawn_at=None, expires_on__gte=today, expires_on__lte=until, **in_slice(clients)
+        )
         .select_related("client")
         .only(
             "pk", "expires_on", "scope", "client__given_name", "client__preferred_name", "client__public_id"
@@ -51,12 +60,15 @@ def consents_expiring(today: datetime.date) -> Iterable[Reminder]:
             )
 
 
-def join_requests_waiting(today: datetime.date) -> Iterable[Reminder]:
+def join_requests_waiting(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Requests to join waiting for more than two days, for the lead. Two queries."""
     before = timezone.now() - datetime.timedelta(days=settings.REMINDERS_JOIN_REQUEST_DAYS)
     waiting = list(
         JoinRequest.objects.filter(
-            status=JoinRequest.Status.PENDING, created_at__lt=before, expires_at__gt=timezone.now()
+            status=JoinRequest.Status.PENDING,
+            created_at__lt=before,
+            expires_at__gt=timezone.now(),
+            **in_slice(clients),
         )
         .select_related("client")
         .only("pk", "created_at", "client__given_name", "client__preferred_name", "client__public_id")
@@ -74,6 +86,11 @@ def join_requests_waiting(today: datetime.date) -> Iterable[Reminder]:
 
 
 register(
-    ReminderKind("consent.expiring", "Consents about to end (as lead)", consents_expiring),
-    ReminderKind("join_request.waiting", "Requests to join waiting for you (as lead)", join_requests_waiting),
+    ReminderKind("consent.expiring", "Consents about to end (as lead)", consents_expiring, sliced=True),
+    ReminderKind(
+        "join_request.waiting",
+        "Requests to join waiting for you (as lead)",
+        join_requests_waiting,
+        sliced=True,
+    ),
 )

@@ -33,6 +33,8 @@ class ScanRun(models.Model):
     claimed_at = models.DateTimeField(default=timezone.now)
     heartbeat_at = models.DateTimeField(default=timezone.now)
     takeovers = models.PositiveIntegerField(default=0)
+    # The day's reminders are all written down (DayReminder): delivery to people may begin, or go on.
+    collected_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     people = models.PositiveIntegerField(default=0)  # people who were sent something
     reminders = models.PositiveIntegerField(default=0)
@@ -78,3 +80,42 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to}"
+
+
+class DayReminder(models.Model):
+    """One reminder of a run's day, written down while the scan gathers them a slice of clients at a time,
+    read back a slice of people at a time, and deleted when the run finishes. Plain ids, not foreign keys:
+    a working table, written and read in bulk."""
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    user_id = models.IntegerField()
+    kind = models.CharField(max_length=60)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300)
+    client_id = models.IntegerField(null=True, blank=True)
+    portal = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "user_id"], name="day_reminder_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
+
+
+class AtOnceSent(models.Model):
+    """A reminder the person asked to have "at once" was sent to them on this day (by the task its change
+    enqueued, or by the day's scan): the other path sees the mark and does not send it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    key = models.CharField(max_length=32)  # reminders.email.reminder_key
+    kind = models.CharField(max_length=60)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "key"], name="one_at_once_per_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} sent at once to {self.user_id} on {self.day}"

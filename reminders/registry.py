@@ -1,13 +1,22 @@
 """Reminder kinds: a registry each app adds to when Django starts.
 
-A kind says what it reminds people of and how to find every reminder due on a day, for everyone at once
-(a fixed number of queries however many clients there are). The daily scan asks every registered kind;
-reminders never imports the apps that register (referrals, conferences, assessments sit above it).
+A kind says what it reminds people of and how to find every reminder due on a day (a fixed number of
+queries however many clients there are). The daily scan asks every registered kind; reminders never
+imports the apps that register (referrals, conferences, assessments sit above it).
+
+A kind that can be asked about a slice of clients says so (`sliced=True`): its `collect(today, clients=
+(low, high))` reads only clients whose id is within low..high (both included), so the scan walks the
+clients a slice at a time and its memory stays flat however many reminders a day has; a change to one
+client asks for that client alone (`clients=(id, id)`, the "at once" reminders sent on commit). A kind
+that cannot (`collect(today)`) is read whole, once a day: keep those for things that stay few (meetings).
 """
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+ClientSlice = tuple[int, int]  # client ids low..high, both included
 
 
 class Delivery:
@@ -39,9 +48,17 @@ class Reminder:
 class ReminderKind:
     name: str  # "action.due": also the preference's key
     label: str  # what a person sees on their preferences page
-    collect: Callable[[datetime.date], Iterable[Reminder]] = field(compare=False)
+    # collect(today) or, for a sliced kind, collect(today, clients=(low, high))
+    collect: Callable[..., Iterable[Reminder]] = field(compare=False)
     default: str = Delivery.DIGEST
     for_portal: bool = False  # offered to clients and family in the portal
+    sliced: bool = False  # collect takes clients=(low, high): see the module's docstring
+
+    def reminders(self, today: datetime.date, clients: ClientSlice | None) -> Iterable[Reminder]:
+        """This kind's reminders of the day: for the slice of clients if it is sliced (all of them, once,
+        if it is not: then `clients` None)."""
+        kwargs: dict[str, Any] = {"clients": clients} if self.sliced else {}
+        return self.collect(today, **kwargs)
 
 
 class Registry:

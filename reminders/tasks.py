@@ -6,7 +6,7 @@ import socket
 
 from django.utils import timezone
 
-from reminders import outbox, scan
+from reminders import at_once, outbox, scan
 from reminders.background import task
 
 
@@ -20,6 +20,13 @@ def daily_scan(day: str) -> dict:
     result = scan.run_day(datetime.date.fromisoformat(day), worker_name())
     result["emails_sent"] = outbox.deliver_outbox(worker=worker_name())
     return result
+
+
+@task()
+def send_at_once(client_id: int, kinds: list[str]) -> dict:
+    """A change committed: its "at once" reminders about the client, to those who chose that, then sent."""
+    sent = at_once.send_for_client(client_id, kinds)
+    return {"sent": sent, "emails_sent": outbox.deliver_outbox(worker=worker_name()) if sent else 0}
 
 
 @task()

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from circles.models import CircleMember, PortalAccess
+from reminders.kinds import in_slice
 from reminders.names import first_name
-from reminders.registry import Reminder, ReminderKind
+from reminders.registry import ClientSlice, Reminder, ReminderKind
 from sharing.models import Action, Goal
 
 OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
@@ -32,7 +33,7 @@ def _due(due_on: datetime.date, today: datetime.date) -> str:
     return f"is due on {due_on:%-d %B}"
 
 
-def actions_due(today: datetime.date) -> Iterable[Reminder]:
+def actions_due(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Open actions due within the next days or overdue: to their owner, and to the lead once overdue by
     REMINDERS_LEAD_OVERDUE_DAYS. Three queries (actions with owner and client, leads, portal accounts),
     read as plain tuples: a day's actions at council size are a hundred thousand rows."""
@@ -48,6 +49,7 @@ def actions_due(today: datetime.date) -> Iterable[Reminder]:
                 goal__removed_at=None,
                 due_on__isnull=False,
                 due_on__lte=soon,
+                **in_slice(clients, "goal__plan__client"),
             )
             .order_by()
             .values_list(
@@ -55,7 +57,7 @@ def actions_due(today: datetime.date) -> Iterable[Reminder]:
                 "owner_is_client",
                 "owner__user_id",
                 "owner__until",
-                "goal__plan__client_id",
+                "goal__plan__client",
                 "goal__plan__client__given_name",
                 "goal__plan__client__preferred_name",
                 "goal__plan__client__public_id",
@@ -92,15 +94,17 @@ def actions_due(today: datetime.date) -> Iterable[Reminder]:
             )
 
 
-def goals_to_review(today: datetime.date) -> Iterable[Reminder]:
+def goals_to_review(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
     """Goals whose review date is within the next days (or today), for the lead. Two queries."""
     soon = today + datetime.timedelta(days=settings.REMINDERS_REVIEW_DAYS)
     rows = list(
-        Goal.objects.filter(removed_at=None, review_on__gte=today, review_on__lte=soon)
+        Goal.objects.filter(
+            removed_at=None, review_on__gte=today, review_on__lte=soon, **in_slice(clients, "plan__client")
+        )
         .order_by()
         .values_list(
             "review_on",
-            "plan__client_id",
+            "plan__client",
             "plan__client__given_name",
             "plan__client__preferred_name",
             "plan__client__public_id",
@@ -119,9 +123,9 @@ def goals_to_review(today: datetime.date) -> Iterable[Reminder]:
 
 
 KINDS = [
-    ReminderKind("action.due", "Your actions due soon or overdue", actions_due),
+    ReminderKind("action.due", "Your actions due soon or overdue", actions_due, sliced=True),
     ReminderKind("action.overdue_lead", "Actions overdue in circles you lead", lambda today: []),
-    ReminderKind("goal.review", "Goals due for review (as lead)", goals_to_review),
+    ReminderKind("goal.review", "Goals due for review (as lead)", goals_to_review, sliced=True),
     ReminderKind(
         "portal.my_actions", "Reminders of my own actions", lambda today: [], default="off", for_portal=True
     ),

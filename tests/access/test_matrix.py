@@ -196,6 +196,9 @@ MATRIX = {
     ("assessments:edit", "get"): ("draft", None, page(404, lead=200)),
     ("assessments:edit", "post"): ("draft", {}, page(404, lead=400)),
     ("assessments:draft", "post"): ("draft", {}, page(404, lead=200)),
+    # A draft is its author's (the lead's) only: nobody else can see it, so nobody else can discard it.
+    ("assessments:discard", "get"): ("draft", None, page(404, lead=200)),
+    ("assessments:discard", "post"): ("draft", {}, page(404, lead=302)),
     ("assessments:amend", "get"): ("assessment", None, page(404, **{**with_status(VIEW, 403), "lead": 200})),
     ("assessments:amend", "post"): ("assessment", {}, page(404, **{**with_status(VIEW, 403), "lead": 400})),
     ("assessments:chart", "get"): ("instrument", None, page(404, **VIEW)),
@@ -363,6 +366,7 @@ MATRIX = {
     ("api:assessments", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:assessment", "get"): ("assessment", None, api(404, **VIEW)),
     ("api:assessment", "patch"): ("draft", {}, api(404, lead=400)),
+    ("api:assessment", "delete"): ("draft", None, api(404, lead=204)),
     ("api:assessment_complete", "post"): ("draft", {}, api(404, lead=400)),
     ("api:assessment_amend", "post"): ("assessment", {}, api(404, **with_status(VIEW, 400))),
     ("api:assessment_series", "get"): ("instrument", None, api(404, **VIEW)),

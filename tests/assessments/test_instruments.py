@@ -197,8 +197,8 @@ def test_the_editor_says_which_line_is_wrong(admin):
     response = signed_in(admin).post("/organisation/instruments/new/", data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "items[2].code: Two items are coded &#x27;b&#x27;" in html
-    assert "bands[1].to: Expected 9" in html
+    assert "Line 3: Two items are coded &#x27;b&#x27;" in html
+    assert "Line 2: Expected 9: the last band ends at the highest score (9 is in no band)" in html
     assert not Instrument.objects.filter(code="quick").exists()
 
 
@@ -235,3 +235,158 @@ def test_a_copy_keeps_what_the_form_does_not_show(admin):
         == 302
     )
     assert Instrument.objects.get(code="phq-9-ours").versions.get().definition["flags"][0]["item"] == "9"
+
+
+def editor_data(browser, code: str) -> dict:
+    return dict(browser.get(f"/organisation/instruments/{code}/").context["form"].initial)
+
+
+def each_item_pack():
+    """Money check scored item by item: bills has bands of its own and goes the other way (lower is better)."""
+    pack = our_pack()
+    instrument = pack["instruments"][0]
+    instrument["scoring"] = "each"
+    instrument["bands"] = [{"from": 1, "to": 2, "label": "Worried"}, {"from": 3, "to": 5, "label": "Fine"}]
+    return pack
+
+
+def test_the_editor_changes_flags_and_an_items_own_bands_in_a_new_version(admin, alice, grace):
+    services.pack_import(actor=admin, pack=each_item_pack())
+    old = assessment_done(author=alice, client=grace, code="money-check", scores=[2, 2])
+    browser = signed_in(admin)
+    data = editor_data(browser, "money-check")
+    assert data["item_bands"] == "" and data["flags"] == ""
+    data |= {
+        "items": "bills | Bills paid on time | optional | lower is better\nfood | Enough food this week | none",
+        "item_bands": "bills | 1-1 = Fine\nbills | 2-5 = Behind",
+        "flags": "food | above 4 | Check today that there is food in the house.",
+    }
+    response = browser.post("/organisation/instruments/money-check/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    instrument = Instrument.objects.get(code="money-check")
+    definition = instrument.versions.get(number=2).definition
+    assert definition["items"][0] == {
+        "code": "bills",
+        "text": "Bills paid on time",
+        "narrative": "optional",
+        "direction": "lower_is_better",
+        "bands": [{"from": 1, "to": 1, "label": "Fine"}, {"from": 2, "to": 5, "label": "Behind"}],
+    }
+    assert "bands" not in definition["items"][1]
+    assert definition["flags"] == [
+        {"item": "food", "above": 4, "message": "Check today that there is food in the house."}
+    ]
+    assert AuditEvent.objects.filter(action="instrument.version", object_id=str(instrument.pk)).exists()
+    # The form shows what it saved, so saving it again unchanged makes no new version.
+    again = editor_data(browser, "money-check")
+    assert again["flags"] == "food | above 4 | Check today that there is food in the house."
+    assert browser.post("/organisation/instruments/money-check/", again).status_code == 302
+    assert Instrument.objects.get(code="money-check").current_version == 2
+    # Scored with the new version: bills 2 is "Behind" on its own bands, food 5 raises the flag.
+    new = assessment_done(author=alice, client=grace, code="money-check", scores=[2, 5])
+    assert [i["band"] for i in new.result["items"]] == ["Behind", "Fine"] and new.flagged
+    old.refresh_from_db()  # the old one keeps its version, bands and (no) flags
+    assert (old.version.number, [i["band"] for i in old.result["items"]], old.flagged) == (
+        1,
+        ["Worried", "Worried"],
+        False,
+    )
+
+
+def test_the_editor_takes_flags_off(admin):
+    browser = signed_in(admin)
+    assert (
+        browser.post("/organisation/instruments/new/?copy=phq-9", editor_data_copy(browser)).status_code
+        == 302
+    )
+    data = editor_data(browser, "phq-9-ours") | {"flags": ""}
+    assert browser.post("/organisation/instruments/phq-9-ours/", data).status_code == 302
+    instrument = Instrument.objects.get(code="phq-9-ours")
+    assert instrument.versions.get(number=2).definition["flags"] == []
+    assert instrument.versions.get(number=1).definition["flags"][0]["item"] == "9"
+
+
+def editor_data_copy(browser):
+    return dict(browser.get("/organisation/instruments/new/?copy=phq-9").context["form"].initial)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (
+            {"item_bands": "bills | 1-2 = Fine\nbills | 4-5 = Behind"},
+            "item_bands",
+            "Line 2 (bills): Expected 3: this band leaves a gap after the one before: 3 is in no band.",
+        ),
+        (
+            {"item_bands": "bills | 1-3 = Fine\nbills | 3-5 = Behind"},
+            "item_bands",
+            "Line 2 (bills): Expected 4: this band overlaps the one before, which ends at 3.",
+        ),
+        (
+            {"item_bands": "bills | 1-2 = Fine\nbills | 3-4 = Behind"},
+            "item_bands",
+            "Line 2 (bills): Expected 5: the last band ends at the highest score (5 is in no band).",
+        ),
+        (
+            {"item_bands": "bills | 2-5 = Fine"},
+            "item_bands",
+            "Line 1 (bills): Expected 1: the first band starts at the lowest score, 1.",
+        ),
+        ({"item_bands": "rent | 1-5 = Fine"}, "item_bands", "Line 1: no item is coded &#x27;rent&#x27;."),
+        (
+            {"item_bands": "bills: 1 to 5 fine"},
+            "item_bands",
+            "Line 1: write it like anxious | 0-1 = Very low.",
+        ),
+        (
+            {"item_bands": "bills | 1-5 = Fine", "scoring": "sum", "bands": "2-10 = All"},
+            "item_bands",
+            "Item bills: Only instruments scored item by item have bands per item.",
+        ),
+        ({"flags": "rent | above 1 | Ring them."}, "flags", "Line 1: No item is coded &#x27;rent&#x27;."),
+        (
+            {"flags": "food | above 5 | Ring them."},
+            "flags",
+            "Line 1: No answer is above 5 (the highest score is 5), so this flag would never be raised",
+        ),
+        (
+            {"flags": "bills | above 2 | Ring them.\nfood | over the top | Ring them."},
+            "flags",
+            "Line 2: write it like 9 | above 0 | what to do.",
+        ),
+        ({"items": "bills | Bills | none | sideways\nfood | Food"}, "items", "Line 1: the last part is"),
+    ],
+)
+def test_the_editor_says_what_is_wrong_with_bands_and_flags_and_changes_nothing(admin, change, field, words):
+    services.pack_import(actor=admin, pack=each_item_pack())
+    browser = signed_in(admin)
+    response = browser.post(
+        "/organisation/instruments/money-check/", editor_data(browser, "money-check") | change
+    )
+    assert response.status_code == 400
+    assert words in str(response.context["form"].errors.get(field)) or words in response.content.decode(), (
+        response.context["form"].errors
+    )
+    assert Instrument.objects.get(code="money-check").current_version == 1
+    assert not AuditEvent.objects.filter(action="instrument.version").exists()
+
+
+def test_import_says_what_a_new_version_changes(admin):
+    services.pack_import(actor=admin, pack=our_pack())
+    changed = our_pack()
+    instrument = changed["instruments"][0]
+    instrument["items"][0]["text"] = "Bills paid"
+    instrument["items"].append({"code": "rent", "text": "Rent paid", "narrative": "none"})
+    instrument["bands"] = [
+        {"from": 3, "to": 7, "label": "Struggling"},
+        {"from": 8, "to": 15, "label": "Managing"},
+    ]
+    instrument["reassess_days"] = 60
+    response = signed_in(admin).post("/organisation/instruments/import/", {"pack": json.dumps(changed)})
+    assert response.status_code == 200
+    assert (
+        "Money check (money-check): new version 2 (the score bands; the days between assessments; "
+        "items changed: bills; items added: rent)"
+    ) in response.content.decode()
+    assert Instrument.objects.get(code="money-check").current_version == 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from circles.models import CircleMember
 from realtime.models import Notification
 from reminders import scan
-from reminders.models import DigestSent, OutgoingEmail, ReminderPreference, ScanRun
+from reminders.models import DayReminder, DigestSent, OutgoingEmail, ReminderPreference, ScanRun
 from reminders.registry import Reminder, ReminderKind, registry
 from reminders.services import preference_set
 from tests.factories import ClientFactory, ConsentFactory, MemberFactory
@@ -126,14 +126,16 @@ def test_the_scans_query_count_is_flat_in_the_number_of_clients(alice, bob, earl
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as queries:
         plans = scan.plans_for(scan.collect(today))
-    # 1. open actions due, with owner and client, 2. the leads of clients whose actions are overdue long
-    # enough (no portal query: none of the actions is the client's own), 3. the instruments' reassessment
-    # intervals, 4. the latest assessments (none, so no leads to look up), 5. consents ending soon with their
-    # client, 6. their leads, 7. goals to review (none, so no leads to look up), 8. requests to join waiting
-    # (none), 9. minutes to sign off (none), 10. meetings coming up (none, so no invitations), 11. the
-    # portal's meetings coming up (none, so no portal accounts), 12. referrals waiting, 13. the check that
-    # each person is in the circle now (one batch of pairs), 14. the people, 15. their preferences.
-    assert len(queries) == 15, "\n".join(q["sql"][:90] for q in queries)
+    # The kinds read whole, once: 1. minutes to sign off (none), 2. meetings coming up (none, so no
+    # invitations), 3. the portal's meetings coming up (none, so no portal accounts). 4. The lowest and
+    # highest client ids (one slice of clients here, REMINDERS_CLIENT_SLICE wide). For the slice: 5. open
+    # actions due, with owner and client, 6. the leads of clients whose actions are overdue long enough (no
+    # portal query: none of the actions is the client's own), 7. the instruments' reassessment intervals,
+    # 8. the latest assessments (none, so no leads to look up), 9. consents ending soon with their client,
+    # 10. their leads, 11. goals to review (none, so no leads to look up), 12. requests to join waiting
+    # (none), 13. referrals waiting, 14. the check that each person is in the circle now. Then 15. the
+    # people, 16. their preferences.
+    assert len(queries) == 16, "\n".join(q["sql"][:90] for q in queries)
     assert sum(len(p.bell) for p in plans) == 3 * clients
 
 
@@ -154,3 +156,35 @@ def test_a_batch_that_meets_someone_already_done_gives_the_others_theirs(reminde
     assert scan.deliver_batch(plans, today) == 1
     assert OutgoingEmail.objects.filter(to=alice.email).count() == 1
     assert not OutgoingEmail.objects.filter(to=bob.email).exists()
+
+
+def test_the_scan_reads_clients_a_slice_at_a_time_and_finds_the_same(alice, bob, early_help, settings):
+    for n in range(5):
+        client = ClientFactory(given_name=f"C{n}")
+        MemberFactory(client=client, user=alice, is_lead=True, role="lead_professional")
+        MemberFactory(client=client, user=bob)
+        add_due_action(client, bob, due_on=days(-10))
+        ConsentFactory(client=client, scope="circle", recorded_by=alice, expires_on=days(3))
+    today = timezone.localdate()
+    whole = sorted(scan.collect(today), key=repr)
+    settings.REMINDERS_CLIENT_SLICE = 2
+    assert len(list(scan.client_slices())) == 3
+    assert sorted(scan.collect(today), key=repr) == whole and len(whole) == 15
+    assert scan.run_day(today, "worker-1")["delivered"] == 2
+    assert ScanRun.objects.get(period=today).reminders == 15
+    assert not DayReminder.objects.exists()  # the working rows go when the run finishes
+
+
+def test_a_run_taken_over_before_it_had_gathered_gathers_again(reminders_world, alice, bob, carol, settings):
+    """A worker died while writing the day's reminders down: what it wrote is not trusted (Carol's row is
+    left over from it); the next worker gathers the day again from the start."""
+    today = timezone.localdate()
+    stale = timezone.now() - datetime.timedelta(seconds=settings.REMINDERS_STALE_SECONDS + 5)
+    run = ScanRun.objects.create(period=today, claimed_by="dead", heartbeat_at=stale)
+    DayReminder.objects.create(
+        run=run, user_id=carol.pk, kind="consent.expiring", text="Half written", url="/"
+    )
+    assert scan.run_day(today, "worker-2")["delivered"] == 2
+    assert not DigestSent.objects.filter(user=carol).exists()
+    assert {d.user for d in DigestSent.objects.all()} == {alice, bob}
+    assert ScanRun.objects.get(period=today).collected_at is not None
