@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "conferences",
     "portal",
     "overview",
+    "importing",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 

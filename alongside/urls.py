@@ -9,6 +9,7 @@ from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
 from conferences import api as meetings_api
+from importing import api as importing_api
 from network.health import healthz
 from overview import api as overview_api
 from overview import client_urls as overview_client_urls
@@ -200,6 +201,9 @@ api_v1 = [
         name="meeting_reports",
     ),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
+    path("imports/", importing_api.ImportListApi.as_view(), name="imports"),
+    path("imports/<int:import_id>/", importing_api.ImportDetailApi.as_view(), name="import"),
+    path("imports/<int:import_id>/start/", importing_api.ImportStartApi.as_view(), name="import_start"),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
@@ -236,6 +240,7 @@ urlpatterns = [
     path("notifications/read/", realtime_views.notifications_read, name="notifications_read"),
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/instruments/", include("assessments.instrument_urls")),
+    path("organisation/imports/", include("importing.urls")),
     path("organisation/", include("network.organisation_urls")),
     path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),

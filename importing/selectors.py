@@ -1,0 +1,71 @@
+"""Reads for moving clients in and out, each checking that the reader is an agency admin."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from circles import access
+from circles.models import CircleMember, Client
+from importing.models import ImportJob
+from network.models import User
+from network.roles import is_agency_admin
+
+
+def admin_only(user: User) -> None:
+    if not is_agency_admin(user):
+        raise PermissionDenied("Only agency admins move clients in and out of Alongside.")
+
+
+def jobs_for(user: User) -> QuerySet[ImportJob]:
+    """The imports of the admin's organisation, newest first."""
+    admin_only(user)
+    return (
+        ImportJob.objects.filter(organisation_id=user.organisation_id)
+        .select_related("created_by")
+        .defer("content")
+    )
+
+
+def job_get(user: User, job_id: int | str) -> ImportJob:
+    """One import of the admin's organisation; another organisation's looks like no import at all."""
+    admin_only(user)
+    try:
+        return jobs_for(user).get(pk=int(job_id))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import") from None
+
+
+def clients_by_name_and_birth(user: User) -> dict[tuple[str, str, datetime.date], list[str]]:
+    """The clients the admin's organisation works with now, by (first name, last name, date of birth),
+    folded for comparison: their public IDs. For spotting likely duplicates in a file."""
+    admin_only(user)
+    found: dict[tuple[str, str, datetime.date], list[str]] = defaultdict(list)
+    rows = (
+        Client.objects.filter(access.caseload_filter(user), date_of_birth__isnull=False)
+        .distinct()
+        .values_list("given_name", "family_name", "date_of_birth", "public_id")
+    )
+    for given, family, born, public_id in rows.iterator(chunk_size=5000):
+        found[(given.casefold(), family.casefold(), born)].append(public_id)
+    return found
+
+
+def clients_for_export(user: User) -> QuerySet[Client]:
+    """The clients the admin's organisation works with now (someone from it in the circle), with each
+    circle's current professionals who are not hidden: hidden members never leave Alongside in a file
+    (imported back, they would no longer be hidden)."""
+    admin_only(user)
+    professionals = (
+        CircleMember.objects.filter(until=None, kind=CircleMember.Kind.PROFESSIONAL, is_hidden=False)
+        .select_related("user")
+        .order_by("-is_lead", "since", "pk")
+    )
+    return (
+        Client.objects.filter(access.caseload_filter(user))
+        .distinct()
+        .prefetch_related(Prefetch("members", queryset=professionals, to_attr="professionals"))
+        .order_by("family_name", "given_name", "pk")
+    )
