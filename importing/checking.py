@@ -7,6 +7,7 @@ the directory may have changed in between). It writes nothing.
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +22,7 @@ from circles.models import CircleMember
 from importing import selectors
 from importing.columns import (
     BY_NAME,
-    DATE_FORMATS,
-    DATE_HINT,
+        DATE_HINT,
     NAMES,
     PROFESSIONAL_ROLES,
     REQUIRED,
@@ -37,6 +37,9 @@ MAX_BYTES = 50 * 1024 * 1024
 KEEP = 500  # problems and duplicates kept to show; all are counted
 PROGRESS_EVERY = 1000
 BOM = b"\xef\xbb\xbf"
+# DATE_FORMATS as patterns: the same dates as strptime reads, many times faster over 100,000 rows.
+DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+YEAR_FIRST = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,12 @@ def check(
     if text is None:
         return result
     rows = _read_rows(text, result, progress)
-    if not result.ok or rows is None:
+    if rows is None:  # the file as a whole is wrong: its rows mean nothing yet
         return result
     _check_people(rows, actor, result)
-    _find_duplicates(rows, actor, result)
+    result.problems.sort(key=lambda problem: problem.row or 0)  # in the file's order (sort is stable)
     if result.ok:
+        _find_duplicates(rows, actor, result)
         result.clients = [
             NewClient(details=row.details, lead=row.lead, lead_role=row.lead_role, members=row.people)
             for row in rows
@@ -238,9 +242,10 @@ def _row(
     details: dict[str, Any] = {}
     ok = True
     for name in ("given_name", "family_name", "preferred_name", "pronouns", "language", "phone", "email"):
-        details[name] = clean_line(raw.get(name, ""))
+        details[name] = _line(raw.get(name, ""))
     for name in ("address", "accessibility_needs"):
-        details[name] = clean_text(raw.get(name, ""))
+        value = raw.get(name, "")
+        details[name] = value.strip() if value.isprintable() else clean_text(value)
     for name, value in details.items():
         limit = BY_NAME[name].max_length
         if len(value) > limit:
@@ -270,20 +275,35 @@ def _row(
     return _Row(number, details, lead_email, lead_role, members)
 
 
-def _date(number: int, text: str, today: datetime.date, result: Checked) -> tuple[datetime.date | None, bool]:
+def _date(
+    number: int, text: str, today: datetime.date, result: Checked
+) -> tuple[datetime.date | None, bool]:
     if not text:
         return None, True
-    for fmt in DATE_FORMATS:
+    born = None
+    if match := DAY_FIRST.match(text):
+        day, month, year = map(int, match.groups())
+    elif match := YEAR_FIRST.match(text):
+        year, month, day = map(int, match.groups())
+    if match:
         try:
-            born = datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
+            born = datetime.date(year, month, day)
         except ValueError:
-            continue
-        if born > today:
-            result.add(number, "date_of_birth", f"“{text}” is in the future.")
-            return None, False
-        return born, True
-    result.add(number, "date_of_birth", f"“{text}” is not a date. {DATE_HINT}")
-    return None, False
+            born = None
+    if born is None:
+        result.add(number, "date_of_birth", f"“{text}” is not a date. {DATE_HINT}")
+        return None, False
+    if born > today:
+        result.add(number, "date_of_birth", f"“{text}” is in the future.")
+        return None, False
+    return born, True
+
+
+def _line(value: str) -> str:
+    """network.text.clean_line, with a short cut for the usual cell (nothing in it to clean)."""
+    if not value:
+        return ""
+    return value.strip() if value.isprintable() else clean_line(value)
 
 
 def _role(number: int, column: str, text: str, result: Checked, *, lead: bool) -> tuple[str, bool]:
@@ -303,7 +323,7 @@ def _role(number: int, column: str, text: str, result: Checked, *, lead: bool) -
 def _members(number: int, text: str, result: Checked) -> tuple[list[tuple[str, str]], bool]:
     members: list[tuple[str, str]] = []
     ok = True
-    for part in clean_line(text).split(";"):
+    for part in _line(text).split(";"):
         part = part.strip()
         if not part:
             continue

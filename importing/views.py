@@ -23,7 +23,7 @@ from network.http import AuthenticatedHttpRequest
 def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file: every row is checked (the dry run) before anything is imported."""
     selectors.admin_only(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
