@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from importing import checking, selectors, services
 from importing.models import ImportJob
-from network.api_schema import FIELD_ERRORS, answers
+from network.api_schema import FIELD_ERRORS, ErrorOutput, answers
 from network.http import AuthenticatedRequest
 
 
@@ -80,6 +80,9 @@ PROBLEMS = OpenApiResponse(
 )
 
 
+NOT_MULTIPART = OpenApiResponse(ErrorOutput, description="The file comes as multipart/form-data.")
+
+
 def _problems(checked: checking.Checked) -> dict[str, list[str]]:
     texts = [problem.text for problem in checked.problems]
     if checked.problem_count > len(texts):
@@ -97,7 +100,7 @@ class ImportListApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadInput},
-        responses=answers({201: ImportOutput, 400: PROBLEMS}),
+        responses=answers({201: ImportOutput, 400: PROBLEMS, 415: NOT_MULTIPART}),
         summary="Upload a file of clients: the dry run",
         description="Every row is checked. A file with problems is refused (400) and not kept; a clean one "
         "becomes an import that is ready to start, with any likely duplicates listed.",

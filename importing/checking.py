@@ -22,7 +22,7 @@ from circles.models import CircleMember
 from importing import selectors
 from importing.columns import (
     BY_NAME,
-        DATE_HINT,
+    DATE_HINT,
     NAMES,
     PROFESSIONAL_ROLES,
     REQUIRED,
@@ -275,9 +275,7 @@ def _row(
     return _Row(number, details, lead_email, lead_role, members)
 
 
-def _date(
-    number: int, text: str, today: datetime.date, result: Checked
-) -> tuple[datetime.date | None, bool]:
+def _date(number: int, text: str, today: datetime.date, result: Checked) -> tuple[datetime.date | None, bool]:
     if not text:
         return None, True
     born = None

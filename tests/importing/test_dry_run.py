@@ -101,7 +101,9 @@ def test_wrong_columns(adah, alice, header, expected):
 
 
 def test_a_row_with_more_cells_than_columns(adah, alice):
-    content = csv_bytes("Grace,Okafor,alice@example.org,surprise", header="given_name,family_name,lead_email\n")
+    content = csv_bytes(
+        "Grace,Okafor,alice@example.org,surprise", header="given_name,family_name,lead_email\n"
+    )
     assert problems_for(adah, content) == ["Row 2: it has 4 cells, but the first row names 3 columns."]
 
 

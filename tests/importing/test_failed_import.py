@@ -34,7 +34,9 @@ def test_a_failure_while_saving_leaves_nothing_behind(adah, alice, bob, monkeypa
     assert AuditEvent.objects.count() == audit_before + 1  # only the start, which was committed before
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.created_count == 0 and job.content == b""
-    assert job.problems[0]["text"].startswith("Nothing was imported: something went wrong while saving (RuntimeError).")
+    assert job.problems[0]["text"].startswith(
+        "Nothing was imported: something went wrong while saving (RuntimeError)."
+    )
 
 
 def test_a_directory_change_since_the_dry_run_fails_the_import_with_its_row(adah, alice, bob):
@@ -53,7 +55,9 @@ def test_a_directory_change_since_the_dry_run_fails_the_import_with_its_row(adah
 
 
 def test_an_admin_who_is_no_longer_one_imports_nothing(adah, alice):
-    job, _checked = services.import_check(actor=adah, file_name="one.csv", content=csv_bytes(ROWS[0].split(",bob")[0] + ","))
+    job, _checked = services.import_check(
+        actor=adah, file_name="one.csv", content=csv_bytes(ROWS[0].split(",bob")[0] + ",")
+    )
     ImportJob.objects.filter(pk=job.pk).update(status="queued")
     adah.org_role = "practitioner"
     adah.save(update_fields=["org_role"])
@@ -61,12 +65,16 @@ def test_an_admin_who_is_no_longer_one_imports_nothing(adah, alice):
     services.import_run(job_id=job.pk)
 
     job.refresh_from_db()
-    assert job.status == "failed" and job.problems[0]["text"] == "Adah Admin is no longer an agency admin here."
+    assert (
+        job.status == "failed" and job.problems[0]["text"] == "Adah Admin is no longer an agency admin here."
+    )
     assert Client.objects.count() == 0
 
 
 def test_a_job_is_run_once_whoever_else_picks_it_up(adah, alice):
-    job, _checked = services.import_check(actor=adah, file_name="one.csv", content=csv_bytes(ROWS[0].split(",bob")[0] + ","))
+    job, _checked = services.import_check(
+        actor=adah, file_name="one.csv", content=csv_bytes(ROWS[0].split(",bob")[0] + ",")
+    )
     services.import_start(actor=adah, job=job)
     assert services.import_run(job_id=job.pk) == {"job": job.pk, "claimed": False}
     assert Client.objects.count() == 1

@@ -11,13 +11,15 @@ from tests.conftest import signed_in
 from tests.importing.conftest import csv_bytes
 
 ROWS = (
-    "Grace,Okafor,,14/03/1990,she/her,,'+44 7700 900123,grace@mail.example,\"1 High St\nNorthbridge\",,"
+    'Grace,Okafor,,14/03/1990,she/her,,\'+44 7700 900123,grace@mail.example,"1 High St\nNorthbridge",,'
     "alice@example.org,Family support worker,carol@example.org:Health visitor; bob@example.org",
     "Daniel,Okafor,Dan,2016-05-01,,,,,,,ALICE@example.org,,",
 )
 
 
-def test_a_checked_file_is_imported_by_the_task_with_every_invariant_of_client_create(adah, alice, bob, carol):
+def test_a_checked_file_is_imported_by_the_task_with_every_invariant_of_client_create(
+    adah, alice, bob, carol
+):
     job, _checked = services.import_check(actor=adah, file_name="okafors.csv", content=csv_bytes(*ROWS))
     assert job.status == ImportJob.Status.CHECKED and job.row_count == 2 and job.member_count == 2
     assert Client.objects.count() == 0
@@ -29,7 +31,11 @@ def test_a_checked_file_is_imported_by_the_task_with_every_invariant_of_client_c
     grace = Client.objects.get(given_name="Grace")
     public_id.normalise(grace.public_id)  # a real public ID, with its check character
     assert grace.created_by == adah
-    assert (grace.phone, grace.address, grace.email) == ("+44 7700 900123", "1 High St\nNorthbridge", "grace@mail.example")
+    assert (grace.phone, grace.address, grace.email) == (
+        "+44 7700 900123",
+        "1 High St\nNorthbridge",
+        "grace@mail.example",
+    )
     assert str(grace.date_of_birth) == "1990-03-14" and grace.stage == Client.Stage.INTAKE
     circle = {(m.user, m.role, m.is_lead, m.organisation_id, m.added_by) for m in grace.members.all()}
     assert circle == {
