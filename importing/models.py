@@ -51,7 +51,10 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        """How far along, for the progress bar: checking the rows is the first 90 %, saving the last 10 %."""
+        """How far along: checking the rows again is 0–90 %; saving shows 90 % until it is done (100 %).
+
+        Saving is one transaction, so it has nothing to show until it commits: the page shows a bar that
+        moves without a figure meanwhile (docs/importing.md says how long it takes)."""
         if self.status == self.Status.DONE:
             return 100
         if self.status == self.Status.SAVING:

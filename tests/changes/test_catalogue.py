@@ -24,6 +24,7 @@ DECLARING_MODULES = [
     "reminders.changes",
     "assessments.changes",
     "conferences.changes",
+    "importing.changes",
 ]
 
 

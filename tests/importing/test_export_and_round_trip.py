@@ -4,9 +4,8 @@ import csv
 import io
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from audit.models import AuditEvent
 from circles.models import CircleMember, Client
@@ -69,10 +68,10 @@ def test_the_export_reads_a_fixed_number_of_queries_however_many_clients(adah, a
             download(adah)
         return len(captured)
 
-    for n in range(1):
+    for _n in range(1):
         MemberFactory(client=ClientFactory(), user=alice, is_lead=True, role="lead_professional")
     one = queries()
-    for n in range(20):
+    for _n in range(20):
         client = ClientFactory()
         MemberFactory(client=client, user=alice, is_lead=True, role="lead_professional")
         MemberFactory(client=client, user=bob)

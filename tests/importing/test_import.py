@@ -3,7 +3,7 @@ client in one go, each as client_create would (public ID, who registered them, t
 
 from audit.models import AuditEvent
 from circles import public_id
-from circles.models import CircleMember, Client
+from circles.models import Client
 from importing import checking, services
 from importing.models import ImportJob
 from realtime.models import Event
