@@ -53,7 +53,7 @@ def make_file(rng: random.Random, n: int, leads: list[str], others: list[str]) -
         members = "; ".join(f"{email}:Key worker" for email in chosen)
         lines.append(
             f"Given{i},Family{rng.randint(0, 5000)},{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/"
-            f"{rng.randint(1940, 2020)},07700 9{i % 100000:05d},\"{i} High Street\nNorthbridge\","
+            f'{rng.randint(1940, 2020)},07700 9{i % 100000:05d},"{i} High Street\nNorthbridge",'
             f"{lead},Social worker,{members}"
         )
     return ("\n".join(lines) + "\n").encode()
@@ -64,11 +64,15 @@ def people(org_name: str, count: int, prefix: str, admin: bool = False):
 
     org = Organisation.objects.create(name=org_name, kind="social_care")
     staff = [
-        User.objects.create_user(f"{prefix}{n}@bench.example", organisation=org, full_name=f"{prefix.title()} {n}")
+        User.objects.create_user(
+            f"{prefix}{n}@bench.example", organisation=org, full_name=f"{prefix.title()} {n}"
+        )
         for n in range(count)
     ]
     boss = (
-        User.objects.create_user(f"{prefix}-admin@bench.example", organisation=org, org_role="admin", full_name="Admin")
+        User.objects.create_user(
+            f"{prefix}-admin@bench.example", organisation=org, org_role="admin", full_name="Admin"
+        )
         if admin
         else None
     )
@@ -90,8 +94,11 @@ def run_import(args: argparse.Namespace, sqlite: Path) -> dict:
         raise SystemExit([p.text for p in exc.checked.problems[:5]]) from None
     dry_run = time.perf_counter() - started
     assert checked.ok, checked.problems[:3]
-    print(f"dry run: {args.rows:,} rows, {len(content) / 1e6:.1f} MB, {dry_run:.1f} s; "
-          f"{job.member_count:,} members, {job.duplicate_count} likely duplicates", flush=True)
+    print(
+        f"dry run: {args.rows:,} rows, {len(content) / 1e6:.1f} MB, {dry_run:.1f} s; "
+        f"{job.member_count:,} members, {job.duplicate_count} likely duplicates",
+        flush=True,
+    )
 
     clicked = time.perf_counter()
     services.import_start(actor=admin, job=job)  # on the database queue: the worker below takes it
@@ -103,7 +110,9 @@ def run_import(args: argparse.Namespace, sqlite: Path) -> dict:
     readings = []
     last = None
     while True:
-        row = ImportJob.objects.values("status", "rows_checked", "row_count", "started_at", "finished_at").get(pk=job.pk)
+        row = ImportJob.objects.values(
+            "status", "rows_checked", "row_count", "started_at", "finished_at"
+        ).get(pk=job.pk)
         fresh = ImportJob(**{k: v for k, v in row.items()})
         reading = (round(time.perf_counter() - clicked, 2), row["status"], row["rows_checked"], fresh.percent)
         if reading[1:] != last:
@@ -116,8 +125,11 @@ def run_import(args: argparse.Namespace, sqlite: Path) -> dict:
     worker.wait(timeout=120)
     job.refresh_from_db()
     in_worker = (job.finished_at - job.started_at).total_seconds()
-    print(f"import: {job.status}, {job.created_count:,} clients; {total:.1f} s from start to done, "
-          f"{in_worker:.1f} s in the worker", flush=True)
+    print(
+        f"import: {job.status}, {job.created_count:,} clients; {total:.1f} s from start to done, "
+        f"{in_worker:.1f} s in the worker",
+        flush=True,
+    )
     for seconds, status, rows, percent in readings:
         print(f"  {seconds:6.2f} s  {status:9}  {rows:6,} rows checked  {percent:3d} %")
     return {
@@ -147,7 +159,9 @@ def make_big_org(n: int) -> float:
                 details={
                     "given_name": f"Big{i}",
                     "family_name": f"Family{rng.randint(0, 9999)}",
-                    "date_of_birth": datetime.date(rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28)),
+                    "date_of_birth": datetime.date(
+                        rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28)
+                    ),
                     "phone": f"+44 7700 9{i:06d}",
                     "address": f"{i} Long Road\nNorthbridge",
                 },

@@ -3,13 +3,14 @@ written row by row as the database hands them over: memory stays flat however ma
 
 import csv
 from collections.abc import Iterator
-
-from django.db.models import QuerySet
+from typing import Any
 
 from circles.models import CircleMember, Client
+from importing import selectors
 from importing.columns import NAMES, ROLE_LABELS, protect
+from network.models import User
 
-CHUNK = 2000
+CHUNK = 1000
 
 
 class _Line:
@@ -19,8 +20,7 @@ class _Line:
         return value
 
 
-def client_row(client: Client) -> list[str]:
-    professionals: list[CircleMember] = getattr(client, "professionals", [])
+def client_row(client: Client, professionals: list[CircleMember]) -> list[str]:
     lead = next((member for member in professionals if member.is_lead), None)
     others = [member for member in professionals if not member.is_lead and member.user_id]
     values = {
@@ -41,9 +41,22 @@ def client_row(client: Client) -> list[str]:
     return [protect(values[name]) for name in NAMES]
 
 
-def csv_lines(clients: QuerySet[Client]) -> Iterator[str]:
-    """The header, then a line per client, reading `CHUNK` clients (and their circles) at a time."""
+def csv_lines(user: User) -> Iterator[str]:
+    """The header, then a line per client, reading `CHUNK` clients (and then their circles) at a time."""
     writer = csv.writer(_Line())
     yield writer.writerow(NAMES)
-    for client in clients.iterator(chunk_size=CHUNK):
-        yield writer.writerow(client_row(client))
+    chunk: list[Client] = []
+    for client in selectors.clients_for_export(user).iterator(chunk_size=CHUNK):
+        chunk.append(client)
+        if len(chunk) == CHUNK:
+            yield from _rows(writer, user, chunk)
+            chunk = []
+    yield from _rows(writer, user, chunk)
+
+
+def _rows(writer: Any, user: User, clients: list[Client]) -> Iterator[str]:
+    if not clients:
+        return
+    circles = selectors.professionals_of(user, [client.pk for client in clients])
+    for client in clients:
+        yield writer.writerow(client_row(client, circles.get(client.pk, [])))

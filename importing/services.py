@@ -33,14 +33,14 @@ class FileHasProblems(Exception):
 def import_check(*, actor: User, file_name: str, content: bytes) -> tuple[ImportJob, Checked]:
     """The dry run: check every row. A file with problems raises FileHasProblems and leaves nothing behind;
     a clean one is kept as an import that is ready to start (its likely duplicates listed)."""
-    selectors.admin_only(actor)
+    organisation_id = selectors.admin_only(actor)
     file_name = clean_line(file_name)[:255] or "clients.csv"
     checked = checking.check(content, actor=actor)
     if not checked.ok:
         raise FileHasProblems(checked)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            organisation_id=actor.organisation_id,
+            organisation_id=organisation_id,
             created_by=actor,
             file_name=file_name,
             content=content,
@@ -63,9 +63,9 @@ def import_start(*, actor: User, job: ImportJob) -> ImportJob:
     """Start importing a checked file: the task does it, in the background."""
     from importing import tasks
 
-    selectors.admin_only(actor)
+    organisation_id = selectors.admin_only(actor)
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk, organisation_id=actor.organisation_id)
+        job = ImportJob.objects.select_for_update().get(pk=job.pk, organisation_id=organisation_id)
         if job.status != ImportJob.Status.CHECKED:
             raise ValidationError(
                 "This import has already been started." if job.is_running else "This import is finished.",
