@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "interop",
     "reporting",
     "packs",
+    "importing",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 

@@ -9,6 +9,7 @@ from circles import api as circles_api
 from circles import urls as circles_urls
 from circles import views as circles_views
 from conferences import api as meetings_api
+from importing import api as importing_api
 from network.health import healthz
 from overview import api as overview_api
 from overview import client_urls as overview_client_urls
@@ -230,6 +231,9 @@ api_v1 = [
         reporting_api.PartnershipDashboardApi.as_view(),
         name="reporting_partnership_dashboard",
     ),
+    path("imports/", importing_api.ImportListApi.as_view(), name="imports"),
+    path("imports/<int:import_id>/", importing_api.ImportDetailApi.as_view(), name="import"),
+    path("imports/<int:import_id>/start/", importing_api.ImportStartApi.as_view(), name="import_start"),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
@@ -270,6 +274,7 @@ urlpatterns = [
     path("organisation/caseload/", circles_views.caseload, name="caseload"),
     path("organisation/instruments/", include("assessments.instrument_urls")),
     path("organisation/packs/", include("packs.urls")),
+    path("organisation/imports/", include("importing.urls")),
     path("organisation/", include("network.organisation_urls")),
     path("security/api-tokens/", include("network.token_urls")),
     path("healthz", healthz, name="healthz"),

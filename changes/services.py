@@ -1,13 +1,14 @@
 """The one tail of every write: the change's audit row, then its event, in the writing transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from changes.catalogue import Change
-from realtime.publish import publish, publish_to_stream
+from realtime.publish import publish, publish_first_events, publish_to_stream
 
 
 def record(
@@ -47,3 +48,40 @@ def record(
         publish_to_stream(stream=stream, type=change.name, payload=dict(payload), audience=audience)
     else:
         publish(client=client, type=change.name, payload=dict(payload), audience=audience)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One change of a batch, as `record` takes it."""
+
+    change: Change
+    client: Any
+    obj: Any = None
+    before: dict | None = None
+    after: dict | None = None
+    payload: Mapping[str, Any] | None = None
+    audience: dict[str, Any] | None = None
+
+
+def record_for_new_clients(*, actor: Any, changes: Sequence[Recorded]) -> None:
+    """`record` for many changes to clients made in this very transaction (a bulk import): the audit rows
+    in bulk, one statement a batch per kind of change, and each client's events numbered from 1 in the
+    order given (realtime.publish.publish_first_events, which says why no doorbell rings)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_for_new_clients() belongs inside the writing service's transaction")
+    by_change: dict[str, list[Recorded]] = {}
+    for item in changes:
+        by_change.setdefault(item.change.name, []).append(item)
+    for name, items in by_change.items():
+        audit_record_many(
+            actor=actor,
+            action=name,
+            entries=[(item.client, item.obj, item.before, item.after) for item in items],
+        )
+    publish_first_events(
+        events=[
+            (item.client, item.change.name, dict(item.payload), item.audience)
+            for item in changes
+            if item.payload is not None
+        ]
+    )

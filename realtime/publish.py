@@ -147,3 +147,45 @@ def ring(group: str, message: dict[str, Any]) -> None:
         async_to_sync(layer.group_send)(group, message)
     except Exception:
         logger.exception("Could not ring %s; sockets will catch up from the outbox", group)
+
+
+def publish_first_events(
+    *, events: "list[tuple[Any, str, dict[str, Any], dict[str, Any] | None]]", batch_size: int = 1000
+) -> int:
+    """The first events of clients made in this very transaction (a bulk import), in bulk.
+
+    `events` is (client, type, payload, audience) in order; each client's are numbered 1, 2, 3… as given,
+    and its counter is set to match, which refuses a client that already has events (its counter is not
+    0). No doorbell is rung: nobody can be listening to a client that did not exist until this transaction
+    commits; a page opened later reads the client as it is.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish_first_events() belongs inside the writing service's transaction")
+    if not _event_checks:
+        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
+    now = timezone.now()
+    counts: dict[int, int] = {}
+    rows = []
+    for client, type_, payload, audience in events:
+        _event_checks[0](type_, payload)
+        seq = counts[client.pk] = counts.get(client.pk, 0) + 1
+        client.last_event_seq, client.last_activity_at = seq, now
+        rows.append(
+            Event(
+                client=client, seq=seq, type=type_, payload=payload, audience=audience or {}, created_at=now
+            )
+        )
+    client_model: Any = Event._meta.get_field("client").related_model
+    by_count: dict[int, list[int]] = {}
+    for client_id, count in counts.items():
+        by_count.setdefault(count, []).append(client_id)
+    for count, ids in by_count.items():
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            updated = client_model.objects.filter(pk__in=chunk, last_event_seq=0).update(
+                last_event_seq=count, last_activity_at=now
+            )
+            if updated != len(chunk):
+                raise RuntimeError("publish_first_events() is for clients with no events yet")
+    Event.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

@@ -12,6 +12,7 @@ from assessments import services as assessment_services
 from assessments.models import Instrument
 from board import services as board_services
 from circles.models import CircleMember, JoinRequest, PortalAccess
+from importing import services as import_services
 from network.models import User
 from network.services import api_token_create
 from portal.models import Invitation
@@ -303,6 +304,13 @@ MATRIX = {
     ("reporting:partnerships", "get"): (None, None, page(403, agency_admin=200)),
     ("reporting:partnerships", "post"): (None, {}, page(403, agency_admin=404)),
     ("network:team_add", "post"): (None, {}, page(403, agency_admin=302)),
+    # Moving clients in and out: agency admins only, and only their organisation's imports.
+    ("importing:imports", "get"): (None, None, page(403, agency_admin=200)),
+    ("importing:imports", "post"): (None, {}, page(403, agency_admin=400)),
+    ("importing:export", "get"): (None, None, page(403, agency_admin=200)),
+    ("importing:job", "get"): ("import_job", None, page(403, agency_admin=200)),
+    ("importing:job_progress", "get"): ("import_job", None, page(403, agency_admin=200)),
+    ("importing:job_start", "post"): ("import_job", {}, page(403, agency_admin=302)),
     # One's own API tokens: every professional has the page; only the owner (the lead here) may revoke.
     ("api_tokens:list", "get"): (None, None, page(200)),
     ("api_tokens:list", "post"): (None, {}, page(200)),
@@ -361,6 +369,11 @@ MATRIX = {
     ("api:board_scales", "get"): ("client", None, api(404, **VIEW)),
     ("api:board_scales", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
     ("api:instruments", "get"): (None, None, api(200)),
+    ("api:imports", "get"): (None, None, api(403, agency_admin=200)),
+    # A file comes as multipart/form-data; the matrix sends JSON, which an admin is told is the wrong type.
+    ("api:imports", "post"): (None, {}, api(403, agency_admin=415)),
+    ("api:import", "get"): ("import_api", None, api(403, agency_admin=200)),
+    ("api:import_start", "post"): ("import_api", {}, api(403, agency_admin=202)),
     ("api:instrument", "get"): ("instrument_code", None, api(200)),
     ("api:assessments", "get"): ("client", None, api(404, **VIEW)),
     ("api:assessments", "post"): ("client", {}, api(404, **with_status(VIEW, 400))),
@@ -593,6 +606,12 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
         "partnership": {"partnership_id": partnership.pk},
         "partnership_table": {"partnership_id": partnership.pk, "table": "consent"},
     }
+    job, _checked = import_services.import_check(
+        actor=people["agency_admin"],
+        file_name="clients.csv",
+        content=b"given_name,family_name,lead_email\nRuth,Okafor,alice@example.org\n",
+    )
+    objects |= {"import_job": {"job_id": job.pk}, "import_api": {"import_id": job.pk}}
     return people, objects
 
 

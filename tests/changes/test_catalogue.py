@@ -27,6 +27,7 @@ DECLARING_MODULES = [
     "interop.changes",
     "reporting.changes",
     "packs.changes",
+    "importing.changes",
 ]
 
 

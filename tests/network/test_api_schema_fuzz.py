@@ -42,6 +42,7 @@ from circles.models import CircleMember, Consent, JoinRequest
 from circles.services import join_request_create
 from conferences import services as conference_services
 from conferences.models import MeetingType
+from importing import services as import_services
 from network.models import User
 from referrals import handovers
 from referrals import services as referral_services
@@ -144,6 +145,8 @@ SCHEMA_CANNOT_SAY = {
     "POST /api/v1/packs/apply/": {"pack"},
     # Another organisation that exists, which the client has agreed to share information with.
     "POST /api/v1/referrals/": {"to_organisation", "consent"},
+    # A CSV file of clients whose every row is right (its columns, dates, people in the directory).
+    "POST /api/v1/imports/": {"file"},
 }
 
 
@@ -249,8 +252,14 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
     item = conference_services.agenda_item_add(
         actor=alice, meeting=meeting, client=grace, reason="Worries about the tenancy"
     )
-    # Configuration packs are for agency admins: Alice's agency's, Ada, calls those operations.
+    # Configuration packs and imports are for agency admins: Alice's agency's, Ada, calls those operations,
+    # with a checked file to import.
     ada = UserFactory(full_name="Ada Admin", organisation=alice.organisation, org_role=User.OrgRole.ADMIN)
+    job, _checked = import_services.import_check(
+        actor=ada,
+        file_name="clients.csv",
+        content=b"given_name,family_name,lead_email\nRuth,Okafor,bob@example.org\n",
+    )
     return {
         "headers": {"Authorization": f"Token {api_key_for(alice)}"},
         "admin_headers": {"Authorization": f"Token {api_key_for(ada)}"},
@@ -269,11 +278,16 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
             "code": instrument.code,
             "referral_id": referral.pk,
             "handover_id": handover.pk,
+            "import_id": job.pk,
         },
         # An agenda item's id is an item_id too, beside a plan item's.
         "meeting": {"meeting_id": meeting.pk, "item_id": item.pk, "note_id": note.pk},
         "olu": {"public_id": olu.public_id},
     }
+
+
+# Operations only an agency admin may call: called with Ada's token.
+FOR_AGENCY_ADMINS = ("/api/v1/packs/", "/api/v1/imports/")
 
 
 def requests_for(operation: Any, world: dict[str, Any]) -> st.SearchStrategy:
@@ -291,7 +305,7 @@ def requests_for(operation: Any, world: dict[str, Any]) -> st.SearchStrategy:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
 def test_the_api_answers_as_its_schema_says(operation, world):
     app = django_wsgi_app()
-    if operation.path.startswith("/api/v1/packs/"):  # agency admins only
+    if operation.path.startswith(FOR_AGENCY_ADMINS):
         world = {**world, "headers": world["admin_headers"]}
 
     @settings(

@@ -30,4 +30,6 @@ def test_the_demo(capsys):
 
     priya = User.objects.get(full_name="Priya Shah")
     counts = {c.given_name: c.new_count for c in selectors.my_clients(priya)}
-    assert sum(1 for n in counts.values() if n) == 4, counts  # Grace, Daniel, Ruth and Quinn (reporting's demo)
+    assert sum(1 for n in counts.values() if n) == 4, (
+        counts
+    )  # Grace, Daniel, Ruth and Quinn (reporting's demo)
