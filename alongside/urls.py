@@ -19,6 +19,7 @@ from sharing import client_urls as sharing_client_urls
 from sharing.api import notes as notes_api
 from sharing.api import plans as plans_api
 from sharing.views import plans as plan_views
+from subject_access import api as subject_access_api
 
 api_v1 = [
     path("clients/", circles_api.ClientListApi.as_view(), name="clients"),
@@ -200,6 +201,21 @@ api_v1 = [
         name="meeting_reports",
     ),
     path("clients/<str:public_id>/notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note"),
+    path(
+        "clients/<str:public_id>/subject-access-exports/",
+        subject_access_api.ExportListApi.as_view(),
+        name="subject_access_exports",
+    ),
+    path(
+        "clients/<str:public_id>/subject-access-exports/<int:export_id>/",
+        subject_access_api.ExportDetailApi.as_view(),
+        name="subject_access_export",
+    ),
+    path(
+        "clients/<str:public_id>/subject-access-exports/<int:export_id>/download/",
+        subject_access_api.ExportDownloadApi.as_view(),
+        name="subject_access_download",
+    ),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
@@ -220,6 +236,7 @@ handler404 = "network.api.not_found"
 urlpatterns = [
     path("", home, name="home"),
     path("meetings/", include("conferences.urls")),
+    path("", include("subject_access.urls")),  # /clients/<id>/subject-access/ and /subject-access/…
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("clients/<str:public_id>/board/", include("board.urls")),
