@@ -46,12 +46,14 @@ from network.models import User
 from referrals import handovers
 from referrals import services as referral_services
 from sharing import services as sharing_services
+from subject_access import services as subject_access_services
 from tests.factories import (
     ClientFactory,
     ConsentFactory,
     FamilyMemberFactory,
     MemberFactory,
     OrganisationFactory,
+    UserFactory,
     api_key_for,
 )
 
@@ -236,8 +238,14 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
     item = conference_services.agenda_item_add(
         actor=alice, meeting=meeting, client=grace, reason="Worries about the tenancy"
     )
+    # A subject access export of Grace's, by Early Help's agency admin, who calls the export operations
+    # (Alice, a panel chair here, would only ever be refused).
+    admin = UserFactory(organisation=alice.organisation, org_role=User.OrgRole.ADMIN)
+    export, _new = subject_access_services.export_start(actor=admin, client=grace)
+    subject_access_services.export_build(export.pk)
     return {
         "headers": {"Authorization": f"Token {api_key_for(alice)}"},
+        "admin_headers": {"Authorization": f"Token {api_key_for(admin)}"},
         "grace": {
             "public_id": grace.public_id,
             "member_id": bobs_membership.pk,
@@ -253,6 +261,7 @@ def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
             "code": instrument.code,
             "referral_id": referral.pk,
             "handover_id": handover.pk,
+            "export_id": export.pk,
         },
         # An agenda item's id is an item_id too, beside a plan item's.
         "meeting": {"meeting_id": meeting.pk, "item_id": item.pk},
@@ -285,6 +294,7 @@ def test_the_api_answers_as_its_schema_says(operation, world):
     )
     @given(case=requests_for(operation, world))
     def answers_as_documented(case: Any) -> None:
-        case.call_and_validate(app=app, headers=world["headers"], checks=CHECKS)
+        headers = world["admin_headers"] if "/subject-access-exports/" in operation.path else world["headers"]
+        case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
     answers_as_documented()
