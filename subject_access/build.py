@@ -295,7 +295,9 @@ def stages(d: Disclosure) -> dict[str, Any]:
 def notes(d: Disclosure) -> dict[str, Any]:
     everything = Note.objects.filter(client=d.client)
     disclosed = list(
-        everything.filter(d.written_filter()).select_related("author", "organisation").order_by("created_at", "pk")
+        everything.filter(d.written_filter())
+        .select_related("author", "organisation")
+        .order_by("created_at", "pk")
     )
     d.redactions.add("notes", "a note", "other_organisation", everything.count() - len(disclosed))
     return {
@@ -390,7 +392,9 @@ def plan(d: Disclosure) -> dict[str, Any]:
             "by": d.person("plan", c.author),
             "text": d.text("plan", c.text),
         }
-        for c in GoalComment.objects.filter(goal__plan=the_plan).select_related("author").order_by("created_at", "pk")
+        for c in GoalComment.objects.filter(goal__plan=the_plan)
+        .select_related("author")
+        .order_by("created_at", "pk")
     ]
     agreed = [
         {
@@ -399,14 +403,24 @@ def plan(d: Disclosure) -> dict[str, Any]:
             "who_took_part": ", ".join(d.person("plan", str(name)) for name in a.participants),
             "note": d.text("plan", a.note),
         }
-        for a in PlanAgreement.objects.filter(plan=the_plan).select_related("agreed_by").order_by("agreed_at", "pk")
+        for a in PlanAgreement.objects.filter(plan=the_plan)
+        .select_related("agreed_by")
+        .order_by("agreed_at", "pk")
     ]
-    return {"goals": goals, "actions": actions, "history": history, "comments": comments, "agreed_versions": agreed}
+    return {
+        "goals": goals,
+        "actions": actions,
+        "history": history,
+        "comments": comments,
+        "agreed_versions": agreed,
+    }
 
 
 def assessments(d: Disclosure) -> dict[str, Any]:
     everything = Assessment.objects.filter(client=d.client)
-    d.redactions.add("assessments", "an assessment", "draft", everything.filter(status=Assessment.Status.DRAFT).count())
+    d.redactions.add(
+        "assessments", "an assessment", "draft", everything.filter(status=Assessment.Status.DRAFT).count()
+    )
     finished = everything.exclude(status=Assessment.Status.DRAFT)
     disclosed = list(
         finished.filter(d.written_filter() | Q(completed_by=Assessment.By.CLIENT))
@@ -455,7 +469,9 @@ def board(d: Disclosure) -> dict[str, Any]:
     d.redactions.add("board", "a card", "other_organisation", every_card.count() - len(cards))
     every_scale = Scale.objects.filter(client=d.client)
     scale_filter = Q() if d.shares else Q(organisation_id=d.organisation.pk) | Q(by_client=True)
-    scales = list(every_scale.filter(scale_filter).select_related("person", "organisation").order_by("at", "pk"))
+    scales = list(
+        every_scale.filter(scale_filter).select_related("person", "organisation").order_by("at", "pk")
+    )
     d.redactions.add("board", "a scale", "other_organisation", every_scale.count() - len(scales))
     return {
         "cards": [
@@ -493,8 +509,12 @@ def meetings(d: Disclosure) -> dict[str, Any]:
     )
     others = AgendaItem.objects.filter(meeting__in={i.meeting_id for i in items}).exclude(client=d.client)
     d.redactions.add("meetings", "another client's agenda item", "other_client", others.count())
-    decisions = Decision.objects.filter(item__in=items).select_related("recorded_by").order_by("recorded_at", "pk")
-    reports = Contribution.objects.filter(item__in=items).select_related("author").order_by("created_at", "pk")
+    decisions = (
+        Decision.objects.filter(item__in=items).select_related("recorded_by").order_by("recorded_at", "pk")
+    )
+    reports = (
+        Contribution.objects.filter(item__in=items).select_related("author").order_by("created_at", "pk")
+    )
 
     def named(names: Iterable[Any]) -> str:
         return ", ".join(d.person("meetings", str(name)) for name in names)
@@ -554,8 +574,16 @@ def referrals(d: Disclosure) -> dict[str, Any]:
         .select_related("from_organisation", "to_organisation", "referrer", "worker")
         .order_by("created_at", "pk")
     )
-    steps = ReferralStep.objects.filter(referral__in=referrals).select_related("actor", "organisation").order_by("at", "pk")
-    handovers = Handover.objects.filter(client=d.client).select_related("from_user", "to_member__user").order_by("created_at", "pk")
+    steps = (
+        ReferralStep.objects.filter(referral__in=referrals)
+        .select_related("actor", "organisation")
+        .order_by("at", "pk")
+    )
+    handovers = (
+        Handover.objects.filter(client=d.client)
+        .select_related("from_user", "to_member__user")
+        .order_by("created_at", "pk")
+    )
     return {
         "referrals": [
             {
@@ -606,7 +634,9 @@ def referrals(d: Disclosure) -> dict[str, Any]:
 def portal(d: Disclosure) -> dict[str, Any]:
     rows = []
     for grant in (
-        PortalAccess.objects.filter(client=d.client).select_related("user", "member__user").order_by("since", "pk")
+        PortalAccess.objects.filter(client=d.client)
+        .select_related("user", "member__user")
+        .order_by("since", "pk")
     ):
         if grant.member_id is None:
             who = f"{d.client.given_name} (the client)"
@@ -618,7 +648,10 @@ def portal(d: Disclosure) -> dict[str, Any]:
 
 def who_looked(d: Disclosure) -> dict[str, Any]:
     rows = reads_for_disclosure(d.exporter, d.client)
-    people = {u.pk: u for u in User.objects.filter(pk__in={r["actor_id"] for r in rows}).select_related("organisation")}
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={r["actor_id"] for r in rows}).select_related("organisation")
+    }
     out = []
     for row in rows:
         person = people.get(row["actor_id"])

@@ -134,7 +134,12 @@ TABLES: list[tuple[str, str, str, list[tuple[str, str]]]] = [
         "plan",
         "agreed_versions",
         "Times the plan was agreed",
-        [("agreed_at", "When"), ("agreed_by", "Recorded by"), ("who_took_part", "Who took part"), ("note", "Note")],
+        [
+            ("agreed_at", "When"),
+            ("agreed_by", "Recorded by"),
+            ("who_took_part", "Who took part"),
+            ("note", "Note"),
+        ],
     ),
     (
         "assessments",

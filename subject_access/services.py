@@ -81,7 +81,9 @@ def export_build(export_id: int) -> str:
     Claimed with a conditional UPDATE (queued → running), so a task run twice builds it once.
     Returns the export's status when done.
     """
-    claimed = SubjectAccessExport.objects.filter(pk=export_id, status=SubjectAccessExport.Status.QUEUED).update(
+    claimed = SubjectAccessExport.objects.filter(
+        pk=export_id, status=SubjectAccessExport.Status.QUEUED
+    ).update(
         status=SubjectAccessExport.Status.RUNNING,
         started_at=timezone.now(),
         steps_done=0,
@@ -90,7 +92,9 @@ def export_build(export_id: int) -> str:
     if not claimed:
         return "skipped"
     exports_purge_expired()
-    export = SubjectAccessExport.objects.select_related("client", "organisation", "requested_by").get(pk=export_id)
+    export = SubjectAccessExport.objects.select_related("client", "organisation", "requested_by").get(
+        pk=export_id
+    )
     try:
         if not may_export(export.requested_by, export.client):
             raise PermissionError(
@@ -122,7 +126,10 @@ def export_build(export_id: int) -> str:
         return _fail(export, str(exc))
     except Exception:
         logger.exception("Subject access export %s could not be finished", export_id)
-        return _fail(export, "Something went wrong putting the export together. Try again; if it fails again, tell your support team.")
+        return _fail(
+            export,
+            "Something went wrong putting the export together. Try again; if it fails again, tell your support team.",
+        )
     with transaction.atomic():
         SubjectAccessExport.objects.filter(pk=export_id).update(
             status=SubjectAccessExport.Status.DONE,

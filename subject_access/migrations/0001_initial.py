@@ -7,40 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('circles', '0005_merge_0004_member_hidden_reason_0004_stages'),
-        ('network', '0002_api_tokens'),
+        ("circles", "0005_merge_0004_member_hidden_reason_0004_stages"),
+        ("network", "0002_api_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubjectAccessExport',
+            name="SubjectAccessExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being put together'), ('done', 'Ready to download'), ('failed', 'Could not be finished'), ('expired', 'Deleted after its time ran out')], default='queued', max_length=20)),
-                ('steps_done', models.PositiveSmallIntegerField(default=0)),
-                ('steps_total', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.BinaryField(blank=True, null=True)),
-                ('file_name', models.CharField(blank=True, max_length=100)),
-                ('file_size', models.PositiveIntegerField(default=0)),
-                ('file_sha256', models.CharField(blank=True, max_length=64)),
-                ('redaction_count', models.PositiveIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='circles.client')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.organisation')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Being put together"),
+                            ("done", "Ready to download"),
+                            ("failed", "Could not be finished"),
+                            ("expired", "Deleted after its time ran out"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("steps_done", models.PositiveSmallIntegerField(default=0)),
+                ("steps_total", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("file", models.BinaryField(blank=True, null=True)),
+                ("file_name", models.CharField(blank=True, max_length=100)),
+                ("file_size", models.PositiveIntegerField(default=0)),
+                ("file_sha256", models.CharField(blank=True, max_length=64)),
+                ("redaction_count", models.PositiveIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="circles.client"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.organisation",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['organisation', 'client', '-created_at'], name='sar_org_client_idx'), models.Index(fields=['status', 'expires_at'], name='sar_status_expiry_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["organisation", "client", "-created_at"], name="sar_org_client_idx"),
+                    models.Index(fields=["status", "expires_at"], name="sar_status_expiry_idx"),
+                ],
             },
         ),
     ]

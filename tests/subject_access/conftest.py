@@ -50,7 +50,10 @@ def housing(db):
 @pytest.fixture
 def harriet(housing):
     return UserFactory(
-        email="harriet@example.org", full_name="Harriet Housing-Admin", organisation=housing, org_role=User.OrgRole.ADMIN
+        email="harriet@example.org",
+        full_name="Harriet Housing-Admin",
+        organisation=housing,
+        org_role=User.OrgRole.ADMIN,
     )
 
 
@@ -90,7 +93,9 @@ def grace_record(grace, alice, bob, carol, ida, police):
     # Notes: Alice's, which mentions Ida by name; Ida's own (circle-wide: Grace consents to share);
     # Carol's "my organisation only" (Community Health's, not Early Help's to disclose).
     world["note"] = sharing_services.note_create(
-        actor=alice, client=grace, text=f"Spoke to {IDA_NAME} about the safety plan. Rent arrears down to £300."
+        actor=alice,
+        client=grace,
+        text=f"Spoke to {IDA_NAME} about the safety plan. Rent arrears down to £300.",
     )
     world["ida_note"] = sharing_services.note_create(
         actor=ida, client=grace, text="Safety plan reviewed with Grace."
@@ -100,7 +105,9 @@ def grace_record(grace, alice, bob, carol, ida, police):
     )
     # The plan: a goal, an action Ida owns, and a change to it.
     goal = sharing_services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
-    action = sharing_services.action_add(actor=alice, goal=goal, what="Call the housing office", owner=ida_member)
+    action = sharing_services.action_add(
+        actor=alice, goal=goal, what="Call the housing office", owner=ida_member
+    )
     sharing_services.action_set_status(actor=bob, action=action, status="in_progress")
     world |= {"goal": goal, "action": action}
     # An assessment, and board cards (one by Ida).
@@ -114,7 +121,9 @@ def grace_record(grace, alice, bob, carol, ida, police):
         actor=ida, client=grace, column="working_well", text="Grace keeps to the safety plan"
     )
     # A meeting with Grace and Olu on the agenda, and a decision about Grace that Ida agreed to.
-    chair = UserFactory(full_name="Moira Chair", organisation=alice.organisation, org_role=User.OrgRole.PANEL_CHAIR)
+    chair = UserFactory(
+        full_name="Moira Chair", organisation=alice.organisation, org_role=User.OrgRole.PANEL_CHAIR
+    )
     olu = ClientFactory(given_name="Olu", family_name="Bello")
     MemberFactory(client=olu, user=carol, is_lead=True, role=CircleMember.Role.LEAD_PROFESSIONAL)
     ConsentFactory(client=grace, scope=Consent.Scope.CONFERENCE, recorded_by=alice)
@@ -129,15 +138,25 @@ def grace_record(grace, alice, bob, carol, ida, police):
     item = meeting_services.agenda_item_add(actor=chair, meeting=meeting, client=grace, reason="The tenancy")
     meeting_services.agenda_item_add(actor=chair, meeting=meeting, client=olu, reason="Olu's school place")
     world["decision"] = meeting_services.decision_record(
-        actor=chair, item=item, text="Ask the landlord for a repayment plan", agreed_by=["Moira Chair", IDA_NAME]
+        actor=chair,
+        item=item,
+        text="Ask the landlord for a repayment plan",
+        agreed_by=["Moira Chair", IDA_NAME],
     )
     world |= {"meeting": meeting, "item": item, "olu": olu}
     # A referral to the police (Grace consents to share with them), and a stage change.
     ConsentFactory(client=grace, scope=Consent.Scope.ORGANISATION, organisation=police, recorded_by=alice)
     world["referral"] = referral_services.referral_create(
-        actor=alice, client=grace, to_organisation=police, service="Youth diversion", asked="Help", reason="Why"
+        actor=alice,
+        client=grace,
+        to_organisation=police,
+        service="Youth diversion",
+        asked="Help",
+        reason="Why",
     )
-    circle_services.client_stage_change(actor=alice, client=grace, stage="assessment", reason="Starting the assessment")
+    circle_services.client_stage_change(
+        actor=alice, client=grace, stage="assessment", reason="Starting the assessment"
+    )
     # Grace uses the portal; Alice and Ida looked at the record.
     PortalAccess.objects.create(user=UserFactory(organisation=None, kind=User.Kind.CLIENT), client=grace)
     audit_read(record=access.record_access(alice, grace), action="client.view")

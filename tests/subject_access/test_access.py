@@ -49,7 +49,9 @@ def test_anyone_but_an_agency_admin_is_refused_whether_or_not_the_client_exists(
         assert response.status_code == 403
         assert b"Only agency admins" in response.content
     assert signed_in(person).post(reverse("subject_access:start", args=[grace.public_id])).status_code == 403
-    assert api_as(person).post(reverse("api:subject_access_exports", args=[grace.public_id])).status_code == 403
+    assert (
+        api_as(person).post(reverse("api:subject_access_exports", args=[grace.public_id])).status_code == 403
+    )
     assert not SubjectAccessExport.objects.exists()
 
 
@@ -65,9 +67,9 @@ def test_an_export_is_its_organisations_only(done_export, erin, harriet, alice, 
         assert signed_in(colleague).get(url).status_code == 200
         assert signed_in(harriet).get(url).status_code == 404
         assert signed_in(alice).get(url).status_code == 403
-    assert list(AuditEvent.objects.filter(action="subject_access.download").values_list("actor", flat=True)) == [
-        colleague.pk
-    ]
+    assert list(
+        AuditEvent.objects.filter(action="subject_access.download").values_list("actor", flat=True)
+    ) == [colleague.pk]
 
 
 def test_the_client_page_links_the_export_for_admins_who_may(erin, harriet, alice, grace):
@@ -81,8 +83,12 @@ def test_the_admins_page_lists_their_exports_and_finds_a_client_by_id(done_expor
     browser = signed_in(erin)
     page = browser.get(reverse("subject_access:exports"))
     assert grace.public_id.encode() in page.content
-    found = browser.get(reverse("subject_access:exports"), {"client": grace.public_id.replace("-", "").lower()})
-    assert found.status_code == 302 and found["Location"] == reverse("subject_access:client", args=[grace.public_id])
+    found = browser.get(
+        reverse("subject_access:exports"), {"client": grace.public_id.replace("-", "").lower()}
+    )
+    assert found.status_code == 302 and found["Location"] == reverse(
+        "subject_access:client", args=[grace.public_id]
+    )
     wrong = browser.get(reverse("subject_access:exports"), {"client": "nonsense"})
     assert wrong.status_code == 400 and b"Enter the client" in wrong.content
 

@@ -48,7 +48,9 @@ def test_it_contains_every_kind_of_record(exported, grace_record, grace):
     assert "Rent arrears down to £300." in sections["notes"]["notes"][0]["text"]
     assert [g["goal"] for g in sections["plan"]["goals"]] == ["Keep our flat"]
     assert "Call the housing office" in [a["what"] for a in sections["plan"]["actions"]]
-    assert any(h["what_changed"] == "Status" and h["after"] == "In progress" for h in sections["plan"]["history"])
+    assert any(
+        h["what_changed"] == "Status" and h["after"] == "In progress" for h in sections["plan"]["history"]
+    )
     assert sections["assessments"]["assessments"][0]["instrument"].startswith("PHQ-9")
     assert any(a["in_words"] == "Sleeping better this week." for a in sections["assessments"]["answers"])
     assert "Rent arrears since March" in [c["text"] for c in sections["board"]["cards"]]
@@ -63,7 +65,13 @@ def test_it_contains_every_kind_of_record(exported, grace_record, grace):
     assert sections["portal"]["portal_access"][0]["who"] == "Grace (the client)"
     assert any(r["who"] == "Alice Lead" for r in sections["who_looked"]["reads"])
     html = files["export.html"]
-    for words in ("Keep our flat", "Rent arrears since March", "Ask the landlord", "Youth diversion", "Len Leaver"):
+    for words in (
+        "Keep our flat",
+        "Rent arrears since March",
+        "Ask the landlord",
+        "Youth diversion",
+        "Len Leaver",
+    ):
         assert words in html
     assert "<style>" in html and "@media print" in html and "<script" not in html
 
@@ -77,14 +85,23 @@ def test_no_hidden_member_is_named_anywhere(exported):
     document = json.loads(files["export.json"])
     # What she wrote and did is there, unnamed.
     assert any(
-        n["by"] == "A member of the circle (name withheld)" and n["text"] == "Safety plan reviewed with Grace."
+        n["by"] == "A member of the circle (name withheld)"
+        and n["text"] == "Safety plan reviewed with Grace."
         for n in document["sections"]["notes"]["notes"]
     )
-    action = next(a for a in document["sections"]["plan"]["actions"] if a["what"] == "Call the housing office")
+    action = next(
+        a for a in document["sections"]["plan"]["actions"] if a["what"] == "Call the housing office"
+    )
     assert action["who"] == "A member of the circle (name withheld)"
-    assert "A member of the circle (name withheld)" in document["sections"]["meetings"]["decisions"][0]["agreed_by"]
+    assert (
+        "A member of the circle (name withheld)"
+        in document["sections"]["meetings"]["decisions"][0]["agreed_by"]
+    )
     # Her mention in Alice's note is blanked too.
-    assert "Spoke to A member of the circle (name withheld) about" in document["sections"]["notes"]["notes"][0]["text"]
+    assert (
+        "Spoke to A member of the circle (name withheld) about"
+        in document["sections"]["notes"]["notes"][0]["text"]
+    )
     reasons = {(r["section"], r["reason"]) for r in json.loads(files["redactions.json"])["redactions"]}
     assert ("circle", "hidden_member") in reasons
     assert ("notes", "hidden_member") in reasons
@@ -108,7 +125,9 @@ def test_third_parties_are_left_out_and_listed(exported):
     assert exported.redaction_count == sum(r["count"] for r in document["redactions"])
 
 
-def test_the_task_reports_its_progress_step_by_step(erin, grace, grace_record, django_capture_on_commit_callbacks, monkeypatch):
+def test_the_task_reports_its_progress_step_by_step(
+    erin, grace, grace_record, django_capture_on_commit_callbacks, monkeypatch
+):
     seen = []
     real_step = services._step
 
@@ -125,12 +144,16 @@ def test_the_task_reports_its_progress_step_by_step(erin, grace, grace_record, d
     assert export.percent == 100
 
 
-def test_starting_finishing_and_downloading_are_audited(erin, grace, grace_record, django_capture_on_commit_callbacks):
+def test_starting_finishing_and_downloading_are_audited(
+    erin, grace, grace_record, django_capture_on_commit_callbacks
+):
     browser = signed_in(erin)
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(reverse("subject_access:start", args=[grace.public_id]))
     export = SubjectAccessExport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("subject_access:export", args=[export.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "subject_access:export", args=[export.pk]
+    )
     page = browser.get(response["Location"])
     assert b"Download the export" in page.content
     download = browser.get(reverse("subject_access:download", args=[export.pk]))
@@ -165,7 +188,9 @@ def test_asking_twice_while_it_is_being_put_together_makes_one(erin, grace):
     assert new and not new_again and again.pk == first.pk
 
 
-def test_an_expired_export_cannot_be_downloaded(erin, grace, grace_record, django_capture_on_commit_callbacks):
+def test_an_expired_export_cannot_be_downloaded(
+    erin, grace, grace_record, django_capture_on_commit_callbacks
+):
     import datetime
 
     from django.utils import timezone
