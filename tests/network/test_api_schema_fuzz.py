@@ -284,6 +284,10 @@ def requests_for(operation: Any, world: dict[str, Any]) -> st.SearchStrategy:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
 def test_the_api_answers_as_its_schema_says(operation, world):
     app = django_wsgi_app()
+    if "/subject-access-exports/" in operation.path:
+        # Exports are for agency admins: these operations are called as Early Help's. (Set here, not in the
+        # test below: Hypothesis derives its derandomized examples from that function's source.)
+        world = {**world, "headers": world["admin_headers"]}
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -294,7 +298,6 @@ def test_the_api_answers_as_its_schema_says(operation, world):
     )
     @given(case=requests_for(operation, world))
     def answers_as_documented(case: Any) -> None:
-        headers = world["admin_headers"] if "/subject-access-exports/" in operation.path else world["headers"]
-        case.call_and_validate(app=app, headers=headers, checks=CHECKS)
+        case.call_and_validate(app=app, headers=world["headers"], checks=CHECKS)
 
     answers_as_documented()
