@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "reporting",
     "packs",
     "importing",
+    "subject_access",
     "alongside",  # the wiring (settings, URLs, ASGI): listed so that `manage.py demo_data` is found here
 ]
 
@@ -377,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         # One set of choices for who may read a note or an assessment (sharing.models.Note.Visibility is
         # this one): one name, or drf-spectacular finds two names for the same set.
         "VisibilityEnum": "circles.models.Visibility",
+        "SubjectAccessStatusEnum": "subject_access.models.SubjectAccessExport.Status",
     },
 }
 
@@ -426,6 +428,10 @@ TASKS = {
 }
 if django.VERSION < (6, 0):
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")
+
+# Subject access exports (subject_access/): a finished export's ZIP is kept in its database row for this
+# many days, then emptied.
+SUBJECT_ACCESS_KEEP_DAYS = envint("ALONGSIDE_SUBJECT_ACCESS_KEEP_DAYS", 7)
 
 # Reminders (reminders/): the daily scan runs from this hour (local time); a scan or an email claim
 # whose worker has been silent this long is taken over by another worker.

@@ -24,6 +24,7 @@ from sharing.api import plans as plans_api
 from sharing.api import templates as plan_templates_api
 from sharing.api import timeline as timeline_api
 from sharing.views import plans as plan_views
+from subject_access import api as subject_access_api
 
 api_v1 = [
     path("clients/", circles_api.ClientListApi.as_view(), name="clients"),
@@ -234,6 +235,21 @@ api_v1 = [
     path("imports/", importing_api.ImportListApi.as_view(), name="imports"),
     path("imports/<int:import_id>/", importing_api.ImportDetailApi.as_view(), name="import"),
     path("imports/<int:import_id>/start/", importing_api.ImportStartApi.as_view(), name="import_start"),
+    path(
+        "clients/<str:public_id>/subject-access-exports/",
+        subject_access_api.ExportListApi.as_view(),
+        name="subject_access_exports",
+    ),
+    path(
+        "clients/<str:public_id>/subject-access-exports/<int:export_id>/",
+        subject_access_api.ExportDetailApi.as_view(),
+        name="subject_access_export",
+    ),
+    path(
+        "clients/<str:public_id>/subject-access-exports/<int:export_id>/download/",
+        subject_access_api.ExportDownloadApi.as_view(),
+        name="subject_access_download",
+    ),
 ]
 
 # A client's record under /clients/, in one namespace ("circles:…"): the circle's pages, then sharing's
@@ -255,6 +271,7 @@ handler404 = "alongside.views.not_found"
 urlpatterns = [
     path("", home, name="home"),
     path("meetings/", include("conferences.urls")),
+    path("", include("subject_access.urls")),  # /clients/<id>/subject-access/ and /subject-access/…
     path("clients/", include(client_record)),
     path("clients/<str:public_id>/plan/", include("sharing.urls")),
     path("clients/<str:public_id>/board/", include("board.urls")),

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,3 +85,29 @@ def names_for_export(user: Any, client: Client) -> access.Names:
     exporter is in the circle now, or the hidden member is one of the exporter's own organisation's staff."""
     in_circle = access.current_membership(user, client) is not None
     return access.names_for(client, sees_hidden=in_circle, except_organisation_id=user.organisation_id)
+
+
+def reads_for_disclosure(user: Any, client: Client) -> list[Mapping[str, Any]]:
+    """Who looked at the client's record, for the client's subject access export: every read by a
+    professional since the record began, one row per person and kind of read (first and last time, how
+    many times, how many under emergency access). Only for an agency admin who may export the trail
+    (may_export_audit); nobody else gets any rows. Names are for the caller to pass through person_label.
+    """
+    if not access.may_export_audit(user, client):
+        return []
+    rows = (
+        AuditEvent.objects.filter(
+            client=client,
+            action__in=sorted(catalogue.reads()),
+            actor__kind=User.Kind.PROFESSIONAL,
+        )
+        .values("actor_id", "action")
+        .annotate(
+            first_seen=Min("at"),
+            last_seen=Max("at"),
+            times=Count("id"),
+            emergency=Count("id", filter=Q(emergency=True)),
+        )
+        .order_by("first_seen", "actor_id", "action")
+    )
+    return list(rows)

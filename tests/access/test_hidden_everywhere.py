@@ -231,6 +231,36 @@ def test_her_own_organisation_export_names_her(refuge, grace, ida, world):
     assert NAME in response.content.decode()
 
 
+@pytest.mark.parametrize("organisation", ["early_help", "refuge"])
+def test_a_subject_access_export_never_names_her(
+    organisation, request, grace, ida, world, django_capture_on_commit_callbacks
+):
+    """The export goes to Grace, outside the circle: Ida is unnamed in it, her own organisation's included."""
+    import io
+    import zipfile
+
+    from subject_access.models import SubjectAccessExport
+
+    admin = UserFactory(organisation=request.getfixturevalue(organisation), org_role="admin")
+    browser = signed_in(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(reverse("subject_access:start", args=[grace.public_id]))
+    export = SubjectAccessExport.objects.get(requested_by=admin)
+    response = browser.get(reverse("subject_access:download", args=[export.pk]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    for name, text in files.items():
+        # The organisation that answers the request says who it is (when the refuge answers, that is all).
+        if name.endswith("export.json"):
+            document = json.loads(text)
+            assert document.pop("produced")["organisation"] == admin.organisation.name
+            text = json.dumps(document)
+        text = text.replace(f"by {admin.organisation.name}", "by the organisation answering")
+        assert not gives_away(text, ida, world["hidden"]), name
+    html = next(text for name, text in files.items() if name.endswith("export.html"))
+    assert "Safety plan reviewed with Grace." in html and "A member of the circle (name withheld)" in html
+
+
 def test_a_hidden_lead_is_not_named_in_a_declined_request_or_an_invitation(
     charlie, ida, django_capture_on_commit_callbacks
 ):

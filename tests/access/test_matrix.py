@@ -21,6 +21,7 @@ from referrals import services as referral_services
 from referrals.models import InboxMember
 from reporting.models import Partnership, PartnershipMember
 from sharing import services as plan_services
+from subject_access import services as subject_access_services
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 ROLES = [
@@ -415,6 +416,18 @@ MATRIX = {
     ),
     ("api:handovers", "post"): ("client", {}, api(404, **with_status(MANAGE, 400))),
     ("api:handover_decision", "post"): ("handover", {}, api(404, lead=403, member=200, other_org_member=403)),
+    # Subject access exports: agency admins of an organisation in the client's circle (Early Help, Alice's),
+    # everyone else refused before the client is looked up; the world has one finished export of Grace's.
+    ("subject_access:exports", "get"): (None, None, page(403, agency_admin=200)),
+    ("subject_access:client", "get"): ("client", None, page(403, agency_admin=200)),
+    ("subject_access:start", "post"): ("client", {}, page(403, agency_admin=302)),
+    ("subject_access:export", "get"): ("export", None, page(403, agency_admin=200)),
+    ("subject_access:progress", "get"): ("export", None, page(403, agency_admin=200)),
+    ("subject_access:download", "get"): ("export", None, page(403, agency_admin=200)),
+    ("api:subject_access_exports", "get"): ("client", None, api(403, agency_admin=200)),
+    ("api:subject_access_exports", "post"): ("client", {}, api(403, agency_admin=201)),
+    ("api:subject_access_export", "get"): ("client_export", None, api(403, agency_admin=200)),
+    ("api:subject_access_download", "get"): ("client_export", None, api(403, agency_admin=200)),
     # Reminders: everyone signed in has their own (clients and family choose theirs on the page).
     ("reminders:today", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
     ("reminders:preferences", "get"): (None, None, profile(anonymous=302, portal=200, default=200)),
@@ -612,6 +625,12 @@ def world(alice, bob, carol, charlie, grace, early_help, police):
         content=b"given_name,family_name,lead_email\nRuth,Okafor,alice@example.org\n",
     )
     objects |= {"import_job": {"job_id": job.pk}, "import_api": {"import_id": job.pk}}
+    export, _new = subject_access_services.export_start(actor=people["agency_admin"], client=grace)
+    subject_access_services.export_build(export.pk)
+    objects |= {
+        "export": {"export_id": export.pk},
+        "client_export": {"public_id": grace.public_id, "export_id": export.pk},
+    }
     return people, objects
 
 

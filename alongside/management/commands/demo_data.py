@@ -15,6 +15,7 @@ from django.utils import timezone
 from alongside.demo import board as demo_board
 from alongside.demo import conferences as demo_conferences
 from alongside.demo import packs as demo_packs
+from alongside.demo import subject_access as demo_subject_access
 from alongside.demo.assessments import load_assessments
 from alongside.demo.referrals import load_referrals
 from alongside.demo.reporting import load as load_reporting
@@ -355,6 +356,7 @@ class Command(BaseCommand):
         demo_board.load(self.people)
         load_referrals(self.people)
         load_reporting(self.people, now=self.now)
+        demo_subject_access.load(self.people)
 
     def client(
         self,
@@ -626,8 +628,9 @@ class Command(BaseCommand):
             "Try: priya (a lead, with a request to join waiting), tom (a member), joan (a manager),"
         )
         self.stdout.write(
-            "     ravi (an agency admin: People), kate (Sam Reilly's lead: see the emergency access)."
+            "     ravi (an agency admin: People; Subject access, with Grace Okafor's export ready),"
         )
+        self.stdout.write("     kate (Sam Reilly's lead: see the emergency access).")
 
 
 def demo_email(key: str, organisation: str) -> str:
