@@ -299,6 +299,9 @@ def call(name, cast):
             "assessments.services.assessment_draft_save": lambda: assessment_services.assessment_draft_save(
                 actor=bob, assessment=gad7_draft(), answers={"1": {"score": 1}}
             ),
+            "assessments.services.assessment_discard": lambda: assessment_services.assessment_discard(
+                actor=bob, assessment=gad7_draft()
+            ),
             "assessments.services.assessment_complete": lambda: assessment_services.assessment_complete(
                 actor=bob, assessment=gad7_draft(), answers={str(n): {"score": 1} for n in range(1, 8)}
             ),

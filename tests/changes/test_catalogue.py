@@ -28,6 +28,7 @@ DECLARING_MODULES = [
     "reporting.changes",
     "packs.changes",
     "importing.changes",
+    "subject_access.changes",
 ]
 
 

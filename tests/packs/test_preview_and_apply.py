@@ -49,7 +49,9 @@ def test_the_preview_tells_new_changed_and_unchanged_apart_and_changes_nothing(h
         ("meeting type", "Housing panel", "new"),
     ]
     words = {i.name: i.words for i in preview.items}
-    assert words["Coping check (Hillside) (hillside-coping)"].startswith("Changed: it becomes version 3;")
+    assert words["Coping check (Hillside) (hillside-coping)"].startswith(
+        "Changed: it becomes version 3 (the days between assessments);"
+    )
     assert words["Tenancy review"] == (
         "Changed, for meetings arranged from now on: the client and family are invited."
     )

@@ -76,7 +76,7 @@ def test_an_invalid_instrument_is_named_by_its_path_and_nothing_else_is_brought_
     assert response.status_code == 400
     problems = response.json()["pack"]
     assert problems["instruments[0].bands[1].from"] == [
-        "Expected 8: bands cover 0 to 20 with no gap or overlap."
+        "Expected 8: this band leaves a gap after the one before: 8 is in no band. Bands cover 0 to 20, in order."
     ]
     assert problems["plan_templates[0].goals[0].actions[0].what"] == [
         "Say what needs to happen (at most 500 characters)."
