@@ -35,7 +35,9 @@ class ImportOutput(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ImportJob.Status.choices)
     status_label = serializers.CharField(source="get_status_display")
     created_by = serializers.CharField(source="created_by.full_name")
-    percent = serializers.IntegerField(help_text="How far along, 0–100 (checking the rows, then saving them)")
+    percent = serializers.IntegerField(
+        help_text="How far along, 0–100 (checking the rows: 0–10, then saving them: 10–100)"
+    )
     duplicates = DuplicateOutput(
         many=True, help_text="Likely duplicates found by the dry run (the first 500)"
     )
@@ -55,6 +57,7 @@ class ImportOutput(serializers.ModelSerializer):
             "row_count",
             "member_count",
             "rows_checked",
+            "rows_saved",
             "percent",
             "created_count",
             "duplicate_count",
