@@ -573,8 +573,10 @@ class World:
             )  # fmt: skip
 
     def plan_changes(self) -> Iterator[tuple]:
-        for row_id, (plan_id, goal_id, action_id, snapshot, actor, at) in enumerate(self.changes, start=1):
-            yield (row_id, plan_id, goal_id, action_id, "created", None, snapshot, 1, actor, at)
+        for row_id, (plan_id, goal_id, action_id, field, old, new, version, actor, at) in enumerate(
+            self.changes, start=1
+        ):
+            yield (row_id, plan_id, goal_id, action_id, field, old, new, version, actor, at)
 
     def plans(self) -> Iterator[tuple]:
         rnd = self.random
@@ -591,7 +593,10 @@ class World:
     def goals_and_actions(self) -> tuple[list[tuple], list[tuple]]:
         rnd = self.random
         goals, actions = [], []
-        self.changes: list[tuple] = []  # each goal's and action's "created" row in the plan's history
+        # The plan's history: each goal's and action's "created" row; then (drawn from the second random
+        # stream) each action's move to its status now, and the review date moved on for half the goals.
+        self.changes: list[tuple] = []
+        extra = self.extra
         goal_id = action_id = 0
         today = NOW.date()
         self.goals_of: dict[int, list[int]] = {}
@@ -600,29 +605,61 @@ class World:
             if not plan_id:
                 continue
             lead = self.leads[client_id]
-            created = ts(self.client_created[client_id])
+            created_at = self.client_created[client_id]
+            created = ts(created_at)
             owners = [member for member, _, _ in self.circles[client_id]] + self.family[client_id]
             for position, (words, success) in enumerate(rnd.sample(GOALS, 2)):
                 goal_id += 1
                 self.goals_of.setdefault(client_id, []).append(goal_id)
                 review = (today + datetime.timedelta(days=rnd.randint(-30, 120))).isoformat()
-                goals.append(
-                    (goal_id, plan_id, position, words, success, review, True, 1, lead, created, None, "")
+                first_review = review
+                reviewed_at = None
+                if extra.random() < 0.5:  # reviewed once: the date moved on from an earlier one
+                    earlier = datetime.date.fromisoformat(review) - datetime.timedelta(
+                        days=extra.randint(60, 120)
+                    )
+                    moment = datetime.datetime.combine(earlier, datetime.time(10), tzinfo=datetime.UTC)
+                    moment += datetime.timedelta(days=extra.randint(-10, 14))
+                    if created_at < moment < NOW:
+                        first_review, reviewed_at = earlier.isoformat(), moment
+                goals.append((
+                    goal_id, plan_id, position, words, success, review, True, 2 if reviewed_at else 1, lead, created,
+                    None, "",
+                ))  # fmt: skip
+                snapshot = {"in_own_words": words, "success_looks_like": success, "review_on": first_review}
+                self.changes.append(
+                    (plan_id, goal_id, None, "created", None, json.dumps(snapshot), 1, lead, created)
                 )
-                snapshot = {"in_own_words": words, "success_looks_like": success, "review_on": review}
-                self.changes.append((plan_id, goal_id, None, json.dumps(snapshot), lead, created))
+                if reviewed_at:
+                    self.changes.append((
+                        plan_id, goal_id, None, "review_on", json.dumps(first_review), json.dumps(review), 2, lead,
+                        ts(reviewed_at),
+                    ))  # fmt: skip
                 for action_position in range(2):
                     action_id += 1
                     status = rnd.choice(ACTION_STATUSES)
-                    self.changes.append(
-                        (plan_id, None, action_id, json.dumps({"status": "not_started"}), lead, created)
-                    )
+                    self.changes.append((
+                        plan_id, None, action_id, "created", None, json.dumps({"status": "not_started"}), 1, lead,
+                        created,
+                    ))  # fmt: skip
                     owner_is_client = rnd.random() < 0.1
                     due = (today + datetime.timedelta(days=rnd.randint(-40, 90))).isoformat()
+                    version = 1
+                    if status != "not_started":  # moved to its status around its due date (most on time)
+                        due_at = datetime.datetime.combine(
+                            datetime.date.fromisoformat(due), datetime.time(15), tzinfo=datetime.UTC
+                        )
+                        moment = due_at - datetime.timedelta(days=extra.uniform(-15, 40))
+                        moment = min(max(moment, created_at + datetime.timedelta(hours=1)), NOW)
+                        version = 2
+                        self.changes.append((
+                            plan_id, None, action_id, "status", json.dumps("not_started"), json.dumps(status), 2,
+                            lead, ts(moment),
+                        ))  # fmt: skip
                     actions.append((
                         action_id, goal_id, action_position, rnd.choice(ACTIONS),
                         None if owner_is_client else rnd.choice(owners), owner_is_client, due, status,
-                        "Not needed any more" if status == "dropped" else "", True, 1, lead, created, None,
+                        "Not needed any more" if status == "dropped" else "", True, version, lead, created, None,
                     ))  # fmt: skip
         return goals, actions
 
