@@ -3,8 +3,14 @@
 
     .venv/bin/python bench/reporting.py                               # embedded: its own SQLite file
     .venv/bin/python bench/reporting.py --orgs 20 --clients 1000     # bigger
+    .venv/bin/python bench/reporting.py --pg-db bench_large          # on the generated large set (PostgreSQL)
 
-Embedded only for now. It makes a fresh SQLite database in a temporary folder, migrates it and writes, with
+With `--pg-db` it uses that database (bench/generate.py's large set: 120 organisations of ~830 clients,
+4 teams each, with stage history, assessments, referrals and meetings) as the manager of its first
+organisation (m1@bench.example), the first team for the one-team view; whatever the requests write (their
+audit rows) is rolled back at the end, so the data set is left as it was.
+
+Embedded, it makes a fresh SQLite database in a temporary folder, migrates it and writes, with
 bulk_create (no services: a million rows through them would take hours), `--orgs` organisations of
 `--practitioners` practitioners each (in 4 teams) and `--clients` clients each, shaped like
 bench/generate.py's large set and the data the dashboard reads:
@@ -47,23 +53,34 @@ BUDGET_P95_MS = 300.0
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pg-db", help="measure on this PostgreSQL database (e.g. bench_large)")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--orgs", type=int, default=10)
     parser.add_argument("--practitioners", type=int, default=80, help="per organisation")
     parser.add_argument("--clients", type=int, default=1000, help="per organisation")
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--seed", type=int, default=16)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.pg_db:
+        host = args.pg.split("://", 1)[1].split("@")[-1].split("/")[0].rsplit(":", 1)[0]
+        if host not in ("127.0.0.1", "localhost", "[::1]"):
+            parser.error(f"loopback only: {args.pg}")
+    return args
 
 
 def main() -> None:
     args = parse_args()
-    folder = tempfile.TemporaryDirectory(prefix="alongside-bench-reporting-")
-    os.environ.pop("DATABASE_URL", None)
+    folder = None
+    if args.pg_db:
+        os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.pg_db}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        folder = tempfile.TemporaryDirectory(prefix="alongside-bench-reporting-")
+        os.environ["SQLITE_PATH"] = str(Path(folder.name) / "bench.sqlite3")
     os.environ.pop("REDIS_URL", None)
     os.environ.update(
         {
-            "SQLITE_PATH": str(Path(folder.name) / "bench.sqlite3"),
             "DJANGO_SETTINGS_MODULE": "alongside.settings",
             "LOG_LEVEL": "ERROR",
             "DJANGO_ALLOWED_HOSTS": "testserver",
@@ -73,15 +90,43 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client as Browser
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.db import connection, transaction
+    from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    manager, team_id, counts = build(args)
-    print(f"built in {time.perf_counter() - started:.0f} s: {counts}")
+    if args.pg_db:
+        from network.models import Team, User
+
+        manager = User.objects.filter(org_role="manager", organisation__isnull=False).order_by("pk").first()
+        assert manager is not None, f"no manager in {args.pg_db}: build it with bench/generate.py"
+        team = Team.objects.filter(organisation_id=manager.organisation_id).order_by("pk").first()
+        assert team is not None, f"no team in {args.pg_db}: build it with bench/generate.py"
+        team_id = team.pk
+        with connection.cursor() as cursor:
+            counts = {}
+            for table in ("circles_client", "circles_circlemember", "circles_stagechange", "sharing_action",
+                          "sharing_planchange", "assessments_assessment", "referrals_referral",
+                          "conferences_meeting"):  # fmt: skip
+                cursor.execute(f"SELECT count(*) FROM {table}")
+                counts[table] = cursor.fetchone()[0]
+        print(f"{args.pg_db} ({connection.vendor}), as {manager.email}: {counts}")
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        manager, team_id, counts = build(args)
+        print(f"built in {time.perf_counter() - started:.0f} s: {counts}")
+    try:
+        with transaction.atomic():
+            measure(args, manager, team_id, connection)
+            transaction.set_rollback(True)  # leave the data set as it was (audit rows of the reads)
+    finally:
+        if folder is not None:
+            folder.cleanup()
+
+
+def measure(args: argparse.Namespace, manager, team_id: int, connection) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client as Browser
+    from django.test.utils import CaptureQueriesContext
 
     browser = Browser()
     browser.force_login(manager)
@@ -116,7 +161,6 @@ def main() -> None:
         for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]:
             print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:150]}")
     print(f"budget p95 ≤ {BUDGET_P95_MS:.0f} ms: {'PASS' if worst <= BUDGET_P95_MS else 'MISS'}")
-    folder.cleanup()
 
 
 def build(args: argparse.Namespace):
