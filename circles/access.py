@@ -490,6 +490,21 @@ def portal_access(user: "User | Any", client: Client) -> Any:
     return grant
 
 
+def portal_accesses_now() -> QuerySet[PortalAccess]:
+    """Every portal access that stands now, by portal_access's rule, for reading many at once (the
+    reminder scan): the client's own; a family member's while they are in the circle and the client's
+    current "family portal" consent names them."""
+    consented = Consent.objects.current().filter(
+        client_id=OuterRef("client_id"),
+        scope=Consent.Scope.FAMILY_PORTAL,
+        family_member_id=OuterRef("member_id"),
+    )
+    return PortalAccess.objects.filter(until=None, user__is_active=True).filter(
+        Q(member=None, user__kind=User.Kind.CLIENT)
+        | Q(member__until=None, user__kind=User.Kind.FAMILY) & Exists(consented)
+    )
+
+
 def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
     """What a live socket may show this person about this client now (professional or portal), or None."""
     if user is not None and getattr(user, "kind", None) in PORTAL_KINDS:

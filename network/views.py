@@ -29,6 +29,14 @@ def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 @require_GET
 @professional_required
+def organisation_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An agency admin's start for looking after their organisation: each task, in a word or two."""
+    organisation = _admin_only(request)
+    return render(request, "network/organisation.html", {"organisation": organisation})
+
+
+@require_GET
+@professional_required
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     return render(

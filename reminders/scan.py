@@ -42,7 +42,8 @@ from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import CircleMember, Client, PortalAccess
+from circles import access
+from circles.models import CircleMember, Client
 from network.models import User
 from realtime.models import Notification
 from realtime.publish import ring, user_group
@@ -108,8 +109,8 @@ def client_slices() -> Iterator[ClientSlice]:
 
 def _visible(reminders: list[Reminder], *, within: ClientSlice | None = None) -> list[Reminder]:
     """Drop any reminder about a client its person cannot see now (a kind's own query should already have
-    made sure; this is the policy's rule, checked again): members of the circle, or the client themself
-    in the portal. For a slice of clients, the slice's current members and portal accounts (two queries on
+    made sure; this is the policy's rule, checked again): members of the circle, or, in the portal, the
+    client themself and family members with the client's consent. For a slice of clients, the slice's current members and portal accounts (two queries on
     the client index, a slice's worth of rows); otherwise one query per PAIR_BATCH pairs of each sort."""
     allowed: set[tuple[int, int, bool]] = set()
     if within is not None:
@@ -119,9 +120,11 @@ def _visible(reminders: list[Reminder], *, within: ClientSlice | None = None) ->
         ).values_list("user_id", "client_id")
         allowed |= {(u, c, False) for u, c in rows}
         if any(r.portal for r in reminders):
-            portal_rows = PortalAccess.objects.filter(
-                until=None, member=None, user__is_active=True, client_id__gte=low, client_id__lte=high
-            ).values_list("user_id", "client_id")
+            portal_rows = (
+                access.portal_accesses_now()
+                .filter(client_id__gte=low, client_id__lte=high)
+                .values_list("user_id", "client_id")
+            )
             allowed |= {(u, c, True) for u, c in portal_rows}
         return [r for r in reminders if r.client_id is None or (r.user_id, r.client_id, r.portal) in allowed]
     pairs = {(r.user_id, r.client_id, r.portal) for r in reminders if r.client_id is not None}
@@ -138,13 +141,14 @@ def _visible(reminders: list[Reminder], *, within: ClientSlice | None = None) ->
         allowed |= {(u, c, False) for u, c in rows}
     for start in range(0, len(portals), PAIR_BATCH):
         batch = portals[start : start + PAIR_BATCH]
-        portal_rows = PortalAccess.objects.filter(
-            until=None,
-            member=None,
-            user__is_active=True,
-            user_id__in={u for u, _ in batch},
-            client_id__in={c for _, c in batch},
-        ).values_list("user_id", "client_id")
+        portal_rows = (
+            access.portal_accesses_now()
+            .filter(
+                user_id__in={u for u, _ in batch},
+                client_id__in={c for _, c in batch},
+            )
+            .values_list("user_id", "client_id")
+        )
         allowed |= {(u, c, True) for u, c in portal_rows}
     return [r for r in reminders if r.client_id is None or (r.user_id, r.client_id, r.portal) in allowed]
 

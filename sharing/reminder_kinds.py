@@ -34,14 +34,18 @@ def _due(due_on: datetime.date, today: datetime.date) -> str:
 
 
 def actions_due(today: datetime.date, clients: ClientSlice | None = None) -> Iterable[Reminder]:
-    """Open actions due within the next days or overdue: to their owner, and to the lead once overdue by
-    REMINDERS_LEAD_OVERDUE_DAYS. Three queries (actions with owner and client, leads, portal accounts),
-    read as plain tuples: a day's actions at council size are a hundred thousand rows."""
+    """Open actions due within the next days or overdue: to their owner (a professional; or, in the portal,
+    the client or a family member whose action it is, if they chose), and to the lead once overdue by
+    REMINDERS_LEAD_OVERDUE_DAYS. Four queries (actions with owner and client, leads, the client's and the
+    family's portal accounts), read as plain tuples: a day's actions at council size are a hundred thousand
+    rows."""
     soon = today + datetime.timedelta(days=settings.REMINDERS_ACTION_DAYS)
     late = today - datetime.timedelta(days=settings.REMINDERS_LEAD_OVERDUE_DAYS)
     # due_on is never None here (filtered), and an owner is a member or the client.
     rows = cast(
-        list[tuple[datetime.date, bool, int | None, datetime.datetime | None, int, str, str, str]],
+        list[
+            tuple[datetime.date, bool, int | None, int | None, datetime.datetime | None, int, str, str, str]
+        ],
         list(
             Action.objects.filter(
                 status__in=OPEN,
@@ -55,6 +59,7 @@ def actions_due(today: datetime.date, clients: ClientSlice | None = None) -> Ite
             .values_list(
                 "due_on",
                 "owner_is_client",
+                "owner_id",
                 "owner__user_id",
                 "owner__until",
                 "goal__plan__client",
@@ -64,13 +69,30 @@ def actions_due(today: datetime.date, clients: ClientSlice | None = None) -> Ite
             )
         ),
     )
-    leads = _leads({row[4] for row in rows if row[0] <= late})
+    leads = _leads({row[5] for row in rows if row[0] <= late})
     portal = dict(
         PortalAccess.objects.filter(
-            client_id__in={row[4] for row in rows if row[1]}, until=None, member=None
+            client_id__in={row[5] for row in rows if row[1]}, until=None, member=None
         ).values_list("client_id", "user_id")
     )
-    for due_on, owner_is_client, owner_user, owner_until, client_id, given, preferred, public_id in rows:
+    # A family member in the circle owns actions as a member with no account of their own; their portal
+    # account is linked to that membership.
+    family = dict(
+        PortalAccess.objects.filter(
+            member_id__in={row[2] for row in rows if row[2] and not row[3] and row[4] is None}, until=None
+        ).values_list("member_id", "user_id")
+    )
+    for (
+        due_on,
+        owner_is_client,
+        owner,
+        owner_user,
+        owner_until,
+        client_id,
+        given,
+        preferred,
+        public_id,
+    ) in rows:
         name = first_name(given, preferred)
         plan_url = reverse("plan:plan", args=[public_id])
         when = _due(due_on, today)
@@ -78,10 +100,11 @@ def actions_due(today: datetime.date, clients: ClientSlice | None = None) -> Ite
             yield Reminder("action.due", owner_user, f"Your action for {name} {when}.", plan_url, client_id)
         else:
             owner_user = None
-        if owner_is_client and client_id in portal:
+        in_portal = portal.get(client_id) if owner_is_client else family.get(owner) if owner else None
+        if in_portal:
             yield Reminder(
                 "portal.my_actions",
-                portal[client_id],
+                in_portal,
                 f"One of your actions {when}.",
                 reverse("portal:home"),
                 client_id,

@@ -269,6 +269,7 @@ MATRIX = {
         {**PORTAL_PAGE, "client": 302, "family_with_consent": 302},
     ),
     # Agency pages.
+    ("network:organisation", "get"): (None, None, page(403, agency_admin=200)),
     ("network:people", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_add", "get"): (None, None, page(403, agency_admin=200)),
     ("network:person_update", "post"): ("person", {}, page(403, agency_admin=302)),

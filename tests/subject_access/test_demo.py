@@ -14,7 +14,10 @@ from tests.conftest import signed_in
 def test_ravi_has_grace_s_export_ready(db, django_capture_on_commit_callbacks):
     out = io.StringIO()
     call_command("demo_data", stdout=out)
-    assert "ravi (an agency admin: People; Subject access" in out.getvalue()
+    assert (
+        "ravi (an agency admin: Your organisation: people and teams, packs, imports, subject access"
+        in out.getvalue()
+    )
     ravi = User.objects.get(full_name="Ravi Patel")
     grace = Client.objects.get(given_name="Grace", family_name="Okafor")
     export = SubjectAccessExport.objects.get(client=grace)

@@ -628,7 +628,8 @@ class Command(BaseCommand):
             "Try: priya (a lead, with a request to join waiting), tom (a member), joan (a manager),"
         )
         self.stdout.write(
-            "     ravi (an agency admin: People; Subject access, with Grace Okafor's export ready),"
+            "     ravi (an agency admin: Your organisation: people and teams, packs, imports, subject access"
+            " with Grace Okafor's export ready),"
         )
         self.stdout.write("     kate (Sam Reilly's lead: see the emergency access).")
 
