@@ -30,11 +30,22 @@ def audit_record(
     emergency: bool = False,
 ) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the writing transaction."""
+    _check(action)
+    row = _row(actor, action, client, obj, before, after, origin_now())
+    row.emergency = emergency
+    row.save(force_insert=True)
+    return row
+
+
+def _check(action: str) -> None:
     if not _action_checks:
         raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
     _action_checks[0](action)
-    origin = origin_now()
-    return AuditEvent.objects.create(
+
+
+def _row(actor: Any, action: str, client: Any, obj: Any, before: Any, after: Any, origin: Any) -> AuditEvent:
+    """One audit row, not yet saved: who (an anonymous actor is none), what, on what, and from where."""
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         client=client,
@@ -46,7 +57,6 @@ def audit_record(
         user_agent=origin.user_agent,
         via=origin.via,
         api_token=origin.api_token,
-        emergency=emergency,
     )
 
 
@@ -109,26 +119,8 @@ def audit_record_many(
     """Append one row per (client, obj, before, after) in `entries`, all for the same actor and action, in
     bulk: what `audit_record` writes for each, in a few statements (a bulk import). Inside the writing
     transaction, as `audit_record`."""
-    if not _action_checks:
-        raise RuntimeError("The catalogue of changes is not loaded (is the changes app installed?)")
-    _action_checks[0](action)
+    _check(action)
     origin = origin_now()
-    actor = actor if getattr(actor, "pk", None) else None
-    rows = [
-        AuditEvent(
-            actor=actor,
-            action=action,
-            client=client,
-            object_type=type(obj).__name__ if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            before=before,
-            after=after,
-            ip_address=origin.ip_address,
-            user_agent=origin.user_agent,
-            via=origin.via,
-            api_token=origin.api_token,
-        )
-        for client, obj, before, after in entries
-    ]
+    rows = [_row(actor, action, client, obj, before, after, origin) for client, obj, before, after in entries]
     AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)

@@ -79,27 +79,24 @@ def start(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
 @professional_required
 def export(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
     """The progress bar, which polls `progress` until the export is finished, then the download link."""
-    try:
-        job = selectors.export_get_for(request.user, export_id)
-    except PermissionDenied as exc:
-        return _refused(request, exc)
-    return render(
-        request,
-        "subject_access/job.html",
-        {"export": job, "client": job.client, "poll_seconds": POLL_SECONDS, "keep_days": keep_days()},
-    )
+    return _job(request, export_id, "subject_access/job.html")
 
 
 @require_GET
 @professional_required
 def progress(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    """The progress bar alone, for the page's polling."""
+    return _job(request, export_id, "subject_access/_progress.html")
+
+
+def _job(request: AuthenticatedHttpRequest, export_id: int, template: str) -> HttpResponse:
     try:
         job = selectors.export_get_for(request.user, export_id)
     except PermissionDenied as exc:
         return _refused(request, exc)
     return render(
         request,
-        "subject_access/_progress.html",
+        template,
         {"export": job, "client": job.client, "poll_seconds": POLL_SECONDS, "keep_days": keep_days()},
     )
 
