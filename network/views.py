@@ -31,8 +31,8 @@ def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
 @professional_required
 def organisation_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An agency admin's start for looking after their organisation: each task, in a word or two."""
-    organisation = _admin_only(request)
-    return render(request, "network/organisation.html", {"organisation": organisation})
+    _admin_only(request)
+    return render(request, "network/organisation.html", {"organisation": _own_organisation(request)})
 
 
 @require_GET

@@ -17,6 +17,7 @@ def test_an_admin_finds_each_task_from_one_link(early_help):
     home = browser.get(reverse("circles:my_clients")).content.decode()
     assert 'href="/organisation/">Your organisation</a>' in home
     page = browser.get(reverse("network:organisation")).content.decode()
+    assert '<h1 class="govuk-heading-l">Early Help</h1>' in page
     for name in (
         "network:people",
         "instruments:list",
