@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('circles', '0005_merge_0004_member_hidden_reason_0004_stages'),
+        ("circles", "0005_merge_0004_member_hidden_reason_0004_stages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['to_stage', 'at'], name='stagechange_to_stage_at_idx'),
+            model_name="stagechange",
+            index=models.Index(fields=["to_stage", "at"], name="stagechange_to_stage_at_idx"),
         ),
     ]

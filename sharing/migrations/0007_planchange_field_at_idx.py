@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0006_plan_templates'),
+        ("sharing", "0006_plan_templates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='planchange',
-            index=models.Index(fields=['field', 'at'], name='planchange_field_at_idx'),
+            model_name="planchange",
+            index=models.Index(fields=["field", "at"], name="planchange_field_at_idx"),
         ),
     ]
