@@ -3,10 +3,12 @@ organisation's agreement to a partnership (joining and leaving, each audited), a
 snapshots (figures worked out ahead, reporting.snapshots; derived, so not audited)."""
 
 import datetime
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from changes.services import record
@@ -142,21 +144,37 @@ def snapshot_save(
 
 
 def snapshots_refresh(
-    *, slot: datetime.datetime, worker: str, organisation_ids: list[int] | None = None
+    *,
+    slot: datetime.datetime,
+    worker: str,
+    organisation_ids: list[int] | None = None,
+    budget: datetime.timedelta = snapshots.REFRESH_BUDGET,
 ) -> dict[str, Any]:
-    """Work out every organisation's snapshots (its own view, and each team's, for each preset period),
-    once per slot: the worker whose claim of the slot is written does it; any other returns at once."""
+    """Work out organisations' snapshots (each one's own view, and each team's, for each preset period),
+    once per slot: the worker whose claim of the slot is written does it; any other returns at once.
+
+    The organisations whose snapshots are oldest (or missing) go first, and no organisation is started
+    once `budget` has passed, so a run ends within its slot however many organisations there are; those
+    left over are the oldest, so the next slot's run starts with them. Every organisation gets its turn."""
     try:
         with transaction.atomic():
             run = SnapshotRun.objects.create(slot=slot, claimed_by=worker[:64])
     except IntegrityError:
-        return {"slot": slot.isoformat(), "claimed": False, "snapshots": 0}
-    organisations = Organisation.objects.order_by("pk")
+        return {"slot": slot.isoformat(), "claimed": False, "organisations": 0, "snapshots": 0}
+    oldest = (
+        Snapshot.objects.filter(organisation=OuterRef("pk")).order_by("computed_at").values("computed_at")
+    )
+    organisations = Organisation.objects.annotate(oldest=Subquery(oldest[:1])).order_by(
+        F("oldest").asc(nulls_first=True), "pk"
+    )
     if organisation_ids is not None:
         organisations = organisations.filter(pk__in=organisation_ids)
-    made = 0
+    started = time.monotonic()
+    done = made = 0
     today = timezone.localdate()
     for organisation in organisations:
+        if done and time.monotonic() - started >= budget.total_seconds():
+            break  # the rest, now the oldest, start the next slot's run
         teams: list[Team | None] = [None, *Team.objects.filter(organisation=organisation).order_by("pk")]
         for team in teams:
             for months in snapshots.PRESETS:
@@ -173,6 +191,7 @@ def snapshots_refresh(
                     computed_at=computed_at,
                 )
                 made += 1
+        done += 1
     run.finished_at, run.snapshots = timezone.now(), made
     run.save(update_fields=["finished_at", "snapshots"])
-    return {"slot": slot.isoformat(), "claimed": True, "snapshots": made}
+    return {"slot": slot.isoformat(), "claimed": True, "organisations": done, "snapshots": made}

@@ -12,10 +12,19 @@ from reporting.models import SnapshotRun
 
 
 @task()
-def refresh_snapshots(slot: str, organisation_ids: list[int] | None = None) -> dict:
-    """Every organisation's snapshots (or only these organisations'), for the slot, unless already done."""
+def refresh_snapshots(
+    slot: str, organisation_ids: list[int] | None = None, budget_seconds: float | None = None
+) -> dict:
+    """The organisations' snapshots (all, oldest first, or only these), for the slot, unless already done;
+    within the time budget (reporting.snapshots.REFRESH_BUDGET unless given)."""
+    budget = (
+        snapshots.REFRESH_BUDGET if budget_seconds is None else datetime.timedelta(seconds=budget_seconds)
+    )
     return services.snapshots_refresh(
-        slot=datetime.datetime.fromisoformat(slot), worker=worker_name(), organisation_ids=organisation_ids
+        slot=datetime.datetime.fromisoformat(slot),
+        worker=worker_name(),
+        organisation_ids=organisation_ids,
+        budget=budget,
     )
 
 

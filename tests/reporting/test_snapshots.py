@@ -119,7 +119,12 @@ def test_the_task_refreshes_every_organisation_once_per_slot(world, early_help, 
     result = tasks.refresh_snapshots.call(slot.isoformat())
     organisations, teams_all = Organisation.objects.count(), Team.objects.count()
     assert organisations == 3 and teams_all == 2
-    assert result == {"slot": slot.isoformat(), "claimed": True, "snapshots": (organisations + teams_all) * 3}
+    assert result == {
+        "slot": slot.isoformat(),
+        "claimed": True,
+        "organisations": 3,
+        "snapshots": (organisations + teams_all) * 3,
+    }
     for organisation in Organisation.objects.all():
         assert sorted(
             Snapshot.objects.filter(organisation=organisation, team=None).values_list("months", flat=True)
@@ -151,3 +156,26 @@ def test_the_reminders_clock_enqueues_the_refresh_once_per_slot(world, early_hel
 def test_the_slots_are_ten_minutes():
     at = datetime.datetime(2026, 12, 1, 10, 17, 42, tzinfo=datetime.UTC)
     assert snapshots.slot_of(at) == datetime.datetime(2026, 12, 1, 10, 10, tzinfo=datetime.UTC)
+
+
+def test_a_run_out_of_time_leaves_the_rest_first_in_line_for_the_next(world, early_help, police):
+    youth = OrganisationFactory(name="Youth Service")
+    now = timezone.now()
+    first = tasks.refresh_snapshots.call(snapshots.slot_of(now).isoformat(), budget_seconds=0)
+    assert first["organisations"] == 1  # at least one, however short the budget
+    assert set(Snapshot.objects.values_list("organisation", flat=True)) == {early_help.pk}
+    later = snapshots.slot_of(now + snapshots.REFRESH_EVERY).isoformat()
+    assert tasks.refresh_snapshots.call(later, budget_seconds=0)["organisations"] == 1
+    assert set(Snapshot.objects.values_list("organisation", flat=True)) == {early_help.pk, police.pk}
+    latest = snapshots.slot_of(now + 2 * snapshots.REFRESH_EVERY).isoformat()
+    tasks.refresh_snapshots.call(latest, budget_seconds=0)
+    assert Snapshot.objects.filter(organisation=youth, team=None).count() == 3
+    # Then the oldest again: Early Help's.
+    before = Snapshot.objects.filter(organisation=early_help).values_list("computed_at", flat=True)
+    oldest = max(before)
+    tasks.refresh_snapshots.call(
+        snapshots.slot_of(now + 3 * snapshots.REFRESH_EVERY).isoformat(), budget_seconds=0
+    )
+    assert (
+        min(Snapshot.objects.filter(organisation=early_help).values_list("computed_at", flat=True)) > oldest
+    )
