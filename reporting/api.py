@@ -55,7 +55,7 @@ class DashboardOutput(serializers.Serializer):
     )
     figures_as_at = serializers.DateTimeField(help_text="When these figures were worked out.")
     from_snapshot = serializers.BooleanField(
-        help_text="The figures of a preset period (3, 6 or 12 months) come from a snapshot at most 15 minutes "
+        help_text="The figures of a preset period (3, 6 or 12 months) come from a snapshot at most an hour "
         "old; two dates, and a partnership's figures, are worked out for the request."
     )
     tables = TableOutput(many=True)

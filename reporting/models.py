@@ -59,7 +59,7 @@ class Snapshot(models.Model):
     worked out at `computed_at`: the tables' cells as worked out (reporting.snapshots), so that publishing
     them goes through reporting.tables.Published exactly as live figures do. Refreshed every 10 minutes by
     `reporting.tasks.refresh_snapshots` (the reminders clock enqueues it); the page reads one when it is at
-    most 15 minutes old and for today's period, and otherwise works the figures out and keeps them here.
+    most an hour old and for today's period, and otherwise works the figures out and keeps them here.
     Derived data only: deleting every row loses nothing."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

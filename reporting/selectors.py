@@ -77,7 +77,7 @@ def dashboard(scope: Scope, *, chosen: dict) -> Figures:
     """The figures for what the filters form chose, within the scope (the form only offers what is in it).
 
     An organisation's own view of a preset period (the last 3, 6 or 12 months) reads its snapshot when
-    there is one for today's period at most 15 minutes old (one query); otherwise, and for two dates or a
+    there is one for today's period at most an hour old (one query); otherwise, and for two dates or a
     partnership, the figures are worked out now."""
     organisations = scope.organisations
     if chosen.get("organisation") is not None:

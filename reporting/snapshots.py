@@ -16,7 +16,10 @@ from reporting.forms import months_before
 from reporting.tables import Cell, Count, Mean, Median, Published, Share, Table
 
 PRESETS = (3, 6, 12)  # the periods kept: the last 3, 6 and 12 months
-FRESH_FOR = datetime.timedelta(minutes=15)  # older than this, the page works the figures out itself
+# Older than this, the page works the figures out itself. An hour: one worker's refresh of a council's 120
+# organisations (every team, every preset) takes ~27 minutes of its 8-minute runs, so every organisation
+# comes round within ~40 minutes and a manager's page is served from a snapshot (docs/performance.md).
+FRESH_FOR = datetime.timedelta(minutes=60)
 REFRESH_EVERY = datetime.timedelta(minutes=10)  # the task's slot (the clock ticks every 5 minutes)
 # A run starts no organisation after this, so it ends within its slot; the organisations left over (the
 # oldest then) go first in the next run. On the large set one organisation of ~5,500 clients takes ~14 s

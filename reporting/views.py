@@ -1,7 +1,7 @@
 """The dashboard's pages: an organisation's figures, a partnership's, each table as CSV, and the agency
 admin's page for agreeing to partnerships. Thin: the form reads the filters, selectors check and count.
 
-An organisation's figures for the last 3, 6 or 12 months come from a snapshot at most 15 minutes old
+An organisation's figures for the last 3, 6 or 12 months come from a snapshot at most an hour old
 (reporting.snapshots, refreshed every 10 minutes by a task); two dates, and a partnership's figures, are
 worked out on every load.
 """

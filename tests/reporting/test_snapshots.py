@@ -77,7 +77,7 @@ def test_a_stale_snapshot_is_worked_out_again(world, early_help, mo):
     page = signed_in(mo)
     page.get(reverse("reporting:dashboard"), {"period": "12"})
     kept = Snapshot.objects.get(organisation=early_help, team=None, months=12)
-    # Older than 15 minutes, with a figure that is no longer true: not shown, worked out again and kept.
+    # Older than an hour (snapshots.FRESH_FOR), with a figure that is no longer true: not shown, worked out again and kept.
     stale = timezone.now() - snapshots.FRESH_FOR - datetime.timedelta(seconds=1)
     tables = kept.tables
     consent = next(t for t in tables if t["key"] == "consent")
