@@ -404,7 +404,11 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["client", "-at"], name="stagechange_client_recent_idx")]
+        indexes = [
+            models.Index(fields=["client", "-at"], name="stagechange_client_recent_idx"),
+            # The dashboard's cases closed in a period (reporting.figures).
+            models.Index(fields=["to_stage", "at"], name="stagechange_to_stage_at_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(to_stage="closed") | ~Q(outcome=""), name="closing_records_an_outcome"

@@ -6,7 +6,7 @@ import socket
 
 from django.utils import timezone
 
-from reminders import at_once, outbox, scan
+from reminders import at_once, clock, outbox, scan
 from reminders.background import task
 
 
@@ -36,7 +36,8 @@ def send_emails() -> int:
 
 def enqueue_due_work(now: datetime.datetime | None = None) -> list[str]:
     """The clock's tick (`manage.py reminders_tick`, from cron or a systemd timer, or scripts/run): enqueue
-    the day's scan unless it is done, and sending any email left waiting. Running it often, or on several
+    the day's scan unless it is done, sending any email left waiting, and other apps' periodic work (the
+    dashboard's snapshots, reminders.clock). Running it often, or on several
     machines at once, is harmless: the scan claims its day once, and the outbox claims each email."""
     enqueued = []
     day = scan.scan_day_now() if now is None else timezone.localtime(now).date()
@@ -48,4 +49,5 @@ def enqueue_due_work(now: datetime.datetime | None = None) -> list[str]:
     if OutgoingEmail.objects.filter(sent_at=None).exists():
         send_emails.enqueue()
         enqueued.append("send_emails")
+    enqueued += clock.run_ticks(now or timezone.now())  # other apps' periodic work (reminders.clock)
     return enqueued

@@ -53,6 +53,11 @@ class DashboardOutput(serializers.Serializer):
     protected = serializers.BooleanField(
         help_text="A partnership view: counts under 5 hidden, the rest rounded to the nearest 5."
     )
+    figures_as_at = serializers.DateTimeField(help_text="When these figures were worked out.")
+    from_snapshot = serializers.BooleanField(
+        help_text="The figures of a preset period (3, 6 or 12 months) come from a snapshot at most an hour "
+        "old; two dates, and a partnership's figures, are worked out for the request."
+    )
     tables = TableOutput(many=True)
 
 
@@ -79,7 +84,9 @@ def _answer(request: Request, scope: Scope) -> Response:
     )
     if not form.is_valid():
         return Response(form.errors, status=400)
-    selection, tables = selectors.dashboard(scope, chosen=form.cleaned_data)
+    result = selectors.dashboard(scope, chosen=form.cleaned_data)
+    services.snapshot_keep(result)
+    selection, tables = result.selection, result.tables
     reader = cast(User, request.user)
     services.dashboard_viewed(actor=reader, selection=selection, partnership=scope.partnership)
     body: dict[str, Any] = {
@@ -91,6 +98,8 @@ def _answer(request: Request, scope: Scope) -> Response:
         "period_from": selection.period.start,
         "period_to": selection.period.end,
         "protected": scope.protect,
+        "figures_as_at": result.worked_out_at,
+        "from_snapshot": result.from_snapshot,
         "tables": [table.as_json() for table in tables],
     }
     return Response(DashboardOutput(body).data)

@@ -16,6 +16,7 @@ rows are counted here, in Python, from narrow `values_list` reads.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -131,9 +132,7 @@ def _caseload(selection: Selection, at_end: list[tuple]) -> list[Table]:
         total_rows=1,
         note="Open cases with someone from the team in the circle at the end of the period. A client "
         "worked with by two teams counts once in each, and once in all.",
-        reading=lambda t: (
-            f"{t.cell('All teams (each client once)').text} open cases at the end of the period."
-        ),
+        reading=_read_caseload_teams,
     )
     if selection.by_organisation:
         by_org: dict[int, set[int]] = defaultdict(set)
@@ -148,7 +147,7 @@ def _caseload(selection: Selection, at_end: list[tuple]) -> list[Table]:
             rows=org_rows,
             total_rows=1,
             note="Open cases with someone from the organisation in the circle at the end of the period.",
-            reading=lambda t: _largest(t, "the most open cases"),
+            reading=_read_caseload_organisations,
         )
         return [first, teams]
     by_worker: dict[int, set[int]] = defaultdict(set)
@@ -177,10 +176,7 @@ def _caseload(selection: Selection, at_end: list[tuple]) -> list[Table]:
         chart_column=2,
         total_rows=1,
         note="Open cases each person is in the circle of at the end of the period.",
-        reading=lambda t: (
-            f"On average {t.cell('Average per worker with clients', 2).text} open cases "
-            f"each, for people with any; {_largest(t, 'the most', column=2)}"
-        ),
+        reading=_read_caseload_workers,
     )
     return [first, teams]
 
@@ -254,7 +250,7 @@ def _stage_table(stages: dict[int, tuple[str, int]], closed_in_period: int) -> T
         total_rows=1,
         note="The stage of each open case at the end of the period, and how long it had been there; "
         "and the cases closed during the period.",
-        reading=lambda t: _largest(t, "the most clients"),
+        reading=_read_stages,
     )
 
 
@@ -319,11 +315,7 @@ def _plan_tables(clients: QuerySet, period: Period) -> list[Table]:
         ],
         total_rows=1,
         note="Actions in the plans of these clients. Overdue: open, and its date has passed.",
-        reading=lambda t: (
-            f"{t.cell('Done during the period').text} actions done and "
-            f"{t.cell('Due in the period: still open and overdue').text} overdue; "
-            f"{t.cell('Due in the period: done by their date (share)').text} of those due were done by their date."
-        ),
+        reading=_read_actions,
     )
     return [actions, _reviews(clients, period)]
 
@@ -363,7 +355,7 @@ def _reviews(clients: QuerySet, period: Period) -> Table:
         ],
         total_rows=1,
         note="A goal is reviewed when its next review date is set; on time if that was done by the date due.",
-        reading=lambda t: f"{t.cell('Reviewed on time (share)').text} of goal reviews due were done on time.",
+        reading=_read_goal_reviews,
     )
 
 
@@ -409,11 +401,7 @@ def _outcomes(clients: QuerySet, period: Period) -> Table:
         rows=rows,
         note="Clients with a baseline and a follow-up, the latest in the period: from the first "
         "assessment to the latest, better or worse by at least the instrument's meaningful change.",
-        reading=lambda t: (
-            _largest(t, "the largest share improving")
-            if t.body_rows
-            else "No client has a baseline and a follow-up in this period."
-        ),
+        reading=_read_outcomes,
     )
 
 
@@ -451,11 +439,7 @@ def _referrals(selection: Selection) -> list[Table]:
         total_rows=2,
         note="Referrals made during the period: sent by these people, or received by the organisation "
         "(with a team chosen: accepted for a worker in it).",
-        reading=lambda t: (
-            f"{t.cell('Received').text} referrals received; median "
-            f"{t.cell('Median days to accept').text} days to accept and "
-            f"{t.cell('Median days to first contact').text} days to first contact."
-        ),
+        reading=_read_referrals,
     )
     outcomes = Counter(r[1] == S.CLOSED and r[7] for r in got)
     outcome_rows: list[list] = [[label, Count(outcomes[value])] for value, label in Referral.Outcome.choices]
@@ -467,7 +451,7 @@ def _referrals(selection: Selection) -> list[Table]:
         columns=["Outcome", "Referrals"],
         rows=outcome_rows,
         note="The outcome recorded by the receiving organisation, for referrals received in the period.",
-        reading=lambda t: _largest(t, "the most referrals"),
+        reading=_read_referral_outcomes,
     )
     return [volume, results]
 
@@ -532,10 +516,7 @@ def _meetings(clients: QuerySet, period: Period) -> Table:
         ],
         total_rows=1,
         note="Meetings that ended during the period with at least one of these clients on the agenda.",
-        reading=lambda t: (
-            f"{t.cell('Held').text} meetings held; minutes signed off on time for "
-            f"{t.cell('Signed off on time (share)').text}."
-        ),
+        reading=_read_meetings,
     )
 
 
@@ -572,8 +553,88 @@ def _consent(clients: QuerySet, open_at_end: set[int], period: Period) -> Table:
         total_rows=1,
         note="Open cases at the end of the period, and whether the client's consent to share with the "
         "whole circle was in force then.",
-        reading=lambda t: (
-            f"{t.cell('Covered (share)').text} of open cases share under a current consent; "
-            f"{t.cell(f'Consent ends within {EXPIRING_DAYS} days').text} end within {EXPIRING_DAYS} days."
-        ),
+        reading=_read_consent,
     )
+
+
+# Each table's one line in words, read from the published cells (so it never says more than they do).
+# Named by the table's key: a snapshot (reporting.snapshots) keeps the cells, and its tables get their
+# reading from here when they are loaded.
+
+
+def _read_caseload_teams(t: Published) -> str:
+    return f"{t.cell('All teams (each client once)').text} open cases at the end of the period."
+
+
+def _read_caseload_organisations(t: Published) -> str:
+    return _largest(t, "the most open cases")
+
+
+def _read_caseload_workers(t: Published) -> str:
+    return (
+        f"On average {t.cell('Average per worker with clients', 2).text} open cases "
+        f"each, for people with any; {_largest(t, 'the most', column=2)}"
+    )
+
+
+def _read_stages(t: Published) -> str:
+    return _largest(t, "the most clients")
+
+
+def _read_actions(t: Published) -> str:
+    return (
+        f"{t.cell('Done during the period').text} actions done and "
+        f"{t.cell('Due in the period: still open and overdue').text} overdue; "
+        f"{t.cell('Due in the period: done by their date (share)').text} of those due were done by their date."
+    )
+
+
+def _read_goal_reviews(t: Published) -> str:
+    return f"{t.cell('Reviewed on time (share)').text} of goal reviews due were done on time."
+
+
+def _read_outcomes(t: Published) -> str:
+    if not t.body_rows:
+        return "No client has a baseline and a follow-up in this period."
+    return _largest(t, "the largest share improving")
+
+
+def _read_referrals(t: Published) -> str:
+    return (
+        f"{t.cell('Received').text} referrals received; median "
+        f"{t.cell('Median days to accept').text} days to accept and "
+        f"{t.cell('Median days to first contact').text} days to first contact."
+    )
+
+
+def _read_referral_outcomes(t: Published) -> str:
+    return _largest(t, "the most referrals")
+
+
+def _read_meetings(t: Published) -> str:
+    return (
+        f"{t.cell('Held').text} meetings held; minutes signed off on time for "
+        f"{t.cell('Signed off on time (share)').text}."
+    )
+
+
+def _read_consent(t: Published) -> str:
+    return (
+        f"{t.cell('Covered (share)').text} of open cases share under a current consent; "
+        f"{t.cell(f'Consent ends within {EXPIRING_DAYS} days').text} end within {EXPIRING_DAYS} days."
+    )
+
+
+READINGS: dict[str, Callable[[Published], str]] = {
+    "caseload-workers": _read_caseload_workers,
+    "caseload-organisations": _read_caseload_organisations,
+    "caseload-teams": _read_caseload_teams,
+    "stages": _read_stages,
+    "actions": _read_actions,
+    "goal-reviews": _read_goal_reviews,
+    "outcomes": _read_outcomes,
+    "referrals": _read_referrals,
+    "referral-outcomes": _read_referral_outcomes,
+    "meetings": _read_meetings,
+    "consent": _read_consent,
+}

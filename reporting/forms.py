@@ -78,6 +78,7 @@ class FiltersForm(forms.Form):
         else:
             months = int(data.get("period") or "3")
             data["period_range"] = Period(months_before(today, months), today)
+            data["months"] = months  # a preset: its figures may come from a snapshot
         team = data.get("team")
         data["team_obj"] = self.teams.get(team) if team is not None else None
         organisation = data.get("organisation")

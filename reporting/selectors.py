@@ -1,14 +1,16 @@
 """Reads for the dashboard, each checked against the person asking (reporting/access.py)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from network.models import Organisation, Team, User
-from reporting import access, figures
-from reporting.models import Partnership, PartnershipMember
+from reporting import access, figures, snapshots
+from reporting.models import Partnership, PartnershipMember, Snapshot
 from reporting.tables import Published
 
 
@@ -58,21 +60,57 @@ def partnership_scope(user: User, partnership_id: int | str) -> Scope:
     return Scope(reader=user, organisations=organisations, teams=teams, partnership=partnership)
 
 
-def dashboard(scope: Scope, *, chosen: dict) -> tuple[figures.Selection, list[Published]]:
-    """The figures for what the filters form chose, within the scope (the form only offers what is in it)."""
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's tables for a selection, and when they were worked out. `from_snapshot`: read from
+    a snapshot (the page says "Figures as at …"); `months`: a preset period of one organisation's own
+    view, whose live figures are worth keeping as its snapshot (reporting.services.snapshot_keep)."""
+
+    selection: figures.Selection
+    tables: list[Published]
+    worked_out_at: datetime.datetime
+    from_snapshot: bool = False
+    months: int | None = None
+
+
+def dashboard(scope: Scope, *, chosen: dict) -> Figures:
+    """The figures for what the filters form chose, within the scope (the form only offers what is in it).
+
+    An organisation's own view of a preset period (the last 3, 6 or 12 months) reads its snapshot when
+    there is one for today's period at most an hour old (one query); otherwise, and for two dates or a
+    partnership, the figures are worked out now."""
     organisations = scope.organisations
     if chosen.get("organisation") is not None:
         organisations = tuple(o for o in organisations if o.pk == chosen["organisation"])
+    team = chosen.get("team_obj")
     selection = figures.Selection(
         organisations=organisations,
-        team=chosen.get("team_obj"),
+        team=team,
         period=chosen["period_range"],
         protect=scope.protect,
         by_organisation=scope.protect,
     )
+    now = timezone.now()
     if not organisations:
-        return selection, []
-    return selection, figures.dashboard(selection)
+        return Figures(selection, [], now)
+    months = chosen.get("months") if not scope.protect and len(organisations) == 1 else None
+    if months is not None:
+        kept = (
+            Snapshot.objects.filter(
+                organisation=organisations[0],
+                team=team,
+                months=months,
+                period_start=selection.period.start,
+                period_end=selection.period.end,
+                computed_at__gte=now - snapshots.FRESH_FOR,
+            )
+            .only("computed_at", "tables")
+            .first()
+        )
+        if kept is not None:
+            tables = snapshots.decode(kept.tables, protect=False)
+            return Figures(selection, tables, kept.computed_at, from_snapshot=True, months=months)
+    return Figures(selection, figures.dashboard(selection), now, months=months)
 
 
 @dataclass(frozen=True)

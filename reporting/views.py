@@ -1,7 +1,9 @@
 """The dashboard's pages: an organisation's figures, a partnership's, each table as CSV, and the agency
 admin's page for agreeing to partnerships. Thin: the form reads the filters, selectors check and count.
 
-The figures are worked out on every load (aggregate, not live): refreshing the page shows the latest.
+An organisation's figures for the last 3, 6 or 12 months come from a snapshot at most an hour old
+(reporting.snapshots, refreshed every 10 minutes by a task); two dates, and a partnership's figures, are
+worked out on every load.
 """
 
 import csv
@@ -58,7 +60,9 @@ def _page(request: AuthenticatedHttpRequest, scope: Scope, *, csv_url: str) -> H
         return render(
             request, "reporting/dashboard.html", {"scope": scope, "form": form, "tables": []}, status=400
         )
-    selection, tables = selectors.dashboard(scope, chosen=form.cleaned_data)
+    result = selectors.dashboard(scope, chosen=form.cleaned_data)
+    services.snapshot_keep(result)
+    selection, tables = result.selection, result.tables
     services.dashboard_viewed(actor=request.user, selection=selection, partnership=scope.partnership)
     query = request.GET.urlencode()
     charts = [
@@ -74,7 +78,13 @@ def _page(request: AuthenticatedHttpRequest, scope: Scope, *, csv_url: str) -> H
     return render(
         request,
         "reporting/dashboard.html",
-        {"scope": scope, "form": form, "selection": selection, "charts": charts},
+        {
+            "scope": scope,
+            "form": form,
+            "selection": selection,
+            "charts": charts,
+            "as_at": result.worked_out_at if result.from_snapshot else None,
+        },
     )
 
 
@@ -105,7 +115,9 @@ def _csv(request: AuthenticatedHttpRequest, scope: Scope, key: str) -> HttpRespo
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    selection, tables = selectors.dashboard(scope, chosen=form.cleaned_data)
+    result = selectors.dashboard(scope, chosen=form.cleaned_data)
+    services.snapshot_keep(result)
+    selection, tables = result.selection, result.tables
     found = next((t for t in tables if t.key == key), None)
     if found is None:
         raise Http404("No such table")

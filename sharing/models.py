@@ -185,6 +185,8 @@ class PlanChange(FieldChange):
             models.Index(fields=["goal", "version"], name="planchange_goal_idx"),
             models.Index(fields=["action", "version"], name="planchange_action_idx"),
             models.Index(fields=["plan", "-at"], name="planchange_plan_recent_idx"),  # the timeline
+            # The dashboard's status moves and review dates in a period (reporting.figures).
+            models.Index(fields=["field", "at"], name="planchange_field_at_idx"),
         ]
 
 

@@ -52,6 +52,11 @@ SERVICE_MODULES = [
 # Writes that are not about anyone's record, and say why they are not audited.
 NOT_AUDITED = {
     "realtime.services.notifications_mark_read": "a person's own inbox, not part of any record",
+    # The dashboard's snapshots: figures worked out ahead from what is recorded (derived, no content, no
+    # client); looking at them is audited as before (dashboard.view, dashboard.download).
+    "reporting.services.snapshot_keep": "derived figures kept for the next look; the look itself is audited",
+    "reporting.services.snapshot_save": "derived figures kept for the next look; the look itself is audited",
+    "reporting.services.snapshots_refresh": "derived figures worked out ahead by a task; no one looks",
 }
 
 
