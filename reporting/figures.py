@@ -562,8 +562,13 @@ def _consent(clients: QuerySet, open_at_end: set[int], period: Period) -> Table:
 # reading from here when they are loaded.
 
 
+def _counted(text: str, one: str, many: str) -> str:
+    """A shown count and its noun: "1 meeting", "3 meetings", "fewer than 5 meetings"."""
+    return f"{text} {one if text == '1' else many}"
+
+
 def _read_caseload_teams(t: Published) -> str:
-    return f"{t.cell('All teams (each client once)').text} open cases at the end of the period."
+    return f"{_counted(t.cell('All teams (each client once)').text, 'open case', 'open cases')} at the end of the period."
 
 
 def _read_caseload_organisations(t: Published) -> str:
@@ -572,7 +577,7 @@ def _read_caseload_organisations(t: Published) -> str:
 
 def _read_caseload_workers(t: Published) -> str:
     return (
-        f"On average {t.cell('Average per worker with clients', 2).text} open cases "
+        f"On average {_counted(t.cell('Average per worker with clients', 2).text, 'open case', 'open cases')} "
         f"each, for people with any; {_largest(t, 'the most', column=2)}"
     )
 
@@ -583,7 +588,7 @@ def _read_stages(t: Published) -> str:
 
 def _read_actions(t: Published) -> str:
     return (
-        f"{t.cell('Done during the period').text} actions done and "
+        f"{_counted(t.cell('Done during the period').text, 'action', 'actions')} done and "
         f"{t.cell('Due in the period: still open and overdue').text} overdue; "
         f"{t.cell('Due in the period: done by their date (share)').text} of those due were done by their date."
     )
@@ -601,9 +606,9 @@ def _read_outcomes(t: Published) -> str:
 
 def _read_referrals(t: Published) -> str:
     return (
-        f"{t.cell('Received').text} referrals received; median "
-        f"{t.cell('Median days to accept').text} days to accept and "
-        f"{t.cell('Median days to first contact').text} days to first contact."
+        f"{_counted(t.cell('Received').text, 'referral', 'referrals')} received; median "
+        f"{_counted(t.cell('Median days to accept').text, 'day', 'days')} to accept and "
+        f"{_counted(t.cell('Median days to first contact').text, 'day', 'days')} to first contact."
     )
 
 
@@ -613,7 +618,7 @@ def _read_referral_outcomes(t: Published) -> str:
 
 def _read_meetings(t: Published) -> str:
     return (
-        f"{t.cell('Held').text} meetings held; minutes signed off on time for "
+        f"{_counted(t.cell('Held').text, 'meeting', 'meetings')} held; minutes signed off on time for "
         f"{t.cell('Signed off on time (share)').text}."
     )
 
