@@ -158,9 +158,9 @@ def truth_for(record: RecordAccess) -> Truth:
     today = timezone.localdate()
     goals = _goals_with_figures(record.client, today)
     plan = PlanProgress(
-        done=sum(goal.actions_done for goal in goals),
-        total=sum(goal.actions_total for goal in goals),
-        overdue=sum(goal.actions_overdue for goal in goals),
+        done=sum(goal.actions_done for goal in goals),  # type: ignore[attr-defined]
+        total=sum(goal.actions_total for goal in goals),  # type: ignore[attr-defined]
+        overdue=sum(goal.actions_overdue for goal in goals),  # type: ignore[attr-defined]
         next_due=_next_due(goals),
     )
     cards = list(
