@@ -5,12 +5,14 @@ never merged into it. The first completed assessment of a series is its baseline
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -199,8 +201,11 @@ SUMMARY_FIELDS = (
     "instrument__code",
     "instrument__name",
     "version__number",
-    "version__definition",
+    "version_id",
 )
+# The version's definition as text, decoded once per version in _summary (not once per row: fifty
+# assessments of one version carry fifty copies of its ~2 KB definition).
+SUMMARY_DEFINITION = {"definition_text": Cast("version__definition", TextField())}
 
 
 def summary_for(record: access.RecordAccess) -> Summary:
@@ -217,7 +222,7 @@ def summary_for(record: access.RecordAccess) -> Summary:
         )
         .filter(assessments_visible_filter(record))
         .order_by("completed_at", "id")
-        .values(*SUMMARY_FIELDS)
+        .values(*SUMMARY_FIELDS, **SUMMARY_DEFINITION)
     )
     return _summary(list(rows))
 
@@ -226,8 +231,12 @@ def _summary(rows: list[dict[str, Any]]) -> Summary:
     series: dict[tuple[int, bool], Series] = {}
     instruments: dict[int, InstrumentRef] = {}
     drafts, flagged = [], []
+    definitions: dict[int, dict] = {}
     for row in rows:
-        name = row["version__definition"]["name"]
+        definition = definitions.get(row["version_id"])
+        if definition is None:
+            definition = definitions[row["version_id"]] = json.loads(row["definition_text"])
+        name = definition["name"]
         if row["status"] == Assessment.Status.DRAFT:
             drafts.append(Mention(row["pk"], name, row["created_at"]))
             continue
@@ -238,7 +247,7 @@ def _summary(rows: list[dict[str, Any]]) -> Summary:
         )
         s = series.setdefault((instrument.pk, by_client), Series(instrument=instrument, by_client=by_client))
         s.points.append(Point(row["completed_at"], row["pk"], row["result"], row["version__number"]))
-        s.definition = row["version__definition"]
+        s.definition = definition
         if row["flagged"]:
             flagged.append(
                 Mention(row["pk"], name, row["completed_at"], row["result"]["flags"][0]["message"])
@@ -400,7 +409,7 @@ def shared_with_client(client: Any) -> list[Series]:
     rows = (
         Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED, visibility="client")
         .order_by("completed_at", "id")
-        .values(*SUMMARY_FIELDS)
+        .values(*SUMMARY_FIELDS, **SUMMARY_DEFINITION)
     )
     return _summary(list(rows)).series
 

@@ -244,6 +244,9 @@ class RecordAccess:
     membership: CircleMember | None
     emergency: EmergencyAccess | None
     shares_across_organisations: bool
+    # The client's consent records, read with the access check when the caller asked for them
+    # (record_access(with_consents=True), for a page that shows them): None when not read.
+    consents: tuple[Consent, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def may_view(self) -> bool:
@@ -305,19 +308,51 @@ class RecordAccess:
         )
 
 
-def record_access(user: "User", client: Client) -> RecordAccess:
-    """Work out what `user` may do with `client`'s record (two or three small queries)."""
+def record_access(user: "User", client: Client, *, with_consents: bool = False) -> RecordAccess:
+    """Work out what `user` may do with `client`'s record (two or three small queries).
+
+    with_consents: for a page that shows the consent records anyway (the client page), they are read in
+    place of the "does the client share across organisations" check and kept on the RecordAccess, and the
+    same rule (shares_in, as shares_with) is applied to them: one query instead of two.
+    """
     membership = current_membership(user, client)
     emergency = None if membership else active_emergency(user, client)
     shares = False
+    consents = None
     if membership or emergency:
-        shares = emergency is not None or shares_with(client, user.organisation_id)
+        if with_consents:
+            consents = tuple(consents_of(client))
+            shares = emergency is not None or shares_in(consents, user.organisation_id)
+        else:
+            shares = emergency is not None or shares_with(client, user.organisation_id)
     return RecordAccess(
         user=user,
         client=client,
         membership=membership,
         emergency=emergency,
         shares_across_organisations=shares,
+        consents=consents,
+    )
+
+
+def consents_of(client: Client) -> QuerySet[Consent]:
+    """All the client's consent records (current or not), with who they name and who recorded them."""
+    return Consent.objects.filter(client=client).select_related(
+        "organisation", "family_member", "recorded_by"
+    )
+
+
+def shares_in(consents: Iterable[Consent], organisation_id: int | None) -> bool:
+    """shares_with's rule over consent records already in hand (all of one client's)."""
+    if organisation_id is None:
+        return False
+    return any(
+        consent.is_current
+        and (
+            consent.scope == Consent.Scope.CIRCLE
+            or (consent.scope == Consent.Scope.ORGANISATION and consent.organisation_id == organisation_id)
+        )
+        for consent in consents
     )
 
 

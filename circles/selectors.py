@@ -21,12 +21,15 @@ class ClientNotFound(Http404):
     """Unknown, mistyped or not the asker's to see: all look the same from outside."""
 
 
-def client_get_for_user(user: User, public_id_text: str, *, need: str = "view") -> access.RecordAccess:
+def client_get_for_user(
+    user: User, public_id_text: str, *, need: str = "view", with_consents: bool = False
+) -> access.RecordAccess:
     """The client with this public ID and what `user` may do with it, if they may do `need`.
 
     need="view": open the record (members, emergency access); "discover": see who is in the circle;
     "manage": change the circle (the lead). 404 when the person may not even know the record is there,
-    403 when they may see it but not manage it.
+    403 when they may see it but not manage it. with_consents: read the consent records with the access
+    check, for `consents_for` (see access.record_access).
     """
     try:
         canonical = public_id.normalise(public_id_text)
@@ -35,7 +38,7 @@ def client_get_for_user(user: User, public_id_text: str, *, need: str = "view") 
     client = Client.objects.filter(public_id=canonical).first()
     if client is None or not access.is_professional(user):
         raise ClientNotFound("No client with that ID")
-    record = access.record_access(user, client)
+    record = access.record_access(user, client, with_consents=with_consents)
     allowed = record.may_discover if need == "discover" else record.may_view
     if not allowed:
         raise ClientNotFound("No client with that ID")
@@ -215,10 +218,8 @@ def consents_for(record: access.RecordAccess) -> list[Consent]:
     """The client's consent records, current first. Members of the circle see them."""
     if not record.may_view:
         return []
-    consents = list(
-        Consent.objects.filter(client=record.client).select_related(
-            "organisation", "family_member", "recorded_by"
-        )
+    consents = (
+        list(record.consents) if record.consents is not None else list(access.consents_of(record.client))
     )
     return sorted(consents, key=lambda c: (not c.is_current, -c.recorded_at.timestamp()))
 

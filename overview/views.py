@@ -73,7 +73,7 @@ def _filter_choices(members: list[CircleMember], past: list[CircleMember]) -> di
 @professional_required
 def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """The client page for the circle; for anyone else who may look them up, who is involved."""
-    record = selectors.client_get_for_user(request.user, public_id, need="discover")
+    record = selectors.client_get_for_user(request.user, public_id, need="discover", with_consents=True)
     if record.client.public_id != public_id:
         return redirect("circles:client", public_id=record.client.public_id)
     members, past_members = selectors.circle_members(record)

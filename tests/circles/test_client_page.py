@@ -266,20 +266,21 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     browser.get(url(grace))  # the first request after signing in also pushes the session's end back
 
     # 1. the session, 2. the signed-in user with their organisation (one join; does it require two-factor?),
-    # 3. the client by public ID, 4. Alice's membership, 5. does the client's consent share across
-    # organisations, 6. the members, current and past, with user and organisation, 7. Alice's last visit
-    # (no read of the outbox: nothing has happened since), what is true now: 8. the plan's figures (one
-    # aggregate), 9. the next action due, 10. the open worries and what is working well, 11. the plan's
-    # goals (next review; the "refers to this goal" filter), 12. the scales, 13. the next meeting with the
-    # client on its agenda, 14. the page of notes (one more
-    # than it shows: no count) with author and organisation, 15. the plan goals those notes refer to (one
-    # prefetch), 16. INSERT the client.view audit row, 17. UPDATE Alice's last visit, 18. consents,
-    # 19. open join requests with requester, 20. recent emergency accesses with user, 21. who has read the
-    # record (one aggregate), 22. the assessments Alice may see, with their instrument and version (one query, for the summary and
-    # what is true now), 23. open referrals with the receiving organisation and referrer, 24. recent
-    # handovers with both people, 25. does the circle need a new lead, 26. unread notifications (page
-    # header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(26):
+    # 3. the client by public ID, 4. Alice's membership, 5. the client's consent records (for the consent
+    # panel, and with them whether the client shares across organisations: access.record_access with
+    # with_consents), 6. the members, current and past, with user and organisation, 7. Alice's last visit
+    # (no read of the outbox: nothing has happened since), what is true now: 8. the plan's goals, each with
+    # its actions counted and its next action due (one query: the plan's figures, the next action due, the
+    # next review, the "refers to this goal" filter), 9. the open worries and what is working well,
+    # 10. the scales, 11. the next meeting with the client on its agenda, 12. the page of notes (one more
+    # than it shows: no count) with author and organisation, 13. the plan goals those notes refer to (one
+    # prefetch), 14. INSERT the client.view audit row, 15. UPDATE Alice's last visit, 16. open join
+    # requests with requester, 17. recent emergency accesses with user, 18. who has read the record (one
+    # aggregate), 19. the assessments Alice may see, with their instrument and version (one query, for the
+    # summary and what is true now), 20. open referrals with the receiving organisation and referrer,
+    # 21. recent handovers with both people, 22. does the circle need a new lead, 23. unread notifications
+    # (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(23):
         response = browser.get(url(grace))
 
     assert response.status_code == 200

@@ -32,8 +32,8 @@ def test_the_client_page_with_a_board(alice, grace, cards, django_assert_num_que
     browser = signed_in(alice)
     browser.get(f"/clients/{grace.public_id}/")
     # As tests/circles/test_client_page.py names them, less the prefetch of the goals notes refer to (there
-    # are no notes here): 25, whatever the size of the board.
-    with django_assert_num_queries(25):
+    # are no notes here): 22, whatever the size of the board.
+    with django_assert_num_queries(22):
         response = browser.get(f"/clients/{grace.public_id}/")
     truth = response.context["truth"]
     assert truth.worry_count + truth.working_well_count == len([n for n in range(cards) if n % 3 != 2])

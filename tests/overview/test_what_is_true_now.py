@@ -96,3 +96,42 @@ def test_my_organisation_only_cards_stay_out_of_other_organisations_summary(alic
     worry(alice, grace, "Early Help only", visibility="organisation")
     assert "Early Help only" not in signed_in(carol).get(url(grace)).content.decode()
     assert "Early Help only" in signed_in(alice).get(url(grace)).content.decode()
+
+
+def test_the_plan_figures_over_several_goals(as_alice, alice, grace):
+    """Done, total, overdue and the next action due, read with the goals in one query: counted over every
+    goal, leaving out dropped and removed actions and removed goals; the next due is the soonest from today
+    on over all goals (the first made on a tie), as ordering the plan's actions by date would give."""
+    today = timezone.localdate()
+
+    def day(n: int) -> datetime.date:
+        return today + datetime.timedelta(days=n)
+
+    first = plan_services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
+    second = plan_services.goal_add(actor=alice, client=grace, in_own_words="Get to school")
+    empty = plan_services.goal_add(actor=alice, client=grace, in_own_words="Nothing yet")
+    gone = plan_services.goal_add(actor=alice, client=grace, in_own_words="Removed goal")
+    plan_services.action_add(actor=alice, goal=first, what="Later in the first", due_on=day(9))
+    plan_services.action_add(actor=alice, goal=first, what="Late in the first", due_on=day(-3))
+    plan_services.action_add(actor=alice, goal=second, what="Soonest, made first", due_on=day(4))
+    plan_services.action_add(actor=alice, goal=first, what="Soonest, made second", due_on=day(4))
+    plan_services.action_set_status(
+        actor=alice, action=plan_services.action_add(actor=alice, goal=second, what="Done"), status="done"
+    )
+    plan_services.action_set_status(
+        actor=alice,
+        action=plan_services.action_add(actor=alice, goal=second, what="Dropped soon", due_on=day(1)),
+        status="dropped",
+        dropped_reason="Not needed",
+    )
+    plan_services.action_remove(
+        actor=alice, action=plan_services.action_add(actor=alice, goal=first, what="Removed", due_on=day(0))
+    )
+    plan_services.action_add(actor=alice, goal=gone, what="On a removed goal", due_on=day(0))
+    plan_services.goal_remove(actor=alice, goal=gone)
+
+    truth = as_alice.get(url(grace)).context["truth"]
+
+    assert (truth.plan.done, truth.plan.total, truth.plan.overdue) == (1, 5, 1)
+    assert truth.plan.next_due.what == "Soonest, made first" and truth.plan.next_due.due_on == day(4)
+    assert [goal.pk for goal in truth.goals] == [first.pk, second.pk, empty.pk]
