@@ -159,13 +159,20 @@ def card_for_change(record: RecordAccess, card_id: int | str, *, lock: bool = Fa
 
 
 def card_as_saved(record: RecordAccess, saved: Card) -> Card:
-    """A card as `board.services.card_update` saved it, ready to show, without reading the row again: the
-    answer is exactly the state that write produced. Its author and organisation are read by id, and the
-    evidence this reader may see is counted (3 small queries)."""
+    """A card as `board.services.card_update` saved it, ready to show, without reading its row again: the
+    answer is exactly the state that write produced. One small query after the commit gives what an edit
+    does not change, the author and the organisation, with how many of its evidence notes this reader may
+    see."""
     notes = Note.objects.filter(client=record.client).filter(notes_visible_filter(record)).values("pk")
-    saved.evidence_count = Card.evidence.through.objects.filter(  # type: ignore[attr-defined]
-        card_id=saved.pk, note_id__in=notes
-    ).count()
+    extra = (
+        Card.objects.filter(pk=saved.pk)
+        .select_related("author", "organisation")
+        .only("pk", "author", "organisation")
+        .annotate(evidence_count=Coalesce(Subquery(_evidence_count(notes)), 0))
+        .get()
+    )
+    saved.author, saved.organisation = extra.author, extra.organisation
+    saved.evidence_count = extra.evidence_count  # type: ignore[attr-defined]
     return name_cards([saved], record)[0]
 
 
