@@ -11,19 +11,19 @@ from functools import cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Model
 
 
 @cache
-def _statement(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[Field, ...]]:
+def _statement(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
     meta = model._meta
-    fields = tuple(meta.get_field(name) for name in names)
-    connection = connections[router.db_for_write(model)]
-    q = connection.ops.quote_name
-    columns = ", ".join(q(field.column) for field in fields)  # type: ignore[union-attr]
+    fields: tuple[Any, ...] = tuple(meta.get_field(name) for name in names)
+    q = connections[router.db_for_write(model)].ops.quote_name
+    columns = ", ".join(q(str(field.column)) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {q(meta.pk.column)}"  # type: ignore[union-attr]  # noqa: S608 (names)
-    return sql, fields  # type: ignore[return-value]
+    table, pk = q(meta.db_table), q(str(meta.pk.column) if meta.pk is not None else "id")
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 (names, not values)
+    return sql, fields
 
 
 def insert_row(model: type[Model], values: Mapping[str, Any]) -> Any:
