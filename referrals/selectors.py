@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from audit.services import audit_record
@@ -63,14 +63,32 @@ def open_referrals_for(record: access.RecordAccess) -> list[Referral]:
 def client_summary(record: access.RecordAccess) -> dict:
     """Everything the client page's referrals panel shows (templates/referrals/_client_summary.html)."""
     in_circle = record.membership is not None
+    has = _panels_with_rows(record) if in_circle else {}
     return {
         "client": record.client,
         "record": record,
-        "open_referrals": open_referrals_for(record),
+        "open_referrals": open_referrals_for(record) if has.get("has_referrals") else [],
         "may_refer": referral_access.may_refer(record),
-        "handovers": handovers_for(record),
-        "lead_needed": lead_needed_for(record) if in_circle else None,
+        "handovers": handovers_for(record) if has.get("has_handovers") else [],
+        "lead_needed": lead_needed_for(record) if has.get("has_lead_needed") else None,
     }
+
+
+def _panels_with_rows(record: access.RecordAccess) -> dict[str, bool]:
+    """Which of the three reads of the panel have anything to show, in one query (most clients have no open
+    referral, no handover and no missing lead, so the panel then needs no other query)."""
+    client = record.client
+    flags = (
+        Client.objects.filter(pk=client.pk)
+        .annotate(
+            has_referrals=Exists(Referral.objects.filter(client=client, status__in=Referral.OPEN)),
+            has_handovers=Exists(Handover.objects.filter(client=client)),
+            has_lead_needed=Exists(LeadNeeded.objects.filter(client=client, resolved_at=None)),
+        )
+        .values("has_referrals", "has_handovers", "has_lead_needed")
+        .first()
+    )
+    return flags or {}
 
 
 def referral_names(who: referral_access.ReferralAccess) -> access.Names:

@@ -273,14 +273,15 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # its actions counted and its next action due (one query: the plan's figures, the next action due, the
     # next review, the "refers to this goal" filter), 9. the open worries and what is working well,
     # 10. the scales, 11. the next meeting with the client on its agenda, 12. the page of notes (one more
-    # than it shows: no count) with author and organisation, 13. the plan goals those notes refer to (one
-    # prefetch), 14. INSERT the client.view audit row, 15. UPDATE Alice's last visit, 16. open join
-    # requests with requester, 17. recent emergency accesses with user, 18. who has read the record (one
-    # aggregate), 19. the assessments Alice may see, with their instrument and version (one query, for the
-    # summary and what is true now), 20. open referrals with the receiving organisation and referrer,
-    # 21. recent handovers with both people, 22. does the circle need a new lead, 23. unread notifications
-    # (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(23):
+    # than it shows: no count) with author and organisation, each saying whether it refers to a goal (none
+    # does here, so no read of goals), 13. INSERT the client.view audit row, 14. UPDATE Alice's last visit,
+    # 15. open join requests with requester, 16. recent emergency accesses with user, 17. who has read the
+    # record (one aggregate), 18. the assessments Alice may see, with their instrument and version (one
+    # query, for the summary and what is true now), 19. which of the referral panel's three parts have
+    # anything (open referrals, handovers, a new lead needed: one query), 20. open referrals with the
+    # receiving organisation and referrer (there are no handovers and no lead needed here: not read),
+    # 21. unread notifications (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(21):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
