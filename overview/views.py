@@ -93,7 +93,8 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
         )
     visit = overview.last_visit(record)
     since = overview.since_last_looked(record, visit)
-    truth = overview.truth_for(record)
+    has = overview.record_flags(record)
+    truth = overview.truth_for(record, has)
     notes_query, chosen = _filtered_notes(request, note_list_flagging_goals(record))
     notes = Page(notes_query, request.GET.get("page"), NOTES_PER_PAGE)
     goals_for_notes(notes.object_list)
@@ -126,7 +127,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
-            "referrals": referrals_summary(record),
+            "referrals": referrals_summary(record, has),
             **summary_context(record),
         },
     )
