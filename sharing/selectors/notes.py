@@ -33,7 +33,7 @@ def goals_for_notes(notes: list[Note]) -> None:
         if not note.refers_to_goal:  # type: ignore[attr-defined]
             empty = Goal.objects.none()
             empty._result_cache = []  # as prefetch_related leaves it: no query when the template reads it
-            empty._prefetch_done = True
+            empty._prefetch_done = True  # type: ignore[attr-defined]
             note._prefetched_objects_cache = {"goals": empty}  # type: ignore[attr-defined]
     prefetch_related_objects([note for note in notes if note.refers_to_goal], "goals")  # type: ignore[attr-defined]
 
