@@ -19,8 +19,16 @@ from audit.services import audit_read
 from board import selectors, services
 from board.models import Card, CardChange, Column, Scale, Visibility, WorryKind
 from board.services import CARD_MAX_LENGTH, REASON_MAX_LENGTH, WHY_MAX_LENGTH
-from circles.selectors import client_get_for_user
-from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
+from circles.access import RecordAccess
+from circles.selectors import client_get_for_user, client_lock_for_user
+from coedit.api import (
+    ETAG,
+    IF_MATCH,
+    etag,
+    versioned_response,
+    versioned_update_checked,
+    versioned_update_responses,
+)
 from network.api_schema import answers
 from network.fields import CleanTextInput
 from network.models import User
@@ -227,19 +235,33 @@ class CardDetailApi(APIView):
         return versioned_response(card, CardOutput)
 
     def patch(self, request: Request, public_id: str, card_id: int) -> Response:
-        record = client_get_for_user(_user(request), public_id)
-        card = selectors.card_for_change(record, card_id)
+        user = _user(request)
         data = CardPatch(data=request.data)
-        data.is_valid(raise_exception=True)
-        return versioned_update(
+        data.is_valid()  # its errors are told after the access check: an outsider hears 404 whatever they sent
+        checked: list[RecordAccess] = []
+
+        def lock() -> Card:
+            # Access is checked once, under the client's lock (then the card's, if they may see it): what
+            # they may do cannot change before the write commits. 404 for outsiders before anything else.
+            checked.append(client_lock_for_user(user, public_id))
+            card = selectors.card_for_change(checked[0], card_id, lock=True)
+            if data.errors:
+                raise serializers.ValidationError(data.errors)
+            return card
+
+        return versioned_update_checked(
             request,
-            card,
-            save=lambda version: services.card_update(
-                actor=_user(request), card=card, changes=dict(data.validated_data), base_version=version
+            lock=lock,
+            save=lambda card, version: services.card_update(
+                actor=user,
+                card=card,
+                changes=dict(data.validated_data),
+                base_version=version,
+                checked=checked[0],
             ),
-            reread=lambda: selectors.card_get_for(record, card.pk),
+            reread=lambda card: selectors.card_get_for(checked[0], card.pk),
+            answer=lambda saved: selectors.card_as_saved(checked[0], saved),
             output=CardOutput,
-            answer=lambda saved: selectors.card_as_saved(record, saved),
         )
 
 

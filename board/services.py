@@ -68,13 +68,31 @@ def card_add_by_client(*, user: "User", client: Client, column: str, text: str) 
         return _create(user, client, values, by_client=True)
 
 
-def card_update(*, actor: "User", card: Card, changes: dict[str, Any], base_version: int) -> Card:
-    """Change some fields of a card, as edited from `base_version`. StaleEdit if someone got there first."""
+def card_update(
+    *,
+    actor: "User",
+    card: Card,
+    changes: dict[str, Any],
+    base_version: int,
+    checked: access.RecordAccess | None = None,
+) -> Card:
+    """Change some fields of a card, as edited from `base_version`. StaleEdit if someone got there first.
+
+    `checked`: the caller is already in the writing transaction, has locked the client and then the card
+    (`circles.selectors.client_lock_for_user`, `board.selectors.card_for_change(..., lock=True)`) and
+    this is `actor`'s access worked out under that lock (the API's PATCH: one access check, not two).
+    Whether they may change the board is still decided here, from it.
+    """
     values = _clean(changes)
     if not values:
         raise ValidationError("Nothing to change.")
-    with transaction.atomic():
-        card, client = _lock(actor, card.pk)
+    if checked is not None and not (checked.user == actor and checked.client.pk == card.client_id):
+        raise ValueError("`checked` is the actor's access to this card's client")
+    with transaction.atomic(savepoint=checked is None):
+        if checked is None:
+            card, client = _lock(actor, card.pk)
+        else:
+            client = _checked(checked, card)
         if card.by_client and "text" in values:
             raise PermissionDenied("These are the client's own words: only they can change them.")
         column = values.get("column", card.column)
@@ -323,6 +341,18 @@ def _lock(actor: "User", pk: int) -> tuple[Card, Client]:
     if card.closed_at is not None:
         raise ValidationError("This card is closed.", code="conflict")
     return card, client
+
+
+def _checked(record: access.RecordAccess, card: Card) -> Client:
+    """`_lock`'s checks, for a card and client its caller locked (in that order) having worked out
+    `record` under the client's lock."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("An already checked card is changed inside the transaction that locked it")
+    if not record.may_edit_plan:
+        raise PermissionDenied("Only members of the circle can change the board.")
+    if card.closed_at is not None:
+        raise ValidationError("This card is closed.", code="conflict")
+    return record.client
 
 
 def _link(

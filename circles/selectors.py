@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -31,11 +32,28 @@ def client_get_for_user(
     403 when they may see it but not manage it. with_consents: read the consent records with the access
     check, for `consents_for` (see access.record_access).
     """
+    return _client_for_user(user, public_id_text, need=need, lock=False, with_consents=with_consents)
+
+
+def client_lock_for_user(user: User, public_id_text: str, *, need: str = "view") -> access.RecordAccess:
+    """`client_get_for_user` for a write that checks access once: the statement that finds the client
+    locks its row (FOR UPDATE, the lock every writer of the record takes first), so what `user` may do,
+    worked out here, holds until the write commits. Call it first inside the writing transaction, and
+    pass the answer to the service as already checked. 404 and 403 as `client_get_for_user`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("client_lock_for_user() belongs inside the writing transaction")
+    return _client_for_user(user, public_id_text, need=need, lock=True)
+
+
+def _client_for_user(
+    user: User, public_id_text: str, *, need: str, lock: bool, with_consents: bool = False
+) -> access.RecordAccess:
     try:
         canonical = public_id.normalise(public_id_text)
     except public_id.InvalidPublicId:
         raise ClientNotFound("No client with that ID") from None
-    client = Client.objects.filter(public_id=canonical).first()
+    clients = Client.objects.select_for_update(of=("self",)) if lock else Client.objects
+    client = clients.filter(public_id=canonical).first()
     if client is None or not access.is_professional(user):
         raise ClientNotFound("No client with that ID")
     record = access.record_access(user, client, with_consents=with_consents)

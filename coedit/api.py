@@ -162,3 +162,35 @@ def versioned_update(
     except StaleEdit as stale:
         return precondition_failed(stale, reread(), output, context)
     return versioned_response(answer(saved), output, context=context)
+
+
+def versioned_update_checked(
+    request: Request,
+    *,
+    lock: Callable[[], Any],
+    save: Callable[[Any, int], Any],
+    reread: Callable[[Any], Any],
+    answer: Callable[[Any], Any],
+    output: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """`versioned_update` for a write that checks access once, under its lock. In one transaction:
+    `lock()` finds the item, takes the write's locks and checks access under them (404 for someone who
+    may not see it, before anything else is looked at: their If-Match or body), then checks the body,
+    and returns the item; If-Match is read (428, 412 as `versioned_update`); `save(item, base_version)`
+    writes. The write commits, so its event rings, and only then is the answer `answer(saved)` built (a
+    200's body and ETag are the state this write made); a 412's current values are `reread(item)`,
+    after the rollback.
+    """
+    try:
+        with transaction.atomic():
+            item = lock()
+            version = if_match_version(request, item)
+            if version is None:
+                return precondition_required()
+            if version < 1 or version > item.version:
+                raise StaleEdit(item, {})
+            saved = save(item, version)
+    except StaleEdit as stale:
+        return precondition_failed(stale, reread(stale.item), output, context)
+    return versioned_response(answer(saved), output, context=context)

@@ -79,12 +79,12 @@ def test_an_edit_reads_little_whatever_the_board(alice, grace, cards, django_ass
     )
     card = Card.objects.filter(client=grace).first()
     api = api_as(alice)
-    # Before the write: 1. the client, 2. Alice's membership, 3. consent, 4. the card if she may see it.
-    # The write, 5. BEGIN (in a test, a SAVEPOINT): 6. lock the client, 7. membership, 8. consent, 9. lock
-    # the card if she may see it, 10. UPDATE the card, 11. its history row, 12. the audit row, 13. the
-    # client's next event number, 14. the event, 15. COMMIT (RELEASE). After the commit, the answer:
-    # 16. the evidence she may read, 17. the author, 18. their organisation.
-    with django_assert_num_queries(18):
+    # Access is checked once, under the lock. 1. BEGIN (in a test, a SAVEPOINT): 2. find and lock the
+    # client, 3. Alice's membership, 4. consent, 5. lock the card if she may see it, 6. UPDATE the card,
+    # 7. its history row, 8. the audit row, 9. the client's next event number, 10. the event, 11. COMMIT
+    # (RELEASE). After the commit, the answer: 12. the author and organisation, with the count of the
+    # evidence she may read.
+    with django_assert_num_queries(12):
         response = api.patch(
             api_url(grace, f"cards/{card.pk}/"),
             {"text": "Walks the children to school"},
