@@ -11,21 +11,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from board.access import cards_visible_filter
-from board.models import Card, Column
+from board.models import Card, Column, Scale
 from board.selectors import ScaleLine, scales_for
 from changes.catalogue import catalogue
 from circles import access
 from circles.access import RecordAccess, Viewer
 from circles.models import Client, Consent
 from circles.selectors import client_list_for_user
+from conferences.models import AgendaItem
 from conferences.selectors import NextMeeting, next_meeting_for
 from network.models import User
 from overview.models import Visit
 from realtime.models import Event
+from referrals.selectors import panel_flags as referral_panel_flags
 from sharing.models import Action, Goal
 
 TOP_FEW = 3
@@ -152,9 +154,25 @@ def since_last_looked(record: RecordAccess, visit: Visit | None) -> Since:
     return since
 
 
-def truth_for(record: RecordAccess) -> Truth:
+def record_flags(record: RecordAccess) -> dict[str, bool]:
+    """One query: whether the client has any scales, any meeting with them on its agenda, and (for the
+    referrals panel, `referrals.selectors.panel_flags`) any open referral, handover or missing lead. The
+    client page then leaves out the reads that could find nothing; what each read shows is unchanged."""
+    client = record.client
+    flags: dict[str, Any] = {
+        "has_scales": Exists(Scale.objects.filter(client=client)),
+        "has_meetings": Exists(AgendaItem.objects.filter(client=client)),
+    }
+    if record.membership is not None:  # the referrals panel is for the circle only
+        flags.update(referral_panel_flags(client))
+    row = Client.objects.filter(pk=client.pk).annotate(**flags).values(*flags).first()
+    return row or {}
+
+
+def truth_for(record: RecordAccess, has: dict[str, bool] | None = None) -> Truth:
     """Stage, plan progress, open worries and what is working well, scales, the next review, the next
-    meeting (4 queries: goals with their plan figures, cards, scales, the meeting)."""
+    meeting (4 queries: goals with their plan figures, cards, scales, the meeting; the last two only if
+    `has` (from `record_flags`) says there are scales or meetings to read, or without `has`)."""
     today = timezone.localdate()
     goals = _goals_with_figures(record.client, today)
     plan = PlanProgress(
@@ -182,10 +200,10 @@ def truth_for(record: RecordAccess) -> Truth:
         worry_count=len(worries),
         working_well=working_well[:TOP_FEW],
         working_well_count=len(working_well),
-        scales=scales_for(record),
+        scales=scales_for(record) if has is None or has.get("has_scales") else [],
         next_review=min(upcoming) if upcoming else None,
         goals=goals,
-        next_meeting=next_meeting_for(record),
+        next_meeting=next_meeting_for(record) if has is None or has.get("has_meetings") else None,
     )
 
 

@@ -23,7 +23,7 @@ from overview import selectors as overview
 from overview.services import visit_record_for
 from referrals.selectors import client_summary as referrals_summary
 from sharing.models import Note
-from sharing.selectors import note_list_for
+from sharing.selectors import goals_for_notes, note_list_flagging_goals
 
 NOTES_PER_PAGE = 25
 
@@ -93,9 +93,11 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
         )
     visit = overview.last_visit(record)
     since = overview.since_last_looked(record, visit)
-    truth = overview.truth_for(record)
-    notes_query, chosen = _filtered_notes(request, note_list_for(record))
+    has = overview.record_flags(record)
+    truth = overview.truth_for(record, has)
+    notes_query, chosen = _filtered_notes(request, note_list_flagging_goals(record))
     notes = Page(notes_query, request.GET.get("page"), NOTES_PER_PAGE)
+    goals_for_notes(notes.object_list)
     new_notes = since.note_ids()
     for note in notes:
         note.is_new = note.pk in new_notes
@@ -125,7 +127,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,
-            "referrals": referrals_summary(record),
+            "referrals": referrals_summary(record, has),
             **summary_context(record),
         },
     )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from audit.services import audit_record
@@ -60,17 +60,40 @@ def open_referrals_for(record: access.RecordAccess) -> list[Referral]:
     )
 
 
-def client_summary(record: access.RecordAccess) -> dict:
-    """Everything the client page's referrals panel shows (templates/referrals/_client_summary.html)."""
+def client_summary(record: access.RecordAccess, has: dict[str, bool] | None = None) -> dict:
+    """Everything the client page's referrals panel shows (templates/referrals/_client_summary.html).
+    `has`: `panel_flags` already read by the caller (the client page reads them with its own), else read
+    here: each of the three parts is read only if it has anything to show."""
     in_circle = record.membership is not None
+    if in_circle and has is None:
+        has = _panels_with_rows(record)
+    has = has if in_circle and has is not None else {}
     return {
         "client": record.client,
         "record": record,
-        "open_referrals": open_referrals_for(record),
+        "open_referrals": open_referrals_for(record) if has.get("has_referrals") else [],
         "may_refer": referral_access.may_refer(record),
-        "handovers": handovers_for(record),
-        "lead_needed": lead_needed_for(record) if in_circle else None,
+        "handovers": handovers_for(record) if has.get("has_handovers") else [],
+        "lead_needed": lead_needed_for(record) if has.get("has_lead_needed") else None,
     }
+
+
+def panel_flags(client: Client) -> dict[str, Exists]:
+    """For a query on the client: which of the panel's three parts have rows (open referrals, handovers, a
+    new lead needed), as `client_summary`'s `has` wants them."""
+    return {
+        "has_referrals": Exists(Referral.objects.filter(client=client, status__in=Referral.OPEN)),
+        "has_handovers": Exists(Handover.objects.filter(client=client)),
+        "has_lead_needed": Exists(LeadNeeded.objects.filter(client=client, resolved_at=None)),
+    }
+
+
+def _panels_with_rows(record: access.RecordAccess) -> dict[str, bool]:
+    """Which of the three reads of the panel have anything to show, in one query (most clients have no open
+    referral, no handover and no missing lead, so the panel then needs no other query)."""
+    flags = panel_flags(record.client)
+    row = Client.objects.filter(pk=record.client.pk).annotate(**flags).values(*flags).first()
+    return row or {}
 
 
 def referral_names(who: referral_access.ReferralAccess) -> access.Names:

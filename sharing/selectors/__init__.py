@@ -1,6 +1,6 @@
 """Reads of what the circle shares: notes (notes.py), the plan (plans.py) and plan templates (templates.py)."""
 
-from sharing.selectors.notes import note_get_for, note_list_for
+from sharing.selectors.notes import goals_for_notes, note_get_for, note_list_flagging_goals, note_list_for
 from sharing.selectors.plans import (
     PlanView,
     action_get_for,
@@ -40,6 +40,8 @@ __all__ = [
     "item_history",
     "note_get_for",
     "note_list_for",
+    "note_list_flagging_goals",
+    "goals_for_notes",
     "owner_choices",
     "plan_compare",
     "plan_for",

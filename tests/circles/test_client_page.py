@@ -269,18 +269,20 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # 3. the client by public ID, 4. Alice's membership, 5. the client's consent records (for the consent
     # panel, and with them whether the client shares across organisations: access.record_access with
     # with_consents), 6. the members, current and past, with user and organisation, 7. Alice's last visit
-    # (no read of the outbox: nothing has happened since), what is true now: 8. the plan's goals, each with
-    # its actions counted and its next action due (one query: the plan's figures, the next action due, the
-    # next review, the "refers to this goal" filter), 9. the open worries and what is working well,
-    # 10. the scales, 11. the next meeting with the client on its agenda, 12. the page of notes (one more
-    # than it shows: no count) with author and organisation, 13. the plan goals those notes refer to (one
-    # prefetch), 14. INSERT the client.view audit row, 15. UPDATE Alice's last visit, 16. open join
-    # requests with requester, 17. recent emergency accesses with user, 18. who has read the record (one
-    # aggregate), 19. the assessments Alice may see, with their instrument and version (one query, for the
-    # summary and what is true now), 20. open referrals with the receiving organisation and referrer,
-    # 21. recent handovers with both people, 22. does the circle need a new lead, 23. unread notifications
-    # (page header). No session write: see network.middleware.IdleTimeoutMiddleware.
-    with django_assert_num_queries(23):
+    # (no read of the outbox: nothing has happened since), 8. what the record has (one query: any scales,
+    # any meeting with Grace on its agenda, any open referral, handover or new lead needed: reads that
+    # would find nothing are left out), what is true now: 9. the plan's goals, each with its actions
+    # counted and its next action due (one query: the plan's figures, the next action due, the next review,
+    # the "refers to this goal" filter), 10. the open worries and what is working well (no scales and no
+    # meeting here: not read), 11. the page of notes (one more than it shows: no count) with author and
+    # organisation, each saying whether it refers to a goal (none does here, so no read of goals),
+    # 12. INSERT the client.view audit row, 13. UPDATE Alice's last visit, 14. open join requests with
+    # requester, 15. recent emergency accesses with user, 16. who has read the record (one aggregate),
+    # 17. the assessments Alice may see, with their instrument and version (one query, for the summary and
+    # what is true now), 18. open referrals with the receiving organisation and referrer (no handovers and
+    # no lead needed here: not read), 19. unread notifications (page header). No session write: see
+    # network.middleware.IdleTimeoutMiddleware.
+    with django_assert_num_queries(19):
         response = browser.get(url(grace))
 
     assert response.status_code == 200
