@@ -13,6 +13,16 @@ CHROMIUM = os.environ.get("ALONGSIDE_CHROMIUM", "/usr/bin/chromium")
 # happen outside it, between browser steps, so Django's guard against async-unsafe calls can stand down.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# On a busy machine (CI's two cores running two test processes, each with a server and a browser) a page
+# can take longer than Playwright's default 5 s to answer: `expect` waits up to 20 s. A bound, not a timing:
+# a test never asserts how fast anything is.
+try:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+except ImportError:  # no Playwright: the tests are skipped below
+    pass
+
 
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):

@@ -34,7 +34,7 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     form.get_by_label("Danger: what we fear may happen").check()
     form.get_by_role("button", name=re.compile("^Add")).click()
     card = bob_page.locator("#cards-worry .app-card")
-    expect(card).to_contain_text("<b>Rent arrears</b> are growing", timeout=5000)  # as text, not markup
+    expect(card).to_contain_text("<b>Rent arrears</b> are growing")  # as text, not markup
     expect(alice_page.locator("#cards-worry .app-card")).to_have_count(1)
     card_id = Card.objects.get().pk
 
@@ -56,9 +56,7 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     bob_page.get_by_label(re.compile("^Keep mine")).check()
     bob_page.locator(f"#card-{card_id}").get_by_role("button", name="Save").click()
     expect(bob_page.locator(f"#card-{card_id}")).to_contain_text("Arrears of £1,000 and a notice")
-    expect(alice_page.locator(f"#card-{card_id}")).to_contain_text(
-        "Arrears of £1,000 and a notice", timeout=5000
-    )
+    expect(alice_page.locator(f"#card-{card_id}")).to_contain_text("Arrears of £1,000 and a notice")
     history = list(Card.objects.get().changes.filter(field="text").values_list("new_value", flat=True))
     assert history == ["Arrears of £900", "Arrears of £1,000 and a notice"]  # nothing lost
 
@@ -72,9 +70,7 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     portal.get_by_label("Say it in your own words").fill("I can't sleep because of the letters")
     portal.get_by_role("button", name="Send to my team").click()
     expect(portal.get_by_role("alert")).to_contain_text("Your team can see what you wrote")
-    expect(alice_page.locator("#cards-worry")).to_contain_text(
-        "I can't sleep because of the letters", timeout=5000
-    )
+    expect(alice_page.locator("#cards-worry")).to_contain_text("I can't sleep because of the letters")
     expect(bob_page.locator("#cards-worry")).to_contain_text("Grace Okafor (in their own words)")
 
     # A card Alice shares with the client reaches the open portal page.
@@ -83,9 +79,7 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     form.get_by_label("What it says").fill("Grace walks the children to school")
     form.get_by_label("Who can see it?").select_option("client")
     form.get_by_role("button", name=re.compile("^Add")).click()
-    expect(portal.locator("#portal-content")).to_contain_text(
-        "Grace walks the children to school", timeout=5000
-    )
+    expect(portal.locator("#portal-content")).to_contain_text("Grace walks the children to school")
 
 
 def test_the_timeline_shows_board_changes_live(browser, server, alice, bob, grace):
@@ -104,5 +98,5 @@ def test_the_timeline_shows_board_changes_live(browser, server, alice, bob, grac
     form.get_by_role("button", name=re.compile("^Add")).click()
 
     moment = bob_page.locator(".app-timeline--board").first
-    expect(moment).to_contain_text("Added to the board: “<b>Boiler</b> broken since Monday”", timeout=5000)
+    expect(moment).to_contain_text("Added to the board: “<b>Boiler</b> broken since Monday”")
     expect(moment).to_contain_text(f"by {alice.full_name}")

@@ -26,11 +26,11 @@ def test_the_decision_reaches_the_requesters_open_page(browser, server, alice, c
     lead.locator("#join-requests").get_by_role("button", name=f"{decision} Charlie Outsider").click()
 
     if decision == "Approve":
-        expect(waiting).to_contain_text("added you to Grace Okafor's circle", timeout=5000)
+        expect(waiting).to_contain_text("added you to Grace Okafor's circle")
         expect(waiting.get_by_role("link", name="Open the record")).to_have_attribute(
             "href", f"/clients/{grace.public_id}/"
         )
     else:
-        expect(waiting).to_contain_text("declined your request", timeout=5000)
+        expect(waiting).to_contain_text("declined your request")
     expect(waiting).not_to_contain_text("will decide")
     assert asking.evaluate("window.__notReloaded === true"), "the page was reloaded, not updated"

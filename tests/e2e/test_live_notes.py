@@ -36,9 +36,7 @@ def test_a_note_added_by_one_member_appears_on_anothers_open_page(browser, serve
     expect(alice_page.locator("#notes-list")).to_contain_text("Grace has a new tenancy support worker.")
 
     # Bob's open page shows it without a reload.
-    expect(bob_page.locator("#notes-list")).to_contain_text(
-        "Grace has a new tenancy support worker.", timeout=5000
-    )
+    expect(bob_page.locator("#notes-list")).to_contain_text("Grace has a new tenancy support worker.")
     expect(bob_page.locator("#notes-list article")).to_have_count(1)
     bob_page.screenshot(path=str(server_screenshot_dir() / "client-page-360.png"), full_page=True)
 

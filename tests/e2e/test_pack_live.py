@@ -44,7 +44,7 @@ def test_a_marked_note_appears_on_an_open_pack(alice, bob, charlie, grace, brows
     for text in ("EARLY-HELP-ONLY words", "Rent is paid up to date"):
         chooser.locator("tr", has_text=text).get_by_role("button", name="Put in the pack").click()
         expect(chooser.locator("tr", has_text=text)).to_contain_text("In the pack")
-    expect(page.locator("#pack-notes")).to_contain_text("Rent is paid up to date", timeout=5000)
+    expect(page.locator("#pack-notes")).to_contain_text("Rent is paid up to date")
     expect(page.locator("#pack-notes")).not_to_contain_text("EARLY-HELP-ONLY")
     mine = as_user(browser, server, bob)  # Bob, Early Help like Alice, reads both
     mine.goto(f"{server}/meetings/{meeting.pk}/items/{item.pk}/pack/")

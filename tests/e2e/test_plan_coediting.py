@@ -29,7 +29,7 @@ def test_two_people_co_edit_a_plan(browser, server, alice, bob, grace):
     alice_form = alice_page.locator(f"#goal-{goal.pk}")
     alice_form.get_by_label("What success looks like").fill("No letters about the rent")
     alice_form.get_by_role("button", name="Save").click()
-    expect(bob_page.locator(f"#goal-{goal.pk}")).to_contain_text("No letters about the rent", timeout=5000)
+    expect(bob_page.locator(f"#goal-{goal.pk}")).to_contain_text("No letters about the rent")
     expect(bob_page.locator("#presence")).not_to_contain_text("is editing")
 
     # Both open the goal; Alice saves first; Bob, saving the same field, is shown both and chooses to merge.
@@ -53,7 +53,7 @@ def test_two_people_co_edit_a_plan(browser, server, alice, bob, grace):
 
     merged = "Rent paid every month; arrears cleared by July"
     expect(bob_page.locator(f"#goal-{goal.pk}")).to_contain_text(merged)
-    expect(alice_page.locator(f"#goal-{goal.pk}")).to_contain_text(merged, timeout=5000)
+    expect(alice_page.locator(f"#goal-{goal.pk}")).to_contain_text(merged)
     goal.refresh_from_db()
     assert goal.success_looks_like == merged
     # Nothing was lost: every saved value is in the history.

@@ -136,7 +136,7 @@ def test_the_clients_tick_shows_as_done_on_the_teams_open_plan(alice, grace, pla
     ).to_have_count(0)
 
     # The lead's open plan page shows it, without a reload.
-    expect(mine.locator(".govuk-tag").first).to_have_text("Done", timeout=5000)
+    expect(mine.locator(".govuk-tag").first).to_have_text("Done")
     expect(plan_page.locator(f"#action-{plan['theirs'].pk} .govuk-tag").first).to_have_text("Not started")
     assert_not_reloaded(plan_page)
     assert Action.objects.get(pk=plan["mine"].pk).status == "done"
@@ -156,7 +156,7 @@ def test_a_goal_the_team_shares_appears_in_the_clients_open_portal(alice, grace,
     expect(card.locator(".govuk-tag--grey")).to_have_count(0)  # "Not shared with Grace" is gone
 
     expect(portal.locator(f"#goal-{plan['private'].pk}")).to_contain_text(
-        "Safeguarding review of the children", timeout=5000
+        "Safeguarding review of the children"
     )
     assert_not_reloaded(portal)
     assert Goal.objects.get(pk=plan["private"].pk).shared_with_client
@@ -176,7 +176,7 @@ def test_a_goal_not_shared_never_reaches_the_open_portal(alice, grace, plan, bro
 
     # Then a change the client may see: when the portal shows it, the earlier one has been and gone.
     plan_page.get_by_role("button", name=re.compile(r"^Done ?: Talk to the landlord$")).click()
-    expect(portal.locator(f"#action-{plan['theirs'].pk}")).to_contain_text("Done", timeout=5000)
+    expect(portal.locator(f"#action-{plan['theirs'].pk}")).to_contain_text("Done")
     assert_not_reloaded(portal)
 
     content = portal.locator("main")
