@@ -286,19 +286,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
         if client is None:
             form.add_error("client", "No client has that ID. Check it and try again.")
         else:
-            try:
-                services.agenda_item_add(
-                    actor=request.user,
-                    meeting=meeting,
-                    client=client,
-                    reason=data["reason"],
-                    slot_minutes=data["slot_minutes"],
-                    without_consent_reason=data["without_consent_reason"],
-                    base_url=request.build_absolute_uri("/")[:-1],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            if _put_on_agenda(request, form, meeting, client):
                 messages.success(request, f"{client.given_name} is on the agenda.")
                 return redirect("conferences:meeting", meeting.pk)
     return render(
@@ -307,6 +295,26 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
         {"form": form, "meeting": meeting},
         status=400 if form.errors else 200,
     )
+
+
+def _put_on_agenda(request: AuthenticatedHttpRequest, form: Any, meeting: Meeting, client: Client) -> bool:
+    """Add the client to the meeting's agenda from a valid agenda form; False, with the service's reasons on
+    the form, if it may not."""
+    data = form.cleaned_data
+    try:
+        services.agenda_item_add(
+            actor=request.user,
+            meeting=meeting,
+            client=client,
+            reason=data["reason"],
+            slot_minutes=data["slot_minutes"],
+            without_consent_reason=data["without_consent_reason"],
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -325,19 +333,7 @@ def agenda_for_client(request: AuthenticatedHttpRequest, public_id: str) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         meeting = meetings[data["meeting"]]
-        try:
-            services.agenda_item_add(
-                actor=request.user,
-                meeting=meeting,
-                client=client,
-                reason=data["reason"],
-                slot_minutes=data["slot_minutes"],
-                without_consent_reason=data["without_consent_reason"],
-                base_url=request.build_absolute_uri("/")[:-1],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if _put_on_agenda(request, form, meeting, client):
             messages.success(request, f"{client.given_name} is on the agenda of {meeting.title}.")
             return redirect("circles:client", client.public_id)
     return render(
