@@ -23,18 +23,16 @@ The page budget (issue 6, PostgreSQL, large set): client page p95 ≤ 40 ms.
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from measure import percentile  # noqa: E402 (bench/ is on the path)
+from measure import loopback_only, percentile, set_up_django  # noqa: E402 (bench/ is on the path)
 
 BUDGET_P95_MS = 40.0
 
@@ -50,32 +48,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
     if args.pg_db:
-        host = args.pg.split("://", 1)[1].split("@")[-1].split("/")[0].rsplit(":", 1)[0]
-        if host not in ("127.0.0.1", "localhost", "[::1]"):
-            parser.error(f"loopback only: {args.pg}")
+        loopback_only(parser, args.pg)
     return args
 
 
 def main() -> None:
     args = parse_args()
-    folder = None
-    if args.pg_db:
-        os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.pg_db}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        folder = tempfile.TemporaryDirectory(prefix="alongside-bench-assessments-")
-        os.environ["SQLITE_PATH"] = str(Path(folder.name) / "bench.sqlite3")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "alongside.settings",
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-        }
-    )
-    import django
-
-    django.setup()
+    folder = set_up_django(args.pg, args.pg_db, "alongside-bench-assessments-")
     from django.core.management import call_command
     from django.db import connection, transaction
 

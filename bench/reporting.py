@@ -47,14 +47,13 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from measure import percentile  # noqa: E402 (bench/ is on the path)
+from measure import loopback_only, percentile, set_up_django  # noqa: E402 (bench/ is on the path)
 
 BUDGET_P95_MS = 300.0
 
@@ -77,32 +76,13 @@ def parse_args() -> argparse.Namespace:
     )
     args = parser.parse_args()
     if args.pg_db:
-        host = args.pg.split("://", 1)[1].split("@")[-1].split("/")[0].rsplit(":", 1)[0]
-        if host not in ("127.0.0.1", "localhost", "[::1]"):
-            parser.error(f"loopback only: {args.pg}")
+        loopback_only(parser, args.pg)
     return args
 
 
 def main() -> None:
     args = parse_args()
-    folder = None
-    if args.pg_db:
-        os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.pg_db}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        folder = tempfile.TemporaryDirectory(prefix="alongside-bench-reporting-")
-        os.environ["SQLITE_PATH"] = str(Path(folder.name) / "bench.sqlite3")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "alongside.settings",
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-        }
-    )
-    import django
-
-    django.setup()
+    folder = set_up_django(args.pg, args.pg_db, "alongside-bench-reporting-")
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import setup_test_environment
