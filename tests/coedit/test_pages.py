@@ -19,7 +19,7 @@ class GoalForm(forms.Form):
     shared_with_client = forms.BooleanField(label="Shared", required=False)
 
 
-def round_trip(goal, actor, data: dict | None = None):
+def round_trip(goal, actor, data: dict | None = None, name_of=str):
     """One request to the edit form: GET without data, POST with it."""
     factory = RequestFactory()
     request = factory.post("/", data) if data is not None else factory.get("/")
@@ -38,6 +38,7 @@ def round_trip(goal, actor, data: dict | None = None):
         save=save,
         reread=lambda: Goal.objects.get(pk=goal.pk),
         add_errors=lambda form, exc: form.add_error(None, exc.messages),
+        name_of=name_of,  # str(user) is their full name
         shown={"success_looks_like": lambda value: value.upper()},
     )
     return page, saved
@@ -108,6 +109,23 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
     ]
 
 
+def test_a_clash_names_who_got_there_first_as_the_caller_says(alice, bob, goal):
+    """The engine knows nobody: who may know whom (a hidden member, an outsider) is the app's rule."""
+    edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=1)
+    asked = []
+
+    def name_of(person):
+        asked.append(person)
+        return "A member of the circle"
+
+    page, _saved = round_trip(goal, bob, posted(goal, in_own_words="Stay put"), name_of=name_of)
+
+    assert asked == [alice]
+    assert [(row["name"], row["by"], row["theirs"]) for row in page.conflicts] == [
+        ("in_own_words", "A member of the circle", "Keep our home")
+    ]
+
+
 @pytest.mark.parametrize(
     ("choice", "saved_value"),
     [("mine", "Stay put"), ("merge", "Keep our home, or stay put"), ("theirs", None)],
@@ -144,6 +162,7 @@ def test_a_refusal_goes_on_the_form(alice, goal):
         save=refuse,
         reread=lambda: goal,
         add_errors=lambda form, exc: form.add_error(None, exc.messages),
+        name_of=str,
     )
     assert not page.saved
     assert page.form.non_field_errors() == ["Nothing to change."]
