@@ -6,6 +6,7 @@ The form posts, besides its fields, `base_version`, `original_<field>` (each fie
 form was opened) and, after a clash, `resolve_<field>` ("theirs", "mine" or "merge") and `merge_<field>`.
 """
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -129,7 +130,8 @@ def _clash(
     shown: Mapping[str, Callable[[Any], str]],
     name_of: Callable[[Any], str],
 ) -> dict[str, Any]:
-    """One clash for the page: the field, their value (and who), mine, and whether they can be merged."""
+    """One clash for the page: the field, their value (who saved it, and when), mine, and whether they can
+    be merged."""
     theirs, mine_shown = details["current"], as_text(mine)
     if name in shown:
         theirs, mine_shown = shown[name](theirs), shown[name](stored(mine) if mine else None)
@@ -141,6 +143,7 @@ def _clash(
         "theirs": "" if theirs is None else theirs,
         "mine": mine_shown,
         "by": name_of(details["by"]),
+        "at": datetime.datetime.fromisoformat(details["at"]),
         "mergeable": mergeable,
         "merged": f"{details['current']}\n{as_text(mine)}" if mergeable else "",  # to edit: as they are
     }

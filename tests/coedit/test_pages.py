@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from coedit.pages import edit_with_merge
-from sharing.models import Goal
+from sharing.models import Goal, PlanChange
 from tests.coedit.conftest import edit
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,7 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
     edit(goal, alice, {"in_own_words": "Keep our home", "success_looks_like": "No arrears"}, base_version=1)
 
     page, _saved = round_trip(goal, bob, posted(goal, in_own_words="Stay put", success_looks_like="Paid"))
+    saved_at = {c.field: c.at for c in PlanChange.objects.filter(goal=goal, version=2)}
 
     assert not page.saved
     assert page.base_version == 2  # the form starts again from what it says now
@@ -94,6 +95,7 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
             "theirs": "Keep our home",
             "mine": "Stay put",
             "by": "Alice Lead",
+            "at": saved_at["in_own_words"],
             "mergeable": True,
             "merged": "Keep our home\nStay put",
         },
@@ -103,6 +105,7 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
             "theirs": "NO ARREARS",  # in the app's words
             "mine": "PAID",
             "by": "Alice Lead",
+            "at": saved_at["success_looks_like"],
             "mergeable": True,
             "merged": "No arrears\nPaid",  # the words to edit are the values themselves
         },

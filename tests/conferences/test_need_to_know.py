@@ -171,6 +171,7 @@ def test_the_minutes_merge_page_does_not_name_a_hidden_minute_taker_to_the_chair
     text = page.content.decode()
     assert page.status_code == 200 and "Merge them" in text and "HESTER-WORDS" in text
     assert HIDDEN_LABEL in text and "Hester" not in text
+    assert "Keep theirs: “HESTER-WORDS”" in text and f"{HIDDEN_LABEL} saved this at" in text
 
 
 def test_a_chair_in_the_circle_is_told_who_saved_first(item, hidden, moira, grace):
@@ -181,4 +182,4 @@ def test_a_chair_in_the_circle_is_told_who_saved_first(item, hidden, moira, grac
     assert answer.status_code == 412
     assert answer.json()["conflicts"]["minutes"]["by"] == "Hester Hidden-Worker"
     page = _stale_post(moira, item, opened_at).content.decode()
-    assert "Keep Hester Hidden-Worker's" in page
+    assert "Keep theirs: “HESTER-WORDS”" in page and "Hester Hidden-Worker saved this at" in page
