@@ -13,9 +13,12 @@ from circles.models import CircleMember
 from tests.factories import ClientFactory, ConsentFactory, MemberFactory, OrganisationFactory, UserFactory
 
 
+FAST_PASSWORDS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORDS
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -27,43 +30,30 @@ def _tasks_run_at_once(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
-@pytest.fixture
-def early_help(db):
-    return OrganisationFactory(name="Early Help", kind="early_help")
+ORGANISATIONS = {
+    "early_help": ("Early Help", "early_help"),
+    "health": ("Community Health", "health"),
+    "police": ("Police", "police"),
+}
+PEOPLE = {  # who: (email, full name, organisation)
+    "alice": ("alice@example.org", "Alice Lead", "early_help"),
+    "bob": ("bob@example.org", "Bob Same-Org", "early_help"),
+    "carol": ("carol@example.org", "Carol Other-Org", "health"),
+    "charlie": ("charlie@example.org", "Charlie Outsider", "police"),
+}
 
 
-@pytest.fixture
-def health(db):
-    return OrganisationFactory(name="Community Health", kind="health")
+def organisation(key):
+    name, kind = ORGANISATIONS[key]
+    return OrganisationFactory(name=name, kind=kind)
 
 
-@pytest.fixture
-def police(db):
-    return OrganisationFactory(name="Police", kind="police")
+def person(key, organisation):
+    email, full_name, _organisation = PEOPLE[key]
+    return UserFactory(email=email, full_name=full_name, organisation=organisation)
 
 
-@pytest.fixture
-def alice(early_help):
-    return UserFactory(email="alice@example.org", full_name="Alice Lead", organisation=early_help)
-
-
-@pytest.fixture
-def bob(early_help):
-    return UserFactory(email="bob@example.org", full_name="Bob Same-Org", organisation=early_help)
-
-
-@pytest.fixture
-def carol(health):
-    return UserFactory(email="carol@example.org", full_name="Carol Other-Org", organisation=health)
-
-
-@pytest.fixture
-def charlie(police):
-    return UserFactory(email="charlie@example.org", full_name="Charlie Outsider", organisation=police)
-
-
-@pytest.fixture
-def grace(alice, bob, carol):
+def circle_of_grace(alice, bob, carol):
     """A client whose circle is Alice (lead), Bob and Carol; Grace agreed to share with the whole circle."""
     client = ClientFactory(given_name="Grace", family_name="Okafor")
     MemberFactory(client=client, user=alice, is_lead=True, role=CircleMember.Role.LEAD_PROFESSIONAL)
@@ -71,6 +61,54 @@ def grace(alice, bob, carol):
     MemberFactory(client=client, user=carol, role=CircleMember.Role.HEALTH_VISITOR)
     ConsentFactory(client=client, recorded_by=alice, given_by="Grace Okafor")
     return client
+
+
+def the_cast():
+    """The whole fixed cast at once (as the fixtures below make it), for a world built once per module."""
+    organisations = {key: organisation(key) for key in ORGANISATIONS}
+    cast = {key: person(key, organisations[PEOPLE[key][2]]) for key in PEOPLE}
+    cast["grace"] = circle_of_grace(cast["alice"], cast["bob"], cast["carol"])
+    return organisations | cast
+
+
+@pytest.fixture
+def early_help(db):
+    return organisation("early_help")
+
+
+@pytest.fixture
+def health(db):
+    return organisation("health")
+
+
+@pytest.fixture
+def police(db):
+    return organisation("police")
+
+
+@pytest.fixture
+def alice(early_help):
+    return person("alice", early_help)
+
+
+@pytest.fixture
+def bob(early_help):
+    return person("bob", early_help)
+
+
+@pytest.fixture
+def carol(health):
+    return person("carol", health)
+
+
+@pytest.fixture
+def charlie(police):
+    return person("charlie", police)
+
+
+@pytest.fixture
+def grace(alice, bob, carol):
+    return circle_of_grace(alice, bob, carol)
 
 
 def signed_in(user) -> BrowserClient:

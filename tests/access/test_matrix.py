@@ -6,6 +6,8 @@ are exempt: their own projects test them, and our access rules do not change the
 """
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from assessments import services as assessment_services
@@ -22,6 +24,7 @@ from referrals.models import InboxMember
 from reporting.models import Partnership, PartnershipMember
 from sharing import services as plan_services
 from subject_access import services as subject_access_services
+from tests.conftest import FAST_PASSWORDS, IMMEDIATE_TASKS, the_cast
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 ROLES = [
@@ -491,9 +494,31 @@ def test_every_entry_answers_for_every_role():
         assert set(answers) == set(ROLES), key
 
 
-@pytest.fixture
-def world(alice, bob, carol, charlie, grace, early_help, police):
-    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing.
+
+    Built once per module (in each test process), inside a transaction that is rolled back at the end.
+    Each test's own transaction nests in it as a savepoint and is rolled back after the test, so every
+    test still starts from exactly this world, as if it were built afresh (as Django's setUpTestData).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_PASSWORDS, TASKS=IMMEDIATE_TASKS):
+                built = _build_world(**the_cast())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def _build_world(*, alice, bob, carol, charlie, grace, early_help, police, **_others):
     family_contact = FamilyMemberFactory(client=grace, name="Ama Okafor")
     people = {
         "lead": alice,
@@ -693,7 +718,7 @@ WRITES = sorted(route for route in MATRIX if route[1] != "get")
 
 
 @pytest.mark.parametrize("route", READS, ids=lambda r: f"{r[0]}:{r[1]}")
-def test_reads_answer_as_expected(route, world):
+def test_reads_answer_as_expected(route, world, db):
     """Reads change nothing a later read could see, so one world serves every role (a fresh browser each)."""
     people, objects = world
     url = _url(route, objects)
@@ -708,7 +733,7 @@ def test_reads_answer_as_expected(route, world):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r[0]}:{r[1]}")
-def test_writes_answer_as_expected(route, role, world, client):
+def test_writes_answer_as_expected(route, role, world, db, client):
     """Writes may change the world, so each role gets a fresh one."""
     people, objects = world
     url = _url(route, objects)
