@@ -257,7 +257,17 @@ if envbool("ALONGSIDE_FAST_PASSWORD_HASHER", False):
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# The sign-in email changes only as the person proves it (allauth's "change email"): they type their password
+# again, then a code sent to the new address; until then they sign in with the old one, which is then told.
+# Verification by code keeps the new address out of the database until it is proved, so it can never be used
+# to sign in (or to reset the password) before that; allauth allows it only with "mandatory" verification.
+# The address an account is made with counts as checked (network.models.UserManager.create_user).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # for the email page; two-factor changes always ask
+# Tell the person when their password, email address or two-factor sign-in changes (the old address, for email).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Clients and families sign in with a one-time code sent by email; a password is optional for them.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ALLOW_REGISTRATION = False  # professional accounts are made by their agency, not by sign-up

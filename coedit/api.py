@@ -10,6 +10,9 @@ from.
 What a co-edited resource's operations answer is documented here once, for all of them: IF_MATCH (the
 header a change needs), ETAG (the header every answer with an item carries) and
 `versioned_update_responses(output)` (200, 412, 428).
+
+A 412 says who made each clashing change as `name_of(account)`: the caller's naming rule for the person
+asking (the engine knows nobody, and a hidden member is not named to someone outside the circle).
 """
 
 import re
@@ -115,11 +118,17 @@ def precondition_failed(
     current: Any,
     output: type[serializers.Serializer],
     context: dict[str, Any] | None = None,
+    *,
+    name_of: Callable[[Any], str],
 ) -> Response:
+    """412: what the item says now, and each clash with who made it as `name_of` names them."""
     return Response(
         {
             "detail": "Someone changed this since you read it. Here is what it says now.",
-            "conflicts": stale.conflicts,
+            "conflicts": {
+                name: {**conflict, "by": name_of(conflict["by"])}
+                for name, conflict in stale.conflicts.items()
+            },
             "current": output(current, context=context or {}).data,
         },
         status=status.HTTP_412_PRECONDITION_FAILED,
@@ -136,11 +145,13 @@ def versioned_update(
     output: type[serializers.Serializer],
     context: dict[str, Any] | None = None,
     answer: Callable[[Any], Any] | None = None,
+    name_of: Callable[[Any], str],
 ) -> Response:
     """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit)
     and returns the item as it saved it; `reread()` fetches the item as it is now. 428 without If-Match;
-    412 with the current values if stale. A 200's body and ETag are always the state *this* write made,
-    never a later one.
+    412 with the current values if stale, naming who got there first as `name_of(account)` does (the
+    app's naming rule for the person asking). A 200's body and ETag are always the state *this* write
+    made, never a later one.
 
     Given `answer`, the write commits first (in the service's own transaction, so its event rings at once)
     and the answer is `answer(saved)`: the saved item made ready to show without reading it again (the
@@ -160,7 +171,7 @@ def versioned_update(
                 save(version)
                 return versioned_response(reread(), output, context=context)
     except StaleEdit as stale:
-        return precondition_failed(stale, reread(), output, context)
+        return precondition_failed(stale, reread(), output, context, name_of=name_of)
     return versioned_response(answer(saved), output, context=context)
 
 
@@ -173,6 +184,7 @@ def versioned_update_checked(
     answer: Callable[[Any], Any],
     output: type[serializers.Serializer],
     context: dict[str, Any] | None = None,
+    name_of: Callable[[Any], str],
 ) -> Response:
     """`versioned_update` for a write that checks access once, under its lock. In one transaction:
     `lock()` finds the item, takes the write's locks and checks access under them (404 for someone who
@@ -180,7 +192,7 @@ def versioned_update_checked(
     and returns the item; If-Match is read (428, 412 as `versioned_update`); `save(item, base_version)`
     writes. The write commits, so its event rings, and only then is the answer `answer(saved)` built (a
     200's body and ETag are the state this write made); a 412's current values are `reread(item)`,
-    after the rollback.
+    after the rollback, and its clashes name people as `name_of` does.
     """
     try:
         with transaction.atomic():
@@ -192,5 +204,5 @@ def versioned_update_checked(
                 raise StaleEdit(item, {})
             saved = save(item, version)
     except StaleEdit as stale:
-        return precondition_failed(stale, reread(stale.item), output, context)
+        return precondition_failed(stale, reread(stale.item), output, context, name_of=name_of)
     return versioned_response(answer(saved), output, context=context)

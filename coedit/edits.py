@@ -23,8 +23,10 @@ Between = TypeVar("Between")
 class StaleEdit(Exception):
     """The writer started from an older version and someone has since changed the same field(s).
 
-    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when} (the API
-    sends it as it is); `mine` maps it to the value the refused writer sent. Both as history keeps them.
+    `conflicts` maps each such field to {"current": value now, "by": who changed it, "at": when}; `mine`
+    maps it to the value the refused writer sent. Both as history keeps them. "by" is the account, not a
+    name: what the refused writer may call that person is the app's rule (a hidden member is not named to
+    someone outside the circle), so the page and the API name them through the `name_of` they are given.
     """
 
     def __init__(
@@ -55,7 +57,8 @@ class History:
         )
 
     def conflicts_since(self, current: Any, fields: VersionedFields, version: int, names: list[str]) -> dict:
-        """Changes made after `version` to any of `names`: what each field says now, who changed it last."""
+        """Changes made after `version` to any of `names`: what each field says now, who (the account)
+        changed it last, when."""
         newer = (
             self.model._default_manager.filter(**self.item, version__gt=version, field__in=names)
             .select_related("actor")
@@ -64,7 +67,7 @@ class History:
         return {
             change.field: {
                 "current": fields[change.field].value_of(current),
-                "by": change.actor.get_full_name(),
+                "by": change.actor,
                 "at": change.at.isoformat(),
             }
             for change in newer

@@ -6,6 +6,7 @@ The form posts, besides its fields, `base_version`, `original_<field>` (each fie
 form was opened) and, after a clash, `resolve_<field>` ("theirs", "mine" or "merge") and `merge_<field>`.
 """
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -52,13 +53,16 @@ def edit_with_merge(
     save: Callable[[dict[str, Any], int], Any],
     reread: Callable[[], Any],
     add_errors: Callable[[forms.Form, ValidationError], None],
+    name_of: Callable[[Any], str],
     shown: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> EditPage:
     """One round of editing `item` with `form_class` (whose fields are co-edited `fields`).
 
     `save(changes, base_version)` writes (raising StaleEdit or ValidationError); `reread()` fetches the
-    item as it is now; `add_errors` puts a ValidationError on the form; `shown` gives the words for
-    values only the app can name (a person, from their id) in the clash rows.
+    item as it is now; `add_errors` puts a ValidationError on the form; `name_of(account)` is who made a
+    clashing change as the app lets this person know them (a hidden member is not named to someone
+    outside the circle); `shown` gives the words for values only the app can name (a person, from their
+    id) in the clash rows.
     """
     prefix = f"{type(item).__name__.lower()}{item.pk}"  # several items can be open for editing on one page
     make_form: Callable[..., forms.Form] = partial(form_class, prefix=prefix, **form_kwargs)
@@ -96,7 +100,7 @@ def edit_with_merge(
         form = make_form(_as_posted(form_class, values, prefix))
         form.is_valid()
         rows = [
-            _clash(form, fields, name, details, changes.get(name), shown or {})
+            _clash(form, fields, name, details, changes.get(name), shown or {}, name_of)
             for name, details in stale.conflicts.items()
         ]
         return EditPage(fresh, form, fresh.version, fresh_values, rows)
@@ -124,8 +128,10 @@ def _clash(
     details: dict[str, Any],
     mine: Any,
     shown: Mapping[str, Callable[[Any], str]],
+    name_of: Callable[[Any], str],
 ) -> dict[str, Any]:
-    """One clash for the page: the field, their value (and who), mine, and whether they can be merged."""
+    """One clash for the page: the field, their value (who saved it, and when), mine, and whether they can
+    be merged."""
     theirs, mine_shown = details["current"], as_text(mine)
     if name in shown:
         theirs, mine_shown = shown[name](theirs), shown[name](stored(mine) if mine else None)
@@ -136,7 +142,8 @@ def _clash(
         "label": form_field.label if form_field else fields.label(name),
         "theirs": "" if theirs is None else theirs,
         "mine": mine_shown,
-        "by": details["by"],
+        "by": name_of(details["by"]),
+        "at": datetime.datetime.fromisoformat(details["at"]),
         "mergeable": mergeable,
         "merged": f"{details['current']}\n{as_text(mine)}" if mergeable else "",  # to edit: as they are
     }

@@ -5,6 +5,7 @@ at another (`?item=`), with a link back. static/js/meeting.js keeps it live over
 """
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -145,6 +146,8 @@ def _item_context(
             ),
             reread=lambda: AgendaItem.objects.select_related("client", "meeting").get(pk=item.pk),
             add_errors=add_service_errors,
+            # The chair and the minute-taker need not be in the client's circle: named as on the meeting.
+            name_of=partial(policy.person_label, meeting_access),
         )
         context["minutes_page"] = page
         if item.status == AgendaItem.Status.OPEN:

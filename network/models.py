@@ -54,9 +54,15 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         if not email:
             raise ValueError("An email address is required")
+        from allauth.account.models import EmailAddress
+
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
+        # The address an account is made with counts as checked: the agency typed it, or the person opened an
+        # invitation sent to it. Sign-in needs a checked address (ACCOUNT_EMAIL_VERIFICATION = "mandatory");
+        # any later one is checked by a code sent to it before it takes the place of this one.
+        EmailAddress.objects.using(self._db).create(user=user, email=user.email, verified=True, primary=True)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":

@@ -198,8 +198,12 @@ def meeting_say(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
 def action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     view = selectors.portal_for(request.user, request.POST.get("client"))
     action = selectors.my_action_for(view, action_id)
-    plan_services.action_done_by_client(user=request.user, action=action)
-    messages.success(request, "Well done. Your team can see it.")
+    try:
+        plan_services.action_done_by_client(user=request.user, action=action)
+    except ValidationError as exc:  # changed by the team since the page was drawn: nothing was saved
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Well done. Your team can see it.")
     return redirect("portal:home")
 
 

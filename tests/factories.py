@@ -1,6 +1,7 @@
 """Factories for tests. They build rows directly (fast, no events); use services when a test is about them."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from circles import public_id
@@ -32,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def sign_in_address(obj, create, extracted, **kwargs):  # noqa: N805
+        """As UserManager.create_user: the address an account is made with counts as checked."""
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ PATCH …/plan/goals/7/           If-Match: "goal-7-v3"   {"in_own_words": "…"
 (The ETag, If-Match, 412 and 428 are the co-editing engine's: `coedit.api`.)
 """
 
+from functools import partial
 from typing import Any
 
 from django.http import Http404
@@ -245,6 +246,7 @@ class _ItemDetailApi(APIView):
             reread=lambda: _item_get(record, self.kind, item.pk),
             output=self.output,
             context={"record": record},
+            name_of=partial(access.person_label, record),
         )
 
     def delete(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Instrument
@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 
 Item = Goal | Action
 ItemT = TypeVar("ItemT", Goal, Action)
+
+
+class Latest:
+    """A base version meaning "whatever the item says now, under the lock": for decisions about now."""
+
+
+LATEST = Latest()
+
+CHANGED_JUST_NOW = "Someone changed this just now. Please look again and try once more."
 
 # Goals.
 
@@ -184,12 +193,16 @@ def action_set_status(*, actor: "User", action: Action, status: str, dropped_rea
     changes: dict[str, Any] = {"status": status}
     if status == Action.Status.DROPPED:
         changes["dropped_reason"] = dropped_reason
-    current = Action.objects.only("version").get(pk=action.pk).version
-    return action_update(actor=actor, action=action, changes=changes, base_version=current)
+    return _update(actor, Action, action.pk, _clean_action(changes), LATEST, change=c.ACTION_UPDATE)
 
 
 def action_done_by_client(*, user: "User", action: Action) -> Action:
-    """The client taps "Done" on one of their own actions in the portal; it shows on the plan at once."""
+    """The client taps "Done" on one of their own actions in the portal; it shows on the plan at once.
+
+    "Done" is a decision about now, so it applies to the latest version whatever the page showed. If a
+    member has just given the action to someone else or stopped sharing it, nothing changes and the client
+    is asked to look again (a ValidationError, in plain words).
+    """
     client = action.goal.plan.client
     grant = access.portal_access(user, client)
     if (
@@ -199,16 +212,19 @@ def action_done_by_client(*, user: "User", action: Action) -> Action:
         or not action.shared_with_client
     ):
         raise PermissionDenied("Only the client can mark their own things done.")
-    current = Action.objects.only("version").get(pk=action.pk).version
-    return _update(
-        user,
-        Action,
-        action.pk,
-        {"status": Action.Status.DONE},
-        current,
-        change=c.ACTION_UPDATE,
-        checked=True,
-    )
+    try:
+        return _update(
+            user,
+            Action,
+            action.pk,
+            {"status": Action.Status.DONE},
+            LATEST,
+            change=c.ACTION_UPDATE,
+            checked=True,
+            only=Q(owner_is_client=True, shared_with_client=True),  # still theirs, checked under the lock
+        )
+    except Action.DoesNotExist:
+        raise ValidationError(CHANGED_JUST_NOW) from None
 
 
 def goal_comment_add(*, user: "User", goal: Goal, text: str) -> GoalComment:
@@ -322,12 +338,13 @@ def plan_agree(
 
 
 def _lock_item(
-    actor: "User", model: type[Item], pk: int, *, checked: bool = False
+    actor: "User", model: type[Item], pk: int, *, checked: bool = False, only: Q | None = None
 ) -> tuple[Any, Client, Plan]:
     """For changing a goal or action: lock its client, raise the plan's version, then lock the item.
 
     Every plan write takes its locks in this one order (`coedit.lock_in_order`) — the client, the plan,
-    then goals and actions — so two writers never each hold what the other waits for.
+    then goals and actions — so two writers never each hold what the other waits for. `only`: a filter
+    the item must still pass when it is locked (`model.DoesNotExist` otherwise).
     """
     client, plan, item = lock_in_order(
         model,
@@ -335,6 +352,7 @@ def _lock_item(
         first=Client,
         path="plan__goals" if model is Goal else "plan__goals__actions",
         then=lambda client: _plan_for_writing(actor, client, checked=checked, client_locked=True),
+        only=None if only is None else lambda _plan: only,
     )
     return item, client, plan
 
@@ -363,16 +381,23 @@ def _update(
     model: type[ItemT],
     pk: int,
     values: dict[str, Any],
-    base_version: int,
+    base_version: int | Latest,
     *,
     change: Change,
     checked: bool = False,
+    only: Q | None = None,
 ) -> ItemT:
-    """Apply a versioned change; `checked` means the caller has already checked the actor may make it."""
+    """Apply a versioned change; `checked` means the caller has already checked the actor may make it.
+
+    `base_version` LATEST: the change is a decision about now (a status click), so it is made to the
+    version found under the lock and never clashes with a write that landed since the page was drawn.
+    `only`: as for `_lock_item`.
+    """
     if not values:
         raise ValidationError("Nothing to change.")
     with transaction.atomic():
-        item, client, plan = _lock_item(actor, model, pk, checked=checked)
+        item, client, plan = _lock_item(actor, model, pk, checked=checked, only=only)
+        base = item.version if isinstance(base_version, Latest) else base_version
         if item.removed_at is not None:
             raise ValidationError("This has been taken off the plan.")
         if isinstance(item, Action):
@@ -386,7 +411,7 @@ def _update(
             item,
             fields=model.EDITABLE,
             values=values,
-            base_version=base_version,
+            base_version=base,
             actor=actor,
             history=_history(plan, item),
         )

@@ -6,6 +6,7 @@ the form comes back showing both values, and the person chooses: keep theirs, ke
 (the round trip is the co-editing engine's: `coedit.pages.edit_with_merge`).
 """
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -364,6 +365,7 @@ def _edit(
         ),
         reread=lambda: _item(record, f"{kind}s", item.pk),
         add_errors=add_service_errors,
+        name_of=partial(access.person_label, record),
         shown={"owner": lambda owner: _owner_label(record, owner)},
     )
     if page.saved:

@@ -121,7 +121,8 @@ def test_a_clash_shows_both_and_nothing_is_lost(alice, bob, grace):
 
     html = response.content.decode()
     assert "Someone changed this while you were editing" in html
-    assert "Keep Alice Lead's: “Arrears of £900”" in html and "Keep mine: “Arrears of £1,000”" in html
+    assert "Keep theirs: “Arrears of £900”" in html and "Keep mine: “Arrears of £1,000”" in html
+    assert "Alice Lead saved this at" in html
     card.refresh_from_db()
     assert card.text == "Arrears of £900"
     response = bob_page.post(

@@ -83,7 +83,7 @@ def test_a_stale_change_to_the_same_field_is_refused(alice, bob, grace):
         services.card_update(actor=bob, card=card, changes={"text": "Arrears of £1,000"}, base_version=1)
 
     assert stale.value.theirs == {"text": "Arrears of £900"}
-    assert stale.value.conflicts["text"]["by"] == "Alice Lead"
+    assert stale.value.conflicts["text"]["by"] == alice
     card.refresh_from_db()
     assert card.text == "Arrears of £900" and card.version == 2
 

@@ -49,9 +49,14 @@ def test_if_match_names_the_version(goal, header, version):
     assert if_match_version(request, goal) == version
 
 
-def update(goal, request, save):
+def update(goal, request, save, name_of=str):
     return versioned_update(
-        request, goal, save=save, reread=lambda: Goal.objects.get(pk=goal.pk), output=GoalOut
+        request,
+        goal,
+        save=save,
+        reread=lambda: Goal.objects.get(pk=goal.pk),
+        output=GoalOut,
+        name_of=name_of,  # str(user) is their full name
     )
 
 
@@ -90,6 +95,28 @@ def test_a_stale_change_is_412_with_the_current_values(alice, bob, goal):
     assert response.data["conflicts"]["in_own_words"]["by"] == "Alice Lead"
 
 
+def test_a_412_names_who_got_there_first_as_the_caller_says(alice, bob, goal):
+    """The engine knows nobody: who may know whom (a hidden member, an outsider) is the app's rule."""
+    stale_tag = etag(goal)
+    edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=1)
+    asked = []
+
+    def name_of(person):
+        asked.append(person)
+        return "A member of the circle"
+
+    def save(version):
+        edit(goal, bob, {"in_own_words": "Stay put"}, base_version=version)
+
+    response = update(goal, patch(stale_tag), save, name_of=name_of)
+
+    assert response.status_code == 412
+    assert asked == [alice]
+    conflict = response.data["conflicts"]["in_own_words"]
+    assert conflict["by"] == "A member of the circle" and conflict["current"] == "Keep our home"
+    assert "Alice" not in str(response.data)
+
+
 @pytest.mark.parametrize("tag", ['"goal-{pk}-v0"', '"goal-{pk}-v9"', '"nonsense"'])
 def test_a_version_that_does_not_exist_is_412_without_trying(goal, tag):
     def save(version):
@@ -126,6 +153,7 @@ def test_given_answer_the_200_is_built_from_what_the_save_returned(alice, goal):
         reread=reread,
         output=GoalOut,
         answer=lambda saved: shown.append(saved) or saved,
+        name_of=str,
     )
 
     assert response.status_code == 200

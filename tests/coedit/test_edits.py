@@ -26,7 +26,7 @@ def test_a_stale_edit_of_the_same_field_is_refused_with_both_values(alice, bob, 
 
     assert stale.value.theirs == {"in_own_words": "Keep our home"}
     assert stale.value.mine == {"in_own_words": "Stay in the flat"}
-    assert stale.value.conflicts["in_own_words"]["by"] == "Alice Lead"
+    assert stale.value.conflicts["in_own_words"]["by"] == alice  # the account: pages and the API name it
     assert stale.value.item.pk == goal.pk
     # Nothing of Bob's was written.
     assert (fresh(goal).in_own_words, fresh(goal).version) == ("Keep our home", 2)

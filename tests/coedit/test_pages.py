@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from coedit.pages import edit_with_merge
-from sharing.models import Goal
+from sharing.models import Goal, PlanChange
 from tests.coedit.conftest import edit
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ class GoalForm(forms.Form):
     shared_with_client = forms.BooleanField(label="Shared", required=False)
 
 
-def round_trip(goal, actor, data: dict | None = None):
+def round_trip(goal, actor, data: dict | None = None, name_of=str):
     """One request to the edit form: GET without data, POST with it."""
     factory = RequestFactory()
     request = factory.post("/", data) if data is not None else factory.get("/")
@@ -38,6 +38,7 @@ def round_trip(goal, actor, data: dict | None = None):
         save=save,
         reread=lambda: Goal.objects.get(pk=goal.pk),
         add_errors=lambda form, exc: form.add_error(None, exc.messages),
+        name_of=name_of,  # str(user) is their full name
         shown={"success_looks_like": lambda value: value.upper()},
     )
     return page, saved
@@ -81,6 +82,7 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
     edit(goal, alice, {"in_own_words": "Keep our home", "success_looks_like": "No arrears"}, base_version=1)
 
     page, _saved = round_trip(goal, bob, posted(goal, in_own_words="Stay put", success_looks_like="Paid"))
+    saved_at = {c.field: c.at for c in PlanChange.objects.filter(goal=goal, version=2)}
 
     assert not page.saved
     assert page.base_version == 2  # the form starts again from what it says now
@@ -93,6 +95,7 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
             "theirs": "Keep our home",
             "mine": "Stay put",
             "by": "Alice Lead",
+            "at": saved_at["in_own_words"],
             "mergeable": True,
             "merged": "Keep our home\nStay put",
         },
@@ -102,9 +105,27 @@ def test_a_clash_comes_back_with_both_values(alice, bob, goal):
             "theirs": "NO ARREARS",  # in the app's words
             "mine": "PAID",
             "by": "Alice Lead",
+            "at": saved_at["success_looks_like"],
             "mergeable": True,
             "merged": "No arrears\nPaid",  # the words to edit are the values themselves
         },
+    ]
+
+
+def test_a_clash_names_who_got_there_first_as_the_caller_says(alice, bob, goal):
+    """The engine knows nobody: who may know whom (a hidden member, an outsider) is the app's rule."""
+    edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=1)
+    asked = []
+
+    def name_of(person):
+        asked.append(person)
+        return "A member of the circle"
+
+    page, _saved = round_trip(goal, bob, posted(goal, in_own_words="Stay put"), name_of=name_of)
+
+    assert asked == [alice]
+    assert [(row["name"], row["by"], row["theirs"]) for row in page.conflicts] == [
+        ("in_own_words", "A member of the circle", "Keep our home")
     ]
 
 
@@ -144,6 +165,7 @@ def test_a_refusal_goes_on_the_form(alice, goal):
         save=refuse,
         reread=lambda: goal,
         add_errors=lambda form, exc: form.add_error(None, exc.messages),
+        name_of=str,
     )
     assert not page.saved
     assert page.form.non_field_errors() == ["Nothing to change."]

@@ -9,9 +9,10 @@ from django.core import mail
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from circles.access import HIDDEN_LABEL
 from conferences import services
 from conferences.models import Contribution
-from tests.conftest import signed_in
+from tests.conftest import api_as, signed_in
 from tests.factories import MemberFactory, NoteFactory, UserFactory
 
 
@@ -120,3 +121,65 @@ def test_after_the_window_a_standing_member_no_longer_sees_the_meeting(item, cha
     assert signed_in(charlie).get(f"/meetings/{meeting.pk}/").status_code == 404
     assert signed_in(charlie).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert signed_in(bob).get(f"/meetings/{meeting.pk}/").status_code == 200  # the circle still does
+
+
+# A clash over the minutes names who saved first: the chair and the minute-taker need not be in the
+# client's circle, so that name goes through the policy's rule like every other (person_label).
+
+
+def _hester_takes_the_minutes_and_saves_first(item, hidden):
+    meeting = item.meeting
+    meeting.minute_taker = hidden.user
+    meeting.save(update_fields=["minute_taker"])
+    opened_at = item.version
+    services.minutes_update(actor=hidden.user, item=item, minutes="HESTER-WORDS", base_version=opened_at)
+    return opened_at
+
+
+def _stale_patch(user, item, opened_at):
+    url = f"/api/v1/meetings/{item.meeting_id}/items/{item.pk}/minutes/"
+    tag = f'"agendaitem-{item.pk}-v{opened_at}"'
+    return api_as(user).patch(url, {"minutes": "MOIRA-WORDS"}, format="json", HTTP_IF_MATCH=tag)
+
+
+def _stale_post(user, item, opened_at):
+    return signed_in(user).post(
+        f"/meetings/{item.meeting_id}/items/{item.pk}/minutes/",
+        {
+            "base_version": opened_at,
+            "original_minutes": "",
+            f"agendaitem{item.pk}-minutes": "MOIRA-WORDS",
+        },
+    )
+
+
+def test_a_412_over_the_minutes_does_not_name_a_hidden_minute_taker_to_the_chair(item, hidden, moira):
+    opened_at = _hester_takes_the_minutes_and_saves_first(item, hidden)
+
+    answer = _stale_patch(moira, item, opened_at)  # Moira chairs; she is not in Grace's circle
+    assert answer.status_code == 412
+    body = answer.json()
+    assert body["conflicts"]["minutes"]["current"] == "HESTER-WORDS"  # the rest of the 412 as it was
+    assert body["conflicts"]["minutes"]["by"] == HIDDEN_LABEL
+    assert "Hester" not in answer.content.decode()
+
+
+def test_the_minutes_merge_page_does_not_name_a_hidden_minute_taker_to_the_chair(item, hidden, moira):
+    opened_at = _hester_takes_the_minutes_and_saves_first(item, hidden)
+
+    page = _stale_post(moira, item, opened_at)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Merge them" in text and "HESTER-WORDS" in text
+    assert HIDDEN_LABEL in text and "Hester" not in text
+    assert "Keep theirs: “HESTER-WORDS”" in text and f"{HIDDEN_LABEL} saved this at" in text
+
+
+def test_a_chair_in_the_circle_is_told_who_saved_first(item, hidden, moira, grace):
+    MemberFactory(client=grace, user=moira)
+    opened_at = _hester_takes_the_minutes_and_saves_first(item, hidden)
+
+    answer = _stale_patch(moira, item, opened_at)
+    assert answer.status_code == 412
+    assert answer.json()["conflicts"]["minutes"]["by"] == "Hester Hidden-Worker"
+    page = _stale_post(moira, item, opened_at).content.decode()
+    assert "Keep theirs: “HESTER-WORDS”" in page and "Hester Hidden-Worker saved this at" in page

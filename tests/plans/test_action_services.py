@@ -154,6 +154,26 @@ def test_a_status_click_applies_to_the_latest_version(alice, bob, action):
     assert (action.what, action.status, action.version) == ("Ring the housing officer", "done", 3)
 
 
+def test_a_status_click_lands_even_if_the_status_changed_between_its_read_and_its_lock(
+    alice, bob, action, monkeypatch
+):
+    # Alice's click lands after Bob's click has read the action and before it takes its locks: Bob's is
+    # still a decision about now, so it is applied on top of hers, not refused as a clash.
+    real = services.plans.lock_in_order
+    pending = [lambda: services.action_set_status(actor=alice, action=action, status="in_progress")]
+
+    def lock_in_order(*args, **kwargs):
+        while pending:
+            pending.pop()()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services.plans, "lock_in_order", lock_in_order)
+    services.action_set_status(actor=bob, action=action, status="done")
+    action = fresh(action)
+    assert (action.status, action.version) == ("done", 3)
+    assert [c.actor for c in action.changes.filter(field="status").order_by("version")] == [alice, bob]
+
+
 def test_an_unknown_status_is_refused(bob, action):
     with pytest.raises(ValidationError) as refused:
         services.action_set_status(actor=bob, action=action, status="finished-ish")

@@ -5,11 +5,13 @@ comparing, and My actions. Bad input gets a clear message and writes nothing; ne
 import re
 
 import pytest
+from django.utils import timezone
 
 from sharing import services
 from sharing.models import Action, Goal, PlanAgreement
 from tests.conftest import signed_in
 from tests.plans.conftest import (
+    changes_of,
     days_from_today,
     element_text,
     events_of,
@@ -301,8 +303,12 @@ def test_a_clash_shows_both_values_and_who(clash, goal):
     _, response = clash
     assert response.status_code == 200
     conflict = element_text(response.content, "conflict-in_own_words")
-    assert "Keep Alice Lead's: “Keep our home”" in conflict
+    saved_at = timezone.localtime(changes_of(goal)[-1].at)
+    assert "Keep theirs: “Keep our home”" in conflict
+    assert f"Alice Lead saved this at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}." in conflict
     assert "Keep mine: “Stay in the flat”" in conflict
+    theirs = next(i for i in inputs(response.content) if i.get("id") == "resolve-in_own_words-theirs")
+    assert theirs["aria-describedby"] == "resolve-in_own_words-theirs-hint"  # who and when, read out with it
     assert "Merge them" in conflict
     radios = {i["value"] for i in inputs(response.content) if i.get("name") == "resolve_in_own_words"}
     assert radios == {"theirs", "mine", "merge"}
@@ -362,7 +368,7 @@ def test_an_owner_clash_names_people_not_numbers(alice, bob, carol, action, grac
     response = browser.post(edit_url(grace, action), form)
 
     conflict = element_text(response.content, "conflict-owner")
-    assert "Keep Alice Lead's: “Grace (the client)”" in conflict
+    assert "Keep theirs: “Grace (the client)”" in conflict and "Alice Lead saved this at" in conflict
     assert "Keep mine: “Carol Other-Org”" in conflict
 
 

@@ -12,6 +12,7 @@ from circles import services as circle_services
 from circles.models import CircleMember, Consent, PortalAccess
 from network.models import User
 from portal import services as portal_services
+from portal import views as portal_views
 from portal.models import Invitation
 from realtime.models import Event
 from sharing import services as plan_services
@@ -202,6 +203,113 @@ def test_the_client_ticks_off_their_own_action_and_the_team_hears(grace_portal, 
     assert browser.post(f"/portal/actions/{plan['theirs'].pk}/done/").status_code == 404
     assert browser.post(f"/portal/actions/{plan['hidden_action'].pk}/done/").status_code == 404
     assert Action.objects.get(pk=plan["theirs"].pk).status == "not_started"
+
+
+@pytest.fixture
+def just_before_the_lock(monkeypatch):
+    """`just_before_the_lock(write)`: `write` runs once, after the service has read the action and just
+    before it takes its locks, so another write lands in that gap every time, not only when unlucky.
+    (It runs inside the service's transaction, so use it only where that transaction commits.)"""
+    real = plan_services.plans.lock_in_order
+    pending = []
+
+    def lock_in_order(*args, **kwargs):
+        while pending:
+            pending.pop()()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan_services.plans, "lock_in_order", lock_in_order)
+    return pending.append
+
+
+@pytest.fixture
+def just_after_the_page_read(monkeypatch):
+    """`just_after_the_page_read(write)`: `write` runs once, and commits, right after the portal has found
+    the client's action for the tick, so the service is handed the action as it was before that write."""
+    real = portal_views.selectors.my_action_for
+    pending = []
+
+    def my_action_for(*args, **kwargs):
+        action = real(*args, **kwargs)
+        while pending:
+            pending.pop()()
+        return action
+
+    monkeypatch.setattr(portal_views.selectors, "my_action_for", my_action_for)
+    return pending.append
+
+
+def test_done_lands_on_the_latest_version_when_the_team_changed_the_status_just_before(
+    grace_portal, plan, alice, grace, just_before_the_lock
+):
+    # Alice sets it in progress between the client's page being read and the tick being saved. "Done" is
+    # the client's decision about now: it lands, and Alice's change stays in the history.
+    mine = plan["mine"]
+    just_before_the_lock(
+        lambda: plan_services.action_set_status(actor=alice, action=mine, status="in_progress")
+    )
+    response = signed_in(grace_portal).post(f"/portal/actions/{mine.pk}/done/", follow=True)
+
+    assert response.status_code == 200
+    assert "Well done. Your team can see it." in response.content.decode()
+    action = Action.objects.get(pk=mine.pk)
+    assert (action.status, action.version) == ("done", 3)
+    assert [(c.old_value, c.new_value, c.actor, c.version) for c in mine.changes.filter(field="status")] == [
+        ("not_started", "in_progress", alice, 2),
+        ("in_progress", "done", grace_portal, 3),
+    ]
+
+
+def test_done_keeps_a_rewording_made_just_before(grace_portal, plan, alice, just_before_the_lock):
+    mine = plan["mine"]
+    just_before_the_lock(
+        lambda: plan_services.action_update(
+            actor=alice, action=mine, changes={"what": "Open the post on Monday mornings"}, base_version=1
+        )
+    )
+    assert signed_in(grace_portal).post(f"/portal/actions/{mine.pk}/done/").status_code == 302
+    action = Action.objects.get(pk=mine.pk)
+    assert (action.what, action.status) == ("Open the post on Monday mornings", "done")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda member: {"owner": member}, id="given to someone else"),
+        pytest.param(lambda member: {"shared_with_client": False}, id="no longer shared"),
+    ],
+)
+def test_done_changes_nothing_if_the_action_stopped_being_the_clients_just_before(
+    change, grace_portal, plan, alice, bob, grace, just_after_the_page_read
+):
+    # Then it is not the client's to tick any more: they are told so plainly, and nothing is saved.
+    mine = plan["mine"]
+    bobs = CircleMember.objects.get(client=grace, user=bob, until=None)
+    just_after_the_page_read(
+        lambda: plan_services.action_update(actor=alice, action=mine, changes=change(bobs), base_version=1)
+    )
+    response = signed_in(grace_portal).post(f"/portal/actions/{mine.pk}/done/", follow=True)
+
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Someone changed this just now. Please look again and try once more." in page
+    assert "Well done" not in page
+    action = Action.objects.get(pk=mine.pk)
+    assert (action.status, action.version) == ("not_started", 2)
+    assert not mine.changes.filter(actor=grace_portal).exists()
+    assert not Event.objects.filter(
+        client=grace, type="plan.action_update", payload__by=grace_portal.full_name
+    )
+
+
+def test_done_on_an_action_taken_off_just_before_says_so(grace_portal, plan, alice, just_after_the_page_read):
+    mine = plan["mine"]
+    just_after_the_page_read(lambda: plan_services.action_remove(actor=alice, action=mine))
+    response = signed_in(grace_portal).post(f"/portal/actions/{mine.pk}/done/", follow=True)
+
+    assert response.status_code == 200
+    assert "This has been taken off the plan." in response.content.decode()
+    assert Action.objects.get(pk=mine.pk).status == "not_started"
 
 
 def test_portal_users_never_open_professional_pages_or_the_api(grace_portal, grace):

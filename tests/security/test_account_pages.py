@@ -200,22 +200,34 @@ def test_a_change_to_how_one_signs_in_asks_for_the_password_in_plain_words(alice
     _check_page("show it is you (asked)", response)
 
 
-def test_the_email_addresses_page_speaks_plainly(alice):
+def test_the_email_address_page_speaks_plainly(alice):
     """Not linked from the Security menu, but open to anyone signed in at /accounts/email/."""
     browser = _sign_in(alice)
     home = _unique_email()
-    _check_page("email addresses", browser.get("/accounts/email/"), names=(alice.email,))
-    added = browser.post("/accounts/email/", {"action_add": "", "email": home}, follow=True)
-    _check_page("email address added", added, names=(alice.email, home))
+    page = browser.get("/accounts/email/")
+    _check_page("email address", page, names=(alice.email,))
+    assert f"You sign in to {SITE} with <strong>{alice.email}</strong>" in page.content.decode()
+    asked = browser.post("/accounts/email/", {"action_add": "", "email": home}, follow=True)
+    _check_page("type in the code (new address)", asked, names=(home,))
+    assert "Type in your code" in asked.content.decode()
 
 
-def test_the_email_check_pages_speak_plainly(db):
-    browser = BrowserClient()
-    _check_page("email check sent", browser.get("/accounts/confirm-email/"))
-    _check_page("wrong email check link", browser.get("/accounts/confirm-email/not-a-real-link/"))
+def test_an_address_never_checked_is_checked_at_sign_in_in_plain_words(early_help):
+    """An account made without one (the Django admin's form, say) proves its address with a code once."""
+    person = UserFactory.build(email=_unique_email(), organisation=early_help)
+    person.set_password("password-for-tests")
+    person.save()
+    browser = BrowserClient(REMOTE_ADDR=unique_ip())
+    response = browser.post("/accounts/login/", {"login": person.email, "password": "password-for-tests"})
+    assert response.status_code == 302 and "_auth_user_id" not in browser.session
+    page = browser.get(response["Location"])
+    _check_page("type in the code (sign in)", page, names=(person.email,))
+    code = re.search(r"^\s*([A-Z0-9][A-Z0-9-]{5,})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    assert browser.post(response["Location"], {"code": code}).status_code == 302
+    assert browser.session["_auth_user_id"] == str(person.pk)
 
 
-# Emails: the security notices (when ACCOUNT_EMAIL_NOTIFICATIONS is on) and the reset link.
+# Emails: the security notices (ACCOUNT_EMAIL_NOTIFICATIONS) and the reset link.
 
 
 def _check_email(label: str, email, subject: str) -> None:
@@ -243,8 +255,7 @@ def test_the_reset_link_email_reads_plainly(pat):
 
 
 @pytest.mark.django_db(transaction=True)  # allauth sends some notices on commit, inside the request
-def test_the_security_notices_speak_plainly(alice, settings):
-    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+def test_the_security_notices_speak_plainly(alice):
     browser = _sign_in(alice)
     browser.post(
         "/accounts/password/change/",
@@ -267,8 +278,7 @@ def test_the_security_notices_speak_plainly(alice, settings):
     _check_email("two-factor off", mail.outbox[-1], f"Two-factor sign-in is off for {SITE}")
 
 
-def test_the_password_reset_notice_speaks_plainly(pat, settings):
-    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+def test_the_password_reset_notice_speaks_plainly(pat):
     browser = BrowserClient(REMOTE_ADDR=unique_ip())
     browser.post("/accounts/password/reset/", {"email": pat.email})
     choose = browser.get(_reset_link(mail.outbox[-1]), follow=True)
