@@ -5,13 +5,14 @@ Carol is in the circle, from another organisation (Health). Charlie works in a t
 no access to Grace at all.
 """
 
+from importlib import import_module
+
 import pytest
 from django.test import Client as BrowserClient
 from rest_framework.test import APIClient
 
 from circles.models import CircleMember
 from tests.factories import ClientFactory, ConsentFactory, MemberFactory, OrganisationFactory, UserFactory
-
 
 FAST_PASSWORDS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -28,6 +29,39 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.Immed
 def _tasks_run_at_once(settings):
     """Background tasks run as they are enqueued; tests of the real queue and its workers set TASKS back."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+# The data migrations that write rows (each idempotent), as (module, function).
+DATA_MIGRATIONS = [
+    ("assessments.migrations.0002_shipped_packs", "load"),
+    ("conferences.migrations.0002_meeting_types", "add_types"),
+    ("sharing.migrations.0006_plan_templates", "add_shipped_templates"),
+]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    flagged = marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    )
+    return bool(flagged) or bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_after_a_flush(request, django_db_blocker):
+    """A transactional test empties every table when it ends (Django's flush), and with them the rows the
+    data migrations wrote: the shipped instruments, meeting types and plan templates. Put them back, so the
+    tests after it in the same process find the database as migrated, whatever order they run in."""
+    yield
+    if not _is_transactional(request):
+        return
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        for module, function in DATA_MIGRATIONS:
+            getattr(import_module(module), function)(apps, None)
 
 
 ORGANISATIONS = {
