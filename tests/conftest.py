@@ -8,6 +8,8 @@ no access to Grace at all.
 from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
+from django.db.models.signals import post_migrate
 from django.test import Client as BrowserClient
 from rest_framework.test import APIClient
 
@@ -39,29 +41,20 @@ DATA_MIGRATIONS = [
 ]
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    flagged = marker is not None and (
-        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
-    )
-    return bool(flagged) or bool(
-        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
-    )
-
-
-@pytest.fixture(autouse=True)
-def _migrated_rows_after_a_flush(request, django_db_blocker):
+def _put_back_migrated_rows(sender, **kwargs):
     """A transactional test empties every table when it ends (Django's flush), and with them the rows the
-    data migrations wrote: the shipped instruments, meeting types and plan templates. Put them back, so the
-    tests after it in the same process find the database as migrated, whatever order they run in."""
-    yield
-    if not _is_transactional(request):
-        return
-    from django.apps import apps
+    data migrations wrote: the shipped instruments, meeting types and plan templates. The flush then sends
+    post_migrate, as a migration does: put those rows back, so the tests after it in the same process find
+    the database as migrated, whatever order they run in (pytest-xdist's work stealing mixes the order)."""
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(django_apps, None)
 
-    with django_db_blocker.unblock():
-        for module, function in DATA_MIGRATIONS:
-            getattr(import_module(module), function)(apps, None)
+
+post_migrate.connect(
+    _put_back_migrated_rows,
+    sender=django_apps.get_app_config("assessments"),
+    dispatch_uid="tests-migrated-rows",
+)
 
 
 ORGANISATIONS = {
