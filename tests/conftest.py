@@ -5,12 +5,15 @@ Carol is in the circle, from another organisation (Health). Charlie works in a t
 no access to Grace at all.
 """
 
+import contextlib
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.test import Client as BrowserClient
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from circles.models import CircleMember
@@ -136,6 +139,31 @@ def charlie(police):
 @pytest.fixture
 def grace(alice, bob, carol):
     return circle_of_grace(alice, bob, carol)
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, build):
+    """For a module-scoped fixture: `build()` once, in a transaction rolled back at the end of the module.
+
+    Each test's own transaction (the `db` fixture, which the test must ask for) nests in it as a savepoint
+    and is rolled back after the test, so every test starts from exactly what `build()` made, as if it were
+    built afresh (as Django's setUpTestData does for a TestCase class)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_PASSWORDS, TASKS=IMMEDIATE_TASKS):
+                built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def signed_in(user) -> BrowserClient:

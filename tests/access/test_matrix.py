@@ -6,8 +6,6 @@ are exempt: their own projects test them, and our access rules do not change the
 """
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from assessments import services as assessment_services
@@ -24,7 +22,7 @@ from referrals.models import InboxMember
 from reporting.models import Partnership, PartnershipMember
 from sharing import services as plan_services
 from subject_access import services as subject_access_services
-from tests.conftest import FAST_PASSWORDS, IMMEDIATE_TASKS, the_cast
+from tests.conftest import built_once, the_cast
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 ROLES = [
@@ -496,26 +494,10 @@ def test_every_entry_answers_for_every_role():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing.
-
-    Built once per module (in each test process), inside a transaction that is rolled back at the end.
-    Each test's own transaction nests in it as a savepoint and is rolled back after the test, so every
-    test still starts from exactly this world, as if it were built afresh (as Django's setUpTestData).
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_PASSWORDS, TASKS=IMMEDIATE_TASKS):
-                built = _build_world(**the_cast())
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing: built
+    once per module, and each test starts from it as if it were new (tests/conftest.py `built_once`)."""
+    with built_once(django_db_blocker, lambda: _build_world(**the_cast())) as built:
+        yield built
 
 
 def _build_world(*, alice, bob, carol, charlie, grace, early_help, police, **_others):
