@@ -3,7 +3,7 @@
 #   make            same as `make run`
 #   make run        set up .venv, migrate, load demo data, serve at http://127.0.0.1:8000 with one
 #                   background worker beside it (scripts/run; Ctrl-C stops both)
-#   make test       set up .venv (+ Chromium if possible), run pytest on every core (pytest-xdist;
+#   make test       set up .venv (+ Chromium if possible), run pytest in two processes per core (pytest-xdist;
 #                   TEST_WORKERS=1 for one process); extra args: make test ARGS="-k chat -x"
 #   make lint       ruff check, ruff format --check, lint-imports (the layers in pyproject.toml), mypy
 #   make lock       re-pin requirements/dev.txt (and dev-py311.txt) from requirements/dev.in
@@ -22,8 +22,10 @@ MAKEFLAGS += --no-print-directory
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
-# pytest-xdist processes for `make test`: one per core. Each gets its own test database and Redis prefix.
-TEST_WORKERS ?= auto
+# pytest-xdist processes for `make test`: two per core, as many tests spend much of their time waiting (for a
+# browser, a socket, a server they started), and work stealing so that no process sits idle at the end. Each
+# process gets its own test database and Redis prefix.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 
 # `make lock` writes here (override to try it out without touching the real files).
 LOCK_OUT ?= requirements
@@ -47,7 +49,7 @@ run:
 test:
 	@bash scripts/bootstrap
 	@bash scripts/ensure-chromium
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 # Each check is its own line: the first to fail stops make with its exit code. Add new checks below.
 lint:

@@ -22,6 +22,7 @@ from referrals.models import InboxMember
 from reporting.models import Partnership, PartnershipMember
 from sharing import services as plan_services
 from subject_access import services as subject_access_services
+from tests.conftest import built_once, the_cast
 from tests.factories import ConsentFactory, FamilyMemberFactory, NoteFactory, UserFactory
 
 ROLES = [
@@ -491,9 +492,15 @@ def test_every_entry_answers_for_every_role():
         assert set(answers) == set(ROLES), key
 
 
-@pytest.fixture
-def world(alice, bob, carol, charlie, grace, early_help, police):
-    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Grace's circle (Alice lead, Bob, Carol) and everyone else in the cast, with one of each thing: built
+    once per module, and each test starts from it as if it were new (tests/conftest.py `built_once`)."""
+    with built_once(django_db_blocker, lambda: _build_world(**the_cast())) as built:
+        yield built
+
+
+def _build_world(*, alice, bob, carol, charlie, grace, early_help, police, **_others):
     family_contact = FamilyMemberFactory(client=grace, name="Ama Okafor")
     people = {
         "lead": alice,
@@ -693,7 +700,7 @@ WRITES = sorted(route for route in MATRIX if route[1] != "get")
 
 
 @pytest.mark.parametrize("route", READS, ids=lambda r: f"{r[0]}:{r[1]}")
-def test_reads_answer_as_expected(route, world):
+def test_reads_answer_as_expected(route, world, db):
     """Reads change nothing a later read could see, so one world serves every role (a fresh browser each)."""
     people, objects = world
     url = _url(route, objects)
@@ -708,7 +715,7 @@ def test_reads_answer_as_expected(route, world):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r[0]}:{r[1]}")
-def test_writes_answer_as_expected(route, role, world, client):
+def test_writes_answer_as_expected(route, role, world, db, client):
     """Writes may change the world, so each role gets a fresh one."""
     people, objects = world
     url = _url(route, objects)

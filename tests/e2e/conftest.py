@@ -33,8 +33,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="module")
+def _chromium():
+    """One Chromium per test module (in each test process): starting it is a second or two."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -55,9 +56,26 @@ def browser():
 
 
 @pytest.fixture
-def server(transactional_db):
+def browser(_chromium):
+    """The module's Chromium; every context (its pages, cookies and sockets) a test opens is closed after it,
+    so each test starts as with a browser of its own."""
+    yield _chromium
+    for context in list(_chromium.contexts):
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def _server_process(django_db_setup):
+    """One Alongside server (daphne) per test module, on the test database: starting one is a few seconds."""
     with running_server() as base:
         yield base
+
+
+@pytest.fixture
+def server(transactional_db, _server_process):
+    """The module's server. The test's writes are committed (transactional_db), so the server reads them,
+    and the tables are emptied after the test, so the next test starts as with a server of its own."""
+    return _server_process
 
 
 def sign_in(context, base: str, email: str, password: str = "password-for-tests"):

@@ -48,6 +48,7 @@ from referrals import handovers
 from referrals import services as referral_services
 from sharing import services as sharing_services
 from subject_access import services as subject_access_services
+from tests.conftest import built_once, the_cast
 from tests.factories import (
     ClientFactory,
     ConsentFactory,
@@ -188,10 +189,15 @@ def django_wsgi_app() -> Any:
     return app
 
 
-@pytest.fixture
-def world(alice, bob, carol, charlie, grace) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
     """Grace's circle, fully furnished; a meeting about her; and Olu's circle, which Alice is not in: the
-    real ids of each."""
+    real ids of each. Built once per module; each test starts from it as if it were new (`built_once`)."""
+    with built_once(django_db_blocker, lambda: _build_world(**the_cast())) as built:
+        yield built
+
+
+def _build_world(*, alice, bob, carol, charlie, grace, **_others) -> dict[str, Any]:
     family = FamilyMemberFactory(client=grace, name="Ada Okafor")
     ConsentFactory(
         client=grace,
@@ -308,7 +314,7 @@ def requests_for(operation: Any, world: dict[str, Any]) -> st.SearchStrategy:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-def test_the_api_answers_as_its_schema_says(operation, world):
+def test_the_api_answers_as_its_schema_says(operation, world, db):
     app = django_wsgi_app()
     # Set here, not in the test below: Hypothesis derives its derandomized examples from that function's source.
     if operation.path.startswith(FOR_AGENCY_ADMINS) or "/subject-access-exports/" in operation.path:
