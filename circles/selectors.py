@@ -6,7 +6,7 @@ from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -246,11 +246,25 @@ def join_requests_open(record: access.RecordAccess) -> list[JoinRequest]:
     """Requests to join waiting for the lead professional (nobody else sees them)."""
     if not record.may_manage_circle:
         return []
-    return list(
-        JoinRequest.objects.filter(
-            client=record.client, status=JoinRequest.Status.PENDING, expires_at__gt=timezone.now()
-        ).select_related("requester", "organisation")
+    return list(_join_requests_waiting(record.client).select_related("requester", "organisation"))
+
+
+def _join_requests_waiting(client: Client) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(
+        client=client, status=JoinRequest.Status.PENDING, expires_at__gt=timezone.now()
     )
+
+
+def lead_panel_flags(record: access.RecordAccess) -> dict[str, Exists]:
+    """For a query on the client, for the lead only: whether any request to join is waiting and whether
+    anyone used emergency access lately, so the client page leaves out the reads that would find nothing.
+    Nobody else sees those panels (their reads cost no query): no flags for them."""
+    if not record.may_manage_circle:
+        return {}
+    return {
+        "has_join_requests": Exists(_join_requests_waiting(record.client)),
+        "has_emergencies": Exists(_emergency_accesses_since(record.client, EMERGENCY_RECENT_DAYS)),
+    }
 
 
 def join_request_get_for_lead(record: access.RecordAccess, request_id: int | str) -> JoinRequest:
@@ -272,16 +286,21 @@ def my_join_request(record: access.RecordAccess) -> JoinRequest | None:
     ).first()
 
 
-def emergency_accesses_recent(record: access.RecordAccess, *, days: int = 30) -> list[EmergencyAccess]:
+EMERGENCY_RECENT_DAYS = 30
+
+
+def emergency_accesses_recent(
+    record: access.RecordAccess, *, days: int = EMERGENCY_RECENT_DAYS
+) -> list[EmergencyAccess]:
     """Recent emergency access to the record, for the lead professional's attention."""
     if not record.may_manage_circle:
         return []
+    return list(_emergency_accesses_since(record.client, days).select_related("user", "user__organisation"))
+
+
+def _emergency_accesses_since(client: Client, days: int) -> QuerySet[EmergencyAccess]:
     since = timezone.now() - datetime.timedelta(days=days)
-    return list(
-        EmergencyAccess.objects.filter(client=record.client, started_at__gte=since).select_related(
-            "user", "user__organisation"
-        )
-    )
+    return EmergencyAccess.objects.filter(client=client, started_at__gte=since)
 
 
 def consent_get_for_lead(record: access.RecordAccess, consent_id: int | str) -> Consent:

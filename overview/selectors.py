@@ -21,7 +21,7 @@ from changes.catalogue import catalogue
 from circles import access
 from circles.access import RecordAccess, Viewer
 from circles.models import Client, Consent
-from circles.selectors import client_list_for_user
+from circles.selectors import client_list_for_user, lead_panel_flags
 from conferences.models import AgendaItem
 from conferences.selectors import NextMeeting, next_meeting_for
 from network.models import User
@@ -155,9 +155,11 @@ def since_last_looked(record: RecordAccess, visit: Visit | None) -> Since:
 
 
 def record_flags(record: RecordAccess) -> dict[str, bool]:
-    """One query: whether the client has any scales, any meeting with them on its agenda, and (for the
-    referrals panel, `referrals.selectors.panel_flags`) any open referral, handover or missing lead. The
-    client page then leaves out the reads that could find nothing; what each read shows is unchanged."""
+    """One query: whether the client has any scales, any meeting with them on its agenda, (for the
+    referrals panel, `referrals.selectors.panel_flags`) any open referral, handover or missing lead, and
+    (for the lead, `circles.selectors.lead_panel_flags`) any request to join waiting or recent emergency
+    access. The client page then leaves out the reads that could find nothing; what each read shows is
+    unchanged."""
     client = record.client
     flags: dict[str, Any] = {
         "has_scales": Exists(Scale.objects.filter(client=client)),
@@ -165,6 +167,7 @@ def record_flags(record: RecordAccess) -> dict[str, bool]:
     }
     if record.membership is not None:  # the referrals panel is for the circle only
         flags.update(referral_panel_flags(client))
+    flags.update(lead_panel_flags(record))
     row = Client.objects.filter(pk=client.pk).annotate(**flags).values(*flags).first()
     return row or {}
 

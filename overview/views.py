@@ -122,8 +122,13 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
             "goals": truth.goals,
             **_filter_choices(members, past_members),
             "consents": selectors.consents_for(record),
-            "join_requests": selectors.join_requests_open(record),
-            "emergencies": selectors.emergency_accesses_recent(record),
+            # The lead's two panels are read only if `has` says they have rows (others' reads are free).
+            "join_requests": selectors.join_requests_open(record)
+            if has.get("has_join_requests", True)
+            else [],
+            "emergencies": selectors.emergency_accesses_recent(record)
+            if has.get("has_emergencies", True)
+            else [],
             "readers": record_readers(record),
             "readers_days": READERS_DAYS,
             "may_export_audit": may_export_audit,

@@ -270,8 +270,8 @@ def test_query_count_stays_flat(alice, grace, django_assert_num_queries, rows):
     # panel, and with them whether the client shares across organisations: access.record_access with
     # with_consents), 6. the members, current and past, with user and organisation, 7. Alice's last visit
     # (no read of the outbox: nothing has happened since), 8. what the record has (one query: any scales,
-    # any meeting with Grace on its agenda, any open referral, handover or new lead needed: reads that
-    # would find nothing are left out), what is true now: 9. the plan's goals, each with its actions
+    # any meeting with Grace on its agenda, any open referral, handover or new lead needed, and for the
+    # lead any request to join waiting or emergency access lately: reads that would find nothing are left out), what is true now: 9. the plan's goals, each with its actions
     # counted and its next action due (one query: the plan's figures, the next action due, the next review,
     # the "refers to this goal" filter), 10. the open worries and what is working well (no scales and no
     # meeting here: not read), 11. the page of notes (one more than it shows: no count) with author and

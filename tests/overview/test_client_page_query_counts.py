@@ -33,9 +33,10 @@ def test_the_client_page_with_a_board(alice, grace, cards, django_assert_num_que
     )
     browser = signed_in(alice)
     browser.get(f"/clients/{grace.public_id}/")
-    # As tests/circles/test_client_page.py names them, less the open referrals (there are none here), and
-    # with the scales (there are some here): 19, whatever the size of the board.
-    with django_assert_num_queries(19):
+    # As tests/circles/test_client_page.py names them, less the open referrals, the requests to join and
+    # the emergency accesses (there are none here), and with the scales (there are some here): 17, whatever
+    # the size of the board.
+    with django_assert_num_queries(17):
         response = browser.get(f"/clients/{grace.public_id}/")
     truth = response.context["truth"]
     assert truth.worry_count + truth.working_well_count == len([n for n in range(cards) if n % 3 != 2])
@@ -52,15 +53,15 @@ def test_the_goals_notes_refer_to_are_read_only_when_a_note_refers_to_one(
     plain = services.note_create(actor=alice, client=grace, text="Nothing about the plan.")
     browser = signed_in(alice)
     browser.get(f"/clients/{grace.public_id}/")
-    # As tests/circles/test_client_page.py names them, less the open referrals: no note refers to a goal,
-    # so none is read.
-    with django_assert_num_queries(18):
+    # As tests/circles/test_client_page.py names them, less the open referrals, the requests to join and
+    # the emergency accesses (none here): no note refers to a goal, so none is read.
+    with django_assert_num_queries(16):
         response = browser.get(f"/clients/{grace.public_id}/")
     assert "About: " not in element_text(response.content, f"note-{plain.pk}")
 
     about = services.note_create(actor=alice, client=grace, text="Rent paid; CV sent.", goals=[keep, work])
     browser.get(f"/clients/{grace.public_id}/")  # seen: no read of the outbox below
-    with django_assert_num_queries(19):  # one more: the goals of the notes that refer to one
+    with django_assert_num_queries(17):  # one more: the goals of the notes that refer to one
         response = browser.get(f"/clients/{grace.public_id}/")
     shown = element_text(response.content, f"note-{about.pk}")
     assert "About: “Keep our flat”" in shown and "“Find work”" in shown
