@@ -5,7 +5,7 @@ name no client. The live meeting's events go to the meeting's own stream ("meeti
 in the meeting follows; plan actions agreed at the meeting are the plan's own changes, on the client's.
 """
 
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from changes.catalogue import Change, register
 
@@ -31,6 +31,15 @@ class ClientOnAgenda(TypedDict):
 
     meeting_id: int
     item_id: int
+
+
+class ClientsMeetingChanged(TypedDict):
+    """On the client's own stream: a meeting with them on its agenda has opened or ended, so their next
+    meeting is now under way, or is the one after it. Ids and the status only: no one is named."""
+
+    meeting_id: int
+    item_id: int
+    status: Literal["in_progress", "ended"]
 
 
 class PackNoteChanged(TypedDict):
@@ -64,6 +73,11 @@ AGENDA_ANNOUNCE = Change(
     "meeting.on_agenda",
     "A client's circle is told, live, that the client is on a meeting's agenda",
     ClientOnAgenda,
+)
+CLIENT_MEETING_STATUS = Change(
+    "meeting.client_status",
+    "A client's circle is told, live, that a meeting with the client on its agenda has opened or ended",
+    ClientsMeetingChanged,
 )
 AGENDA_WITHOUT_CONSENT = Change(
     "meeting.without_consent", "A client is to be discussed without their consent, with a reason"
@@ -125,6 +139,7 @@ register(
     DECISION_RECORD,
     ITEM_CLOSE,
     MEETING_END,
+    CLIENT_MEETING_STATUS,
     MINUTES_SIGN_OFF,
     MINUTES_AMEND,
     FAMILY_SUMMARY,

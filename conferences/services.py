@@ -6,7 +6,7 @@ own stream (and any open plan page) like every other plan change.
 """
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -588,6 +588,7 @@ def meeting_open(*, actor: "User", meeting: Meeting) -> Meeting:
         )
         if first is not None:
             _announce_item(actor, meeting)
+        _tell_the_clients(actor, meeting, "in_progress")
     return meeting
 
 
@@ -605,6 +606,23 @@ def meeting_item_move(*, actor: "User", meeting: Meeting, item: AgendaItem) -> M
         meeting.save(update_fields=["current_item", "item_started_at"])
         _announce_item(actor, meeting, before=before)
     return meeting
+
+
+def _tell_the_clients(actor: "User", meeting: Meeting, status: Literal["in_progress", "ended"]) -> None:
+    """On each agenda client's own stream: the meeting has opened or ended, so an open client page moves
+    "Next review or meeting" on ("under way", then the next one). The same audience as the agenda's own
+    announcement (AGENDA_ANNOUNCE): the client's followers, and the portal only when the family is invited.
+    Clients in id order, so two writers lock their event counters in the same order."""
+    for item in meeting.items.select_related("client").order_by("client_id"):
+        record(
+            change=c.CLIENT_MEETING_STATUS,
+            actor=actor,
+            client=item.client,
+            obj=meeting,
+            after={"meeting_id": meeting.pk, "status": status},
+            payload=c.ClientsMeetingChanged(meeting_id=meeting.pk, item_id=item.pk, status=status),
+            audience={"client_visible": meeting.family_invited},
+        )
 
 
 def _announce_item(actor: "User", meeting: Meeting, before: dict | None = None) -> None:
@@ -834,6 +852,7 @@ def meeting_end(*, actor: "User", meeting: Meeting) -> Meeting:
             payload=c.MeetingChanged(meeting_id=meeting.pk),
             stream=meeting.stream,
         )
+        _tell_the_clients(actor, meeting, "ended")
     return meeting
 
 

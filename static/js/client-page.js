@@ -17,7 +17,7 @@ if (root) {
     board: "truth-changed",
     referral: "referral-changed",
     handover: "handover-changed",
-    meeting: "truth-changed", // put on a meeting's agenda: "Next review or meeting"
+    meeting: "truth-changed", // put on a meeting's agenda, or it opens or ends: "Next review or meeting"
   };
 
   async function fetchNote(noteId) {
