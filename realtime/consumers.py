@@ -66,43 +66,87 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         await handler(message)
 
 
-class ClientRecordConsumer(LiveSocket):
-    client_id: int
-    viewer: access.Viewer
-    last_seq: int
+class OutboxSocket(LiveSocket):
+    """A live page's socket on one outbox (a client's or a named stream's): what every such socket does.
+
+    connect       signed in (else close 4401), may follow the outbox (`follow`, else close 4403); join the
+                  outbox's group and the person's own, accept, send what came after ?after=, "hello", and
+                  tell the others on the page ("presence.join")
+    doorbell      an event rung by realtime.publish: skip one already sent, read the outbox on a gap,
+                  deliver the next; a database error leaves the page open (the event is read back later)
+    resume        send anything after the browser's seq from the outbox
+    ping          may this person stay (`may_stay`, else "revoked" and close 4403)? read the outbox for a
+                  lost doorbell, forget the others not heard from for a while, say "still here"
+    disconnect    tell the others ("presence.leave") and leave the groups
+
+    A subclass says what differs: which outbox (`follow`, `outbox_latest`, `outbox_after`), how one event
+    reaches its person (`deliver`) and whom they see present (`presence_list`, `presence_message`).
+    """
+
+    group: str  # the outbox's channel-layer group: its doorbells, and presence on its pages
+    user_id: int
+    name: str  # the name the others on the page see
+    page: str  # which page of the outbox this is: presence is shared with the same page only
+    last_seq: int  # every event up to here has been delivered (or skipped by a reload)
     groups_joined: list[str]
+    revoked: bool
+    others: dict[str, Here]  # channel name -> who is there
+
+    # What differs between outboxes.
+
+    async def follow(self, user: Any) -> int | None:
+        """If `user` may follow this outbox now: set group, user_id, name and page, and return the outbox's
+        latest seq. None if they may not."""
+        raise NotImplementedError
+
+    async def outbox_latest(self) -> int:
+        """The seq of the outbox's newest event."""
+        raise NotImplementedError
+
+    async def outbox_after(self, after: int, upto: int) -> list[dict[str, Any]]:
+        """A page of the outbox's events with seq in (after, upto], oldest first, as doorbells carry them."""
+        raise NotImplementedError
+
+    async def may_stay(self) -> bool:
+        """May this person still follow the outbox? Asked on every ping."""
+        raise NotImplementedError
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        """Send the event after last_seq as this person may hear it, or revoke; move last_seq past it,
+        once the database has answered (an event met by a database error is then read back later)."""
+        raise NotImplementedError
+
+    def presence_list(self) -> list[dict[str, Any]]:
+        """Everyone else on this page, as this person may see them."""
+        raise NotImplementedError
+
+    # What every outbox socket does.
 
     async def connect(self) -> None:
         self.groups_joined = []
         self.revoked = False
-        self.others: dict[str, Here] = {}  # channel name -> who is there
+        self.others = {}
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        subscription = await socket_database(selectors.subscription_for)(
-            user, self.scope["url_route"]["kwargs"]["public_id"]
-        )
-        if subscription is None:
+        latest = await self.follow(user)
+        if latest is None:
             await self.close(code=CLOSE_REVOKED)
             return
-        self.client_id, self.viewer, current_seq = subscription
-        self.name = user.full_name
-        self.page = page_kind(self.viewer, _query_param(self.scope, "page"))
-        self.focus: str | None = None
-        for group in (client_group(self.client_id), user_group(user.pk)):
+        for group in (self.group, user_group(user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
 
         after = _int_or_none(_query_param(self.scope, "after"))
-        self.last_seq = after if after is not None and 0 <= after <= current_seq else current_seq
-        await self.catch_up(latest=current_seq)
+        self.last_seq = after if after is not None and 0 <= after <= latest else latest
+        await self.catch_up(latest=latest)
         await self.send_json({"type": "hello", "seq": self.last_seq, "presence": self.presence_list()})
         await self.announce("presence.join")
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "client_id", None) is not None and self.groups_joined:
+        if self.groups_joined:
             await self.announce("presence.leave")
         await leave_groups(self, self.groups_joined)
         self.groups_joined = []
@@ -116,28 +160,27 @@ class ClientRecordConsumer(LiveSocket):
                 self.last_seq = after
             await self.catch_up()
         elif content.get("type") == "ping":
-            try:
-                if self.viewer.has_expired() or not await self.session_alive():
-                    await self.revoke()
-                    return
-                # A lost doorbell with nothing written after it leaves no gap to notice: look at the outbox.
-                await self.catch_up()
-            except (OperationalError, InterfaceError) as error:
-                # The database is restarting: keep the page open; the next ping looks at the outbox again.
-                logger.info("Ping: the database did not answer (%s)", error)
-            if self.revoked:
+            await self.ping()
+
+    async def ping(self) -> None:
+        try:
+            if not await self.may_stay():
+                await self.revoke()
                 return
-            if self.expire_presence():
-                await self.send_presence()
-            await self.announce("presence.here")
-        elif content.get("type") == "focus":
-            label = content.get("label")
-            self.focus = label[:200] if isinstance(label, str) and label else None
-            await self.announce("presence.here")
+            # A lost doorbell with nothing written after it leaves no gap to notice: look at the outbox.
+            await self.catch_up()
+        except (OperationalError, InterfaceError) as error:
+            # The database is restarting: keep the page open; the next ping looks at the outbox again.
+            logger.info("Ping: the database did not answer (%s)", error)
+        if self.revoked:
+            return
+        if self.expire_presence():
+            await self.send_presence()
+        await self.announce("presence.here")
 
-    # Events from services (via realtime.publish), one handler per message type.
+    # Events from services (via realtime.publish) and from the other sockets, one handler per message type.
 
-    async def client_event(self, message: dict[str, Any]) -> None:
+    async def doorbell(self, message: dict[str, Any]) -> None:
         event = message["event"]
         if event["seq"] <= self.last_seq:
             return  # already delivered, by catch-up
@@ -186,6 +229,115 @@ class ClientRecordConsumer(LiveSocket):
 
     # Helpers.
 
+    async def catch_up(self, *, latest: int | None = None) -> None:
+        """Send every event after last_seq up to `latest` (the outbox's newest if not given), in order, a
+        page at a time; last_seq moves only past what was sent. A page too far behind reloads instead."""
+        if latest is None:
+            latest = await self.outbox_latest()
+        if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
+            # Replaying that many events (each one a fetch by the page) costs more than one fresh page.
+            self.last_seq = latest
+            await self.send_json({"type": "reload", "seq": latest})
+            return
+        while self.last_seq < latest and not self.revoked:
+            page = await self.outbox_after(self.last_seq, latest)
+            if not page:
+                return
+            for event in page:
+                if self.revoked:
+                    return
+                await self.deliver(event)
+
+    async def session_alive(self) -> bool:
+        return await session_alive(self.scope, self)
+
+    async def revoke(self) -> None:
+        self.revoked = True
+        await self.send_json({"type": "revoked"})
+        await self.close(code=CLOSE_REVOKED)
+
+    async def announce(self, message_type: str) -> None:
+        """Tell the others on this page. Best effort: a channel-layer (Redis) error never ends the socket."""
+        try:
+            await self.channel_layer.group_send(self.group, self.presence_message(message_type))
+        except Exception as error:
+            logger.info("Presence not sent (%s)", error)
+
+    def presence_message(self, message_type: str) -> dict[str, Any]:
+        return {
+            "type": message_type,
+            "channel": self.channel_name,
+            "user_id": self.user_id,
+            "name": self.name,
+            "page": self.page,
+        }
+
+    def remember(self, message: dict[str, Any]) -> None:
+        self.others[message["channel"]] = Here(
+            message["user_id"],
+            message["name"],
+            message.get("focus"),
+            message.get("hidden", False),
+            time.monotonic(),
+        )
+
+    def expire_presence(self) -> bool:
+        """Forget anyone not heard from for a while (their process may have died); True if anyone went."""
+        cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
+        before = len(self.others)
+        self.others = {channel: who for channel, who in self.others.items() if who.seen >= cutoff}
+        return len(self.others) != before
+
+    async def send_presence(self) -> None:
+        await self.send_json({"type": "presence", "people": self.presence_list()})
+
+
+class ClientRecordConsumer(OutboxSocket):
+    """The socket behind a client page, on the client's outbox. Its messages: the module docstring; what it
+    does on connect, doorbell ("client.event"), resume, ping and disconnect: OutboxSocket.
+
+    What is its own: who may follow the client and see what (circles.access, re-checked before delivery
+    where access may have changed), what each person is editing ("focus"), and hidden members.
+    """
+
+    client_id: int
+    viewer: access.Viewer
+    focus: str | None
+
+    async def follow(self, user: Any) -> int | None:
+        subscription = await socket_database(selectors.subscription_for)(
+            user, self.scope["url_route"]["kwargs"]["public_id"]
+        )
+        if subscription is None:
+            return None
+        self.client_id, self.viewer, current_seq = subscription
+        self.group = client_group(self.client_id)
+        self.user_id = self.viewer.user_id
+        self.name = user.full_name
+        self.page = page_kind(self.viewer, _query_param(self.scope, "page"))
+        self.focus = None
+        return current_seq
+
+    async def outbox_latest(self) -> int:
+        return await socket_database(selectors.latest_seq)(self.client_id)
+
+    async def outbox_after(self, after: int, upto: int) -> list[dict[str, Any]]:
+        return await socket_database(selectors.events_after)(self.client_id, after, upto)
+
+    async def may_stay(self) -> bool:
+        return not self.viewer.has_expired() and await self.session_alive()
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "focus":
+            label = content.get("label")
+            self.focus = label[:200] if isinstance(label, str) and label else None
+            await self.announce("presence.here")
+        else:
+            await super().receive_json(content, **kwargs)
+
+    async def client_event(self, message: dict[str, Any]) -> None:
+        await self.doorbell(message)
+
     async def deliver(self, event: dict[str, Any]) -> None:
         if self.viewer.has_expired() or not await self.session_alive():
             await self.revoke()
@@ -213,68 +365,12 @@ class ClientRecordConsumer(LiveSocket):
                 {"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload}
             )
 
-    async def catch_up(self, *, latest: int | None = None) -> None:
-        """Send every event after last_seq up to `latest` (the outbox's newest if not given), in order, a
-        page at a time; last_seq moves only past what was sent. A page too far behind reloads instead."""
-        if latest is None:
-            latest = await socket_database(selectors.latest_seq)(self.client_id)
-        if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
-            # Replaying that many events (each one a fetch by the page) costs more than one fresh page.
-            self.last_seq = latest
-            await self.send_json({"type": "reload", "seq": latest})
-            return
-        while self.last_seq < latest and not self.revoked:
-            page = await socket_database(selectors.events_after)(self.client_id, self.last_seq, latest)
-            if not page:
-                return
-            for event in page:
-                if self.revoked:
-                    return
-                await self.deliver(event)
-
-    async def session_alive(self) -> bool:
-        return await session_alive(self.scope, self)
-
-    async def revoke(self) -> None:
-        self.revoked = True
-        await self.send_json({"type": "revoked"})
-        await self.close(code=CLOSE_REVOKED)
-
-    async def announce(self, message_type: str) -> None:
-        """Tell the others on this page. Best effort: a channel-layer (Redis) error never ends the socket."""
-        try:
-            await self.channel_layer.group_send(
-                client_group(self.client_id), self.presence_message(message_type)
-            )
-        except Exception as error:
-            logger.info("Presence not sent (%s)", error)
-
     def presence_message(self, message_type: str) -> dict[str, Any]:
         return {
-            "type": message_type,
-            "channel": self.channel_name,
-            "user_id": self.viewer.user_id,
-            "name": self.name,
-            "page": self.page,
+            **super().presence_message(message_type),
             "focus": self.focus,
             "hidden": self.viewer.is_hidden,
         }
-
-    def remember(self, message: dict[str, Any]) -> None:
-        self.others[message["channel"]] = Here(
-            message["user_id"],
-            message["name"],
-            message.get("focus"),
-            message.get("hidden", False),
-            time.monotonic(),
-        )
-
-    def expire_presence(self) -> bool:
-        """Forget anyone not heard from for a while (their process may have died); True if anyone went."""
-        cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
-        before = len(self.others)
-        self.others = {channel: who for channel, who in self.others.items() if who.seen >= cutoff}
-        return len(self.others) != before
 
     def presence_list(self) -> list[dict[str, Any]]:
         """Everyone else on this page, once each however many tabs they have open, with what they edit."""
@@ -292,7 +388,7 @@ class ClientRecordConsumer(LiveSocket):
         # Best effort, like announce(): when many pages close at once, a socket whose own page has just gone
         # hears the others leave before it hears of its own close, and must not end in a traceback.
         try:
-            await self.send_json({"type": "presence", "people": self.presence_list()})
+            await super().send_presence()
         except Exception as error:
             logger.info("Presence not shown (%s)", error)
 
@@ -317,7 +413,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class StreamConsumer(LiveSocket):
+class StreamConsumer(OutboxSocket):
     """A live socket on a named stream (a meeting's): the client socket's guarantees, for things that span
     several clients. A feature app subclasses it and says who may subscribe, and who may hear what
     (`payload_for`, per event, from what `subscribe` and `refresh` worked out: no query per event) and
@@ -329,7 +425,6 @@ class StreamConsumer(LiveSocket):
     """
 
     stream: str
-    last_seq: int
 
     def subscribe(self, user: Any) -> tuple[str, int, str] | None:
         """(stream name, its latest seq, the name others see) if `user` may follow it now; else None.
@@ -357,111 +452,28 @@ class StreamConsumer(LiveSocket):
         """May this person still follow the stream? Asked on every ping (runs in a worker thread)."""
         return True
 
-    async def connect(self) -> None:
-        self.groups_joined: list[str] = []
-        self.revoked = False
-        self.others: dict[str, Here] = {}
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
+    async def follow(self, user: Any) -> int | None:
         subscription = await socket_database(self.subscribe)(user)
         if subscription is None:
-            await self.close(code=CLOSE_REVOKED)
-            return
+            return None
         self.stream, latest, self.name = subscription
+        self.group = stream_group(self.stream)
         self.user_id = user.pk
         # Which page of the stream this is (the meeting, a pack…): presence is shared with the same page only.
         self.page = (_query_param(self.scope, "page") or "stream")[:20]
-        for group in (stream_group(self.stream), user_group(user.pk)):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
-        await self.accept()
-        after = _int_or_none(_query_param(self.scope, "after"))
-        self.last_seq = after if after is not None and 0 <= after <= latest else latest
-        await self.catch_up(latest=latest)
-        await self.send_json({"type": "hello", "seq": self.last_seq, "presence": self.presence_list()})
-        await self.announce("presence.join")
+        return latest
 
-    async def disconnect(self, code: int) -> None:
-        if self.groups_joined:
-            await self.announce("presence.leave")
-        await leave_groups(self, self.groups_joined)
-        self.groups_joined = []
+    async def outbox_latest(self) -> int:
+        return await socket_database(selectors.stream_latest_seq)(self.stream)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "resume":
-            after = _int_or_none(content.get("after"))
-            if after is not None and 0 <= after < self.last_seq:
-                self.last_seq = after
-            await self.catch_up()
-        elif content.get("type") == "ping":
-            try:
-                if not await session_alive(self.scope, self) or not await socket_database(self.still_allowed)(
-                    self.user_id
-                ):
-                    await self.revoke()
-                    return
-                await self.catch_up()
-            except (OperationalError, InterfaceError) as error:
-                logger.info("Ping: the database did not answer (%s)", error)
-            if self.revoked:
-                return
-            cutoff = time.monotonic() - settings.PRESENCE_TTL_SECONDS
-            before = len(self.others)
-            self.others = {channel: who for channel, who in self.others.items() if who.seen >= cutoff}
-            if len(self.others) != before:
-                await self.send_presence()
-            await self.announce("presence.here")
+    async def outbox_after(self, after: int, upto: int) -> list[dict[str, Any]]:
+        return await socket_database(selectors.stream_events_after)(self.stream, after, upto)
+
+    async def may_stay(self) -> bool:
+        return await self.session_alive() and await socket_database(self.still_allowed)(self.user_id)
 
     async def stream_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if event["seq"] <= self.last_seq:
-            return
-        try:
-            if event["seq"] > self.last_seq + 1:
-                await self.catch_up(latest=event["seq"])
-            else:
-                await self.deliver(event)
-        except (OperationalError, InterfaceError) as error:
-            # last_seq has not moved past this event: the next doorbell or ping reads it back.
-            logger.info("Doorbell: the database did not answer (%s)", error)
-
-    async def user_signed_out(self, message: dict[str, Any]) -> None:
-        await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def user_notification(self, message: dict[str, Any]) -> None:
-        pass
-
-    async def presence_join(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name or message.get("page", "stream") != self.page:
-            return
-        self.others[message["channel"]] = Here(
-            message["user_id"], message["name"], None, False, time.monotonic()
-        )
-        await self.send_presence()
-        try:
-            await self.channel_layer.send(message["channel"], self.presence_message("presence.here"))
-        except ChannelFull:
-            pass
-        except Exception as error:
-            logger.info("Presence not sent (%s)", error)
-
-    async def presence_here(self, message: dict[str, Any]) -> None:
-        if message["channel"] == self.channel_name or message.get("page", "stream") != self.page:
-            return
-        known = message["channel"] in self.others
-        self.others[message["channel"]] = Here(
-            message["user_id"], message["name"], None, False, time.monotonic()
-        )
-        if not known:
-            await self.send_presence()
-
-    async def presence_leave(self, message: dict[str, Any]) -> None:
-        if self.others.pop(message["channel"], None) is not None:
-            await self.send_presence()
+        await self.doorbell(message)
 
     async def deliver(self, event: dict[str, Any]) -> None:
         if self.needs_refresh(event):
@@ -469,7 +481,8 @@ class StreamConsumer(LiveSocket):
             # does. Had the database failed here, last_seq would not have moved past the event.
             await socket_database(self.refresh)(self.user_id)
         self.last_seq = event["seq"]
-        if not await session_alive(self.scope, self):
+        # Unlike the client's, this check comes after last_seq has moved: a database error here skips the event.
+        if not await self.session_alive():
             await self.revoke()
             return
         payload = self.payload_for(event)
@@ -477,44 +490,6 @@ class StreamConsumer(LiveSocket):
             await self.send_json(
                 {"type": "event", "seq": event["seq"], "event": event["type"], "payload": payload}
             )
-
-    async def catch_up(self, *, latest: int | None = None) -> None:
-        if latest is None:
-            latest = await socket_database(selectors.stream_latest_seq)(self.stream)
-        if latest - self.last_seq > settings.REALTIME_RELOAD_AFTER:
-            self.last_seq = latest
-            await self.send_json({"type": "reload", "seq": latest})
-            return
-        while self.last_seq < latest and not self.revoked:
-            page = await socket_database(selectors.stream_events_after)(self.stream, self.last_seq, latest)
-            if not page:
-                return
-            for event in page:
-                if self.revoked:
-                    return
-                await self.deliver(event)
-
-    async def revoke(self) -> None:
-        self.revoked = True
-        await self.send_json({"type": "revoked"})
-        await self.close(code=CLOSE_REVOKED)
-
-    async def announce(self, message_type: str) -> None:
-        try:
-            await self.channel_layer.group_send(
-                stream_group(self.stream), self.presence_message(message_type)
-            )
-        except Exception as error:
-            logger.info("Presence not sent (%s)", error)
-
-    def presence_message(self, message_type: str) -> dict[str, Any]:
-        return {
-            "type": message_type,
-            "channel": self.channel_name,
-            "user_id": self.user_id,
-            "name": self.name,
-            "page": self.page,
-        }
 
     def presence_list(self) -> list[dict[str, Any]]:
         people = {
@@ -524,9 +499,6 @@ class StreamConsumer(LiveSocket):
         }
         people.pop(self.user_id, None)
         return sorted(people.values(), key=lambda person: person["name"])
-
-    async def send_presence(self) -> None:
-        await self.send_json({"type": "presence", "people": self.presence_list()})
 
 
 class PersonalConsumer(LiveSocket):
