@@ -19,7 +19,7 @@ from audit.services import audit_read
 from board import selectors, services
 from board.models import Card, CardChange, Column, Scale, Visibility, WorryKind
 from board.services import CARD_MAX_LENGTH, REASON_MAX_LENGTH, WHY_MAX_LENGTH
-from circles.access import RecordAccess, person_label
+from circles.access import RecordAccess, saved_by_label
 from circles.selectors import client_get_for_user, client_lock_for_user
 from coedit.api import (
     ETAG,
@@ -262,7 +262,7 @@ class CardDetailApi(APIView):
             reread=lambda card: selectors.card_get_for(checked[0], card.pk),
             answer=lambda saved: selectors.card_as_saved(checked[0], saved),
             output=CardOutput,
-            name_of=lambda person: person_label(checked[0], person),
+            name_of=lambda person: saved_by_label(checked[0], person),
         )
 
 

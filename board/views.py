@@ -18,7 +18,7 @@ from audit.services import audit_read
 from board import hooks, selectors, services
 from board.forms import ActionFromCardForm, CardForm, CloseForm, LinkForm, ScaleForm, goal_choices
 from board.models import Card, Column
-from circles.access import RecordAccess, person_label
+from circles.access import RecordAccess, saved_by_label
 from circles.selectors import client_get_for_user
 from coedit.pages import edit_with_merge
 from network.decorators import professional_required
@@ -160,7 +160,7 @@ def card_edit(request: AuthenticatedHttpRequest, public_id: str, card_id: int) -
         ),
         reread=lambda: selectors.card_get_for(record, item.pk),
         add_errors=add_service_errors,
-        name_of=partial(person_label, record),
+        name_of=partial(saved_by_label, record),
     )
     if page.saved:
         if request.htmx:

@@ -202,6 +202,25 @@ def person_label(onlooker: "Onlooker | Names", person: "User | CircleMember | st
     return person.display_name if isinstance(person, CircleMember) else person.full_name
 
 
+class Asker(Onlooker, Protocol):
+    """An onlooker who is one person asking: a RecordAccess, a conference's MeetingAccess."""
+
+    @property
+    def user(self) -> "User": ...
+
+
+YOU = "You"
+
+
+def saved_by_label(asker: Asker, person: "User | None") -> str:
+    """Who saved a change that clashes with the asker's (co-editing's `name_of`): "You" when it was the
+    asker themself (an earlier save of theirs, say in another tab), otherwise `person_label`. The same
+    words on the page ("You saved this at ...") and in the API's 412 ("by": "You")."""
+    if person is not None and person == asker.user:
+        return YOU
+    return person_label(asker, person)
+
+
 def hides(onlooker: "Onlooker | Names", person: "User | CircleMember | str | None") -> bool:
     """Is `person` a hidden member whom `onlooker` may not know (so nor their organisation, nor contact)?"""
     names = onlooker if isinstance(onlooker, Names) else onlooker.names

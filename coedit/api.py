@@ -12,7 +12,16 @@ header a change needs), ETAG (the header every answer with an item carries) and
 `versioned_update_responses(output)` (200, 412, 428).
 
 A 412 says who made each clashing change as `name_of(account)`: the caller's naming rule for the person
-asking (the engine knows nobody, and a hidden member is not named to someone outside the circle).
+asking (the engine knows nobody, and a hidden member is not named to someone outside the circle). The
+apps all pass `circles.access.saved_by_label`, one rule for the page and the API alike: the person asking
+is "You" (their own earlier save, from another tab or client), anyone else is named as `person_label`
+names them to that person.
+
+A change answers in one order, for every co-edited resource: 404 (may not see it), 400 (bad body), 428
+(no If-Match), 403 (may not change it), 409 (closed), 412 (stale). The version If-Match names is checked
+by the write itself (`edit_apply`, inside the service, after it has checked who may change what): so a
+version that does not exist (0, 999, a malformed or foreign tag) is a 412 only for someone who may make
+the change, and someone who may not hears 403 whatever version they name, with nothing written.
 """
 
 import re
@@ -25,7 +34,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coedit.edits import StaleEdit
+from coedit.edits import NoSuchVersion, StaleEdit
 
 ETAG_PATTERN = r'^\s*(W/)?"[a-z]+-[0-9]+-v[0-9]+"\s*$'
 
@@ -149,9 +158,10 @@ def versioned_update(
 ) -> Response:
     """Change `item` from the version If-Match names: `save(base_version)` writes (or raises StaleEdit)
     and returns the item as it saved it; `reread()` fetches the item as it is now. 428 without If-Match;
-    412 with the current values if stale, naming who got there first as `name_of(account)` does (the
-    app's naming rule for the person asking). A 200's body and ETag are always the state *this* write
-    made, never a later one.
+    412 with the current values if stale or if If-Match names a version the item never had (`save`'s
+    edit raises NoSuchVersion, after its access checks: 403 comes first), naming who got there first as
+    `name_of(account)` does (the app's naming rule for the person asking). A 200's body and ETag are
+    always the state *this* write made, never a later one.
 
     Given `answer`, the write commits first (in the service's own transaction, so its event rings at once)
     and the answer is `answer(saved)`: the saved item made ready to show without reading it again (the
@@ -162,8 +172,6 @@ def versioned_update(
     if version is None:
         return precondition_required()
     try:
-        if version < 1 or version > item.version:
-            raise StaleEdit(item, {})
         if answer is not None:
             saved = save(version)
         else:
@@ -172,6 +180,8 @@ def versioned_update(
                 return versioned_response(reread(), output, context=context)
     except StaleEdit as stale:
         return precondition_failed(stale, reread(), output, context, name_of=name_of)
+    except NoSuchVersion as missing:
+        return precondition_failed(StaleEdit(missing.item, {}), reread(), output, context, name_of=name_of)
     return versioned_response(answer(saved), output, context=context)
 
 
@@ -189,10 +199,11 @@ def versioned_update_checked(
     """`versioned_update` for a write that checks access once, under its lock. In one transaction:
     `lock()` finds the item, takes the write's locks and checks access under them (404 for someone who
     may not see it, before anything else is looked at: their If-Match or body), then checks the body,
-    and returns the item; If-Match is read (428, 412 as `versioned_update`); `save(item, base_version)`
-    writes. The write commits, so its event rings, and only then is the answer `answer(saved)` built (a
-    200's body and ETag are the state this write made); a 412's current values are `reread(item)`,
-    after the rollback, and its clashes name people as `name_of` does.
+    and returns the item; If-Match is read (428); `save(item, base_version)` checks whether they may
+    change it (403, 409) and writes (412 as `versioned_update`). The write commits, so its event rings,
+    and only then is the answer `answer(saved)` built (a 200's body and ETag are the state this write
+    made); a 412's current values are `reread(item)`, after the rollback, and its clashes name people as
+    `name_of` does.
     """
     try:
         with transaction.atomic():
@@ -200,9 +211,11 @@ def versioned_update_checked(
             version = if_match_version(request, item)
             if version is None:
                 return precondition_required()
-            if version < 1 or version > item.version:
-                raise StaleEdit(item, {})
             saved = save(item, version)
+    except NoSuchVersion as missing:
+        return precondition_failed(
+            StaleEdit(missing.item, {}), reread(missing.item), output, context, name_of=name_of
+        )
     except StaleEdit as stale:
         return precondition_failed(stale, reread(stale.item), output, context, name_of=name_of)
     return versioned_response(answer(saved), output, context=context)

@@ -42,6 +42,16 @@ class StaleEdit(Exception):
         return {name: conflict["current"] for name, conflict in self.conflicts.items()}
 
 
+class NoSuchVersion(ValidationError):
+    """The writer named a version the item never had (0, or one newer than it is now). A ValidationError,
+    so a page shows it on the form like any bad input; the API answers it as a 412. Raised by `edit_apply`,
+    after the service has checked the writer may change the item at all: 403 always comes before it."""
+
+    def __init__(self, item: Any) -> None:
+        super().__init__({"version": "That version of the item does not exist."})
+        self.item = item
+
+
 @dataclass(frozen=True)
 class History:
     """Where one item's changes are kept: the change model, the columns that tie a row to the item
@@ -130,7 +140,7 @@ def edit_apply(
     """
     changed = {name: value for name, value in values.items() if fields[name].value_of(item) != stored(value)}
     if not isinstance(base_version, int) or base_version < 1 or base_version > item.version:
-        raise ValidationError({"version": "That version of the item does not exist."})
+        raise NoSuchVersion(item)
     if base_version < item.version and changed:
         conflicts = history.conflicts_since(item, fields, base_version, list(changed))
         if conflicts:

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circles import public_id as public_ids
-from circles.access import person_label
+from circles.access import saved_by_label
 from circles.models import CircleMember, Client
 from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
 from conferences import access, selectors, services
@@ -489,7 +489,7 @@ class MinutesApi(APIView):
             reread=lambda: AgendaItem.objects.select_related("client").get(pk=item.pk),
             output=AgendaItemOutput,
             # The chair and the minute-taker need not be in the client's circle: named as on the meeting.
-            name_of=partial(person_label, meeting_access),
+            name_of=partial(saved_by_label, meeting_access),
         )
 
 

@@ -147,7 +147,7 @@ def _item_context(
             reread=lambda: AgendaItem.objects.select_related("client", "meeting").get(pk=item.pk),
             add_errors=add_service_errors,
             # The chair and the minute-taker need not be in the client's circle: named as on the meeting.
-            name_of=partial(policy.person_label, meeting_access),
+            name_of=partial(policy.saved_by_label, meeting_access),
         )
         context["minutes_page"] = page
         if item.status == AgendaItem.Status.OPEN:

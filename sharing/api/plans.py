@@ -246,7 +246,7 @@ class _ItemDetailApi(APIView):
             reread=lambda: _item_get(record, self.kind, item.pk),
             output=self.output,
             context={"record": record},
-            name_of=partial(access.person_label, record),
+            name_of=partial(access.saved_by_label, record),
         )
 
     def delete(self, request: AuthenticatedRequest, public_id: str, **ids: int) -> Response:

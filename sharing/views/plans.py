@@ -365,7 +365,7 @@ def _edit(
         ),
         reread=lambda: _item(record, f"{kind}s", item.pk),
         add_errors=add_service_errors,
-        name_of=partial(access.person_label, record),
+        name_of=partial(access.saved_by_label, record),
         shown={"owner": lambda owner: _owner_label(record, owner)},
     )
     if page.saved:

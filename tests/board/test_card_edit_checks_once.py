@@ -86,6 +86,50 @@ def test_emergency_access_may_look_but_not_change_the_board(alice, charlie, grac
 
 
 @pytest.mark.django_db
+def test_emergency_access_hears_403_not_412_for_a_version_that_does_not_exist(alice, charlie, grace):
+    card = worry(alice, grace)
+    emergency_access_start(actor=charlie, client=grace, reason="Police welfare check tonight, urgent")
+    url = api_url(grace, f"cards/{card.pk}/")
+    audit_before, events_before = AuditEvent.objects.count(), Event.objects.count()
+
+    for tag in (f'"card-{card.pk}-v0"', f'"card-{card.pk}-v999"', '"nonsense"'):
+        refused = api_as(charlie).patch(url, {"text": "Changed"}, format="json", HTTP_IF_MATCH=tag)
+        assert refused.status_code == 403, tag
+    _nothing_written(card, audit_before, events_before)
+
+
+@pytest.mark.django_db
+def test_a_closed_card_hears_409_before_412(alice, grace):
+    card = services.card_close(actor=alice, card=worry(alice, grace), reason="Dealt with")
+
+    response = api_as(alice).patch(
+        api_url(grace, f"cards/{card.pk}/"),
+        {"text": "Back again"},
+        format="json",
+        HTTP_IF_MATCH='"card-1-v999"',
+    )
+
+    assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_clash_with_my_own_earlier_save_says_you(alice, bob, grace):
+    card = worry(alice, grace)
+    url = api_url(grace, f"cards/{card.pk}/")
+    tag = f'"card-{card.pk}-v1"'
+    assert (
+        api_as(bob).patch(url, {"text": "Arrears of £900"}, format="json", HTTP_IF_MATCH=tag).status_code
+        == 200
+    )
+
+    mine = api_as(bob).patch(url, {"text": "Arrears of £1,000"}, format="json", HTTP_IF_MATCH=tag)
+    theirs = api_as(alice).patch(url, {"text": "Arrears of £1,100"}, format="json", HTTP_IF_MATCH=tag)
+
+    assert mine.status_code == 412 and mine.json()["conflicts"]["text"]["by"] == "You"
+    assert theirs.status_code == 412 and theirs.json()["conflicts"]["text"]["by"] == "Bob Same-Org"
+
+
+@pytest.mark.django_db
 def test_a_closed_card_is_not_edited(alice, grace):
     card = services.card_close(actor=alice, card=worry(alice, grace), reason="Dealt with")
 

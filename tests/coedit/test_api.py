@@ -2,6 +2,7 @@
 item says now (and its ETag); a saved one is 200 with the new ETag."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -118,14 +119,30 @@ def test_a_412_names_who_got_there_first_as_the_caller_says(alice, bob, goal):
 
 
 @pytest.mark.parametrize("tag", ['"goal-{pk}-v0"', '"goal-{pk}-v9"', '"nonsense"'])
-def test_a_version_that_does_not_exist_is_412_without_trying(goal, tag):
-    def save(version):
-        raise AssertionError("not called")
-
-    response = update(goal, patch(tag.format(pk=goal.pk)), save)
+def test_a_version_that_does_not_exist_is_412_from_the_write(alice, goal, tag):
+    # The version is checked by the write (edit_apply), after the service's own checks: see the next test.
+    response = update(
+        goal,
+        patch(tag.format(pk=goal.pk)),
+        lambda version: edit(goal, alice, {"in_own_words": "Keep our home"}, base_version=version),
+    )
     assert response.status_code == 412
     assert response.data["conflicts"] == {}
     assert response["ETag"] == f'"goal-{goal.pk}-v1"'
+    assert Goal.objects.get(pk=goal.pk).in_own_words == "Keep our flat"
+
+
+@pytest.mark.parametrize("tag", ['"goal-{pk}-v0"', '"goal-{pk}-v9"', '"nonsense"'])
+def test_who_may_not_change_it_is_refused_before_any_412(goal, tag):
+    asked = []
+
+    def save(version):
+        asked.append(version)
+        raise PermissionDenied("Only members of the circle can change the plan.")
+
+    with pytest.raises(PermissionDenied):
+        update(goal, patch(tag.format(pk=goal.pk)), save)
+    assert len(asked) == 1
 
 
 def test_a_refusal_from_the_save_is_412(goal):

@@ -60,6 +60,18 @@ def test_minutes_need_if_match_and_a_stale_edit_gets_412(item, moira):
     assert api.patch(url, {"minutes": "One"}, format="json", HTTP_IF_MATCH=tag).status_code == 200
     stale = api.patch(url, {"minutes": "Two"}, format="json", HTTP_IF_MATCH=tag)
     assert stale.status_code == 412 and stale.json()["current"]["minutes"] == "One"
+    assert stale.json()["conflicts"]["minutes"]["by"] == "You"  # Moira's own earlier save
+
+
+def test_someone_who_may_not_minute_hears_403_not_412_whatever_version_they_name(item, moira, charlie):
+    # Charlie sits on the panel: he sees the meeting, but only the chair and the minute-taker write minutes.
+    url = f"/api/v1/meetings/{item.meeting_id}/items/{item.pk}/minutes/"
+    minutes = item.minutes
+    for tag in (f'"agendaitem-{item.pk}-v0"', f'"agendaitem-{item.pk}-v999"', '"nonsense"'):
+        response = api_as(charlie).patch(url, {"minutes": "Mine"}, format="json", HTTP_IF_MATCH=tag)
+        assert response.status_code == 403, tag
+    item.refresh_from_db()
+    assert (item.minutes, item.version) == (minutes, 1)
 
 
 def test_edits_after_sign_off_are_refused_with_the_way_to_amend(item, moira):

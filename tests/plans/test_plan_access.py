@@ -213,6 +213,21 @@ def test_emergency_access_changes_nothing_through_the_api(emergency, charlie, al
     assert nothing_changed(goal, action)
 
 
+def test_emergency_access_hears_403_not_412_whatever_version_it_names(
+    emergency, charlie, goal, action, grace
+):
+    # 403 (may not change) comes before 412 (stale): a version that does not exist is no way round it.
+    api = api_as(charlie)
+    for url, body, kind, item in [
+        (api_url(grace, f"goals/{goal.pk}/"), {"in_own_words": "Changed"}, "goal", goal),
+        (api_url(grace, f"actions/{action.pk}/"), {"status": "done"}, "action", action),
+    ]:
+        for tag in (f'"{kind}-{item.pk}-v0"', f'"{kind}-{item.pk}-v999"', '"nonsense"'):
+            response = api.patch(url, body, format="json", HTTP_IF_MATCH=tag)
+            assert response.status_code == 403, (url, tag)
+    assert nothing_changed(goal, action)
+
+
 def test_emergency_access_changes_nothing_through_the_services(
     emergency, charlie, alice, goal, action, grace
 ):

@@ -160,6 +160,17 @@ def test_a_stale_etag_on_the_same_field_is_a_412_with_what_it_says_now(alice, bo
     assert fresh(goal).in_own_words == "Keep our home"
 
 
+def test_a_412_over_my_own_earlier_save_says_you(alice, goal, grace):
+    read = etag(goal)
+    url = api_url(grace, f"goals/{goal.pk}/")
+    assert patch(api_as(alice), url, {"in_own_words": "Keep our home"}, read).status_code == 200
+
+    response = patch(api_as(alice), url, {"in_own_words": "Stay put"}, read)  # from another tab
+
+    assert response.status_code == 412
+    assert response.json()["conflicts"]["in_own_words"]["by"] == "You"
+
+
 def test_after_a_412_the_etag_it_gave_works(alice, bob, goal, grace):
     services.goal_update(actor=alice, goal=goal, changes={"in_own_words": "Keep our home"}, base_version=1)
     refused = patch(

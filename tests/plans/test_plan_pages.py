@@ -299,6 +299,21 @@ def clash(alice, bob, goal, grace):
     return browser, browser.post(edit_url(grace, goal), form)
 
 
+def test_a_clash_with_my_own_earlier_save_says_you(alice, goal, grace):
+    """Alice had the goal open in two tabs: she saved in one, then saves in the other."""
+    browser = signed_in(alice)
+    form = form_data(browser.get(edit_url(grace, goal)).content)
+    services.goal_update(actor=alice, goal=goal, changes={"in_own_words": "Keep our home"}, base_version=1)
+    form[f"goal{goal.pk}-in_own_words"] = "Stay in the flat"
+
+    response = browser.post(edit_url(grace, goal), form)
+
+    conflict = element_text(response.content, "conflict-in_own_words")
+    saved_at = timezone.localtime(changes_of(goal)[-1].at)
+    assert f"You saved this at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}." in conflict
+    assert "Alice Lead" not in conflict
+
+
 def test_a_clash_shows_both_values_and_who(clash, goal):
     _, response = clash
     assert response.status_code == 200
