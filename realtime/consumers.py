@@ -289,7 +289,12 @@ class OutboxSocket(LiveSocket):
         return len(self.others) != before
 
     async def send_presence(self) -> None:
-        await self.send_json({"type": "presence", "people": self.presence_list()})
+        # Best effort, like announce(): when many pages close at once, a socket whose own page has just gone
+        # hears the others leave before it hears of its own close, and must not end in a traceback.
+        try:
+            await self.send_json({"type": "presence", "people": self.presence_list()})
+        except Exception as error:
+            logger.info("Presence not shown (%s)", error)
 
 
 class ClientRecordConsumer(OutboxSocket):
@@ -384,14 +389,6 @@ class ClientRecordConsumer(OutboxSocket):
                 person["focus"] = who.focus
         return sorted(people.values(), key=lambda person: person["name"])
 
-    async def send_presence(self) -> None:
-        # Best effort, like announce(): when many pages close at once, a socket whose own page has just gone
-        # hears the others leave before it hears of its own close, and must not end in a traceback.
-        try:
-            await super().send_presence()
-        except Exception as error:
-            logger.info("Presence not shown (%s)", error)
-
 
 def page_kind(viewer: access.Viewer, asked: str | None) -> str:
     """Which page's presence this socket shares, decided here: the portal is "portal", whatever it asks
@@ -476,15 +473,16 @@ class StreamConsumer(OutboxSocket):
         await self.doorbell(message)
 
     async def deliver(self, event: dict[str, Any]) -> None:
-        if self.needs_refresh(event):
-            # Something new (an item added to the agenda): who may hear of it is worked out before anyone
-            # does. Had the database failed here, last_seq would not have moved past the event.
-            await socket_database(self.refresh)(self.user_id)
-        self.last_seq = event["seq"]
-        # Unlike the client's, this check comes after last_seq has moved: a database error here skips the event.
         if not await self.session_alive():
             await self.revoke()
             return
+        if self.needs_refresh(event):
+            # Something new (an item added to the agenda): who may hear of it is worked out before anyone
+            # does.
+            await socket_database(self.refresh)(self.user_id)
+        # Past this event only now that the database has answered (the session, a refresh): had it failed
+        # above, the event would be read back from the outbox by the next doorbell or ping.
+        self.last_seq = event["seq"]
         payload = self.payload_for(event)
         if payload is not None:
             await self.send_json(

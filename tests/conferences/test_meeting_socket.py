@@ -114,3 +114,44 @@ async def test_a_standing_member_is_let_go_when_their_window_closes(running, cha
     await communicator.send_json_to({"type": "ping"})
     assert (await next_of(communicator, "revoked"))["type"] == "revoked"
     await communicator.disconnect()
+
+
+async def test_a_doorbell_while_the_database_is_down_loses_nothing(running, moira, charlie):
+    """As for a client's page (tests/realtime/test_catch_up.py): the event met by the outage is not counted as
+    delivered, so the next ping reads it back from the outbox."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    meeting, _first, second = running
+    communicator, _, _ = await connect(charlie, meeting)
+    hello = await next_of(communicator, "hello")
+
+    outage = OperationalError("couldn't get a connection after 3.00 sec")
+    with mock.patch("realtime.consumers.session_alive", side_effect=outage):
+        await database_sync_to_async(services.meeting_item_move)(actor=moira, meeting=meeting, item=second)
+        assert await communicator.receive_nothing(timeout=0.3)
+
+    await communicator.send_json_to({"type": "ping"})
+    event = await next_of(communicator, "event")
+    assert (event["seq"], event["payload"]["item_id"]) == (hello["seq"] + 1, second.pk)
+    await communicator.disconnect()
+
+
+async def test_a_failing_presence_send_does_not_end_the_socket(running, moira, bob):
+    """Presence is best effort: a page closing as others come and go must not end its socket in a traceback
+    (the send is made to fail; tests/realtime/test_presence_faults.py does the same for a client's page)."""
+    from tests.realtime.test_presence_faults import presence_send_fails
+
+    meeting, _first, second = running
+    chair, _, _ = await connect(moira, meeting)
+    await next_of(chair, "hello")
+    with presence_send_fails() as sends:
+        attendee, _, _ = await connect(bob, meeting)
+        await next_of(attendee, "hello")
+        await database_sync_to_async(services.meeting_item_move)(actor=moira, meeting=meeting, item=second)
+        # The chair heard Bob join (its presence send failed) and still delivers.
+        assert (await next_of(chair, "event"))["event"] == "meeting.item_move"
+    assert sends.failed
+    await attendee.disconnect()
+    await chair.disconnect()
