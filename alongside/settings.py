@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "network.api_schema.any_of_where_variants_overlap",
+        "network.api_schema.non_empty_bodies_are_required",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CircleRoleEnum": "circles.models.CircleMember.Role",

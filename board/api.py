@@ -29,7 +29,7 @@ from coedit.api import (
     versioned_update_checked,
     versioned_update_responses,
 )
-from network.api_schema import answers
+from network.api_schema import NonEmptyPatch, answers
 from network.fields import CleanTextInput
 from network.models import User
 from sharing import selectors as sharing_selectors
@@ -99,7 +99,7 @@ class CardInput(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CIRCLE)
 
 
-class CardPatch(serializers.Serializer):
+class CardPatch(NonEmptyPatch):
     text = CleanTextInput(max_length=CARD_MAX_LENGTH, required=False)
     kind = serializers.ChoiceField(choices=WorryKind.choices, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)

@@ -13,7 +13,7 @@ schema does not describe.
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -110,6 +110,26 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
 
+class NonEmptyPatch(serializers.Serializer):
+    """The body of a PATCH whose fields are each optional: at least one of them, or there is nothing to
+    change (400, as the services say it). The schema says so too (`minProperties: 1`)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change.")
+        return super().validate(attrs)
+
+
+class NonEmptyPatchExtension(OpenApiSerializerExtension):
+    target_class = "network.api_schema.NonEmptyPatch"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["minProperties"] = 1
+        return schema
+
+
 class CleanTextInputExtension(OpenApiSerializerFieldExtension):
     """Text that must not be blank says so in the schema: it has to contain a visible character (as many
     as its `cleaned_min_length`) once control characters are dropped and the ends trimmed, as services clean it."""
@@ -155,4 +175,20 @@ def any_of_where_variants_overlap(result: dict[str, Any], **kwargs: Any) -> dict
                 visit(value)
 
     visit(result)
+    return result
+
+
+def non_empty_bodies_are_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A postprocessing hook: an operation whose body must have at least one field (`NonEmptyPatch`,
+    `minProperties`) must have a body at all, so its requestBody is required."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            for media in body.get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if components.get(ref.rsplit("/", 1)[-1], {}).get("minProperties", 0) >= 1:
+                    body["required"] = True
     return result

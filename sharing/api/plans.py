@@ -23,7 +23,7 @@ from circles import access
 from circles.api import PersonLabelField
 from circles.selectors import circle_member_by_id, circle_members_by_id, client_get_for_user
 from coedit.api import ETAG, IF_MATCH, etag, versioned_response, versioned_update, versioned_update_responses
-from network.api_schema import IdInput, answers
+from network.api_schema import IdInput, NonEmptyPatch, answers
 from network.fields import CleanTextInput
 from network.http import AuthenticatedRequest
 from sharing import selectors, services
@@ -101,7 +101,7 @@ class GoalInput(serializers.Serializer):
     shared_with_client = serializers.BooleanField(required=False)
 
 
-class GoalPatch(GoalInput):
+class GoalPatch(NonEmptyPatch, GoalInput):
     in_own_words = CleanTextInput(max_length=500, required=False)
 
 
@@ -115,7 +115,7 @@ class ActionInput(serializers.Serializer):
     shared_with_client = serializers.BooleanField(required=False)
 
 
-class ActionPatch(ActionInput):
+class ActionPatch(NonEmptyPatch, ActionInput):
     what = CleanTextInput(max_length=500, required=False)
 
 

@@ -5,6 +5,7 @@ import re
 from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
+from sharing.services import goal_add
 from tests.conftest import api_as, signed_in
 
 
@@ -94,3 +95,28 @@ def test_an_api_url_that_matches_no_route_answers_json(alice, grace):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_patch_that_must_change_something_says_so_in_the_schema(alice, grace):
+    """Goals, actions and cards: each field of the PATCH is optional, but one is needed (`NonEmptyPatch`):
+    the body is required and has at least one property, and an empty one is refused in words."""
+    schema = api_as(alice).get("/api/schema/", {"format": "json"}).json()
+    for path in (
+        "/api/v1/clients/{public_id}/plan/goals/{goal_id}/",
+        "/api/v1/clients/{public_id}/plan/actions/{action_id}/",
+        "/api/v1/clients/{public_id}/board/cards/{card_id}/",
+    ):
+        body = schema["paths"][path]["patch"]["requestBody"]
+        assert body["required"] is True, path
+        ref = body["content"]["application/json"]["schema"]["$ref"]
+        assert schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["minProperties"] == 1, path
+
+    goal = goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
+    response = api_as(alice).patch(
+        f"/api/v1/clients/{grace.public_id}/plan/goals/{goal.pk}/",
+        {},
+        format="json",
+        HTTP_IF_MATCH=f'"{goal.version}"',
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Nothing to change."]}
