@@ -64,18 +64,14 @@ def browser(_chromium):
         context.close()
 
 
-@pytest.fixture(scope="module")
-def _server_process(django_db_setup):
-    """One Alongside server (daphne) per test module, on the test database: starting one is a few seconds."""
+@pytest.fixture
+def server(transactional_db):
+    """An Alongside server (daphne) of the test's own, on the test database. The test's writes are committed
+    (transactional_db), so the server reads them. It is stopped before the tables are emptied after the
+    test: a server shared between tests could be in the middle of a request from a page (an autosave)
+    while they are, and deadlock with the emptying on PostgreSQL."""
     with running_server() as base:
         yield base
-
-
-@pytest.fixture
-def server(transactional_db, _server_process):
-    """The module's server. The test's writes are committed (transactional_db), so the server reads them,
-    and the tables are emptied after the test, so the next test starts as with a server of its own."""
-    return _server_process
 
 
 def sign_in(context, base: str, email: str, password: str = "password-for-tests"):
