@@ -52,7 +52,7 @@ def test_two_practitioners_and_the_client_on_one_board(browser, server, alice, b
     expect(bob_card.locator(".app-stale-notice")).to_contain_text("Someone just changed this card")
     bob_card.get_by_label("What it says").fill("Arrears of £1,000 and a notice")
     bob_card.get_by_role("button", name="Save").click()
-    expect(bob_page.locator("#conflict")).to_contain_text("Arrears of £900")
+    expect(bob_page.locator(".app-conflict")).to_contain_text("Arrears of £900")
     bob_page.get_by_label(re.compile("^Keep mine")).check()
     bob_page.locator(f"#card-{card_id}").get_by_role("button", name="Save").click()
     expect(bob_page.locator(f"#card-{card_id}")).to_contain_text("Arrears of £1,000 and a notice")

@@ -43,7 +43,7 @@ def test_two_people_co_edit_a_plan(browser, server, alice, bob, grace):
 
     bob_form.get_by_label("What success looks like").fill("Arrears cleared by July")
     bob_form.get_by_role("button", name="Save").click()
-    conflict = bob_page.locator("#conflict")
+    conflict = bob_page.locator(".app-conflict")
     expect(conflict).to_contain_text("Someone changed this while you were editing")
     expect(conflict).to_contain_text("Rent paid every month")
     expect(conflict).to_contain_text("Arrears cleared by July")

@@ -33,7 +33,7 @@ def test_the_plans_conflict_panel(browser, server, alice, bob, grace):
     plan_services.goal_update(actor=bob, goal=goal, changes={"in_own_words": "Keep our home"}, base_version=1)
     field.fill("Stay in our flat")
     card.get_by_role("button", name="Save").click()
-    expect(page.locator("#conflict")).to_be_visible()
+    expect(page.locator(".app-conflict")).to_be_visible()
     page.get_by_label("Merge them").check()  # the merge box opens
     expect(page.get_by_label("Merged text")).to_be_visible()
     assert_no_blocking(page, "the plan's conflict panel")

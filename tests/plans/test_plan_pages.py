@@ -308,7 +308,7 @@ def test_a_clash_with_my_own_earlier_save_says_you(alice, goal, grace):
 
     response = browser.post(edit_url(grace, goal), form)
 
-    conflict = element_text(response.content, "conflict-in_own_words")
+    conflict = element_text(response.content, f"goal{goal.pk}-conflict-in_own_words")
     saved_at = timezone.localtime(changes_of(goal)[-1].at)
     assert f"You saved this at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}." in conflict
     assert "Alice Lead" not in conflict
@@ -317,13 +317,17 @@ def test_a_clash_with_my_own_earlier_save_says_you(alice, goal, grace):
 def test_a_clash_shows_both_values_and_who(clash, goal):
     _, response = clash
     assert response.status_code == 200
-    conflict = element_text(response.content, "conflict-in_own_words")
+    conflict = element_text(response.content, f"goal{goal.pk}-conflict-in_own_words")
     saved_at = timezone.localtime(changes_of(goal)[-1].at)
     assert "Keep theirs: “Keep our home”" in conflict
     assert f"Alice Lead saved this at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}." in conflict
     assert "Keep mine: “Stay in the flat”" in conflict
-    theirs = next(i for i in inputs(response.content) if i.get("id") == "resolve-in_own_words-theirs")
-    assert theirs["aria-describedby"] == "resolve-in_own_words-theirs-hint"  # who and when, read out with it
+    theirs = next(
+        i for i in inputs(response.content) if i.get("id") == f"goal{goal.pk}-resolve-in_own_words-theirs"
+    )
+    assert (
+        theirs["aria-describedby"] == f"goal{goal.pk}-resolve-in_own_words-theirs-hint"
+    )  # who and when, read out with it
     assert "Merge them" in conflict
     radios = {i["value"] for i in inputs(response.content) if i.get("name") == "resolve_in_own_words"}
     assert radios == {"theirs", "mine", "merge"}
@@ -369,7 +373,7 @@ def test_a_clash_in_an_htmx_form_stays_in_place(alice, bob, action, grace):
 
     assert response.status_code == 200
     assert response["HX-Retarget"] == f"#action-{action.pk}"
-    conflict = element_text(response.content, "conflict-due_on")
+    conflict = element_text(response.content, f"action{action.pk}-conflict-due_on")
     assert "“2030-05-01”" in conflict and "“2030-06-01”" in conflict
     assert str(fresh(action).due_on) == "2030-05-01"
 
@@ -382,7 +386,7 @@ def test_an_owner_clash_names_people_not_numbers(alice, bob, carol, action, grac
 
     response = browser.post(edit_url(grace, action), form)
 
-    conflict = element_text(response.content, "conflict-owner")
+    conflict = element_text(response.content, f"action{action.pk}-conflict-owner")
     assert "Keep theirs: “Grace (the client)”" in conflict and "Alice Lead saved this at" in conflict
     assert "Keep mine: “Carol Other-Org”" in conflict
 
@@ -693,3 +697,31 @@ def test_an_htmx_edit_form_that_comes_back_can_come_back_again(
 def form_hx_swap(html: bytes) -> str:
     match = re.search(r'<form[^>]*data-edit-form[^>]*hx-swap="([^"]+)"', html.decode(), re.S)
     return match.group(1) if match else "innerHTML"
+
+
+def test_two_clashes_open_on_one_page_share_no_id(alice, bob, goal, grace):
+    """Bob has a goal and a second goal open for editing on the plan page (each form swapped in by htmx);
+    Alice changes both first. The two clash panels land on the same page: every id in them is the page's
+    only one, and every label, hint and "Merge them" box points at its own form's elements."""
+    other = services.goal_add(
+        actor=alice, client=grace, in_own_words="See friends more", success_looks_like=""
+    )
+    browser = signed_in(bob)
+    fragments = []
+    for item, mine in ((goal, "Stay in the flat"), (other, "Go to the youth club")):
+        form = form_data(browser.get(edit_url(grace, item), **HTMX).content)
+        services.goal_update(
+            actor=alice, goal=item, changes={"in_own_words": "Changed by Alice"}, base_version=1
+        )
+        form[f"goal{item.pk}-in_own_words"] = mine
+        response = browser.post(edit_url(grace, item), form, **HTMX)
+        assert "Someone changed this while you were editing" in response.content.decode()
+        fragments.append(response.content.decode())
+    page = "".join(fragments)
+
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    pointers = re.findall(r'\s(?:for|aria-describedby|data-reveals)="([^"]+)"', page)
+    assert pointers and set(pointers) <= set(ids)
+    for item in (goal, other):
+        assert f'id="goal{item.pk}-resolve-in_own_words-merge"' in page
