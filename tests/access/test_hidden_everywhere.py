@@ -597,6 +597,7 @@ def test_meeting_emails_never_name_her(conference, ida):
 @pytest.mark.parametrize("who", ["client_user", "family_user"])
 def test_the_portal_meetings_never_name_her(who, grace, ida, world, conference):
     response = signed_in(world[who]).get(reverse("portal:meetings"))
+    assert response.status_code == 200
     assert gives_away(response.content.decode(), ida, world["hidden"]) == []
 
 
