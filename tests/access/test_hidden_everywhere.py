@@ -325,9 +325,21 @@ async def test_catch_up_never_names_her_outside_the_circle(charlie, grace, ida, 
     communicator, connected, _code = await socket(charlie, f"/ws/clients/{grace.public_id}/?after=0")
     assert connected
     try:
-        assert await _never_mentions(communicator, ida, world["hidden"])
+        heard = await _everything_heard(communicator)
     finally:
         await communicator.disconnect()
+    # The control: the catch-up did replay what she did (her goal change, her action), unnamed; an empty
+    # catch-up would name nobody either.
+    by = [m["payload"]["by"] for m in heard if m.get("type") == "event" and "by" in m.get("payload", {})]
+    assert access.HIDDEN_LABEL in by, heard
+    assert [m for m in heard if gives_away(json.dumps(m), ida, world["hidden"])] == []
+
+
+async def _everything_heard(communicator) -> list[dict]:
+    heard = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        heard.append(await communicator.receive_json_from())
+    return heard
 
 
 async def _never_mentions(communicator, ida, hidden) -> bool:
@@ -585,17 +597,23 @@ def test_meeting_emails_never_name_her(conference, ida):
 @pytest.mark.parametrize("who", ["client_user", "family_user"])
 def test_the_portal_meetings_never_name_her(who, grace, ida, world, conference):
     response = signed_in(world[who]).get(reverse("portal:meetings"))
+    assert response.status_code == 200
     assert gives_away(response.content.decode(), ida, world["hidden"]) == []
 
 
 def test_the_reminder_digest_never_names_her(grace, ida, world, alice):
-    """An overdue action of hers reaches the lead's digest; no digest names anyone it must not."""
-    from reminders.email import digest_text
-    from reminders.registry import Reminder
+    """An overdue action of hers reaches the lead's digest (from the day's real scan); no digest names her."""
+    from reminders import scan
+    from reminders.email import digest_email
+    from sharing.models import Action
 
-    text = digest_text(
-        alice,
-        [Reminder("action.overdue_lead", alice.pk, "An action in Grace's plan was due.", "/x/", grace.pk)],
-        timezone.localdate(),
-    )
-    assert text.startswith("Hello Alice,") and NAME not in text
+    today = timezone.localdate()
+    Action.objects.filter(pk=world["action"].pk).update(due_on=today - datetime.timedelta(days=10))
+    found = scan.collect(today)
+    to_alice = [r for r in found if r.user_id == alice.pk]
+    assert [r.kind for r in to_alice] == ["action.overdue_lead"]  # the control: her action is in it
+    for user in User.objects.filter(pk__in={r.user_id for r in found}):
+        digest = digest_email(user, [r for r in found if r.user_id == user.pk], today)
+        assert digest is not None
+        assert not gives_away(f"{digest.subject}\n{digest.body}", ida, world["hidden"]), user
+    assert "Grace" in digest_email(alice, to_alice, today).body

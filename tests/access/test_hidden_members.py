@@ -167,11 +167,16 @@ async def _never_names(communicator, name: str) -> bool:
     return True
 
 
-def test_the_note_form_does_not_list_them_under_emergency_access(charlie, grace_born, hidden):
+def test_the_note_form_does_not_list_them_under_emergency_access(alice, charlie, grace_born, hidden):
+    # The control: the form lists the circle, Ida among them, for someone in it.
+    assert "Ida Hidden-Adviser" in signed_in(alice).get(page(grace_born) + "notes/new/").content.decode()
     services.emergency_access_start(
         actor=charlie, client=grace_born, reason="Grace is in A&E and cannot speak"
     )
 
     response = signed_in(charlie).get(page(grace_born) + "notes/new/")
 
+    # An emergency reader writes nothing, so is not given the form at all (a refusal names nobody)...
+    assert response.status_code == 403
+    # ...and should that change, the form must still leave her out.
     assert "Ida Hidden-Adviser" not in response.content.decode()

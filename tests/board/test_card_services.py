@@ -118,7 +118,9 @@ def test_moving_up_and_down(alice, grace):
     assert order == ["Two", "One"]
     services.card_move(actor=alice, card=second, direction="up")  # already at the top: nothing happens
     assert Event.objects.filter(type="board.card_move").count() == 1
-    assert first.pk
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.position < first.position
 
 
 def test_closing(alice, grace):
