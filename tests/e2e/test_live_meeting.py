@@ -99,7 +99,9 @@ def test_a_live_meeting(browser, server, live, alice, bob, charlie, grace):
     expect(attendee.locator("#minutes-text")).to_contain_text("attendance is 80%")
     expect(chair.locator(".app-stale-notice")).to_contain_text("Bob Same-Org just changed the minutes")
     chair.get_by_role("button", name="Save the minutes").click()
-    expect(chair.locator(".app-conflict")).to_contain_text("Someone changed the minutes while you were writing")
+    expect(chair.locator(".app-conflict")).to_contain_text(
+        "Someone changed the minutes while you were writing"
+    )
     chair.get_by_label("Merged text").fill("School says attendance is 80%.\nMother worried about bullying.")
     chair.get_by_role("button", name="Save the minutes").click()
     expect(attendee.locator("#minutes-text")).to_contain_text("Mother worried about bullying")
