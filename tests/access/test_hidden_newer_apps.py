@@ -9,6 +9,7 @@ control that lets each test fail).
 """
 
 import pytest
+from channels.db import database_sync_to_async
 from django.urls import reverse
 
 from assessments import services as assessment_services
@@ -16,9 +17,10 @@ from assessments.models import Assessment
 from board.models import Card
 from circles import access
 from circles import services as circle_services
-from circles.models import CircleMember, Consent
+from circles.models import CircleMember, Consent, PortalAccess
 from conferences import services as conference_services
 from conferences.models import Meeting
+from network.models import User
 from referrals import services as referral_services
 from sharing import services as sharing_services
 from tests.access import test_hidden_everywhere as everywhere
@@ -216,3 +218,83 @@ def test_since_you_last_looked_leaves_out_what_the_socket_would(alice, bob, char
     for_charlie = as_text(read(charlie, "page", page))
     assert "circle or consent change" not in for_charlie
     assert gives_away(for_charlie, ida, world["hidden"]) == []
+
+
+# Sockets: who is present, and what the meeting's events say.
+
+
+async def _presence_names(communicator) -> set[str]:
+    """Every name in the presence lists this socket hears until it falls quiet."""
+    names: set[str] = set()
+    while not await communicator.receive_nothing(timeout=0.3):
+        message = await communicator.receive_json_from()
+        for person in message.get("people", []) + message.get("presence", []):
+            names.add(person["name"])
+    return names
+
+
+async def _meeting_socket(user, meeting):
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from conferences.routing import websocket_urlpatterns
+    from tests.access.conftest import SOCKET_TIMEOUT, receive_until
+
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/meetings/{meeting.pk}/")
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect(timeout=SOCKET_TIMEOUT)
+    assert connected, f"{user} was refused ({code})"
+    await receive_until(communicator, "hello")
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_meeting_socket_shows_her_to_the_circle_only(alice, charlie, ida, minuted):
+    from tests.access.conftest import receive_until
+
+    meeting, item = minuted
+    as_alice = await _meeting_socket(alice, meeting)
+    as_charlie = await _meeting_socket(charlie, meeting)
+    as_ida = await _meeting_socket(ida, meeting)
+    try:
+        assert NAME in await _presence_names(as_alice)
+        assert NAME not in await _presence_names(as_charlie)
+        await database_sync_to_async(conference_services.minutes_update)(
+            actor=ida, item=item, minutes="Safety at home:\nDiscussed.", base_version=item.version
+        )
+        heard = {
+            "alice": (await receive_until(as_alice, "event"))["payload"]["by"],
+            "charlie": (await receive_until(as_charlie, "event"))["payload"]["by"],
+        }
+        assert heard == {"alice": NAME, "charlie": access.HIDDEN_LABEL}
+    finally:
+        for communicator in (as_alice, as_charlie, as_ida):
+            await communicator.disconnect()
+
+
+@pytest.fixture
+def hidden_carer(alice, grace, world):
+    """A carer in Grace's circle, hidden (she is hiding from someone), with the family portal."""
+    carer = circle_services.circle_member_add(
+        actor=alice, client=grace, kind="family", role="carer", name="Cora Hidden-Carer", is_hidden=True
+    )
+    ConsentFactory(client=grace, scope="family_portal", family_member=carer, recorded_by=alice)
+    user = User.objects.create_user("cora@example.net", None, full_name="Cora Hidden-Carer", kind="family")
+    PortalAccess.objects.create(user=user, client=grace, member=carer)
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_portal_does_not_show_a_hidden_carer_as_present(grace, world, hidden_carer):
+    from tests.access.conftest import client_socket
+
+    as_client = await client_socket(world["client_user"], grace)
+    as_carer = await client_socket(hidden_carer, grace)
+    as_sister = await client_socket(world["family_user"], grace)
+    try:
+        assert "Grace Okafor" in await _presence_names(as_carer)  # the control: presence works here
+        assert "Cora Hidden-Carer" not in await _presence_names(as_client)
+        assert "Cora Hidden-Carer" not in await _presence_names(as_sister)
+    finally:
+        for communicator in (as_client, as_carer, as_sister):
+            await communicator.disconnect()
