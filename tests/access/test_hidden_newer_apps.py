@@ -298,3 +298,16 @@ async def test_the_portal_does_not_show_a_hidden_carer_as_present(grace, world, 
     finally:
         for communicator in (as_client, as_carer, as_sister):
             await communicator.disconnect()
+
+
+@pytest.mark.parametrize("who", ["client_user", "family_user"])
+def test_the_portal_ratings_page_never_names_her(who, grace, ida, world):
+    """Her assessment shared with Grace is on "How am I doing?", with nobody's name on it."""
+    from tests.factories import assessment_done
+
+    assessment_done(author=ida, client=grace, code="gad-7", scores=[1] * 7, visibility="client")
+    response = read(world[who], "page", reverse("portal:ratings"))
+    assert response.status_code == 200
+    text = as_text(response)
+    assert "GAD-7" in text or "Anxiety" in text  # the control: her assessment is shown
+    assert gives_away(text, ida, world["hidden"]) == []
