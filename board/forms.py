@@ -4,6 +4,7 @@ from django import forms
 
 from board.models import Column, Visibility, WorryKind
 from board.services import CARD_MAX_LENGTH, REASON_MAX_LENGTH, WHY_MAX_LENGTH
+from circles import access
 from network.fields import CleanCharField
 from sharing.models import Goal, Note
 
@@ -40,7 +41,10 @@ class CloseForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    def __init__(self, *args: Any, goals: Any, notes: Any, **kwargs: Any) -> None:
+    """`onlooker` is who reads the form (a RecordAccess): the notes are offered by their authors as the
+    policy names them to that person (circles.access.person_label)."""
+
+    def __init__(self, *args: Any, goals: Any, notes: Any, onlooker: access.Onlooker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["addressed_by"] = GoalChoiceField(
             label="Which goal addresses this worry?",
@@ -49,6 +53,7 @@ class LinkForm(forms.Form):
             empty_label="No goal yet",
         )
         self.fields["evidence"] = NoteChoiceField(
+            onlooker=onlooker,
             label="Which notes are evidence of it?",
             queryset=notes,
             required=False,
@@ -62,9 +67,13 @@ class GoalChoiceField(forms.ModelChoiceField):
 
 
 class NoteChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, *args: Any, onlooker: access.Onlooker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.onlooker = onlooker
+
     def label_from_instance(self, obj: Note) -> str:  # type: ignore[override]
         text = obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
-        return f"{obj.created_at:%-d %b %Y}, {obj.author.full_name}: {text}"
+        return f"{obj.created_at:%-d %b %Y}, {access.person_label(self.onlooker, obj.author)}: {text}"
 
 
 class ActionFromCardForm(forms.Form):

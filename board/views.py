@@ -251,6 +251,7 @@ def card_link(request: AuthenticatedHttpRequest, public_id: str, card_id: int) -
         request.POST if request.method == "POST" else None,
         goals=goal_choices(record.client),
         notes=note_list_for(record).filter(pk__in=list(recent)),
+        onlooker=record,
         initial={
             "addressed_by": item.addressed_by_id,
             "evidence": list(item.evidence.values_list("pk", flat=True)),

@@ -564,13 +564,17 @@ def viewer_for(user: "User | Any", client: Client) -> "Viewer | None":
     if user is not None and getattr(user, "kind", None) in PORTAL_KINDS:
         if portal_access(user, client) is None:
             return None
+        names = names_for(client, sees_hidden=False)
         return Viewer(
             user_id=user.pk,
             organisation_id=None,
             shares_across_organisations=False,
             in_circle=False,
+            # A hidden family member or carer in the portal is not shown as present to the client or the
+            # rest of the family (nor to anyone else outside the circle).
+            is_hidden=hides(names, user),
             portal=True,
-            names=names_for(client, sees_hidden=False),
+            names=names,
         )
     record = record_access(user, client)
     return record.viewer() if record.may_view else None

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -81,9 +81,13 @@ class AgendaItemOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
+    """A meeting; its chair and minute-taker named as the reader may know them (the policy's person_label,
+    through conferences.access.MeetingAccess): context["access"] for one meeting already opened, or
+    context["reader"] (the signed-in person) for a list."""
+
     type = serializers.CharField(source="type.name")
     panel = serializers.CharField(source="panel.name", allow_null=True, default=None)
-    chair = serializers.CharField(source="chair.full_name")
+    chair = serializers.SerializerMethodField()
     current_item = serializers.IntegerField(source="current_item_id", allow_null=True)
     minutes_due_on = serializers.DateField(allow_null=True)
     minute_taker = serializers.SerializerMethodField()
@@ -107,15 +111,24 @@ class MeetingOutput(serializers.ModelSerializer):
             "minutes_due_on",
         ]
 
+    def _access(self, meeting: Meeting) -> access.MeetingAccess:
+        if "access" in self.context:
+            return cast(access.MeetingAccess, self.context["access"])
+        # Only the names are read from it, and they do not depend on the reader's invitation.
+        return access.MeetingAccess(user=self.context["reader"], meeting=meeting, invitation=None)
+
+    def get_chair(self, meeting: Meeting) -> str:
+        return self._access(meeting).chair_label
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_minute_taker(self, meeting: Meeting) -> str | None:
-        return meeting.minute_taker.full_name if meeting.minute_taker else None
+        return self._access(meeting).minute_taker_label or None
 
 
 class MeetingDetailOutput(MeetingOutput):
     """A meeting as one person may see it: names through the policy's person_label, need to know per item."""
 
     items = serializers.SerializerMethodField()
-    chair = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta(MeetingOutput.Meta):
         fields = [*MeetingOutput.Meta.fields, "items"]
@@ -127,12 +140,6 @@ class MeetingDetailOutput(MeetingOutput):
         rows = list(AgendaItemOutput(self.context["agenda"], many=True).data)
         hidden = {"client": "", "client_name": "", "reason": "", "minutes": ""}
         return [row if row["id"] in readable else {**row, **hidden} for row in rows]
-
-    def get_chair(self, meeting: Meeting) -> str:
-        return cast(access.MeetingAccess, self.context["access"]).chair_label
-
-    def get_minute_taker(self, meeting: Meeting) -> str | None:
-        return cast(access.MeetingAccess, self.context["access"]).minute_taker_label or None
 
 
 class _MeetingTypeField(serializers.SlugRelatedField):
@@ -290,7 +297,7 @@ class MeetingListApi(APIView):
     def get(self, request: Request) -> Response:
         mine = selectors.my_meetings(me(request))
         meetings = [*mine.in_progress, *mine.upcoming, *mine.to_sign_off, *mine.signed]
-        return Response(MeetingOutput(meetings, many=True).data)
+        return Response(MeetingOutput(meetings, many=True, context={"reader": me(request)}).data)
 
     @extend_schema(
         request=MeetingInput,
@@ -301,7 +308,9 @@ class MeetingListApi(APIView):
         data = MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_create(actor=me(request), **data.validated_data)
-        return Response(MeetingOutput(meeting).data, status=status.HTTP_201_CREATED)
+        return Response(
+            MeetingOutput(meeting, context={"reader": me(request)}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MeetingDetailApi(APIView):
@@ -371,7 +380,7 @@ class CurrentItemApi(APIView):
             raise PermissionDenied("Only the meeting's chair can do that.")
         item = selectors.item_get_for(meeting_access, data.validated_data["item"])
         meeting = services.meeting_item_move(actor=me(request), meeting=meeting_access.meeting, item=item)
-        return Response(MeetingOutput(meeting).data)
+        return Response(MeetingOutput(meeting, context={"access": meeting_access}).data)
 
 
 class AnswerApi(APIView):
@@ -544,7 +553,7 @@ class SignOffApi(APIView):
         meeting = services.minutes_sign_off(
             actor=me(request), meeting=meeting_access.meeting, base_url=request.build_absolute_uri("/")[:-1]
         )
-        return Response(MeetingOutput(meeting).data)
+        return Response(MeetingOutput(meeting, context={"access": meeting_access}).data)
 
 
 class PackNoteOutput(serializers.Serializer):

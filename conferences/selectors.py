@@ -1,6 +1,7 @@
 """Reads of case conferences. Each fetches *and* checks access (conferences/access.py over the policy)."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +21,7 @@ from conferences.models import (
     AgendaItem,
     Attendance,
     Contribution,
+    Decision,
     Invitation,
     Meeting,
     MeetingType,
@@ -249,12 +251,33 @@ def meeting_get_for_user(user: "User", meeting_id: int | str) -> access.MeetingA
 
 
 def agenda_for(meeting_access: access.MeetingAccess) -> list[AgendaItem]:
-    """The agenda: each item with its client, decisions and the plan actions they made (four queries)."""
-    return list(
+    """The agenda: each item with its client, decisions (named as this person may know who agreed:
+    `label_decisions`) and the plan actions they made (four queries)."""
+    items = list(
         meeting_access.meeting.items.select_related("client").prefetch_related(
             "decisions", "decisions__plan_actions__action"
         )
     )
+    for item in items:
+        label_decisions(meeting_access, item.decisions.all())
+    return items
+
+
+def label_decisions(meeting_access: access.MeetingAccess, decisions: "Iterable[Decision]") -> list[Decision]:
+    """Set each decision's `agreed_by_shown` and `dissent_shown`: who agreed and who disagreed, as this
+    person may know them. The names were written down as text when the decision was recorded (the form
+    offers those present as its recorder knew them); each goes through the policy's person_label, so a
+    hidden member of a circle on the agenda reads "A member of the circle" to anyone outside it."""
+    names = meeting_access.names
+    labelled = list(decisions)
+    for decision in labelled:
+        decision.agreed_by_shown = [policy.person_label(names, str(name)) for name in decision.agreed_by]  # type: ignore[attr-defined]
+        decision.dissent_shown = [  # type: ignore[attr-defined]
+            {**one, "name": policy.person_label(names, str(one.get("name", "")))}
+            for one in decision.dissent
+            if isinstance(one, dict)
+        ]
+    return labelled
 
 
 def item_get_for(meeting_access: access.MeetingAccess, item_id: int | str) -> AgendaItem:

@@ -130,7 +130,9 @@ def _item_context(
         return context
     context["may_read_pack"] = meeting_access.may_read_pack(item)
     context["following"] = meeting.current_item_id == item.pk
-    context["decisions"] = list(item.decisions.prefetch_related("plan_actions__action"))
+    context["decisions"] = selectors.label_decisions(
+        meeting_access, item.decisions.prefetch_related("plan_actions__action")
+    )
     if meeting_access.may_minute and not meeting.minutes_locked:
         page = edit_with_merge(
             request if minutes_posted else _NotPosted(),  # type: ignore[arg-type]

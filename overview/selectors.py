@@ -115,8 +115,15 @@ def is_own(viewer: Viewer, event_type: str, audience: dict[str, Any]) -> bool:
     return event_type == "note.create" and audience.get("author") == viewer.user_id
 
 
-def counts_for_viewer(viewer: Viewer, event_type: str, audience: dict[str, Any]) -> bool:
+def counts_for_viewer(
+    viewer: Viewer, event_type: str, audience: dict[str, Any], payload: dict[str, Any] | None = None
+) -> bool:
+    """Is this event news to this person? As a live socket decides (realtime.consumers): the audience
+    (`access.may_receive`) and, given the payload, the hidden-member rule (`access.event_for`: an event
+    about a hidden member is not for anyone outside the circle, not even as a count)."""
     if event_type in catalogue and catalogue.get(event_type).is_read:
+        return False
+    if payload is not None and access.event_for(viewer, payload) is None:
         return False
     return access.may_receive(viewer, audience) and not is_own(viewer, event_type, audience)
 
@@ -140,7 +147,7 @@ def since_last_looked(record: RecordAccess, visit: Visit | None) -> Since:
     )
     since.more = len(events) > SINCE_LIMIT
     for event in events[:SINCE_LIMIT]:
-        if counts_for_viewer(viewer, event["type"], event["audience"]):
+        if counts_for_viewer(viewer, event["type"], event["audience"], event["payload"]):
             since.items.append(
                 SinceItem(
                     seq=event["seq"],
@@ -276,6 +283,8 @@ def new_counts_for(user: User, clients: list[Client]) -> dict[int, int]:
         )
         .values_list("client_id", flat=True)
     )
+    # My clients are the circles `user` is in now, so no event is about someone hidden from them: the
+    # payloads need not be read (counts_for_viewer without one).
     viewers = {
         client_id: Viewer(
             user_id=user.pk,

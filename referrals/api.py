@@ -37,7 +37,7 @@ class ReferralOutput(serializers.ModelSerializer):
     from_organisation = serializers.CharField(source="from_organisation.name")
     to_organisation = serializers.CharField(source="to_organisation.name")
     referrer = serializers.SerializerMethodField()
-    worker = serializers.CharField(source="worker.full_name", allow_null=True, default=None)
+    worker = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField()
     first_contact_on = serializers.DateField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
@@ -67,12 +67,22 @@ class ReferralOutput(serializers.ModelSerializer):
             "closed_at",
         ]
 
-    def get_referrer(self, referral: Referral) -> str:
-        # Through the policy's rule, as the reader (context["reader"]) may see them; once per client.
+    def _names(self, referral: Referral) -> access.Names:
+        # The policy's rule, as the reader (context["reader"]) may see people; worked out once per client.
         names: dict[int, access.Names] = self.context["names"]
         if referral.client_id not in names:
             names[referral.client_id] = access.names_for_person(self.context["reader"], referral.client_id)
-        return access.person_label(names[referral.client_id], referral.referrer) or access.HIDDEN_LABEL
+        return names[referral.client_id]
+
+    def get_referrer(self, referral: Referral) -> str:
+        return access.person_label(self._names(referral), referral.referrer) or access.HIDDEN_LABEL
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_worker(self, referral: Referral) -> str | None:
+        """Who took the referral on, if anyone: a hidden member of the circle is not named to the inbox."""
+        if referral.worker is None:
+            return None
+        return access.person_label(self._names(referral), referral.worker)
 
     def get_client_name(self, referral: Referral) -> str:
         return f"{referral.client.given_name} {referral.client.family_name}"

@@ -34,7 +34,7 @@ def referring_to_assessment(record: access.RecordAccess, assessment: Any) -> lis
     for note in note_list_for(record).filter(assessment=assessment)[:50]:
         references.append(
             Reference(
-                title=f"{note.get_kind_display()} note by {note.author.full_name}",
+                title=f"{note.get_kind_display()} note by {access.person_label(record, note.author)}",
                 url=reverse("circles:note", kwargs={"public_id": client.public_id, "note_id": note.pk}),
                 detail=note.text[:120],
             )
