@@ -128,7 +128,9 @@ class Action(models.Model):
     EDITABLE = VersionedFields(
         VersionedField("what", "What", kind=TEXT),
         # A circle member, or the client themself: kept as "client" or the member's id.
-        VersionedField("owner", "Who", read=_owner_value, write=_owner_set, initial=_owner_choice),
+        VersionedField(
+            "owner", "Who", noun="owner", read=_owner_value, write=_owner_set, initial=_owner_choice
+        ),
         VersionedField("due_on", "By when", noun="date", kind=DATE),
         VersionedField("status", "Status", kind=CHOICE, choices=tuple(Status.choices)),
         VersionedField("dropped_reason", "Why dropped", noun="reason for dropping", kind=TEXT),

@@ -50,6 +50,20 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
         .select_related("actor", "goal", "action")
         .order_by("-at")[:LIMIT]
     )
+    owners: dict[int, str] | None = None
+
+    def owner(value: Any) -> str:
+        """An action's owner as the item history names them: the client, or a member (as the policy lets
+        this person know them), never a membership's number."""
+        nonlocal owners
+        if value == "client":
+            return f"{client.given_name} (the client)"
+        if owners is None:  # read once, and only if an owner changed
+            owners = {
+                m.pk: named(m) for m in CircleMember.objects.filter(client=client).select_related("user")
+            }
+        return owners.get(value, "someone no longer in the circle")
+
     for change in changes:
         item = change.goal or change.action
         label = f"“{item}”"
@@ -62,7 +76,8 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
         detail = (
             ""
             if change.field in ("created", "removed")
-            else f"{_show(change.old_value)} → {_show(change.new_value)}"
+            else f"{_in_words(item, change.field, change.old_value, owner)} → "
+            f"{_in_words(item, change.field, change.new_value, owner)}"
         )
         moments.append(Moment(change.at, "plan", title, detail, named(change.actor)))
     for agreement in PlanAgreement.objects.filter(plan__client=client).select_related("agreed_by")[:LIMIT]:
@@ -138,6 +153,13 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
     # Apps above sharing (the board) add their own history, by their own access rules.
     moments.extend(moments_from_sources(record, LIMIT))
     return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]
+
+
+def _in_words(item: Goal | Action, field: str, value: Any, owner: Any) -> str:
+    """A plan change's value as people read it: dates written out, choices and owners by name."""
+    if field in item.EDITABLE:
+        return item.EDITABLE.in_words(field, value, shown={"owner": owner}) or "nothing"
+    return _show(value)
 
 
 def _show(value) -> str:

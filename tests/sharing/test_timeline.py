@@ -80,3 +80,22 @@ def test_query_count_stays_flat(alice, bob, grace, rows, django_assert_num_queri
     assert sum(m.kind == "note" for m in response.context["moments"]) == rows
     assert sum(m.kind == "stage" for m in response.context["moments"]) == rows
     assert sum(m.kind == "assessment" for m in response.context["moments"]) == rows
+
+
+def test_a_change_of_owner_or_date_reads_in_words_not_numbers(alice, bob, carol, grace):
+    """An action handed from Bob to Carol and given a date shows their names and the date written out, as
+    the item's own history does, never the memberships' numbers or an ISO date."""
+    goal = services.goal_add(actor=alice, client=grace, in_own_words="Keep our flat")
+    bobs, carols = (grace.members.get(user=person, until=None) for person in (bob, carol))
+    action = services.action_add(actor=alice, goal=goal, what="Call the landlord", owner=bobs)
+    services.action_update(
+        actor=alice,
+        action=action,
+        base_version=action.version,
+        changes={"owner": carols, "due_on": datetime.date(2030, 5, 1)},
+    )
+
+    details = {m.title: m.detail for m in signed_in(alice).get(url(grace)).context["moments"]}
+
+    assert details["Changed the owner of “Call the landlord”"] == "Bob Same-Org → Carol Other-Org"
+    assert details["Changed the date of “Call the landlord”"] == "nothing → 1 May 2030"
