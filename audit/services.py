@@ -77,7 +77,7 @@ def text_fingerprint(text: str) -> dict:
 
 def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None = None) -> AuditEvent:
     """Record that someone looked at (part of) a client's record; `record` is a circles.access.RecordAccess."""
-    with _read_event_transaction():
+    with read_transaction():
         return audit_record(
             actor=record.user,
             action=action,
@@ -90,21 +90,23 @@ def audit_read(*, record: Any, action: str, obj: Any = None, detail: dict | None
 
 def audit_search(*, actor: Any, query: str, result_count: int) -> AuditEvent:
     """Searches are audited: who looked for whom, and how many they found."""
-    with _read_event_transaction():
+    with read_transaction():
         return audit_record(
             actor=actor, action="client.search", after={"query": clean_line(query), "results": result_count}
         )
 
 
 @contextmanager
-def _read_event_transaction() -> Iterator[None]:
-    """A read's audit row is committed without waiting for the disk (PostgreSQL's asynchronous commit).
+def read_transaction() -> Iterator[None]:
+    """What a read records of itself (its audit row; the reader's "last visit", overview.services) is
+    committed without waiting for the disk (PostgreSQL's asynchronous commit), in one transaction.
 
     A page that only reads would otherwise wait for one flush of the write-ahead log (~4 ms here, more
-    under load) just for its audit row. With `synchronous_commit = off` for this one transaction the row
-    is in the database at once, and on disk within `wal_writer_delay` (200 ms): only a crash of the
-    database server in that moment could lose it, and never a change to the record (writes, and their
-    audit rows, commit synchronously). Inside an outer transaction nothing changes: that one decides.
+    under load) for each such row. With `synchronous_commit = off` for this one transaction the rows are
+    in the database at once, and on disk within `wal_writer_delay` (200 ms): only a crash of the
+    database server in that moment could lose them, and never a change to the record (writes, and their
+    audit rows, commit synchronously). Inside an outer transaction nothing changes: that one decides (so
+    a page wraps its audit row and its visit in one `read_transaction`: one commit, no flush to wait for).
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield

@@ -5,17 +5,23 @@ from typing import Any
 
 from django.utils import timezone
 
+from audit.services import read_transaction
 from overview.models import Visit
 from overview.selectors import last_visit, since_last_looked
 
 
 def visit_record(*, user: Any, client: Any, seq: int) -> None:
     """Remember that `user` has seen `client`'s record as it was at event `seq` (one UPDATE, or an INSERT
-    the first time). A later visit never moves the mark back."""
+    the first time). A later visit never moves the mark back.
+
+    Committed as a read's audit row is (`audit.services.read_transaction`): without waiting for the disk.
+    A crash of the database server at that moment could only lose the mark, and "since you last looked"
+    would then show a little more as new."""
     now = timezone.now()
-    updated = Visit.objects.filter(user=user, client=client, seq__lte=seq).update(seq=seq, at=now)
-    if not updated:
-        Visit.objects.get_or_create(user=user, client=client, defaults={"seq": seq, "at": now})
+    with read_transaction():
+        updated = Visit.objects.filter(user=user, client=client, seq__lte=seq).update(seq=seq, at=now)
+        if not updated:
+            Visit.objects.get_or_create(user=user, client=client, defaults={"seq": seq, "at": now})
 
 
 def visit_record_for(*, record: Any) -> None:
