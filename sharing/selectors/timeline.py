@@ -155,9 +155,9 @@ def timeline_for(record: access.RecordAccess) -> list[Moment]:
     return sorted(moments, key=lambda m: m.at, reverse=True)[:LIMIT]
 
 
-def _in_words(item: Goal | Action, field: str, value: Any, owner: Any) -> str:
+def _in_words(item: Goal | Action | None, field: str, value: Any, owner: Any) -> str:
     """A plan change's value as people read it: dates written out, choices and owners by name."""
-    if field in item.EDITABLE:
+    if item is not None and field in item.EDITABLE:
         return item.EDITABLE.in_words(field, value, shown={"owner": owner}) or "nothing"
     return _show(value)
 
