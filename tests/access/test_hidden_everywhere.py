@@ -532,27 +532,37 @@ def test_a_hidden_lead_who_leaves_is_not_named_to_managers_outside_the_circle(re
     assert "Hope" in page and NAME not in page and access.HIDDEN_LABEL in page
 
 
+def risk_panel_on(client, *, chair, standing, consent_by, title: str, minute_taker=None):
+    """A risk panel with `client` on the agenda of its next meeting; `standing` a standing member (in no
+    circle). The invitations' emails are sent (call it inside django_capture_on_commit_callbacks)."""
+    panel = conference_services.panel_create(actor=chair, name="Northbridge Risk Panel")
+    conference_services.panel_member_add(actor=chair, panel=panel, user=standing, role="standing")
+    ConsentFactory(
+        client=client, scope=Consent.Scope.CONFERENCE, recorded_by=consent_by, given_by="Grace Okafor"
+    )
+    meeting = conference_services.meeting_create(
+        actor=chair,
+        type=meeting_type("Risk panel"),
+        title=title,
+        starts_at=tomorrow_at(),
+        panel=panel,
+        place="Town Hall, room 2",
+        minute_taker=minute_taker,
+    )
+    item = conference_services.agenda_item_add(
+        actor=chair, meeting=meeting, client=client, reason="Safety at home"
+    )
+    return meeting, item
+
+
 @pytest.fixture
 def conference(moira_chair, charlie, grace, alice, ida, world, django_capture_on_commit_callbacks):
     """A risk panel discusses Grace; Charlie is a standing member (in no circle). Ida owns an action in the plan
     (hidden members are not invited, so they write nothing for the pack)."""
-    panel = conference_services.panel_create(actor=moira_chair, name="Northbridge Risk Panel")
-    conference_services.panel_member_add(actor=moira_chair, panel=panel, user=charlie, role="standing")
-    ConsentFactory(client=grace, scope=Consent.Scope.CONFERENCE, recorded_by=alice, given_by="Grace Okafor")
-    meeting = conference_services.meeting_create(
-        actor=moira_chair,
-        type=meeting_type("Risk panel"),
-        title="Risk panel, December",
-        starts_at=tomorrow_at(),
-        panel=panel,
-        place="Town Hall, room 2",
-        minute_taker=None,
-    )
     with django_capture_on_commit_callbacks(execute=True):  # the invitations' emails
-        item = conference_services.agenda_item_add(
-            actor=moira_chair, meeting=meeting, client=grace, reason="Safety at home"
+        return risk_panel_on(
+            grace, chair=moira_chair, standing=charlie, consent_by=alice, title="Risk panel, December"
         )
-    return meeting, item
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from assessments.models import Assessment
 from board.models import Card
 from circles import access
 from circles import services as circle_services
-from circles.models import CircleMember, Consent, PortalAccess
+from circles.models import CircleMember, PortalAccess
 from conferences import services as conference_services
 from conferences.models import Meeting
 from network.models import User
@@ -25,7 +25,6 @@ from referrals import services as referral_services
 from sharing import services as sharing_services
 from tests.access import test_hidden_everywhere as everywhere
 from tests.access.test_hidden_everywhere import EMAIL, NAME, as_text, emergency, gives_away, read
-from tests.conferences.conftest import meeting_type, tomorrow_at
 from tests.factories import ConsentFactory, UserFactory
 
 # The other file's world and fixtures, shared (Ida, the refuge, her notes and plan, the board and the
@@ -143,21 +142,14 @@ def test_the_inbox_is_not_told_a_hidden_worker_in_the_api(housing_referral, hal)
 def minuted(moira_chair, charlie, grace, alice, ida, world, django_capture_on_commit_callbacks):
     """A risk panel on Grace, minuted by Ida; Charlie is a standing member. Ida records a decision that she
     agreed to and that she disagreed with in part (names as written down, as the form offers them)."""
-    panel = conference_services.panel_create(actor=moira_chair, name="Northbridge Risk Panel")
-    conference_services.panel_member_add(actor=moira_chair, panel=panel, user=charlie, role="standing")
-    ConsentFactory(client=grace, scope=Consent.Scope.CONFERENCE, recorded_by=alice, given_by="Grace Okafor")
-    meeting = conference_services.meeting_create(
-        actor=moira_chair,
-        type=meeting_type("Risk panel"),
-        title="Risk panel, January",
-        starts_at=tomorrow_at(),
-        panel=panel,
-        place="Town Hall, room 2",
-        minute_taker=ida,
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        item = conference_services.agenda_item_add(
-            actor=moira_chair, meeting=meeting, client=grace, reason="Safety at home"
+        meeting, item = everywhere.risk_panel_on(
+            grace,
+            chair=moira_chair,
+            standing=charlie,
+            consent_by=alice,
+            title="Risk panel, January",
+            minute_taker=ida,
         )
     conference_services.decision_record(
         actor=ida,
