@@ -143,6 +143,21 @@ def test_the_meeting_page_follows_the_chair_and_lets_you_look_elsewhere(item, se
     assert "Tom" not in page and "Housing" not in page
 
 
+@pytest.mark.parametrize("invitation", ["abc", " ", "1.5", "\u00b2", "1" + "0" * 30, "-1", "1\x00"])
+def test_attendance_for_an_invitation_that_is_no_number_says_choose_someone(item, moira, invitation):
+    meeting = services.meeting_open(actor=moira, meeting=item.meeting)
+    events = Event.objects.count()
+
+    response = signed_in(moira).post(
+        f"/meetings/{meeting.pk}/attendance/", {"invitation": invitation, "status": "present"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Choose someone who was invited." in response.content.decode()
+    assert not meeting.attendance.exists()
+    assert Event.objects.count() == events
+
+
 def test_the_chair_records_who_came_for_the_family(item, moira, alice):
     meeting = services.meeting_open(actor=moira, meeting=item.meeting)
     invitation = meeting.invitations.get(user=alice)
