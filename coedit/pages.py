@@ -19,6 +19,11 @@ from django.http import HttpRequest
 from coedit.edits import StaleEdit
 from coedit.fields import VersionedFields, stored
 
+NO_VERSION = (
+    "This form did not say which version you changed, so nothing was saved. "
+    "Reload the page and make your change again."
+)
+
 
 def as_text(value: Any) -> str:
     """Form values and stored values in one shape, to tell which fields the person actually changed."""
@@ -74,14 +79,27 @@ def edit_with_merge(
 
     form = make_form(request.POST)
     originals = {name: request.POST.get(f"original_{name}", current.get(name, "")) for name in form.fields}
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
-        base_version = item.version
+    base_version = _version(request.POST.get("base_version"))
+    if base_version is None:
+        # Without the version the form was opened at, a change cannot be told from an overwrite of someone
+        # else's: nothing is saved (the API asks for If-Match in the same way).
+        form.add_error(None, NO_VERSION)
+        return EditPage(item, form, item.version, originals)
     if not form.is_valid():
         return EditPage(item, form, base_version, originals)
-    # Only what this person changed since they opened the form is saved.
-    changes = {name: value for name, value in form.cleaned_data.items() if as_text(value) != originals[name]}
+    # Only what this person changed since they opened the form is saved. A field the post does not carry
+    # at all was not on the form sent (an unticked box is absent, so those are read as sent).
+    sent = {
+        name
+        for name, form_field in form.fields.items()
+        if form.add_prefix(name) in request.POST
+        or isinstance(form_field, forms.BooleanField | forms.MultipleChoiceField)
+    }
+    changes = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in sent and as_text(value) != originals[name]
+    }
     for name in list(changes):
         choice = request.POST.get(f"resolve_{name}")
         if choice == "theirs":
@@ -108,6 +126,14 @@ def edit_with_merge(
         add_errors(form, exc)
         return EditPage(item, form, base_version, originals)
     return EditPage(item, form, base_version, originals, saved=True)
+
+
+def _version(text: str | None) -> int | None:
+    """The version the form was opened at: a plain whole number (not int(), which reads "²" as no number
+    and refuses 5,000 digits), or None."""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
 
 
 def _as_posted(form_class: type[forms.Form], values: dict[str, str], prefix: str) -> dict[str, str]:
