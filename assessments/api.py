@@ -16,6 +16,7 @@ from network.api import Pages
 from network.api_schema import IdInput, answers
 from network.http import AuthenticatedRequest
 from network.models import User
+from network.text import whole_number
 
 
 class InstrumentOutput(serializers.ModelSerializer):
@@ -137,10 +138,10 @@ class InstrumentDetailApi(APIView):
     )
     def get(self, request: AuthenticatedRequest, code: str) -> Response:
         instrument = _instrument(code)
-        number = request.query_params.get("version", str(instrument.current_version))
-        if not number.isdigit():
+        number = whole_number(request.query_params.get("version", str(instrument.current_version)))
+        if number is None:
             raise NotFound("No such version")
-        version = instrument.versions.filter(number=int(number)).select_related("instrument").first()
+        version = instrument.versions.filter(number=number).select_related("instrument").first()
         if version is None:
             raise NotFound("No such version")
         return Response(InstrumentVersionOutput(version).data)

@@ -8,6 +8,7 @@ from assessments.models import Assessment
 from circles.models import Client, Visibility
 from network.fields import CleanCharField
 from network.models import User
+from network.text import whole_number
 
 
 class StartForm(forms.Form):
@@ -149,7 +150,7 @@ class InstrumentForm(forms.Form):
         labels = {}
         for n, line in enumerate(_lines(data.get("scale_labels", "")), start=1):
             score, _, words = line.partition("=")
-            if not score.strip().isdigit() or not words.strip():
+            if whole_number(score.strip()) is None or not words.strip():
                 self.add_error("scale_labels", f"Line {n}: write it like 0 = Not at all.")
                 continue
             labels[score.strip()] = words.strip()
@@ -190,11 +191,11 @@ class InstrumentForm(forms.Form):
         flags = []
         for n, line in enumerate(_lines(data.get("flags", "")), start=1):
             parts = [part.strip() for part in line.split("|")]
-            above = parts[1].lower().removeprefix("above").strip() if len(parts) == 3 else ""
-            if len(parts) != 3 or not above.isdigit() or not parts[2]:
+            above = whole_number(parts[1].lower().removeprefix("above").strip()) if len(parts) == 3 else None
+            if above is None or not parts[2]:
                 self.add_error("flags", f"Line {n}: write it like 9 | above 0 | what to do.")
                 continue
-            flags.append({"item": parts[0], "above": int(above), "message": parts[2]})
+            flags.append({"item": parts[0], "above": above, "message": parts[2]})
         return {
             "code": data.get("code", ""),
             "name": data.get("name", ""),
@@ -294,10 +295,11 @@ def error_in_words(form: InstrumentForm, definition: dict, path: str, error: str
 def _band(text: str) -> dict | None:
     """ "0-4 = Minimal" as a band, or None."""
     span, _, label = text.partition("=")
-    low, _, high = span.partition("-")
-    if not (low.strip().isdigit() and high.strip().isdigit() and label.strip()):
+    low_text, _, high_text = span.partition("-")
+    low, high = whole_number(low_text.strip()), whole_number(high_text.strip())
+    if low is None or high is None or not label.strip():
         return None
-    return {"from": int(low), "to": int(high), "label": label.strip()}
+    return {"from": low, "to": high, "label": label.strip()}
 
 
 def _lines(text: str) -> list[str]:

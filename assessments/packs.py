@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from network.text import whole_number
+
 FORMAT = "alongside-instruments/1"
 PACKS_DIR = Path(__file__).parent / "packs"
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -99,7 +101,8 @@ def _scale_errors(where: str, scale: Any) -> dict[str, str]:
     if not isinstance(labels, dict):
         return {f"{where}.labels": "Labels are an object of score: words."}
     for key, label in labels.items():
-        if not (key.isdigit() and low <= int(key) <= high):
+        score = whole_number(key)  # not int(): "²" is a digit to isdigit(), and no number to int()
+        if score is None or not low <= score <= high:
             errors[f"{where}.labels.{key}"] = f"{key!r} is not a score on this scale ({low} to {high})."
         elif not _is_text(label, 100):
             errors[f"{where}.labels.{key}"] = "Each label is a few words (at most 100 characters)."

@@ -17,7 +17,7 @@ from audit.services import text_fingerprint
 from changes.services import record
 from circles import access as policy
 from circles.models import CircleMember, Client, Visibility
-from network.text import clean_line, clean_text
+from network.text import clean_line, clean_text, whole_number
 from realtime.publish import notify
 
 if TYPE_CHECKING:
@@ -401,9 +401,14 @@ def _clean_answers(answers: Any) -> dict[str, dict[str, Any]]:
             raise ValidationError({str(code): "Each answer has a score and, if asked for, a narrative."})
         score = answer.get("score")
         if isinstance(score, str):
-            score = (
-                int(score) if score.strip().lstrip("-").isdigit() else (None if not score.strip() else score)
-            )
+            # Not int(): it refuses "²" (a digit to isdigit()) and 5,000 digits. Text that is not a whole
+            # number stays text, and the checks say it is not a score.
+            text = score.strip()
+            number = whole_number(text.removeprefix("-"))
+            if not text:
+                score = None
+            elif number is not None:
+                score = -number if text.startswith("-") else number
         narrative = answer.get("narrative", "")
         if not isinstance(narrative, str):
             raise ValidationError({str(code): "A narrative is text."})

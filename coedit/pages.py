@@ -18,6 +18,12 @@ from django.http import HttpRequest
 
 from coedit.edits import StaleEdit
 from coedit.fields import VersionedFields, stored
+from network.text import whole_number
+
+NO_VERSION = (
+    "This form did not say which version you changed, so nothing was saved. "
+    "Reload the page and make your change again."
+)
 
 
 def as_text(value: Any) -> str:
@@ -74,14 +80,27 @@ def edit_with_merge(
 
     form = make_form(request.POST)
     originals = {name: request.POST.get(f"original_{name}", current.get(name, "")) for name in form.fields}
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
-        base_version = item.version
+    base_version = whole_number(request.POST.get("base_version"))  # "²" or 5,000 digits: None
+    if base_version is None:
+        # Without the version the form was opened at, a change cannot be told from an overwrite of someone
+        # else's: nothing is saved (the API asks for If-Match in the same way).
+        form.add_error(None, NO_VERSION)
+        return EditPage(item, form, item.version, originals)
     if not form.is_valid():
         return EditPage(item, form, base_version, originals)
-    # Only what this person changed since they opened the form is saved.
-    changes = {name: value for name, value in form.cleaned_data.items() if as_text(value) != originals[name]}
+    # Only what this person changed since they opened the form is saved. A field the post does not carry
+    # at all was not on the form sent (an unticked box is absent, so those are read as sent).
+    sent = {
+        name
+        for name, form_field in form.fields.items()
+        if form.add_prefix(name) in request.POST
+        or isinstance(form_field, forms.BooleanField | forms.MultipleChoiceField)
+    }
+    changes = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in sent and as_text(value) != originals[name]
+    }
     for name in list(changes):
         choice = request.POST.get(f"resolve_{name}")
         if choice == "theirs":

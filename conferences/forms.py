@@ -1,8 +1,11 @@
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from conferences.models import Contribution, Invitation, MeetingType, Panel
+from conferences.services import FAR_AHEAD, MOST_AHEAD
 from network.fields import CleanCharField
 from network.models import User
 
@@ -32,6 +35,14 @@ class MeetingForm(forms.Form):
         self.fields["panel"] = forms.ModelChoiceField(
             label="Panel (optional)", queryset=panels, required=False, empty_label="No panel"
         )
+
+    def clean_date(self) -> datetime.date:
+        """The service checks the moment again; a date far ahead is refused before it is one (a time zone
+        west of Greenwich puts 31 December 9999 past the last moment Python can hold)."""
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate() + MOST_AHEAD:
+            raise forms.ValidationError(FAR_AHEAD)
+        return day
 
     def clean_minute_taker(self) -> User | None:
         email = self.cleaned_data.get("minute_taker")

@@ -130,6 +130,10 @@ def panel_member_add(*, actor: "User", panel: Panel, user: "User", role: str) ->
     return seat
 
 
+MOST_AHEAD = datetime.timedelta(days=2 * 366)
+FAR_AHEAD = "A meeting is arranged at most two years ahead."
+
+
 def meeting_create(
     *,
     actor: "User",
@@ -147,6 +151,10 @@ def meeting_create(
     place, video_link = clean_line(place), clean_line(video_link)
     if starts_at is None or starts_at <= timezone.now():
         raise ValidationError({"starts_at": "The meeting must be in the future."})
+    if starts_at > timezone.now() + MOST_AHEAD:
+        # Beyond it nobody plans a case conference; near the year 9999 the meeting's end, and the pack's
+        # window after it, are past the last date Python can hold (the client's FHIR export failed).
+        raise ValidationError({"starts_at": FAR_AHEAD})
     if not place and not video_link:
         raise ValidationError({"place": "Say where the meeting is, or give a video link (or both)."})
     if not 10 <= duration_minutes <= 480:

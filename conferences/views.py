@@ -41,6 +41,7 @@ from conferences.models import AgendaItem, Meeting
 from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
+from network.text import whole_number
 from realtime.selectors import stream_latest_seq
 from sharing.models import Note
 
@@ -368,7 +369,8 @@ def attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
     meeting = meeting_access.meeting
     if not meeting_access.may_minute:
         return HttpResponse("Only the chair and the minute-taker take attendance.", status=403)
-    invitation = meeting.invitations.filter(pk=request.POST.get("invitation") or 0).first()
+    chosen = whole_number(request.POST.get("invitation"))  # a filter on "abc" would be a 500
+    invitation = meeting.invitations.filter(pk=chosen).first() if chosen else None
     if invitation is None:
         messages.error(request, "Choose someone who was invited.")
         return redirect("conferences:meeting", meeting.pk)

@@ -37,3 +37,19 @@ def without_nul(value: T) -> T:
     """Strings lose any NUL before a field validates them (Django and DRF would refuse the whole text);
     the other control characters are the services' to clean, with their own plain-words messages."""
     return cast(T, value.replace("\x00", "")) if isinstance(value, str) else value
+
+
+def whole_number(value: object, *, most: int = 2**63 - 1) -> int | None:
+    """A plain whole number typed as text ("12"), or None for anything else.
+
+    Only ASCII digits count: str.isdigit() says yes to "²", which int() refuses, and int() refuses more
+    than 4,300 digits; a number past `most` (a database id has 63 bits) names nothing either."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(most)):
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number <= most else None

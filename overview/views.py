@@ -19,6 +19,7 @@ from circles.models import CircleMember
 from network.decorators import professional_required
 from network.http import AuthenticatedHttpRequest
 from network.paging import Page
+from network.text import whole_number
 from overview import selectors as overview
 from overview.services import visit_record_for
 from referrals.selectors import client_summary as referrals_summary
@@ -28,20 +29,14 @@ from sharing.selectors import goals_for_notes, note_list_flagging_goals
 NOTES_PER_PAGE = 25
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
 def _filtered_notes(request: AuthenticatedHttpRequest, notes: QuerySet[Note]) -> tuple[QuerySet[Note], dict]:
     """Notes by kind, author, organisation and "refers to this goal", as the filter form asks."""
     chosen: dict[str, Any] = {
         "kind": request.GET.get("kind", "") if request.GET.get("kind") in Note.Kind.values else "",
-        "author": _int(request.GET.get("author")),
-        "organisation": _int(request.GET.get("organisation")),
-        "goal": _int(request.GET.get("goal")),
+        # Not int(): a number past 64 bits is a 500 from the database, and "²" one from int().
+        "author": whole_number(request.GET.get("author")),
+        "organisation": whole_number(request.GET.get("organisation")),
+        "goal": whole_number(request.GET.get("goal")),
     }
     if chosen["kind"]:
         notes = notes.filter(kind=chosen["kind"])

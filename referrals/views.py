@@ -17,6 +17,7 @@ from network.decorators import professional_required
 from network.forms import add_service_errors
 from network.http import AuthenticatedHttpRequest
 from network.models import Organisation, User
+from network.text import whole_number
 from referrals import access as referral_access
 from referrals import handovers, selectors, services
 from referrals.forms import HandoverForm, ReferralForm
@@ -97,9 +98,8 @@ def referral_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
             messages.success(request, f"Referral sent to {referral.to_organisation.name}.")
             return redirect("referrals:referral", referral_id=referral.pk)
     chosen = form.data.get("to_organisation") if form.is_bound else None
-    organisation = (
-        Organisation.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
-    )
+    chosen_id = whole_number(chosen)
+    organisation = Organisation.objects.filter(pk=chosen_id).first() if chosen_id else None
     return render(
         request,
         "referrals/new.html",
@@ -144,11 +144,8 @@ def referral_step(request: AuthenticatedHttpRequest, referral_id: int, step: str
     referral, post, actor = who.referral, request.POST, request.user
     try:
         if step == "accept":
-            worker = (
-                User.objects.filter(pk=post.get("worker") or 0).first()
-                if str(post.get("worker", "")).isdigit()
-                else None
-            )
+            worker_id = whole_number(post.get("worker"))
+            worker = User.objects.filter(pk=worker_id).first() if worker_id else None
             services.referral_accept(actor=actor, referral=referral, worker=worker)
         elif step == "decline":
             services.referral_decline(
@@ -201,8 +198,8 @@ def inbox_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An agency manager names (or un-names) a colleague to work the referrals inbox."""
     if not referral_access.is_agency_manager(request.user):
         raise PermissionDenied("Only an agency manager names who works the referrals inbox.")
-    chosen = str(request.POST.get("person", ""))
-    person = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    chosen = whole_number(request.POST.get("person"))
+    person = User.objects.filter(pk=chosen).first() if chosen else None
     if person is None:
         return HttpResponse("Choose a person.", status=400, content_type="text/plain")
     services.inbox_member_set(

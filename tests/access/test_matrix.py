@@ -250,7 +250,8 @@ MATRIX = {
     ("conferences:end", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
     ("conferences:item_move", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
     ("conferences:attendance", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
-    ("conferences:minutes_edit", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 302))),
+    # Without the version the minutes were opened at, the chair is asked to reload (nothing is saved).
+    ("conferences:minutes_edit", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
     ("conferences:decision_add", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
     ("conferences:item_close", "post"): ("meeting_item", {}, meeting_page(with_status(CHAIR_ONLY, 400))),
     ("conferences:sign_off", "post"): ("meeting", {}, meeting_page(with_status(CHAIR_ONLY, 302))),

@@ -81,3 +81,5 @@ def test_instruments(alice):
     one = api_as(alice).get("/api/v1/instruments/ons4/?version=1")
     assert one.data["definition"]["scoring"] == "each"
     assert api_as(alice).get("/api/v1/instruments/ons4/?version=9").status_code == 404
+    for number in ("\u00b2", "9" * 5000, "-1", "x"):  # "²" is a digit to isdigit(), and no number to int()
+        assert api_as(alice).get("/api/v1/instruments/ons4/", {"version": number}).status_code == 404

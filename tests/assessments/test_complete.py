@@ -92,7 +92,10 @@ def test_completing_with_questions_missing_says_which_and_changes_nothing(alice,
     assert draft.status == "draft"
 
 
-@pytest.mark.parametrize("bad", ["4", "-1", "x", "1.5"])
+# "²" is a digit to str.isdigit() but no number to int(); int() refuses 5,000 digits; 10**30 is far out of range.
+@pytest.mark.parametrize(
+    "bad", ["4", "-1", "x", "1.5", "\u00b2", "-\u00b2", "9" * 5000, "1" + "0" * 30, "1\x00"]
+)
 def test_a_score_out_of_range_is_refused(alice, grace, bad):
     draft = services.assessment_start(actor=alice, client=grace, instrument=phq9())
     response = signed_in(alice).post(
@@ -101,6 +104,18 @@ def test_a_score_out_of_range_is_refused(alice, grace, bad):
     assert "Not saved: Choose a score from 0 to 3." in response.content.decode()
     draft.refresh_from_db()
     assert draft.answers == {}
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "9" * 5000])
+def test_completing_with_a_score_that_is_no_number_says_so(alice, grace, bad):
+    draft = services.assessment_start(actor=alice, client=grace, instrument=phq9())
+
+    response = signed_in(alice).post(base(grace) + f"{draft.pk}/edit/", scores([1] * 8) | {"score-9": bad})
+
+    assert response.status_code == 400
+    assert "Choose a score from 0 to 3." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_a_required_narrative(alice, grace):

@@ -124,6 +124,12 @@ def test_import_shows_what_will_change_before_changing_anything(admin):
         ),
         (lambda p: p.update(format="v0"), "format", "not an Alongside instrument pack"),
         (lambda p: p["scales"]["one-to-five"].update({"max": 0}), "scales.one-to-five", "A scale runs"),
+        # A digit to str.isdigit(), but no number to int().
+        (
+            lambda p: p["scales"]["one-to-five"]["labels"].update({"\u00b2": "Squared"}),
+            "scales.one-to-five.labels.\u00b2",
+            "is not a score on this scale",
+        ),
     ],
 )
 def test_a_bad_pack_changes_nothing_and_names_the_field(admin, break_it, path, words):
@@ -356,6 +362,25 @@ def editor_data_copy(browser):
             "Line 2: write it like 9 | above 0 | what to do.",
         ),
         ({"items": "bills | Bills | none | sideways\nfood | Food"}, "items", "Line 1: the last part is"),
+        # Digits to str.isdigit() that int() refuses: "²", and more than 4,300 of them.
+        ({"bands": "\u00b2-5 = All"}, "bands", "Line 1: write it like 0-4 = Minimal."),
+        ({"bands": "1-" + "9" * 5000 + " = All"}, "bands", "Line 1: write it like 0-4 = Minimal."),
+        (
+            {"item_bands": "bills | 1-\u00b2 = Fine"},
+            "item_bands",
+            "Line 1: write it like anxious | 0-1 = Very low.",
+        ),
+        (
+            {"flags": "bills | above \u00b2 | Ring them."},
+            "flags",
+            "Line 1: write it like 9 | above 0 | what to do.",
+        ),
+        (
+            {"flags": "bills | above " + "9" * 5000 + " | Ring them."},
+            "flags",
+            "Line 1: write it like 9 | above 0 | what to do.",
+        ),
+        ({"scale_labels": "\u00b2 = Squared"}, "scale_labels", "Line 1: write it like 0 = Not at all."),
     ],
 )
 def test_the_editor_says_what_is_wrong_with_bands_and_flags_and_changes_nothing(admin, change, field, words):

@@ -143,6 +143,28 @@ def test_a_clash_shows_both_and_nothing_is_lost(alice, bob, grace):
     assert card.text == "Arrears of £1,000" and card.version == 3
 
 
+@pytest.mark.parametrize("version", [None, "abc", "\u00b2", "1" + "0" * 30])
+def test_an_edit_without_the_version_it_was_opened_at_saves_nothing(alice, grace, version):
+    card = worry(alice, grace, "Rent arrears")
+    data = {
+        "original_text": "Rent arrears",
+        "original_kind": "danger",
+        "original_visibility": "circle",
+        f"card{card.pk}-text": "Arrears of £900",
+        f"card{card.pk}-kind": "danger",
+        f"card{card.pk}-visibility": "circle",
+    }
+    if version is not None:
+        data["base_version"] = version
+
+    response = signed_in(alice).post(board_url(grace, f"cards/{card.pk}/edit/"), data)
+
+    assert response.status_code == 200
+    assert "Reload the page and make your change again" in response.content.decode()
+    card.refresh_from_db()
+    assert (card.text, card.version) == ("Rent arrears", 1)
+
+
 def test_closing_and_making_a_goal(as_alice, alice, grace):
     card = worry(alice, grace)
     assert "No longer a worry" in as_alice.get(board_url(grace, f"cards/{card.pk}/close/")).content.decode()

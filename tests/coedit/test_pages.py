@@ -169,3 +169,32 @@ def test_a_refusal_goes_on_the_form(alice, goal):
     )
     assert not page.saved
     assert page.form.non_field_errors() == ["Nothing to change."]
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "1.5", "\u00b2", "1" + "0" * 30])
+def test_a_post_without_a_version_saves_nothing_and_says_reload(alice, goal, version):
+    """Without the version the form was opened at, a change cannot be told from an overwrite of someone
+    else's change: nothing is saved (the API's If-Match, 428, in the same way)."""
+    data = posted(goal, in_own_words="Keep our home")
+    if version is None:
+        del data["base_version"]
+    else:
+        data["base_version"] = version
+
+    page, saved = round_trip(goal, alice, data)
+
+    assert not page.saved and saved == []
+    assert "Reload the page and make your change again" in page.form.non_field_errors()[0]
+    assert Goal.objects.get(pk=goal.pk).in_own_words == "Keep our flat"
+
+
+def test_a_field_the_post_does_not_carry_is_not_a_change(alice, goal):
+    """An empty optional field clears it; a field missing from the post was not on the form sent."""
+    data = posted(goal, in_own_words="Keep our home")
+    del data[f"goal{goal.pk}-success_looks_like"]
+
+    page, saved = round_trip(goal, alice, data)
+
+    assert page.saved
+    assert saved == [({"in_own_words": "Keep our home"}, 1)]
+    assert Goal.objects.get(pk=goal.pk).success_looks_like == "Rent paid on time"

@@ -40,6 +40,38 @@ def test_a_meeting_in_the_past_is_refused(moira, panel):
     assert not Meeting.objects.exists()
 
 
+def test_a_meeting_more_than_two_years_ahead_is_refused(moira, panel):
+    """In the year 9999 a meeting's end is past the last date Python holds: the client's FHIR export failed."""
+    with pytest.raises(ValidationError, match="at most two years ahead"):
+        services.meeting_create(
+            actor=moira,
+            type=MeetingType.objects.first(),
+            title="Far off",
+            starts_at=timezone.now() + datetime.timedelta(days=3 * 365),
+            place="Here",
+        )
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2999-01-01", "0001-01-01", "2026-02-30", "99999-01-01"])
+def test_the_new_meeting_form_refuses_dates_out_of_reach(moira, day):
+    response = signed_in(moira).post(
+        "/meetings/new/",
+        {
+            "type": MeetingType.objects.first().pk,
+            "title": "Far off",
+            "date": day,
+            "time": "23:00",
+            "duration_minutes": "480",
+            "place": "Here",
+        },
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_date-error"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_it_checks_who_arranges_meetings(alice):
     with pytest.raises(PermissionDenied):
         services.meeting_create(

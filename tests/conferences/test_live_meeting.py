@@ -78,6 +78,34 @@ def test_the_minutes_page_offers_a_merge_after_a_clash(item, moira, bob, meeting
     assert "Someone changed the minutes while you were writing" in page and "Merge them" in page
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},  # an empty post
+        {"base_version": "1"},  # a version, and no minutes field at all
+        # The minutes emptied, without the version the form was opened at.
+        {"original_minutes": "Moira's words", "agendaitem{pk}-minutes": ""},
+    ],
+)
+def test_a_post_without_the_minutes_or_their_version_does_not_wipe_them(item, moira, meeting, body):
+    services.minutes_update(actor=moira, item=item, minutes="Moira's words", base_version=1)
+    events = Event.objects.count()
+
+    response = signed_in(moira).post(
+        f"/meetings/{meeting.pk}/items/{item.pk}/minutes/",
+        {name.format(pk=item.pk): value for name, value in body.items()},
+    )
+
+    if "base_version" in body:
+        assert response.status_code == 302  # nothing sent to change: nothing changed
+    else:
+        assert response.status_code == 400
+        assert "Reload the page and make your change again" in response.content.decode()
+    item.refresh_from_db()
+    assert item.minutes == "Moira's words"
+    assert Event.objects.count() == events
+
+
 def test_a_decision_with_dissent_puts_the_agreed_action_on_the_plan(item, moira, alice, grace):
     meeting = services.meeting_open(actor=moira, meeting=item.meeting)
     due = timezone.localdate() + datetime.timedelta(days=14)
@@ -141,6 +169,21 @@ def test_the_meeting_page_follows_the_chair_and_lets_you_look_elsewhere(item, se
     page = browser.get(f"/meetings/{meeting.pk}/?item={second.pk}").content.decode()
     assert 'id="item-heading">Another client' in page and "Go back to where the chair is" in page
     assert "Tom" not in page and "Housing" not in page
+
+
+@pytest.mark.parametrize("invitation", ["abc", " ", "1.5", "\u00b2", "1" + "0" * 30, "-1", "1\x00"])
+def test_attendance_for_an_invitation_that_is_no_number_says_choose_someone(item, moira, invitation):
+    meeting = services.meeting_open(actor=moira, meeting=item.meeting)
+    events = Event.objects.count()
+
+    response = signed_in(moira).post(
+        f"/meetings/{meeting.pk}/attendance/", {"invitation": invitation, "status": "present"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Choose someone who was invited." in response.content.decode()
+    assert not meeting.attendance.exists()
+    assert Event.objects.count() == events
 
 
 def test_the_chair_records_who_came_for_the_family(item, moira, alice):

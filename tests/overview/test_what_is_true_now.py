@@ -77,6 +77,11 @@ def test_notes_filter_by_kind_author_organisation_and_goal(as_alice, alice, caro
     assert shown(f"?organisation={alice.organisation_id}") == {"About the flat", "Rang about rent"}
     assert shown(f"?goal={goal.pk}") == {"About the flat"}
     assert shown("?kind=nonsense&author=x") == {"About the flat", "Saw them at home", "Rang about rent"}
+    # Numbers no id can be (past 64 bits, negative, "²", 5,000 digits) filter nothing, and are never a 500.
+    everything = {"About the flat", "Saw them at home", "Rang about rent"}
+    for number in ("1" + "0" * 30, str(2**63), "-1", "\u00b2", "9" * 5000):
+        for name in ("author", "organisation", "goal"):
+            assert shown(f"?{name}={number}") == everything, (name, number[:40])
     assert about.pk and visit.pk
 
 

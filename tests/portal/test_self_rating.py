@@ -66,6 +66,24 @@ def test_it_works(alice, grace, grace_user):
     assert "Grace's own rating" in team_page
 
 
+@pytest.mark.parametrize("bad", ["\u00b2", "9" * 5000, "-1", "abc"])
+def test_a_rating_that_is_no_number_is_refused_in_words(alice, grace, grace_user, bad):
+    asked = services.self_rating_ask(actor=alice, client=grace, instrument=ons4())
+    answers = {
+        "score-life-satisfaction": bad,
+        "score-worthwhile": "7",
+        "score-happiness": "5",
+        "score-anxiety": "3",
+    }
+
+    response = signed_in(grace_user).post(f"/portal/how-am-i-doing/{asked.pk}/", answers)
+
+    assert response.status_code == 400 and "Please check" in response.content.decode()
+    assert not Assessment.objects.exists()
+    asked.refresh_from_db()
+    assert asked.done_at is None
+
+
 def test_a_wellbeing_narrative_is_optional_for_the_client(alice, grace, grace_user):
     asked = services.self_rating_ask(
         actor=alice, client=grace, instrument=Instrument.objects.get(code="wellbeing-domains")

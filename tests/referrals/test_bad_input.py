@@ -129,3 +129,46 @@ def test_only_the_inbox_answers(referral, alice, carol):
             f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "x"}, format="json"
         )
         assert response.status_code == 403
+
+
+# Numbers typed in other scripts. "²" is a digit to str.isdigit() but not a number to int(); "١٢" (Arabic-Indic
+# twelve) is both; 5,000 nines are too long for int(). Each is a choice that does not exist: a message, no 500.
+ODD_NUMBERS = ["\u00b2", "\u0661\u0662", "9" * 5000, "1" + "0" * 30, "-1", "1\x00"]
+
+
+@pytest.mark.parametrize("worker", ODD_NUMBERS)
+def test_accepting_with_a_worker_that_is_no_number(referral, hattie, worker):
+    before = _state()
+
+    response = signed_in(hattie).post(
+        reverse("referrals:step", args=[referral.pk, "accept"]), {"worker": worker}
+    )
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
+    assert _state() == before
+
+
+@pytest.mark.parametrize("person", ODD_NUMBERS)
+def test_naming_an_inbox_worker_that_is_no_number(hattie, person):
+    response = signed_in(hattie).post(
+        reverse("referrals:inbox_people"), {"person": person, "works_inbox": "yes"}
+    )
+
+    assert response.status_code == 400
+    assert b"Choose a person." in response.content
+
+
+@pytest.mark.parametrize("organisation", ODD_NUMBERS)
+def test_a_referral_to_an_organisation_that_is_no_number(grace, alice, organisation):
+    before = _state()
+
+    response = signed_in(alice).post(
+        reverse("referrals:new", args=[grace.public_id]),
+        {"to_organisation": organisation, "service": "T", "asked": "A", "reason": "R", "urgency": "routine"},
+    )
+
+    assert response.status_code == 200
+    assert b'id="id_to_organisation-error"' in response.content
+    assert _state() == before
