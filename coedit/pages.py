@@ -18,7 +18,6 @@ from django.http import HttpRequest
 
 from coedit.edits import StaleEdit
 from coedit.fields import VersionedFields, stored
-from network.text import whole_number
 
 NO_VERSION = (
     "This form did not say which version you changed, so nothing was saved. "
@@ -80,7 +79,7 @@ def edit_with_merge(
 
     form = make_form(request.POST)
     originals = {name: request.POST.get(f"original_{name}", current.get(name, "")) for name in form.fields}
-    base_version = whole_number(request.POST.get("base_version"))  # "²" or 5,000 digits: None
+    base_version = _version(request.POST.get("base_version"))
     if base_version is None:
         # Without the version the form was opened at, a change cannot be told from an overwrite of someone
         # else's: nothing is saved (the API asks for If-Match in the same way).
@@ -127,6 +126,14 @@ def edit_with_merge(
         add_errors(form, exc)
         return EditPage(item, form, base_version, originals)
     return EditPage(item, form, base_version, originals, saved=True)
+
+
+def _version(text: str | None) -> int | None:
+    """The version the form was opened at: a plain whole number (not int(), which reads "²" as no number
+    and refuses 5,000 digits), or None. (The engine imports no app, so not network.text.whole_number.)"""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
 
 
 def _as_posted(form_class: type[forms.Form], values: dict[str, str], prefix: str) -> dict[str, str]:
