@@ -112,6 +112,7 @@ def referral_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
             ],
             "chosen": organisation,
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -244,7 +245,12 @@ def handover_new(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
             else:
                 messages.success(request, f"{member.display_name} has been asked to take over the lead.")
                 return redirect("referrals:handover", handover_id=handover.pk)
-    return render(request, "referrals/handover_new.html", {"form": form, "client": record.client})
+    return render(
+        request,
+        "referrals/handover_new.html",
+        {"form": form, "client": record.client},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

@@ -404,7 +404,7 @@ MATRIX = {
     ("referrals:list", "get"): (None, None, page(200)),
     ("referrals:inbox_people", "post"): (None, {}, page(403, manager=400, agency_admin=400)),
     ("referrals:new", "get"): ("client", None, page(404, **VIEW)),
-    ("referrals:new", "post"): ("client", {}, page(404, **VIEW)),
+    ("referrals:new", "post"): ("client", {}, page(404, **with_status(VIEW, 400))),
     ("referrals:client_summary", "get"): ("client", None, page(404, **VIEW)),
     ("referrals:referral", "get"): ("referral", None, page(404, **VIEW, outsider=200)),
     ("referrals:step", "post"): ("referral", DECLINE, page(404, **each(IN_CIRCLE, 403), outsider=302)),
@@ -415,7 +415,7 @@ MATRIX = {
     ("api:referral_step", "post"): ("referral", DECLINE, api(404, **each(IN_CIRCLE, 403), outsider=200)),
     # Handovers: Alice (the lead) has offered the lead to Bob.
     ("referrals:handover_new", "get"): ("client", None, page(404, **MANAGE)),
-    ("referrals:handover_new", "post"): ("client", {}, page(404, **MANAGE)),
+    ("referrals:handover_new", "post"): ("client", {}, page(404, **with_status(MANAGE, 400))),
     ("referrals:handover", "get"): ("handover", None, page(404, **VIEW)),
     ("referrals:handover_decide", "post"): (
         "handover",

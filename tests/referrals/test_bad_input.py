@@ -169,6 +169,6 @@ def test_a_referral_to_an_organisation_that_is_no_number(grace, alice, organisat
         {"to_organisation": organisation, "service": "T", "asked": "A", "reason": "R", "urgency": "routine"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b'id="id_to_organisation-error"' in response.content
     assert _state() == before

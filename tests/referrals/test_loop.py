@@ -162,7 +162,7 @@ def test_a_member_who_is_not_the_lead_cannot_record_it(grace, bob, housing):
         },
     )
     assert (
-        page.status_code == 200
+        page.status_code == 400  # the form again, with what to do, and nothing written
         and "has not agreed to share information with Riverside Housing" in page.content.decode()
     )
     assert not grace.consents.filter(scope="organisation").exists() and not Referral.objects.exists()
