@@ -284,9 +284,10 @@ def invite(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
 def invite_revoke(request: AuthenticatedHttpRequest, public_id: str, invitation_id: int) -> HttpResponse:
     record = client_get_for_user(request.user, public_id, need="manage")
     invitation = selectors.invitation_get_for_lead(record, invitation_id)
-    if invitation is not None:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-        messages.success(request, "The invitation link no longer works.")
+    if invitation is None:  # not one of this client's invitations
+        raise Http404("No such invitation")
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, "The invitation link no longer works.")
     return redirect("portal:invite", public_id=record.client.public_id)
 
 

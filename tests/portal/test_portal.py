@@ -103,6 +103,23 @@ def test_a_link_works_once_and_not_after_it_expires_or_is_taken_back(alice, grac
     assert User.objects.filter(kind="client").count() == 1
 
 
+def test_the_lead_takes_back_an_invitation_of_their_own_client_only(alice, grace):
+    """Alice leads Grace and another client. Taking back the other client's invitation through Grace's
+    page is "no such invitation" (404) and leaves it working; through its own client's page it works."""
+    other = ClientFactory()
+    MemberFactory(client=other, user=alice, is_lead=True)
+    theirs = portal_services.invitation_create(actor=alice, client=other, email="o@example.org")
+    browser = signed_in(alice)
+
+    wrong = browser.post(f"/portal/invite/{grace.public_id}/{theirs.pk}/revoke/")
+    assert wrong.status_code == 404
+    assert Invitation.objects.get(pk=theirs.pk).revoked_at is None
+
+    right = browser.post(f"/portal/invite/{other.public_id}/{theirs.pk}/revoke/")
+    assert right.status_code == 302
+    assert Invitation.objects.get(pk=theirs.pk).revoked_at is not None
+
+
 def test_only_the_lead_invites(bob, grace):
     with pytest.raises(Exception, match="lead"):
         portal_services.invitation_create(actor=bob, client=grace, email="grace@example.org")
