@@ -97,7 +97,9 @@ class GoalOutput(serializers.ModelSerializer):
 class GoalInput(serializers.Serializer):
     in_own_words = CleanTextInput(max_length=500)
     success_looks_like = CleanTextInput(max_length=5000, required=False, allow_blank=True)
-    review_on = serializers.DateField(required=False, allow_null=True)
+    review_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Within 20 years of today (PLAN_DATE_YEARS)."
+    )
     shared_with_client = serializers.BooleanField(required=False)
 
 
@@ -109,7 +111,9 @@ class ActionInput(serializers.Serializer):
     what = CleanTextInput(max_length=500)
     owner_member_id = IdInput(required=False, allow_null=True)
     owner_is_client = serializers.BooleanField(required=False)
-    due_on = serializers.DateField(required=False, allow_null=True)
+    due_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Within 20 years of today (PLAN_DATE_YEARS)."
+    )
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     dropped_reason = CleanTextInput(max_length=500, required=False, allow_blank=True)
     shared_with_client = serializers.BooleanField(required=False)

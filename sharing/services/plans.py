@@ -549,16 +549,27 @@ def _check_owner(client: Client, owner: CircleMember | None) -> None:
         raise ValidationError({"owner": "Choose someone who is in the circle now, or the client."})
 
 
+# A plan's dates (a review, an action's "by when") are within this many years of today: year 1 or 9999 is
+# a slip of the keyboard, not a plan.
+PLAN_DATE_YEARS = 20
+
+
 def _date(value: Any, field: str, errors: dict[str, str]) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = "Enter a real date, like 2026-12-31."
+        date = value
+    else:
+        try:
+            date = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            errors[field] = "Enter a real date, like 2026-12-31."
+            return None
+    today = timezone.localdate()
+    if abs(date.year - today.year) > PLAN_DATE_YEARS:
+        errors[field] = f"Enter a date within {PLAN_DATE_YEARS} years of today, like {today.year}-12-31."
         return None
+    return date
 
 
 def _snapshot_of(item: Item) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def test_a_decision_with_an_action_over_the_api(item, moira, alice, grace):
             "text": "Safety plan",
             "agreed_by": ["Moira Lane"],
             "dissent": [{"name": "Carol Other-Org", "reason": "Too soon"}],
-            "actions": [{"what": "Ring the school", "owner": member.pk, "due_on": "2099-01-01"}],
+            "actions": [{"what": "Ring the school", "owner": member.pk, "due_on": "2030-01-01"}],
         },
         format="json",
     )

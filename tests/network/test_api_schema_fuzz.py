@@ -96,10 +96,12 @@ SCHEMA_CANNOT_SAY = {
     # …and an assessment of this client's that the writer can see.
     "POST /api/v1/clients/{public_id}/notes/": {"named_people", "assessment"},
     "PATCH /api/v1/clients/{public_id}/notes/{note_id}/": {"named_people"},
-    # Members of this circle.
+    # Members of this circle; a plan's dates within 20 years of today.
     "POST /api/v1/clients/{public_id}/plan/agreements/": {"participant_member_ids"},
-    "POST /api/v1/clients/{public_id}/plan/goals/{goal_id}/actions/": {"owner_member_id"},
-    "PATCH /api/v1/clients/{public_id}/plan/actions/{action_id}/": {"owner_member_id"},
+    "POST /api/v1/clients/{public_id}/plan/goals/": {"review_on"},
+    "PATCH /api/v1/clients/{public_id}/plan/goals/{goal_id}/": {"review_on"},
+    "POST /api/v1/clients/{public_id}/plan/goals/{goal_id}/actions/": {"owner_member_id", "due_on"},
+    "PATCH /api/v1/clients/{public_id}/plan/actions/{action_id}/": {"owner_member_id", "due_on"},
     # Hiding someone needs a reason.
     "POST /api/v1/clients/{public_id}/members/{member_id}/hidden/": {"reason"},
     # An instrument in use; people who exist, and at least one when it is for named people only.

@@ -127,7 +127,7 @@ class Api:
 def value_for(field: str, editor: int, edit: int, attempt: int) -> Any:
     """A value nobody else ever writes: text names the editor, edit and try; dates are spread apart."""
     if field in ("review_on", "due_on"):
-        return (FIRST_DATE + datetime.timedelta(days=editor * 1000 + edit * 10 + attempt)).isoformat()
+        return (FIRST_DATE + datetime.timedelta(days=editor * 500 + edit * 10 + attempt)).isoformat()
     return f"Editor {editor} edit {edit} try {attempt}"
 
 

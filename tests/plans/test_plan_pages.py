@@ -142,6 +142,7 @@ def test_adding_a_goal_with_htmx(bob, grace):
         ({"in_own_words": "   "}, "Write the goal, in the client's own words."),
         ({"in_own_words": "x" * 501}, "500 characters"),
         ({"in_own_words": "Fine", "review_on": "31/02/2030"}, "Enter a real date."),
+        ({"in_own_words": "Fine", "review_on": "9999-12-31"}, "Enter a date within 20 years of today"),
     ],
 )
 def test_a_bad_goal_gets_a_clear_message_and_nothing_is_written(data, message, alice, grace):
@@ -201,6 +202,7 @@ def test_adding_an_action_with_htmx_returns_the_goal(alice, goal, grace):
         ({"what": ""}, "Say what needs to happen."),
         ({"what": "Call", "owner": "99999"}, "Select a valid choice"),
         ({"what": "Call", "due_on": "soon"}, "Enter a real date."),
+        ({"what": "Call", "due_on": "0001-01-01"}, "Enter a date within 20 years of today"),
     ],
 )
 def test_a_bad_action_gets_a_clear_message_and_nothing_is_written(data, message, alice, goal, grace):
