@@ -482,19 +482,25 @@ def test_the_receiving_inbox_never_learns_she_referred(ida, world, housing_refer
     assert NAME not in told
 
 
+def hidden_worker_takes(client, referral):
+    """Hal, of the receiving organisation, is a hidden member of `client`'s circle and takes the referral."""
+    organisation = referral.to_organisation
+    hal = UserFactory(
+        email="hal@example.org", full_name="Hal Hidden", organisation=organisation, org_role="manager"
+    )
+    CircleMember.objects.create(
+        client=client, user=hal, organisation=organisation, role="support_worker", is_hidden=True
+    )
+    referral_services.referral_accept(actor=hal, referral=referral, worker=hal)
+    return hal
+
+
 def test_an_answer_by_a_hidden_member_is_not_named_to_the_other_inbox_readers(
     grace, ida, world, housing_referral
 ):
     referral, hattie = housing_referral
-    housing = hattie.organisation
     # Someone of the housing association is (hidden) in Grace's circle too, and answers the referral.
-    hidden_housing = UserFactory(
-        email="hal@example.org", full_name="Hal Hidden", organisation=housing, org_role="manager"
-    )
-    CircleMember.objects.create(
-        client=grace, user=hidden_housing, organisation=housing, role="support_worker", is_hidden=True
-    )
-    referral_services.referral_accept(actor=hidden_housing, referral=referral, worker=hidden_housing)
+    hidden_worker_takes(grace, referral)
     with pytest.raises(referral_services.ReferralConflict) as conflict:
         referral_services.referral_accept(actor=hattie, referral=referral, worker=hattie)
     assert "Hal Hidden" not in conflict.value.message

@@ -21,11 +21,10 @@ from circles.models import CircleMember, PortalAccess
 from conferences import services as conference_services
 from conferences.models import Meeting
 from network.models import User
-from referrals import services as referral_services
 from sharing import services as sharing_services
 from tests.access import test_hidden_everywhere as everywhere
 from tests.access.test_hidden_everywhere import EMAIL, NAME, as_text, emergency, gives_away, read
-from tests.factories import ConsentFactory, UserFactory
+from tests.factories import ConsentFactory
 
 # The other file's world and fixtures, shared (Ida, the refuge, her notes and plan, the board and the
 # assessment of `later`, the housing referral, the panel chair).
@@ -108,15 +107,7 @@ def test_the_card_link_form_names_her_to_the_circle_only(bob, charlie, grace, id
 def hal(grace, housing_referral):
     """Hal, of the housing association, is a hidden member of Grace's circle and takes the referral."""
     referral, _hattie = housing_referral
-    housing = referral.to_organisation
-    hal = UserFactory(
-        email="hal@example.org", full_name="Hal Hidden", organisation=housing, org_role="manager"
-    )
-    CircleMember.objects.create(
-        client=grace, user=hal, organisation=housing, role="support_worker", is_hidden=True
-    )
-    referral_services.referral_accept(actor=hal, referral=referral, worker=hal)
-    return hal
+    return everywhere.hidden_worker_takes(grace, referral)
 
 
 def test_the_circle_sees_the_worker(bob, housing_referral, hal):
