@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from circles import access as policy
 from circles import public_id as public_ids
 from circles.access import saved_by_label
 from circles.models import CircleMember, Client
@@ -81,9 +82,9 @@ class AgendaItemOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
-    """A meeting; its chair and minute-taker named as the reader may know them (the policy's person_label,
-    through conferences.access.MeetingAccess): context["access"] for one meeting already opened, or
-    context["reader"] (the signed-in person) for a list."""
+    """A meeting; its chair and minute-taker named as the reader may know them (the policy's person_label):
+    context["access"] (conferences.access.MeetingAccess) for one meeting, or context["names"]
+    (selectors.names_for_meetings) for a list."""
 
     type = serializers.CharField(source="type.name")
     panel = serializers.CharField(source="panel.name", allow_null=True, default=None)
@@ -111,18 +112,17 @@ class MeetingOutput(serializers.ModelSerializer):
             "minutes_due_on",
         ]
 
-    def _access(self, meeting: Meeting) -> access.MeetingAccess:
-        if "access" in self.context:
-            return cast(access.MeetingAccess, self.context["access"])
-        # Only the names are read from it, and they do not depend on the reader's invitation.
-        return access.MeetingAccess(user=self.context["reader"], meeting=meeting, invitation=None)
+    def _label(self, person: Any) -> str:
+        if "names" in self.context:
+            return policy.person_label(self.context["names"], person)
+        return policy.person_label(cast(access.MeetingAccess, self.context["access"]).names, person)
 
     def get_chair(self, meeting: Meeting) -> str:
-        return self._access(meeting).chair_label
+        return self._label(meeting.chair)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_minute_taker(self, meeting: Meeting) -> str | None:
-        return self._access(meeting).minute_taker_label or None
+        return self._label(meeting.minute_taker) or None
 
 
 class MeetingDetailOutput(MeetingOutput):
@@ -297,7 +297,8 @@ class MeetingListApi(APIView):
     def get(self, request: Request) -> Response:
         mine = selectors.my_meetings(me(request))
         meetings = [*mine.in_progress, *mine.upcoming, *mine.to_sign_off, *mine.signed]
-        return Response(MeetingOutput(meetings, many=True, context={"reader": me(request)}).data)
+        names = selectors.names_for_meetings(me(request), meetings)
+        return Response(MeetingOutput(meetings, many=True, context={"names": names}).data)
 
     @extend_schema(
         request=MeetingInput,
@@ -308,8 +309,9 @@ class MeetingListApi(APIView):
         data = MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_create(actor=me(request), **data.validated_data)
+        opened = access.MeetingAccess(user=me(request), meeting=meeting, invitation=None)  # for its names
         return Response(
-            MeetingOutput(meeting, context={"reader": me(request)}).data, status=status.HTTP_201_CREATED
+            MeetingOutput(meeting, context={"access": opened}).data, status=status.HTTP_201_CREATED
         )
 
 

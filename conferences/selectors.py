@@ -67,8 +67,10 @@ def my_meetings(user: "User", *, signed_limit: int = 10) -> MyMeetings:
     """
     meetings = list(
         _meetings_of(user)
-        .select_related("type", "panel", "chair")
-        .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.only("pk", "meeting_id")))
+        .select_related("type", "panel", "chair", "minute_taker")
+        .prefetch_related(
+            Prefetch("items", queryset=AgendaItem.objects.only("pk", "meeting_id", "client_id"))
+        )
         .order_by("starts_at", "pk")
     )
     mine = MyMeetings()
@@ -107,6 +109,14 @@ class NextMeeting:
 
     meeting: Meeting
     may_open: bool  # chair, minute-taker or invited: the meeting's page opens for them
+
+
+def names_for_meetings(user: "User", meetings: "list[Meeting]") -> policy.Names:
+    """How people are named to `user` across a list of meetings (read by `my_meetings`, their agendas
+    prefetched): the policy's rule for every client on any of their agendas at once, so someone hidden in
+    one of those circles that `user` is not in is named on none of them. Two queries however many meetings."""
+    clients = {item.client_id for meeting in meetings for item in meeting.items.all()}
+    return policy.names_for_person_in(user, clients)
 
 
 def next_meeting_for(record: policy.RecordAccess) -> NextMeeting | None:

@@ -2,12 +2,19 @@
 
 import datetime
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conferences import services
-from conferences.models import DecisionAction
+from conferences.models import DecisionAction, MeetingType
 from tests.conftest import api_as
 from tests.factories import ClientFactory
+
+# The meetings (with type, panel, chair and minute-taker), their agenda items, and the names: the reader's
+# circles among the agendas' clients, and the members of the others (who is hidden there).
+QUERIES_FOR_MY_MEETINGS = 4
 
 
 def test_a_chair_arranges_a_meeting_and_puts_a_client_on_it(moira, panel, grace, conference_consent):
@@ -128,3 +135,27 @@ def test_a_meeting_type_with_a_nul_byte_is_no_type(moira):
         format="json",
     )
     assert response.status_code == 400 and "type" in response.json()
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_my_meetings_list_reads_a_fixed_number_of_queries(count, moira, panel, grace, conference_consent):
+    """The list names chairs and minute-takers through the policy for all its meetings at once: as many
+    queries for one meeting as for six (each with Grace on its agenda, the last one minuted)."""
+    for n in range(count):
+        meeting = services.meeting_create(
+            actor=moira,
+            type=MeetingType.objects.get(name="Risk panel"),
+            title=f"Panel {n}",
+            starts_at=timezone.now() + datetime.timedelta(days=n + 1),
+            panel=panel,
+            place="Town Hall",
+            minute_taker=moira if n == count - 1 else None,
+        )
+        services.agenda_item_add(actor=moira, meeting=meeting, client=grace, reason="Safety")
+    api = api_as(moira)
+    with CaptureQueriesContext(connection) as captured:
+        listed = api.get("/api/v1/meetings/").json()
+    assert len(listed) == count and listed[-1]["minute_taker"] == "Moira Lane"
+    assert len(captured.captured_queries) == QUERIES_FOR_MY_MEETINGS, [
+        q["sql"][:90] for q in captured.captured_queries
+    ]
